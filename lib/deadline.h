@@ -1,0 +1,25 @@
+/*
+ * deadline - points in time on the monotonic clock, in milliseconds.
+ *
+ *	deadline_now() - the current monotonic time in ms.
+ *	deadline_in(ms) - now + ms.
+ *	deadline_left(d) - ms until d, 0 if it has passed.
+ *	deadline_cond_init(cond) - a condition variable whose timed waits
+ *		use the monotonic clock (wall-clock steps cannot cut them short
+ *		or stretch them).
+ *	deadline_cond_wait(cond, mutex, d) - wait until signalled or until
+ *		d; returns 0 when signalled, ETIMEDOUT when d has passed.
+ */
+#ifndef AUTHGATE_DEADLINE_H
+#define AUTHGATE_DEADLINE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+int64_t	deadline_now(void);
+int64_t	deadline_in(int64_t);
+int64_t	deadline_left(int64_t);
+void	deadline_cond_init(pthread_cond_t *);
+int	deadline_cond_wait(pthread_cond_t *, pthread_mutex_t *, int64_t);
+
+#endif

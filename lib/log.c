@@ -1,0 +1,167 @@
+/*
+ * log - logging to syslog or stderr; see log.h.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int log_to_stderr = 1;
+static int log_min_level = LOG_INFO;
+static char log_ident[64] = "authgate";
+static log_hook_fn log_hook;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct {
+	const char	*name;
+	int		 value;
+} log_facilities[] = {
+	{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+}, log_levels[] = {
+	{ "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "notice", LOG_NOTICE },
+	{ "warning", LOG_WARNING }, { "error", LOG_ERR },
+};
+
+/* log_open - choose where log lines go */
+void
+log_open(const char *ident, int to_stderr, int facility)
+{
+	snprintf(log_ident, sizeof(log_ident), "%s", ident);
+	log_to_stderr = to_stderr;
+	if (!to_stderr)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
+}
+
+/* log_set_level - drop messages below this level */
+void
+log_set_level(int level)
+{
+	log_min_level = level;
+}
+
+/* log_get_level - the current threshold */
+int
+log_get_level(void)
+{
+	return log_min_level;
+}
+
+/* log_set_hook - pass every line to a callback as well */
+void
+log_set_hook(log_hook_fn fn)
+{
+	log_hook = fn;
+}
+
+/* log_facility_parse - syslog facility by name, -1 if unknown */
+int
+log_facility_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(log_facilities) / sizeof(log_facilities[0]); i++)
+		if (strcasecmp(name, log_facilities[i].name) == 0)
+			return log_facilities[i].value;
+	return -1;
+}
+
+/* log_level_parse - log level by name, -1 if unknown */
+int
+log_level_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++)
+		if (strcasecmp(name, log_levels[i].name) == 0)
+			return log_levels[i].value;
+	return -1;
+}
+
+/* log_vlog - format one line and send it */
+static void
+log_vlog(int level, const char *fmt, va_list ap)
+{
+	static const char *const tags[] = {
+		"panic", "alert", "critical", "error", "warning", "notice",
+		"info", "debug"
+	};
+	char line[4096];
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	if (level > log_min_level && level > LOG_ERR)
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* keep one line per call whatever the input contained */
+	for (n = 0; line[n] != '\0'; n++)
+		if (line[n] == '\n' || line[n] == '\r')
+			line[n] = ' ';
+	if (log_hook != NULL)
+		log_hook(level, line);
+	if (!log_to_stderr) {
+		syslog(level, "%s", line);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	pthread_mutex_lock(&log_lock);
+	fprintf(stderr, "%04d-%02d-%02d %02d:%02d:%02d.%03ld %s[%ld]: %s: %s\n",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, log_ident,
+	    (long)getpid(), tags[level & 7], line);
+	fflush(stderr);
+	pthread_mutex_unlock(&log_lock);
+}
+
+#define LOG_FN(name, level) \
+void \
+name(const char *fmt, ...) \
+{ \
+	va_list ap; \
+	va_start(ap, fmt); \
+	log_vlog(level, fmt, ap); \
+	va_end(ap); \
+}
+
+/* log_debug, log_info, log_warn, log_error - one line at that level */
+LOG_FN(log_debug, LOG_DEBUG)
+LOG_FN(log_info, LOG_INFO)
+LOG_FN(log_warn, LOG_WARNING)
+LOG_FN(log_error, LOG_ERR)
+
+/* log_fatal - log and exit: the process cannot continue */
+void
+log_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_CRIT, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+/* log_panic - log and abort: an invariant is broken (a bug) */
+void
+log_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_EMERG, fmt, ap);
+	va_end(ap);
+	abort();
+}

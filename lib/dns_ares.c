@@ -1,0 +1,352 @@
+/*
+ * dns_ares - the real-DNS backend of the resolver: one thread owns one
+ * c-ares channel and serves the lookups of every session.
+ *
+ * c-ares 1.18 channels are not thread-safe, and libmilter's worker pool
+ * moves a session between threads, so per-thread channels would strand
+ * queries. A single resolver thread instead keeps lookups running while
+ * the session threads are busy elsewhere (a lookup started at connect
+ * time progresses during the SMTP dialogue), and one channel carries
+ * thousands of queries in flight.
+ *
+ * Sessions hand queries over through a locked list and an eventfd; the
+ * thread polls the eventfd and the channel's sockets (tracked through the
+ * socket-state callback, so no FD_SETSIZE limit), and answers each query
+ * through dns_resolver_complete(). CNAMEs that the reply does not resolve
+ * (an authoritative server answering for another zone) are chased with a
+ * new query, at most DNS_CNAME_DEPTH deep.
+ */
+#include "config.h"
+
+#include <ares.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "dns.h"
+#include "dns_backend.h"
+#include "log.h"
+#include "mem.h"
+
+struct dns_ares {
+	ares_channel		 channel;
+	pthread_t		 thread;
+	int			 evfd;
+	pthread_mutex_t		 qlock;		/* guards queue and stop */
+	struct dns_query	*qhead, *qtail;
+	int			 stop;
+	struct pollfd		*socks;		/* c-ares sockets (thread only) */
+	size_t			 nsocks, capsocks;
+	int			 tries;
+};
+
+static pthread_once_t dns_ares_once = PTHREAD_ONCE_INIT;
+static int dns_ares_init_status;
+
+/* dns_ares_library_init - c-ares global set-up, once per process */
+static void
+dns_ares_library_init(void)
+{
+	dns_ares_init_status = ares_library_init(ARES_LIB_INIT_ALL);
+}
+
+/* dns_ares_sock_state - c-ares opens, changes or closes a socket */
+static void
+dns_ares_sock_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+	struct dns_ares *da = data;
+	size_t i;
+
+	for (i = 0; i < da->nsocks; i++)
+		if (da->socks[i].fd == fd)
+			break;
+	if (!readable && !writable) {
+		if (i < da->nsocks)
+			da->socks[i] = da->socks[--da->nsocks];
+		return;
+	}
+	if (i == da->nsocks) {
+		if (da->nsocks == da->capsocks) {
+			da->capsocks = da->capsocks ? da->capsocks * 2 : 8;
+			da->socks = mem_realloc(da->socks,
+			    da->capsocks * sizeof(*da->socks));
+		}
+		da->nsocks++;
+	}
+	da->socks[i].fd = fd;
+	da->socks[i].events = (short)((readable ? POLLIN : 0) |
+	    (writable ? POLLOUT : 0));
+}
+
+/* dns_ares_failure - an answer for a lookup that got no usable reply */
+static dns_answer *
+dns_ares_failure(struct dns_query *q, int status, int tries)
+{
+	enum dns_status st;
+	str msg;
+	dns_answer *a;
+
+	str_init(&msg);
+	st = DNS_TEMPFAIL;
+	switch (status) {
+	case ARES_ETIMEOUT:
+		str_appendf(&msg, "no reply for %s/%s (timed out, %d %s)",
+		    q->cur, dns_type_name(q->type), tries,
+		    tries == 1 ? "try" : "tries");
+		break;
+	case ARES_ECONNREFUSED:
+		str_appendf(&msg, "no reply for %s/%s (nameserver unreachable "
+		    "or refusing)", q->cur, dns_type_name(q->type));
+		break;
+	case ARES_EBADNAME:
+		st = DNS_ERROR;
+		str_appendf(&msg, "cannot look up %s: invalid name", q->cur);
+		break;
+	case ARES_EDESTRUCTION:
+	case ARES_ECANCELLED:
+		str_appendf(&msg, "lookup of %s/%s cancelled (resolver stopped)",
+		    q->cur, dns_type_name(q->type));
+		break;
+	default:
+		str_appendf(&msg, "lookup of %s/%s failed: %s", q->cur,
+		    dns_type_name(q->type), ares_strerror(status));
+		break;
+	}
+	a = dns_answer_new(q->name, q->type, st, str_cstr(&msg));
+	str_free(&msg);
+	return a;
+}
+
+/* dns_ares_callback - c-ares delivers the result of one query */
+static void
+dns_ares_callback(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct dns_query *q = arg;
+	struct dns_ares *da;
+	dns_answer *a;
+
+	if (abuf != NULL && alen > 0 && status != ARES_EDESTRUCTION &&
+	    status != ARES_ECANCELLED && status != ARES_ETIMEOUT &&
+	    status != ARES_ECONNREFUSED)
+		a = dns_answer_parse(q->cur, q->type, abuf, (size_t)alen);
+	else
+		a = dns_ares_failure(q, status, timeouts);
+
+	/* the reply ended in a CNAME whose target it does not resolve */
+	if (a->status == DNS_NODATA && strcmp(a->canon, q->cur) != 0 &&
+	    status != ARES_EDESTRUCTION) {
+		if (q->depth < DNS_CNAME_DEPTH) {
+			da = q->impl;
+			q->depth++;
+			if (a->ttl < q->chain_ttl)
+				q->chain_ttl = a->ttl;
+			mem_free(q->cur);
+			q->cur = mem_strdup(a->canon);
+			dns_answer_unref(a);
+			ares_query(da->channel, q->cur, 1, q->type,
+			    dns_ares_callback, q);
+			return;
+		}
+		dns_answer_unref(a);
+		a = dns_answer_new(q->name, q->type, DNS_TEMPFAIL,
+		    "CNAME chain too long or looping");
+	}
+	if (q->depth > 0) {
+		/* a fresh answer, not shared yet: report it under the name
+		 * that was asked */
+		mem_free(a->name);
+		a->name = mem_strdup(q->name);
+		if (q->chain_ttl < a->ttl)
+			a->ttl = q->chain_ttl;
+	}
+	dns_resolver_complete(q, a);
+}
+
+/* dns_ares_submit - queue a lookup for the resolver thread */
+static void
+dns_ares_submit(void *impl, struct dns_query *q)
+{
+	struct dns_ares *da = impl;
+	int stopped;
+
+	q->cur = mem_strdup(q->name);
+	q->chain_ttl = UINT32_MAX;
+	q->qnext = NULL;
+	q->impl = da;
+	pthread_mutex_lock(&da->qlock);
+	stopped = da->stop;
+	if (!stopped) {
+		if (da->qtail != NULL)
+			da->qtail->qnext = q;
+		else
+			da->qhead = q;
+		da->qtail = q;
+	}
+	pthread_mutex_unlock(&da->qlock);
+	if (stopped) {
+		dns_resolver_complete(q, dns_ares_failure(q, ARES_EDESTRUCTION,
+		    0));
+		return;
+	}
+	if (eventfd_write(da->evfd, 1) != 0)
+		log_error("dns: cannot wake the resolver thread: %s",
+		    strerror(errno));
+}
+
+/* dns_ares_thread - the resolver thread's event loop */
+static void *
+dns_ares_thread(void *arg)
+{
+	struct dns_ares *da = arg;
+	struct dns_query *q, *next;
+	struct pollfd *fds;
+	struct timeval maxtv, tv, *tvp;
+	size_t capfds, nfds, i;
+	eventfd_t ev;
+	int timeout, stop;
+
+	fds = NULL;
+	capfds = 0;
+	for (;;) {
+		/* take new lookups */
+		pthread_mutex_lock(&da->qlock);
+		q = da->qhead;
+		da->qhead = da->qtail = NULL;
+		stop = da->stop;
+		pthread_mutex_unlock(&da->qlock);
+		for (; q != NULL; q = next) {
+			next = q->qnext;
+			ares_query(da->channel, q->cur, 1, q->type,
+			    dns_ares_callback, q);
+		}
+		if (stop)
+			break;
+
+		if (capfds < da->nsocks + 1) {
+			capfds = da->nsocks + 8;
+			fds = mem_realloc(fds, capfds * sizeof(*fds));
+		}
+		fds[0].fd = da->evfd;
+		fds[0].events = POLLIN;
+		fds[0].revents = 0;
+		for (i = 0; i < da->nsocks; i++) {
+			fds[i + 1] = da->socks[i];
+			fds[i + 1].revents = 0;
+		}
+		nfds = da->nsocks + 1;
+		maxtv.tv_sec = 1;
+		maxtv.tv_usec = 0;
+		tvp = ares_timeout(da->channel, &maxtv, &tv);
+		timeout = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
+		if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
+			log_error("dns: poll: %s", strerror(errno));
+		if (fds[0].revents & POLLIN)
+			(void)eventfd_read(da->evfd, &ev);
+		for (i = 1; i < nfds; i++) {
+			if (fds[i].revents == 0)
+				continue;
+			ares_process_fd(da->channel,
+			    (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) ?
+			    fds[i].fd : ARES_SOCKET_BAD,
+			    (fds[i].revents & POLLOUT) ? fds[i].fd :
+			    ARES_SOCKET_BAD);
+		}
+		/* timeouts and retries */
+		ares_process_fd(da->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	}
+	mem_free(fds);
+	return NULL;
+}
+
+/* dns_ares_destroy - stop the thread; outstanding lookups fail */
+static void
+dns_ares_destroy(void *impl)
+{
+	struct dns_ares *da = impl;
+
+	pthread_mutex_lock(&da->qlock);
+	da->stop = 1;
+	pthread_mutex_unlock(&da->qlock);
+	(void)eventfd_write(da->evfd, 1);
+	pthread_join(da->thread, NULL);
+	/* answers every query still in flight with ARES_EDESTRUCTION */
+	ares_destroy(da->channel);
+	close(da->evfd);
+	pthread_mutex_destroy(&da->qlock);
+	mem_free(da->socks);
+	mem_free(da);
+}
+
+/* dns_ares_create - set up the channel and start the resolver thread */
+int
+dns_ares_create(const struct dns_options *opts, struct dns_backend *be,
+    str *err)
+{
+	struct ares_options ao;
+	struct dns_ares *da;
+	str csv;
+	int rc, mask;
+
+	pthread_once(&dns_ares_once, dns_ares_library_init);
+	if (dns_ares_init_status != ARES_SUCCESS) {
+		str_appendf(err, "c-ares initialisation failed: %s",
+		    ares_strerror(dns_ares_init_status));
+		return -1;
+	}
+	str_init(&csv);
+	if (opts->servers != NULL && opts->servers[0] != '\0' &&
+	    dns_servers_parse(opts->servers, &csv, err) != 0) {
+		str_free(&csv);
+		return -1;
+	}
+	da = mem_calloc(1, sizeof(*da));
+	da->tries = opts->tries;
+	memset(&ao, 0, sizeof(ao));
+	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_EDNS |
+	    ARES_FLAG_NOCHECKRESP;
+	ao.timeout = opts->timeout_ms;
+	ao.tries = opts->tries;
+	ao.sock_state_cb = dns_ares_sock_state;
+	ao.sock_state_cb_data = da;
+	mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+	    ARES_OPT_SOCK_STATE_CB;
+	if ((rc = ares_init_options(&da->channel, &ao, mask)) != ARES_SUCCESS) {
+		str_appendf(err, "cannot set up the resolver: %s",
+		    ares_strerror(rc));
+		goto fail;
+	}
+	if (csv.len > 0 && (rc = ares_set_servers_ports_csv(da->channel,
+	    str_cstr(&csv))) != ARES_SUCCESS) {
+		str_appendf(err, "cannot use nameservers %s: %s",
+		    str_cstr(&csv), ares_strerror(rc));
+		ares_destroy(da->channel);
+		goto fail;
+	}
+	if ((da->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
+		str_appendf(err, "eventfd: %s", strerror(errno));
+		ares_destroy(da->channel);
+		goto fail;
+	}
+	pthread_mutex_init(&da->qlock, NULL);
+	if ((rc = pthread_create(&da->thread, NULL, dns_ares_thread, da)) != 0) {
+		str_appendf(err, "cannot start the resolver thread: %s",
+		    strerror(rc));
+		close(da->evfd);
+		pthread_mutex_destroy(&da->qlock);
+		ares_destroy(da->channel);
+		goto fail;
+	}
+	str_free(&csv);
+	be->submit = dns_ares_submit;
+	be->destroy = dns_ares_destroy;
+	be->impl = da;
+	return 0;
+fail:
+	str_free(&csv);
+	mem_free(da);
+	return -1;
+}

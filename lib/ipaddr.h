@@ -1,0 +1,34 @@
+/*
+ * ipaddr - client IP addresses: parsing, formatting, normalization.
+ *
+ *	ipaddr_parse(text, ip) - IPv4 or IPv6 literal (an "IPv6:" prefix and
+ *		[brackets] are accepted, as Postfix and Sendmail write them);
+ *		IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes plain IPv4, as SPF
+ *		and DNSBLs expect (RFC 7208 section 5). 0 or -1.
+ *	ipaddr_from_sockaddr(sa, ip) - the same from a socket address;
+ *		-1 for families other than INET/INET6.
+ *	ipaddr_format(ip, buf) - text form into buf[IPADDR_STRLEN].
+ *	ipaddr_is_loopback(ip).
+ */
+#ifndef AUTHGATE_IPADDR_H
+#define AUTHGATE_IPADDR_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#define IPADDR_STRLEN	INET6_ADDRSTRLEN
+
+typedef struct ipaddr {
+	int	family;		/* AF_INET or AF_INET6 */
+	union {
+		struct in_addr	v4;
+		struct in6_addr	v6;
+	} u;
+} ipaddr;
+
+int	ipaddr_parse(const char *, ipaddr *);
+int	ipaddr_from_sockaddr(const struct sockaddr *, ipaddr *);
+void	ipaddr_format(const ipaddr *, char *);
+int	ipaddr_is_loopback(const ipaddr *);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * spf - the SPF check (RFC 7208) for the HELO and MAIL FROM identities,
+ * with libspf2 as the engine and our resolver underneath. It only
+ * produces facts (struct spf_outcome); what to do with them is the
+ * verdict engine's business.
+ *
+ *	spf_engine_create(receiver) - one per process (shareable between
+ *		threads); receiver is our name for %{r} and Received-SPF.
+ *	spf_engine_free(e)
+ *	spf_check_mailfrom(e, res, ip, helo, sender, deadline, out) - the
+ *		MAIL FROM identity; a null sender is checked as
+ *		postmaster@<helo> (RFC 7208 2.4).
+ *	spf_check_helo(e, res, ip, helo, deadline, out) - the HELO identity
+ *		(RFC 7208 2.3); a HELO that is not a domain name gives none.
+ *	spf_outcome_clear(out)
+ *	spf_result_name(r) / spf_result_parse(name) - RFC 8601 result words.
+ *
+ * libspf2's traps are handled here: its "invalid" result becomes
+ * temperror (DNS trouble) or permerror (anything else); IPv4-mapped IPv6
+ * clients are checked as IPv4 (ipaddr does that); the whole evaluation
+ * is bounded by the deadline, after which every lookup fails and the
+ * result is temperror, never a hang.
+ */
+#ifndef AUTHGATE_SPF_H
+#define AUTHGATE_SPF_H
+
+#include <stdint.h>
+
+#include "dns.h"
+#include "ipaddr.h"
+#include "smtp_addr.h"
+
+enum spf_result {
+	SPFR_NONE, SPFR_NEUTRAL, SPFR_PASS, SPFR_FAIL, SPFR_SOFTFAIL,
+	SPFR_TEMPERROR, SPFR_PERMERROR
+};
+#define SPFR_COUNT	7
+
+struct spf_outcome {
+	int		 checked;	/* 1 once a result is in */
+	enum spf_result	 result;
+	char		*identity;	/* user@domain or postmaster@helo */
+	char		*domain;	/* the domain whose policy applied */
+	char		*record;	/* its SPF record, when one was found */
+	char		*reason;	/* plain words: why this result */
+	unsigned	 lookups;	/* DNS lookups spent */
+};
+
+typedef struct spf_engine spf_engine;
+
+spf_engine	*spf_engine_create(const char *);
+void		 spf_engine_free(spf_engine *);
+void		 spf_check_mailfrom(spf_engine *, dns_resolver *,
+		    const ipaddr *, const char *, const struct smtp_addr *,
+		    int64_t, struct spf_outcome *);
+void		 spf_check_helo(spf_engine *, dns_resolver *, const ipaddr *,
+		    const char *, int64_t, struct spf_outcome *);
+void		 spf_outcome_clear(struct spf_outcome *);
+const char	*spf_result_name(enum spf_result);
+int		 spf_result_parse(const char *);
+
+#endif

@@ -1,0 +1,510 @@
+/*
+ * conf - the configuration loader; see conf.h. The option table below
+ * is the single list of options: the sample config (conf/authgate.conf)
+ * and authgate.conf(5) document every entry of it.
+ *
+ * libconfuse does the parsing; our callbacks parse durations, actions,
+ * stages, facilities and modes, and validate values while the parser
+ * still knows the line, so every error names file:line.
+ */
+#include "config.h"
+
+#include <confuse.h>
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "dns.h"
+#include "log.h"
+#include "mem.h"
+#include "policy.h"
+#include "spf.h"
+#include "str.h"
+
+#ifndef AUTHGATE_CONFIG_PATH
+#define AUTHGATE_CONFIG_PATH	"/etc/authgate/authgate.conf"
+#endif
+
+#define DURATION_MAX_MS	(30LL * 86400 * 1000)
+
+/* the file being parsed and the errors found, for the error callback */
+static __thread const char *conf_file;
+static __thread str *conf_errors;
+
+/* conf_default_path - where the config lives unless -c says otherwise */
+const char *
+conf_default_path(void)
+{
+	return AUTHGATE_CONFIG_PATH;
+}
+
+/* conf_error_fn - libconfuse reports a problem: file:line: message */
+static void
+conf_error_fn(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char msg[512];
+	const char *p;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (conf_errors == NULL)
+		return;
+	str_appendf(conf_errors, "%s:", conf_file != NULL ? conf_file :
+	    "(config)");
+	if (cfg != NULL && cfg->line > 0)
+		str_appendf(conf_errors, "%d:", cfg->line);
+	str_append_c(conf_errors, ' ');
+	if (strncmp(msg, "no such option ", 15) == 0) {
+		str_appendf(conf_errors, "unknown option %s", msg + 15);
+		if (cfg != NULL && cfg->name != NULL &&
+		    strcmp(cfg->name, "root") != 0)
+			str_appendf(conf_errors, " in section %s", cfg->name);
+	} else {
+		for (p = msg; *p != '\0'; p++)
+			if (*p != '\n')
+				str_append_c(conf_errors, *p);
+	}
+	str_append_c(conf_errors, '\n');
+}
+
+/* parse_duration - "500ms", "2s", "5m", "1h", "1d" or bare seconds */
+static int
+parse_duration(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	long long n, mult;
+	char *end;
+
+	errno = 0;
+	n = strtoll(value, &end, 10);
+	if (end == value || errno != 0 || n < 0)
+		goto bad;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		mult = 1000;
+	else if (strcmp(end, "ms") == 0)
+		mult = 1;
+	else if (strcmp(end, "m") == 0)
+		mult = 60 * 1000;
+	else if (strcmp(end, "h") == 0)
+		mult = 3600 * 1000;
+	else if (strcmp(end, "d") == 0)
+		mult = 86400 * 1000;
+	else
+		goto bad;
+	if (n > DURATION_MAX_MS / mult)
+		goto bad;
+	*(long *)result = (long)(n * mult);
+	return 0;
+bad:
+	cfg_error(cfg, "option '%s': \"%s\" is not a duration (write e.g. "
+	    "500ms, 2s, 5m, 1h or 1d)", opt->name, value);
+	return -1;
+}
+
+/* parse_action - accept, tempfail or reject */
+static int
+parse_action(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	int a;
+
+	if ((a = action_parse(value)) < 0) {
+		cfg_error(cfg, "option '%s': \"%s\" is not an action (accept, "
+		    "tempfail or reject)", opt->name, value);
+		return -1;
+	}
+	*(long *)result = a;
+	return 0;
+}
+
+/* parse_stage - the SMTP stage to refuse at */
+static int
+parse_stage(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	int s;
+
+	if ((s = stage_parse(value)) < 0 || s == STAGE_CONNECT) {
+		cfg_error(cfg, "option '%s': \"%s\" is not a stage (helo, "
+		    "mail, rcpt, data or eom)", opt->name, value);
+		return -1;
+	}
+	*(long *)result = s;
+	return 0;
+}
+
+/* parse_facility - syslog facility name */
+static int
+parse_facility(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	int f;
+
+	if ((f = log_facility_parse(value)) < 0) {
+		cfg_error(cfg, "option '%s': \"%s\" is not a syslog facility "
+		    "(mail, daemon, local0..local7)", opt->name, value);
+		return -1;
+	}
+	*(long *)result = f;
+	return 0;
+}
+
+/* parse_level - log level name */
+static int
+parse_level(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	int l;
+
+	if ((l = log_level_parse(value)) < 0) {
+		cfg_error(cfg, "option '%s': \"%s\" is not a log level (debug, "
+		    "info, notice, warning, error)", opt->name, value);
+		return -1;
+	}
+	*(long *)result = l;
+	return 0;
+}
+
+/* parse_mode - octal file mode, "" for "leave as created" */
+static int
+parse_mode(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	long m;
+	char *end;
+
+	if (value[0] == '\0') {
+		*(long *)result = -1;
+		return 0;
+	}
+	m = strtol(value, &end, 8);
+	if (*end != '\0' || m < 0 || m > 0777) {
+		cfg_error(cfg, "option '%s': \"%s\" is not an octal file mode "
+		    "(e.g. 0660)", opt->name, value);
+		return -1;
+	}
+	*(long *)result = m;
+	return 0;
+}
+
+/* validate_socket - unix:/path, local:/path, inet:port@host, inet6:... */
+static int
+validate_socket(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v, *p;
+	char *end;
+	long port;
+
+	v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0) {
+		p = strchr(v, ':') + 1;
+		if (p[0] == '/' && strlen(p) < 100)
+			return 0;
+		cfg_error(cfg, "option 'socket': \"%s\" needs an absolute path "
+		    "shorter than 100 bytes", v);
+		return -1;
+	}
+	if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0) {
+		p = strchr(v, ':') + 1;
+		port = strtol(p, &end, 10);
+		if (end != p && port > 0 && port < 65536 &&
+		    (*end == '\0' || (*end == '@' && end[1] != '\0')))
+			return 0;
+		cfg_error(cfg, "option 'socket': \"%s\" is not inet:PORT@HOST", v);
+		return -1;
+	}
+	cfg_error(cfg, "option 'socket': \"%s\" is not unix:/path, "
+	    "inet:port@host or inet6:port@host", v);
+	return -1;
+}
+
+/* validate_user - the user to drop privileges to must exist */
+static int
+validate_user(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v;
+
+	v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	if (v[0] == '\0' || getpwnam(v) != NULL)
+		return 0;
+	cfg_error(cfg, "option 'user': no such user \"%s\"", v);
+	return -1;
+}
+
+/* validate_abs_path - an absolute path or empty */
+static int
+validate_abs_path(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v;
+
+	v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	if (v[0] == '\0' || v[0] == '/')
+		return 0;
+	cfg_error(cfg, "option '%s': \"%s\" is not an absolute path",
+	    opt->name, v);
+	return -1;
+}
+
+/* validate_servers - nameserver list syntax */
+static int
+validate_servers(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v;
+	str csv, err;
+	int rc;
+
+	v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	if (v[0] == '\0')
+		return 0;
+	str_init(&csv);
+	str_init(&err);
+	if ((rc = dns_servers_parse(v, &csv, &err)) != 0)
+		cfg_error(cfg, "option 'servers': %s", str_cstr(&err));
+	str_free(&csv);
+	str_free(&err);
+	return rc;
+}
+
+/* validate_range - integer options with bounds */
+static int
+validate_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi)
+{
+	long v;
+
+	v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+	if (v >= lo && v <= hi)
+		return 0;
+	cfg_error(cfg, "option '%s': %ld is out of range (%ld..%ld)",
+	    opt->name, v, lo, hi);
+	return -1;
+}
+
+static int
+validate_tries(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 1, 10);
+}
+
+static int
+validate_cache_size(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 0, 10000000);
+}
+
+static int
+validate_threads(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 1, 4096);
+}
+
+/* validate_authserv_id - a token: no space, ";" or quote */
+static int
+validate_authserv_id(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v, *p;
+
+	v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	for (p = v; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("()<>@,;:\\\"/[]?=", *p) != NULL)
+			break;
+	if (*p == '\0')
+		return 0;
+	cfg_error(cfg, "option 'authserv_id': \"%s\" must be a host name "
+	    "(no spaces or special characters)", v);
+	return -1;
+}
+
+/* one SPF identity (mailfrom, helo): whether to check it and the action
+ * for each result; libconfuse copies the table for each section */
+static cfg_opt_t spf_identity_opts[] = {
+	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
+	CFG_INT_CB("pass", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("fail", ACT_REJECT, CFGF_NONE, parse_action),
+	CFG_INT_CB("softfail", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("neutral", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("none", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("permerror", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("temperror", ACT_TEMPFAIL, CFGF_NONE, parse_action),
+	CFG_END()
+};
+
+static cfg_opt_t spf_opts[] = {
+	CFG_INT_CB("timeout", 10000, CFGF_NONE, parse_duration),
+	CFG_BOOL("received_spf_header", cfg_false, CFGF_NONE),
+	CFG_SEC("mailfrom", spf_identity_opts, CFGF_NONE),
+	CFG_SEC("helo", spf_identity_opts, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t dns_opts[] = {
+	CFG_STR("servers", "", CFGF_NONE),
+	CFG_INT_CB("timeout", 2000, CFGF_NONE, parse_duration),
+	CFG_INT("tries", 2, CFGF_NONE),
+	CFG_INT("cache_size", 20000, CFGF_NONE),
+	CFG_INT_CB("cache_max_ttl", 86400 * 1000, CFGF_NONE, parse_duration),
+	CFG_INT_CB("cache_max_negative_ttl", 3600 * 1000, CFGF_NONE,
+	    parse_duration),
+	CFG_END()
+};
+
+static cfg_opt_t root_opts[] = {
+	CFG_STR("authserv_id", "", CFGF_NONE),
+	CFG_STR("socket", "unix:/run/authgate/authgate.sock", CFGF_NONE),
+	CFG_INT_CB("socket_mode", 0660, CFGF_NONE, parse_mode),
+	CFG_STR("user", "", CFGF_NONE),
+	CFG_STR("pid_file", "", CFGF_NONE),
+	CFG_INT_CB("syslog_facility", LOG_MAIL, CFGF_NONE, parse_facility),
+	CFG_INT_CB("log_level", LOG_INFO, CFGF_NONE, parse_level),
+	CFG_INT_CB("milter_timeout", 300000, CFGF_NONE, parse_duration),
+	CFG_INT("check_threads", 64, CFGF_NONE),
+	CFG_INT_CB("reject_stage", STAGE_RCPT, CFGF_NONE, parse_stage),
+	CFG_SEC("dns", dns_opts, CFGF_NONE),
+	CFG_SEC("spf", spf_opts, CFGF_NONE),
+	CFG_END()
+};
+
+/* conf_actions - read one identity's SPF actions */
+static void
+conf_actions(cfg_t *sec, enum action *actions, int *enabled)
+{
+	int r;
+
+	*enabled = cfg_getbool(sec, "enabled");
+	for (r = 0; r < SPFR_COUNT; r++)
+		actions[r] = (enum action)cfg_getint(sec,
+		    spf_result_name((enum spf_result)r));
+}
+
+/* conf_host_name - the default authserv-id: this host's name */
+static char *
+conf_host_name(void)
+{
+	char host[256];
+
+	if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
+		return mem_strdup("localhost");
+	host[sizeof(host) - 1] = '\0';
+	return mem_strdup(host);
+}
+
+/* conf_build - the struct conf from a parsed tree */
+static struct conf *
+conf_build(cfg_t *cfg, const char *path)
+{
+	struct conf *c;
+	cfg_t *dns, *spf;
+
+	c = mem_calloc(1, sizeof(*c));
+	c->path = mem_strdup(path);
+	c->socket = mem_strdup(cfg_getstr(cfg, "socket"));
+	c->socket_mode = (int)cfg_getint(cfg, "socket_mode");
+	c->user = mem_strdup(cfg_getstr(cfg, "user"));
+	c->pid_file = mem_strdup(cfg_getstr(cfg, "pid_file"));
+	c->authserv_id = cfg_getstr(cfg, "authserv_id")[0] != '\0' ?
+	    mem_strdup(cfg_getstr(cfg, "authserv_id")) : conf_host_name();
+	c->syslog_facility = (int)cfg_getint(cfg, "syslog_facility");
+	c->log_level = (int)cfg_getint(cfg, "log_level");
+	c->milter_timeout = (int)((cfg_getint(cfg, "milter_timeout") + 999) /
+	    1000);
+	c->check_threads = (unsigned)cfg_getint(cfg, "check_threads");
+	c->policy.reject_stage = (enum stage)cfg_getint(cfg, "reject_stage");
+
+	dns = cfg_getsec(cfg, "dns");
+	c->dns_servers = mem_strdup(cfg_getstr(dns, "servers"));
+	c->dns.servers = c->dns_servers;
+	c->dns.timeout_ms = (int)cfg_getint(dns, "timeout");
+	c->dns.tries = (int)cfg_getint(dns, "tries");
+	c->dns.cache_size = (size_t)cfg_getint(dns, "cache_size");
+	c->dns.cache_max_ttl = (uint32_t)(cfg_getint(dns, "cache_max_ttl") /
+	    1000);
+	c->dns.cache_max_negative_ttl = (uint32_t)(cfg_getint(dns,
+	    "cache_max_negative_ttl") / 1000);
+
+	spf = cfg_getsec(cfg, "spf");
+	c->spf_timeout_ms = (int)cfg_getint(spf, "timeout");
+	c->received_spf_header = cfg_getbool(spf, "received_spf_header");
+	conf_actions(cfg_getsec(spf, "mailfrom"), c->policy.spf_mailfrom,
+	    &c->spf_mailfrom);
+	conf_actions(cfg_getsec(spf, "helo"), c->policy.spf_helo,
+	    &c->spf_helo);
+	return c;
+}
+
+/* conf_load - read, validate and build a config */
+int
+conf_load(const char *path, int must_exist, struct conf **out,
+    str *err)
+{
+	cfg_t *cfg;
+	int rc;
+
+	*out = NULL;
+	str_reset(err);
+	cfg = cfg_init(root_opts, CFGF_NONE);
+	if (cfg == NULL)
+		log_fatal("config: cannot initialise the parser");
+	cfg_set_error_function(cfg, conf_error_fn);
+	cfg_set_validate_func(cfg, "socket", validate_socket);
+	cfg_set_validate_func(cfg, "user", validate_user);
+	cfg_set_validate_func(cfg, "pid_file", validate_abs_path);
+	cfg_set_validate_func(cfg, "authserv_id", validate_authserv_id);
+	cfg_set_validate_func(cfg, "check_threads", validate_threads);
+	cfg_set_validate_func(cfg, "dns|servers", validate_servers);
+	cfg_set_validate_func(cfg, "dns|tries", validate_tries);
+	cfg_set_validate_func(cfg, "dns|cache_size", validate_cache_size);
+
+	conf_file = path;
+	conf_errors = err;
+	rc = CFG_SUCCESS;
+	if (path != NULL) {
+		if (access(path, F_OK) != 0 && errno == ENOENT && !must_exist) {
+			path = NULL;	/* no file: built-in defaults */
+		} else {
+			rc = cfg_parse(cfg, path);
+			if (rc == CFG_FILE_ERROR)
+				str_appendf(err, "%s: cannot read the config "
+				    "file: %s\n", path, strerror(errno));
+			else if (rc != CFG_SUCCESS && err->len == 0)
+				str_appendf(err, "%s: syntax error\n", path);
+		}
+	}
+	conf_file = NULL;
+	conf_errors = NULL;
+	if (rc != CFG_SUCCESS) {
+		cfg_free(cfg);
+		/* drop the final newline */
+		if (err->len > 0 && err->buf[err->len - 1] == '\n')
+			str_truncate(err, err->len - 1);
+		return -1;
+	}
+	*out = conf_build(cfg, path);
+	cfg_free(cfg);
+	return 0;
+}
+
+/* conf_free - release a config */
+void
+conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	mem_free(c->path);
+	mem_free(c->socket);
+	mem_free(c->user);
+	mem_free(c->pid_file);
+	mem_free(c->authserv_id);
+	mem_free(c->dns_servers);
+	mem_free(c);
+}
+
+/* conf_same_dns - may a reload keep the resolver */
+int
+conf_same_dns(const struct conf *a, const struct conf *b)
+{
+	return strcmp(a->dns_servers, b->dns_servers) == 0 &&
+	    a->dns.timeout_ms == b->dns.timeout_ms &&
+	    a->dns.tries == b->dns.tries &&
+	    a->dns.cache_size == b->dns.cache_size &&
+	    a->dns.cache_max_ttl == b->dns.cache_max_ttl &&
+	    a->dns.cache_max_negative_ttl == b->dns.cache_max_negative_ttl;
+}

@@ -1,0 +1,55 @@
+/*
+ * conf - authgate's configuration: one file (default
+ * /etc/authgate/authgate.conf) read with libconfuse, with a built-in
+ * default for every option so the daemon runs without any file.
+ *
+ *	conf_load(path, must_exist, out, err) - read and validate a file.
+ *		path NULL: built-in defaults only. A missing file is an error
+ *		only when must_exist (the admin named it with -c); otherwise
+ *		the defaults apply. On error *out is NULL, err holds one line
+ *		per problem, each "file:line: what is wrong", and -1 is
+ *		returned. Unknown options, wrong types and bad values are all
+ *		errors: a config never half-applies.
+ *	conf_free(cfg)
+ *	conf_same_dns(a, b) - same resolver settings, so a reload may
+ *		keep the resolver and its warm cache.
+ *	conf_default_path() - the path used when none is given.
+ * A loaded config is immutable; reload builds a new one.
+ */
+#ifndef AUTHGATE_CONF_H
+#define AUTHGATE_CONF_H
+
+#include "dns.h"
+#include "policy.h"
+#include "str.h"
+
+struct conf {
+	char		*path;		/* NULL: built-in defaults */
+	/* daemon */
+	char		*socket;
+	int		 socket_mode;	/* -1: as created */
+	char		*user;		/* "" = keep the starting user */
+	char		*pid_file;	/* "" = none */
+	char		*authserv_id;
+	int		 syslog_facility;
+	int		 log_level;
+	int		 milter_timeout;	/* seconds, libmilter I/O */
+	unsigned	 check_threads;
+	/* DNS */
+	char		*dns_servers;
+	struct dns_options dns;
+	/* SPF */
+	int		 spf_mailfrom;		/* enabled */
+	int		 spf_helo;
+	int		 spf_timeout_ms;
+	int		 received_spf_header;
+	/* what to do with the results */
+	struct policy	 policy;
+};
+
+int		 conf_load(const char *, int, struct conf **, str *);
+void		 conf_free(struct conf *);
+int		 conf_same_dns(const struct conf *, const struct conf *);
+const char	*conf_default_path(void);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * summary - the one log line per message (or refused transaction):
+ * client, identities, every check result, the verdict and the queue id.
+ *
+ *	summary_format(facts, verdict, stage, queue_id, nrcpt, ms, out)
+ *		e.g. "4XbQk2 client=mail.example.org[192.0.2.7]
+ *		helo=mail.example.org from=<a@example.org> rcpts=1
+ *		spf_mailfrom=fail(example.org) spf_helo=pass
+ *		verdict=reject 550 5.7.1 (spf-mailfrom) stage=rcpt time=3ms
+ *		reply="SPF fail: ... | To fix: ..."" - the reply text is
+ *		there whenever the message was refused.
+ * Untrusted values are made printable and bounded.
+ */
+#ifndef AUTHGATE_SUMMARY_H
+#define AUTHGATE_SUMMARY_H
+
+#include "facts.h"
+#include "policy.h"
+#include "str.h"
+#include "verdict.h"
+
+void	summary_format(const struct facts *, const struct verdict *,
+	    enum stage, const char *, unsigned, long, str *);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * verdict - the verdict engine; see verdict.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "facts.h"
+#include "mem.h"
+#include "policy.h"
+#include "verdict.h"
+
+/* one check's say in the verdict */
+struct verdict_vote {
+	const char		*check;
+	enum action		 action;
+	const struct spf_outcome *spf;
+	int			 helo;
+};
+
+/* verdict_clear - release what a verdict holds */
+void
+verdict_clear(struct verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nlines; i++)
+		mem_free(v->lines[i]);
+	str_free(&v->reasons);
+	memset(v, 0, sizeof(*v));
+}
+
+/* verdict_collect - every available check result, in the fixed order */
+static size_t
+verdict_collect(const struct facts *f, const struct policy *p,
+    struct verdict_vote *votes, str *reasons)
+{
+	size_t n;
+
+	n = 0;
+	if (f->spf_mailfrom.checked) {
+		votes[n].check = "spf-mailfrom";
+		votes[n].action = p->spf_mailfrom[f->spf_mailfrom.result];
+		votes[n].spf = &f->spf_mailfrom;
+		votes[n].helo = 0;
+		str_appendf(reasons, "%sspf_mailfrom=%s", reasons->len ? " " : "",
+		    spf_result_name(f->spf_mailfrom.result));
+		n++;
+	}
+	if (f->spf_helo.checked) {
+		votes[n].check = "spf-helo";
+		votes[n].action = p->spf_helo[f->spf_helo.result];
+		votes[n].spf = &f->spf_helo;
+		votes[n].helo = 1;
+		str_appendf(reasons, "%sspf_helo=%s", reasons->len ? " " : "",
+		    spf_result_name(f->spf_helo.result));
+		n++;
+	}
+	return n;
+}
+
+/* verdict_decide - facts + policy + stage -> verdict */
+void
+verdict_decide(const struct facts *f, const struct policy *p,
+    enum stage stage, struct verdict *v)
+{
+	struct verdict_vote votes[2];
+	const struct verdict_vote *win;
+	size_t n, i;
+
+	memset(v, 0, sizeof(*v));
+	str_init(&v->reasons);
+	n = verdict_collect(f, p, votes, &v->reasons);
+	win = NULL;
+	for (i = 0; i < n; i++)
+		if (votes[i].action != ACT_ACCEPT &&
+		    (win == NULL || votes[i].action > win->action))
+			win = &votes[i];
+	v->decided = win != NULL ? win->action : ACT_ACCEPT;
+	v->action = stage >= p->reject_stage ? v->decided : ACT_ACCEPT;
+	if (win == NULL)
+		return;
+	v->check = win->check;
+	if (v->decided == ACT_REJECT) {
+		v->code = "550";
+		v->xcode = "5.7.1";
+	} else {
+		v->code = "451";
+		v->xcode = "4.7.1";
+	}
+	verdict_explain_spf(win->spf, win->helo, f->client_ip, v);
+}

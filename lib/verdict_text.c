@@ -1,0 +1,209 @@
+/*
+ * verdict_text - the words of a refusal: what is wrong, in terms a
+ * sender's postmaster understands, and what exactly must change.
+ *
+ *	verdict_explain_spf(spf, helo, client_ip, v) - reply lines for an
+ *		SPF result the policy refuses (identity, domain, client IP,
+ *		the domain's record, and the fix).
+ *	verdict_add_line(v, text) - append one reply line, made printable
+ *		and cut to VERDICT_LINE_MAX bytes.
+ *
+ * Everything that came from outside (addresses, HELO names, DNS text) is
+ * passed through str_append_printable, so a reply never carries control
+ * characters or unbounded text.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "mem.h"
+#include "spf.h"
+#include "str.h"
+#include "verdict.h"
+
+#define TEXT_NAME_MAX	120	/* an address or domain in a reply */
+#define TEXT_RECORD_MAX	300	/* an SPF record in a reply */
+
+/* verdict_add_line - append one reply line */
+void
+verdict_add_line(struct verdict *v, const char *text)
+{
+	str line;
+
+	if (v->nlines >= VERDICT_MAX_LINES)
+		return;
+	str_init(&line);
+	str_append_printable(&line, text, strlen(text), VERDICT_LINE_MAX);
+	v->lines[v->nlines++] = str_steal(&line);
+}
+
+/* text_name - append an untrusted name, bounded */
+static void
+text_name(str *s, const char *name)
+{
+	if (name == NULL || name[0] == '\0')
+		str_append(s, "(empty)");
+	else
+		str_append_printable(s, name, strlen(name), TEXT_NAME_MAX);
+}
+
+/* text_mechanism - the SPF term that would list this client IP */
+static void
+text_mechanism(str *s, const char *ip)
+{
+	str_appendf(s, "%s:", strchr(ip, ':') != NULL ? "ip6" : "ip4");
+	text_name(s, ip);
+}
+
+/* text_ends_with_all - does the record end in the given all-qualifier */
+static int
+text_ends_with_all(const char *record, const char *term)
+{
+	size_t rl, tl;
+
+	if (record == NULL)
+		return 0;
+	rl = strlen(record);
+	while (rl > 0 && record[rl - 1] == ' ')
+		rl--;
+	tl = strlen(term);
+	return rl >= tl && strncmp(record + rl - tl, term, tl) == 0 &&
+	    (rl == tl || record[rl - tl - 1] == ' ');
+}
+
+/* verdict_explain_spf - reply lines for a refused SPF result */
+void
+verdict_explain_spf(const struct spf_outcome *o, int helo,
+    const char *client_ip, struct verdict *v)
+{
+	str s;
+
+	str_init(&s);
+	switch (o->result) {
+	case SPFR_FAIL:
+	case SPFR_SOFTFAIL:
+		str_appendf(&s, "SPF %s: ", o->result == SPFR_FAIL ? "fail" :
+		    "softfail");
+		text_name(&s, o->domain);
+		if (o->result == SPFR_FAIL)
+			str_append(&s, " does not allow ");
+		else
+			str_append(&s, " says it probably does not allow ");
+		text_name(&s, client_ip);
+		if (helo)
+			str_append(&s, " to use it as HELO name.");
+		else {
+			str_append(&s, " to send mail for ");
+			text_name(&s, o->identity);
+			str_append_c(&s, '.');
+		}
+		break;
+	case SPFR_NEUTRAL:
+		str_append(&s, "SPF neutral: ");
+		text_name(&s, o->domain);
+		str_append(&s, " makes no statement about whether ");
+		text_name(&s, client_ip);
+		str_append(&s, " may send its mail, and this server requires "
+		    "authorization.");
+		break;
+	case SPFR_NONE:
+		str_append(&s, "SPF none: ");
+		text_name(&s, o->domain);
+		str_append(&s, " publishes no SPF record");
+		if (o->reason != NULL) {
+			str_append(&s, " (");
+			str_append_printable(&s, o->reason, strlen(o->reason),
+			    TEXT_NAME_MAX);
+			str_append_c(&s, ')');
+		}
+		str_append(&s, ", and this server requires one.");
+		break;
+	case SPFR_PERMERROR:
+		str_append(&s, "SPF permerror: the SPF record of ");
+		text_name(&s, o->domain);
+		str_append(&s, " is broken");
+		if (o->reason != NULL) {
+			str_append(&s, ": ");
+			str_append_printable(&s, o->reason, strlen(o->reason),
+			    200);
+		}
+		str_append_c(&s, '.');
+		break;
+	case SPFR_TEMPERROR:
+		str_append(&s, "SPF temperror: the SPF check of ");
+		text_name(&s, o->domain);
+		str_append(&s, " for ");
+		text_name(&s, client_ip);
+		str_append(&s, " could not be completed");
+		if (o->reason != NULL) {
+			str_append(&s, " (");
+			str_append_printable(&s, o->reason, strlen(o->reason),
+			    200);
+			str_append_c(&s, ')');
+		}
+		str_append_c(&s, '.');
+		break;
+	case SPFR_PASS:
+		str_append(&s, "SPF pass for ");
+		text_name(&s, o->domain);
+		str_append(&s, ", refused by local policy.");
+		break;
+	}
+	verdict_add_line(v, str_cstr(&s));
+
+	if (o->record != NULL && o->result != SPFR_TEMPERROR) {
+		str_reset(&s);
+		str_append(&s, "The SPF record of ");
+		text_name(&s, o->domain);
+		str_append(&s, " is: ");
+		str_append_printable(&s, o->record, strlen(o->record),
+		    TEXT_RECORD_MAX);
+		verdict_add_line(v, str_cstr(&s));
+		if (o->result == SPFR_FAIL && text_ends_with_all(o->record,
+		    "-all"))
+			verdict_add_line(v, "It ends in -all: mail from every "
+			    "server it does not list is to be refused.");
+		else if (o->result == SPFR_SOFTFAIL &&
+		    text_ends_with_all(o->record, "~all"))
+			verdict_add_line(v, "It ends in ~all: servers it does "
+			    "not list are probably not authorized.");
+	}
+
+	str_reset(&s);
+	switch (o->result) {
+	case SPFR_TEMPERROR:
+		str_append(&s, "This is a temporary problem; please try again "
+		    "later.");
+		break;
+	case SPFR_PERMERROR:
+		str_append(&s, "To fix: the owner of ");
+		text_name(&s, o->domain);
+		str_append(&s, " must correct its SPF record (RFC 7208).");
+		break;
+	case SPFR_NONE:
+		str_append(&s, "To fix: the owner of ");
+		text_name(&s, o->domain);
+		str_append(&s, " must publish an SPF record (a TXT record "
+		    "starting with v=spf1) that lists ");
+		text_mechanism(&s, client_ip);
+		str_append_c(&s, '.');
+		break;
+	case SPFR_PASS:
+		str_append(&s, "Please contact the postmaster of this server.");
+		break;
+	default:
+		str_append(&s, "To fix: the owner of ");
+		text_name(&s, o->domain);
+		str_append(&s, " must add ");
+		text_mechanism(&s, client_ip);
+		if (helo)
+			str_append(&s, " to its SPF record, or this server "
+			    "must greet with a name whose SPF record lists it.");
+		else
+			str_append(&s, " to its SPF record, or the mail must "
+			    "be sent through a server that record lists.");
+		break;
+	}
+	verdict_add_line(v, str_cstr(&s));
+	str_free(&s);
+}

@@ -1,0 +1,274 @@
+/*
+ * callbacks - libmilter callbacks; see callbacks.h. Thin on purpose: the
+ * decisions are made in lib/ (verdict engine), the state is in session.c.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmilter/mfapi.h>
+
+#include "headers.h"
+#include "ipaddr.h"
+#include "log.h"
+#include "mem.h"
+#include "str.h"
+#include "verdict.h"
+
+#include "callbacks.h"
+#include "runtime.h"
+#include "session.h"
+
+#define SESS(ctx)	((struct session *)smfi_getpriv(ctx))
+
+/* cb_macro - a macro value or NULL */
+static const char *
+cb_macro(SMFICTX *ctx, const char *name)
+{
+	return smfi_getsymval(ctx, (char *)name);
+}
+
+/* cb_escape_percent - libmilter treats '%' as a format character */
+static char *
+cb_escape_percent(const char *line)
+{
+	str s;
+
+	str_init(&s);
+	for (; *line != '\0'; line++) {
+		if (*line == '%')
+			str_append_c(&s, '%');
+		str_append_c(&s, *line);
+	}
+	return str_steal(&s);
+}
+
+/* callbacks_set_reply - the refusal text for the MTA */
+int
+callbacks_set_reply(SMFICTX *ctx, const struct verdict *v)
+{
+	char *l[VERDICT_MAX_LINES];
+	size_t i;
+	int rc;
+
+	memset(l, 0, sizeof(l));
+	for (i = 0; i < v->nlines; i++)
+		l[i] = cb_escape_percent(v->lines[i]);
+	if (v->nlines <= 1)
+		rc = smfi_setreply(ctx, (char *)v->code, (char *)v->xcode,
+		    v->nlines ? l[0] : (char *)"Refused by local policy");
+	else
+		rc = smfi_setmlreply(ctx, v->code, v->xcode, l[0], l[1], l[2],
+		    l[3], l[4], l[5], l[6], l[7], (char *)NULL);
+	if (rc != MI_SUCCESS) {
+		log_error("cannot set the SMTP reply text; the MTA uses its "
+		    "default text");
+		rc = smfi_setreply(ctx, (char *)v->code, (char *)v->xcode,
+		    (char *)"Refused by local policy (authentication checks)");
+	}
+	for (i = 0; i < v->nlines; i++)
+		mem_free(l[i]);
+	return rc;
+}
+
+/* cb_answer - turn a verdict into the callback's return value */
+static sfsistat
+cb_answer(SMFICTX *ctx, const struct verdict *v)
+{
+	switch (v->action) {
+	case ACT_REJECT:
+		callbacks_set_reply(ctx, v);
+		return SMFIS_REJECT;
+	case ACT_TEMPFAIL:
+		callbacks_set_reply(ctx, v);
+		return SMFIS_TEMPFAIL;
+	default:
+		return SMFIS_CONTINUE;
+	}
+}
+
+/* cb_negotiate - ask for what we use, skip what we do not need */
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	unsigned long want;
+
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST);
+	/* no body is needed until DKIM arrives; no DATA or unknown
+	 * commands; headers need no reply; keep header leading spaces */
+	want = SMFIP_NOBODY | SMFIP_NR_HDR | SMFIP_NOUNKNOWN | SMFIP_NODATA |
+	    SMFIP_SKIP | SMFIP_HDR_LEADSPC;
+	*pf1 = f1 & want;
+	*pf2 = *pf3 = 0;
+	if (f0 & SMFIF_SETSYMLIST) {
+		smfi_setsymlist(ctx, SMFIM_ENVFROM,
+		    (char *)"i {auth_authen} {auth_type}");
+		smfi_setsymlist(ctx, SMFIM_EOM, (char *)"i");
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* cb_connect - a new SMTP connection */
+static sfsistat
+cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	struct runtime *rt;
+	struct session *s;
+	ipaddr ip;
+	int have_ip;
+
+	if ((rt = runtime_get()) == NULL)
+		return SMFIS_TEMPFAIL;
+	have_ip = hostaddr != NULL &&
+	    ipaddr_from_sockaddr((struct sockaddr *)hostaddr, &ip) == 0;
+	if (!have_ip)
+		log_info("connection from %s without an IP address: IP checks "
+		    "do not apply", hostname != NULL ? hostname : "unknown");
+	s = session_new(rt, have_ip ? &ip : NULL, hostname);
+	smfi_setpriv(ctx, s);
+	return SMFIS_CONTINUE;
+}
+
+/* cb_helo - HELO/EHLO */
+static sfsistat
+cb_helo(SMFICTX *ctx, char *helo)
+{
+	struct session *s = SESS(ctx);
+
+	if (s == NULL)
+		return SMFIS_CONTINUE;
+	session_helo(s, helo);
+	return cb_answer(ctx, session_decide(s, STAGE_HELO));
+}
+
+/* cb_envfrom - MAIL FROM */
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct session *s = SESS(ctx);
+
+	if (s == NULL)
+		return SMFIS_CONTINUE;
+	session_mail(s, argv != NULL ? argv[0] : NULL, cb_macro(ctx, "i"));
+	return cb_answer(ctx, session_decide(s, STAGE_MAIL));
+}
+
+/* cb_envrcpt - RCPT TO: the default stage for refusals */
+static sfsistat
+cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *s = SESS(ctx);
+
+	if (s == NULL)
+		return SMFIS_CONTINUE;
+	session_rcpt(s);
+	return cb_answer(ctx, session_decide(s, STAGE_RCPT));
+}
+
+/* cb_header - one header field */
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct session *s = SESS(ctx);
+
+	if (s != NULL && name != NULL && value != NULL)
+		session_header(s, name, value);
+	/* SMFIP_NR_HDR is always granted (libmilter fakes it if needed) */
+	return SMFIS_NOREPLY;
+}
+
+/* cb_eom - end of message: the final verdict and our header fields */
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct session *s = SESS(ctx);
+	const struct verdict *v;
+	const char *qid;
+	str value;
+	unsigned i;
+	sfsistat rc;
+
+	if (s == NULL)
+		return SMFIS_CONTINUE;
+	if ((qid = cb_macro(ctx, "i")) != NULL && s->queue_id == NULL)
+		s->queue_id = mem_strdup(qid);
+	v = session_decide(s, STAGE_EOM);
+	if (v->action != ACT_ACCEPT) {
+		rc = cb_answer(ctx, v);
+		session_end_tx(s);
+		return rc;
+	}
+	str_init(&value);
+	headers_authres(&s->facts, s->rt->conf->authserv_id, &value);
+	if (smfi_insheader(ctx, 0, (char *)"Authentication-Results",
+	    value.buf) != MI_SUCCESS)
+		log_error("%s: cannot add the Authentication-Results field",
+		    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
+	if (s->rt->conf->received_spf_header) {
+		str_reset(&value);
+		if (headers_received_spf(&s->facts, s->rt->conf->authserv_id,
+		    &value) == 0 && smfi_insheader(ctx, 0,
+		    (char *)"Received-SPF", value.buf) != MI_SUCCESS)
+			log_error("%s: cannot add the Received-SPF field",
+			    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
+	}
+	str_free(&value);
+	/* forged fields claiming our authserv-id: delete, highest first */
+	for (i = s->nforged; i > 0; i--) {
+		if (smfi_chgheader(ctx, (char *)"Authentication-Results",
+		    (int)s->forged[i - 1], NULL) != MI_SUCCESS)
+			log_error("%s: cannot delete a forged "
+			    "Authentication-Results field", s->queue_id != NULL ?
+			    s->queue_id : "NOQUEUE");
+	}
+	if (s->nforged > 0)
+		log_info("%s: deleted %u Authentication-Results field%s claiming "
+		    "our authserv-id %s", s->queue_id != NULL ? s->queue_id :
+		    "NOQUEUE", s->nforged, s->nforged == 1 ? "" : "s",
+		    s->rt->conf->authserv_id);
+	session_end_tx(s);
+	return SMFIS_CONTINUE;
+}
+
+/* cb_abort - the transaction ended without a message (RSET, refusal) */
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	struct session *s = SESS(ctx);
+
+	if (s != NULL)
+		session_end_tx(s);
+	return SMFIS_CONTINUE;
+}
+
+/* cb_close - the connection is gone */
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct session *s = SESS(ctx);
+
+	if (s != NULL) {
+		session_end_tx(s);
+		session_free(s);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc callbacks_milter = {
+	.xxfi_name = (char *)"authgate",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+	.xxfi_connect = cb_connect,
+	.xxfi_helo = cb_helo,
+	.xxfi_envfrom = cb_envfrom,
+	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_header = cb_header,
+	.xxfi_eom = cb_eom,
+	.xxfi_abort = cb_abort,
+	.xxfi_close = cb_close,
+	.xxfi_negotiate = cb_negotiate,
+};

@@ -1,0 +1,59 @@
+/*
+ * milter_wrap - link-time wrappers of libmilter's read() and sigwait();
+ * see milter_wrap.h. Only objects in our link see these wrappers (ld
+ * --wrap), not the shared libraries, so nothing else changes.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "milter_wrap.h"
+
+ssize_t	__real_read(int, void *, size_t);
+ssize_t	__wrap_read(int, void *, size_t);
+int	__real_sigwait(const sigset_t *, int *);
+int	__wrap_sigwait(const sigset_t *, int *);
+
+static atomic_int milter_wrap_tcp;
+
+/* milter_wrap_quickack - re-arm TCP_QUICKACK after reads from now on */
+void
+milter_wrap_quickack(int on)
+{
+	atomic_store(&milter_wrap_tcp, on);
+}
+
+/* __wrap_read - read, then ask the kernel to ACK immediately */
+ssize_t
+__wrap_read(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+	int one;
+
+	r = __real_read(fd, buf, n);
+	if (r > 0 && atomic_load_explicit(&milter_wrap_tcp,
+	    memory_order_relaxed)) {
+		one = 1;
+		/* fails harmlessly (ENOTSOCK) on libmilter's internal pipe */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one,
+		    sizeof(one));
+	}
+	return r;
+}
+
+/* __wrap_sigwait - libmilter's signal wait, without SIGHUP */
+int
+__wrap_sigwait(const sigset_t *set, int *sig)
+{
+	sigset_t mine;
+
+	mine = *set;
+	sigdelset(&mine, SIGHUP);
+	return __real_sigwait(&mine, sig);
+}

@@ -1,0 +1,153 @@
+/*
+ * runtime - config snapshots and reload; see runtime.h.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "conf.h"
+#include "dns.h"
+#include "log.h"
+#include "mem.h"
+#include "spf.h"
+#include "str.h"
+#include "task.h"
+
+#include "runtime.h"
+
+static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct runtime *runtime_current;
+static task_pool *runtime_pool;
+
+/* runtime_build - a snapshot from a config, reusing prev's resolver */
+static struct runtime *
+runtime_build(struct conf *conf, const struct runtime *prev, str *err)
+{
+	struct runtime *rt;
+
+	rt = mem_calloc(1, sizeof(*rt));
+	atomic_init(&rt->refs, 1);
+	rt->conf = conf;
+	if (prev != NULL && conf_same_dns(prev->conf, conf))
+		rt->resolver = dns_resolver_ref(prev->resolver);
+	else if ((rt->resolver = dns_resolver_create(&conf->dns, err)) == NULL) {
+		mem_free(rt);
+		return NULL;
+	}
+	rt->spf = spf_engine_create(conf->authserv_id);
+	return rt;
+}
+
+/* runtime_start - the first snapshot */
+int
+runtime_start(struct conf *conf, str *err)
+{
+	struct runtime *rt;
+
+	if ((rt = runtime_build(conf, NULL, err)) == NULL)
+		return -1;
+	runtime_pool = task_pool_create(conf->check_threads);
+	pthread_mutex_lock(&runtime_lock);
+	runtime_current = rt;
+	pthread_mutex_unlock(&runtime_lock);
+	log_set_level(conf->log_level);
+	return 0;
+}
+
+/* runtime_get - a reference to the current snapshot */
+struct runtime *
+runtime_get(void)
+{
+	struct runtime *rt;
+
+	pthread_mutex_lock(&runtime_lock);
+	rt = runtime_current;
+	if (rt != NULL)
+		atomic_fetch_add(&rt->refs, 1);
+	pthread_mutex_unlock(&runtime_lock);
+	return rt;
+}
+
+/* runtime_put - drop a reference, free with the last */
+void
+runtime_put(struct runtime *rt)
+{
+	if (rt == NULL || atomic_fetch_sub(&rt->refs, 1) != 1)
+		return;
+	spf_engine_free(rt->spf);
+	dns_resolver_unref(rt->resolver);
+	conf_free(rt->conf);
+	mem_free(rt);
+}
+
+/* runtime_reload - swap in a new config, or keep the old one */
+int
+runtime_reload(const char *path, int must_exist)
+{
+	struct runtime *old, *rt;
+	struct conf *conf;
+	str err;
+
+	str_init(&err);
+	if (conf_load(path, must_exist, &conf, &err) != 0) {
+		log_error("reload failed, keeping the running configuration: %s",
+		    str_cstr(&err));
+		str_free(&err);
+		return -1;
+	}
+	old = runtime_get();
+	if (old == NULL) {
+		conf_free(conf);
+		str_free(&err);
+		return -1;
+	}
+	if (strcmp(old->conf->socket, conf->socket) != 0 ||
+	    strcmp(old->conf->user, conf->user) != 0 ||
+	    strcmp(old->conf->pid_file, conf->pid_file) != 0)
+		log_warn("reload: socket, user and pid_file changes take effect "
+		    "only after a restart");
+	if ((rt = runtime_build(conf, old, &err)) == NULL) {
+		log_error("reload failed, keeping the running configuration: %s",
+		    str_cstr(&err));
+		conf_free(conf);
+		runtime_put(old);
+		str_free(&err);
+		return -1;
+	}
+	/* the new snapshot must keep the startup-only settings */
+	mem_free(rt->conf->socket);
+	rt->conf->socket = mem_strdup(old->conf->socket);
+	pthread_mutex_lock(&runtime_lock);
+	runtime_current = rt;
+	pthread_mutex_unlock(&runtime_lock);
+	log_set_level(conf->log_level);
+	log_info("configuration reloaded from %s", conf->path != NULL ?
+	    conf->path : "built-in defaults");
+	runtime_put(old);	/* our reference */
+	runtime_put(old);	/* the one runtime_current held */
+	str_free(&err);
+	return 0;
+}
+
+/* runtime_stop - drop the current snapshot and the task pool */
+void
+runtime_stop(void)
+{
+	struct runtime *rt;
+
+	pthread_mutex_lock(&runtime_lock);
+	rt = runtime_current;
+	runtime_current = NULL;
+	pthread_mutex_unlock(&runtime_lock);
+	task_pool_free(runtime_pool);
+	runtime_pool = NULL;
+	runtime_put(rt);
+}
+
+/* runtime_tasks - the background task pool */
+task_pool *
+runtime_tasks(void)
+{
+	return runtime_pool;
+}

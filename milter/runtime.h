@@ -1,0 +1,43 @@
+/*
+ * runtime - the daemon's shared state: an immutable snapshot of the
+ * config with the objects built from it (resolver, SPF engine), and the
+ * process-wide task pool.
+ *
+ *	runtime_start(conf, err) - build the first snapshot (takes conf).
+ *	runtime_get() - a reference to the current snapshot; a session
+ *		takes one at connect and keeps it to the end, so a reload
+ *		never changes the rules in the middle of a transaction.
+ *	runtime_put(rt) - drop a reference.
+ *	runtime_reload(path, must_exist) - load the config again; on any
+ *		error the running snapshot stays and the reason is logged.
+ *		The resolver (and its warm cache) is kept when the DNS
+ *		settings did not change. 0 or -1.
+ *	runtime_stop() - drop the current snapshot and the task pool.
+ *	runtime_tasks() - the task pool for background checks.
+ */
+#ifndef AUTHGATE_RUNTIME_H
+#define AUTHGATE_RUNTIME_H
+
+#include <stdatomic.h>
+
+#include "conf.h"
+#include "dns.h"
+#include "spf.h"
+#include "str.h"
+#include "task.h"
+
+struct runtime {
+	atomic_int	 refs;
+	struct conf	*conf;
+	dns_resolver	*resolver;
+	spf_engine	*spf;
+};
+
+int		 runtime_start(struct conf *, str *);
+struct runtime	*runtime_get(void);
+void		 runtime_put(struct runtime *);
+int		 runtime_reload(const char *, int);
+void		 runtime_stop(void);
+task_pool	*runtime_tasks(void);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * session - per-connection state and background checks; see session.h.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "authres.h"
+#include "deadline.h"
+#include "facts.h"
+#include "ipaddr.h"
+#include "log.h"
+#include "mem.h"
+#include "smtp_addr.h"
+#include "spf.h"
+#include "str.h"
+#include "summary.h"
+#include "task.h"
+#include "verdict.h"
+
+#include "runtime.h"
+#include "session.h"
+
+/* session_spf_run - the background part of an SPF check */
+static void
+session_spf_run(void *arg)
+{
+	struct spf_job *job = arg;
+	struct session *s = job->sess;
+
+	if (job->helo)
+		spf_check_helo(s->rt->spf, s->rt->resolver, &s->ip, s->helo,
+		    job->deadline, &job->out);
+	else
+		spf_check_mailfrom(s->rt->spf, s->rt->resolver, &s->ip, s->helo,
+		    &s->from, job->deadline, &job->out);
+}
+
+/* session_spf_start - start an SPF check in the background */
+static void
+session_spf_start(struct session *s, struct spf_job *job, int helo)
+{
+	memset(job, 0, sizeof(*job));
+	job->sess = s;
+	job->helo = helo;
+	job->deadline = deadline_in(s->rt->conf->spf_timeout_ms);
+	job->task = task_run(runtime_tasks(), session_spf_run, job);
+}
+
+/* session_spf_join - wait for a check; move its result into the facts */
+static void
+session_spf_join(struct spf_job *job, struct spf_outcome *fact)
+{
+	if (job->task == NULL)
+		return;
+	task_wait(job->task);
+	job->task = NULL;
+	spf_outcome_clear(fact);
+	*fact = job->out;
+	memset(&job->out, 0, sizeof(job->out));
+}
+
+/* session_new - a new connection */
+struct session *
+session_new(struct runtime *rt, const ipaddr *ip, const char *client_name)
+{
+	struct session *s;
+
+	s = mem_calloc(1, sizeof(*s));
+	s->rt = rt;
+	if (ip != NULL) {
+		s->have_ip = 1;
+		s->ip = *ip;
+		ipaddr_format(ip, s->ip_text);
+	} else
+		strcpy(s->ip_text, "unknown");
+	s->client_name = mem_strdup(client_name != NULL ? client_name :
+	    "unknown");
+	s->facts.client_ip = s->ip_text;
+	s->facts.client_name = s->client_name;
+	return s;
+}
+
+/* session_helo - HELO/EHLO: remember it, start its SPF check */
+void
+session_helo(struct session *s, const char *helo)
+{
+	/* a second EHLO (after STARTTLS) replaces the first; a MAIL FROM
+	 * check still running reads the HELO name, so let it finish */
+	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+	session_spf_join(&s->helo_job, &s->facts.spf_helo);
+	spf_outcome_clear(&s->facts.spf_helo);
+	mem_free(s->helo);
+	s->helo = mem_strdup(helo != NULL ? helo : "");
+	s->facts.helo = s->helo;
+	if (s->have_ip && s->rt->conf->spf_helo)
+		session_spf_start(s, &s->helo_job, 1);
+}
+
+/* session_mail - MAIL FROM: a new transaction, start its SPF check */
+void
+session_mail(struct session *s, const char *arg, const char *queue_id)
+{
+	if (s->in_tx)
+		session_end_tx(s);
+	s->in_tx = 1;
+	s->tx_start = deadline_now();
+	s->queue_id = mem_strdup(queue_id);
+	if (smtp_addr_parse(arg != NULL ? arg : "", &s->from) != 0)
+		log_warn("%s: malformed MAIL FROM %s from %s[%s]: %s",
+		    queue_id != NULL ? queue_id : "NOQUEUE", s->from.address,
+		    s->client_name, s->ip_text, s->from.error);
+	s->facts.mail_from = s->from.address;
+	if (s->helo == NULL) {
+		/* MAIL without HELO: the SPF macros still need a value */
+		s->helo = mem_strdup("");
+		s->facts.helo = s->helo;
+	}
+	if (s->have_ip && s->rt->conf->spf_mailfrom)
+		session_spf_start(s, &s->mf_job, 0);
+}
+
+/* session_rcpt - one more recipient */
+void
+session_rcpt(struct session *s)
+{
+	s->nrcpt++;
+}
+
+/* session_header - look for A-R fields that claim to be ours */
+void
+session_header(struct session *s, const char *name, const char *value)
+{
+	str id;
+
+	if (strcasecmp(name, "Authentication-Results") != 0)
+		return;
+	s->nauthres++;
+	str_init(&id);
+	if (authres_authserv_id(value, strlen(value), &id) == 0 &&
+	    strcasecmp(str_cstr(&id), s->rt->conf->authserv_id) == 0) {
+		if (s->nforged < SESSION_MAX_FORGED)
+			s->forged[s->nforged++] = s->nauthres;
+		else
+			log_warn("%s: more than %d forged Authentication-Results "
+			    "fields; the rest are kept", s->queue_id != NULL ?
+			    s->queue_id : "NOQUEUE", SESSION_MAX_FORGED);
+	}
+	str_free(&id);
+}
+
+/* session_decide - wait for what this stage needs, then decide */
+const struct verdict *
+session_decide(struct session *s, enum stage stage)
+{
+	/* checks are joined only when the verdict can use them: at or
+	 * after the stage refusals are delivered, and always at the end */
+	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM) {
+		session_spf_join(&s->helo_job, &s->facts.spf_helo);
+		session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+	}
+	verdict_clear(&s->verdict);
+	verdict_decide(&s->facts, &s->rt->conf->policy, stage, &s->verdict);
+	s->decided = 1;
+	s->verdict_stage = stage;
+	return &s->verdict;
+}
+
+/* session_end_tx - log the transaction's summary, reset it */
+void
+session_end_tx(struct session *s)
+{
+	str line;
+
+	if (!s->in_tx)
+		return;
+	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+	session_spf_join(&s->helo_job, &s->facts.spf_helo);
+	if (!s->decided)
+		session_decide(s, STAGE_MAIL);
+	str_init(&line);
+	summary_format(&s->facts, &s->verdict, s->verdict_stage, s->queue_id,
+	    s->nrcpt, (long)(deadline_now() - s->tx_start), &line);
+	log_info("%s", str_cstr(&line));
+	str_free(&line);
+	verdict_clear(&s->verdict);
+	s->decided = 0;
+	spf_outcome_clear(&s->facts.spf_mailfrom);
+	smtp_addr_clear(&s->from);
+	s->facts.mail_from = NULL;
+	mem_free(s->queue_id);
+	s->queue_id = NULL;
+	s->nrcpt = s->nauthres = s->nforged = 0;
+	s->in_tx = 0;
+}
+
+/* session_free - the connection is gone */
+void
+session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	session_spf_join(&s->helo_job, &s->facts.spf_helo);
+	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+	spf_outcome_clear(&s->facts.spf_helo);
+	spf_outcome_clear(&s->facts.spf_mailfrom);
+	smtp_addr_clear(&s->from);
+	verdict_clear(&s->verdict);
+	mem_free(s->queue_id);
+	mem_free(s->helo);
+	mem_free(s->client_name);
+	runtime_put(s->rt);
+	mem_free(s);
+}

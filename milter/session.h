@@ -1,0 +1,84 @@
+/*
+ * session - the state of one SMTP connection as the milter sees it, and
+ * the checks running for it. No libmilter here: callbacks.c moves data
+ * between libmilter and these functions.
+ *
+ *	session_new(rt, ip, client_name) - at connect; ip NULL when the MTA
+ *		gave no IP address (then no IP-based check runs).
+ *	session_helo(s, name) - remember HELO; start the SPF HELO check in
+ *		the background.
+ *	session_mail(s, arg, queue_id) - start a transaction; start the SPF
+ *		MAIL FROM check in the background.
+ *	session_rcpt(s) - count a recipient.
+ *	session_header(s, name, value) - note Authentication-Results fields
+ *		that claim our authserv-id (forgeries to delete at EOM).
+ *	session_decide(s, stage) - wait for the checks this stage needs,
+ *		then ask the verdict engine; the verdict stays in the session
+ *		(s->verdict) until the next decision or the end of the
+ *		transaction.
+ *	session_end_tx(s) - log the summary line of the transaction, with
+ *		the last verdict given in it, and reset the transaction.
+ *	session_free(s) - at close: finish the checks, free everything.
+ * All callbacks of one connection run one after another (libmilter
+ * guarantees it), so a session needs no lock; background checks write
+ * only to their own job and are joined before their results are read.
+ */
+#ifndef AUTHGATE_SESSION_H
+#define AUTHGATE_SESSION_H
+
+#include <stdint.h>
+
+#include "facts.h"
+#include "ipaddr.h"
+#include "policy.h"
+#include "smtp_addr.h"
+#include "spf.h"
+#include "task.h"
+#include "verdict.h"
+
+#include "runtime.h"
+
+#define SESSION_MAX_FORGED	256	/* A-R fields we delete per message */
+
+struct spf_job {
+	task			*task;
+	struct session		*sess;
+	int			 helo;		/* which identity */
+	int64_t			 deadline;
+	struct spf_outcome	 out;
+};
+
+struct session {
+	struct runtime		*rt;
+	int			 have_ip;
+	ipaddr			 ip;
+	char			 ip_text[IPADDR_STRLEN];
+	char			*client_name;
+	char			*helo;
+	struct spf_job		 helo_job;
+	/* the current transaction */
+	int			 in_tx;
+	int64_t			 tx_start;
+	struct smtp_addr	 from;
+	char			*queue_id;
+	unsigned		 nrcpt;
+	struct spf_job		 mf_job;
+	unsigned		 nauthres;
+	unsigned		 forged[SESSION_MAX_FORGED];
+	unsigned		 nforged;
+	struct facts		 facts;
+	int			 decided;	/* s->verdict is valid */
+	enum stage		 verdict_stage;
+	struct verdict		 verdict;
+};
+
+struct session	*session_new(struct runtime *, const ipaddr *, const char *);
+void		 session_helo(struct session *, const char *);
+void		 session_mail(struct session *, const char *, const char *);
+void		 session_rcpt(struct session *);
+void		 session_header(struct session *, const char *, const char *);
+const struct verdict *session_decide(struct session *, enum stage);
+void		 session_end_tx(struct session *);
+void		 session_free(struct session *);
+
+#endif

@@ -430,6 +430,116 @@ conf_build(cfg_t *cfg, const char *path)
 	return c;
 }
 
+/* conf_strip_comments - blank out comments, keeping every newline
+ *
+ * libconfuse 3.3 counts each "#" or "//" comment as three lines and each
+ * block comment as two, so every error after a comment named the wrong
+ * line. Comments are replaced by spaces here (quoted strings are left
+ * alone) and libconfuse parses the result, whose line count is exact.
+ * libconfuse also accepts a section left open at the end of the file;
+ * braces are matched here, and the line of the first "{" never closed
+ * is returned (0 when all are closed). */
+static int
+conf_strip_comments(const char *in, size_t len, str *out)
+{
+	int open_line[16], depth, line;
+	size_t i;
+	char quote;
+
+	quote = 0;
+	depth = 0;
+	line = 1;
+	for (i = 0; i < len; i++) {
+		if (in[i] == '\n')
+			line++;
+		if (quote) {
+			str_append_c(out, in[i]);
+			if (in[i] == '\\' && quote == '"' && i + 1 < len)
+				str_append_c(out, in[++i]);
+			else if (in[i] == quote)
+				quote = 0;
+			continue;
+		}
+		if (in[i] == '"' || in[i] == '\'') {
+			quote = in[i];
+			str_append_c(out, in[i]);
+		} else if (in[i] == '#' || (in[i] == '/' && i + 1 < len &&
+		    in[i + 1] == '/')) {
+			while (i < len && in[i] != '\n') {
+				str_append_c(out, ' ');
+				i++;
+			}
+			if (i < len) {
+				str_append_c(out, '\n');
+				line++;
+			}
+		} else if (in[i] == '/' && i + 1 < len && in[i + 1] == '*') {
+			for (; i < len && !(in[i] == '*' && i + 1 < len &&
+			    in[i + 1] == '/'); i++) {
+				if (in[i] == '\n')
+					line++;
+				str_append_c(out, in[i] == '\n' ? '\n' : ' ');
+			}
+			if (i < len) {
+				str_append(out, "  ");
+				i++;
+			}
+		} else {
+			if (in[i] == '{') {
+				if (depth < 16)
+					open_line[depth] = line;
+				depth++;
+			} else if (in[i] == '}' && depth > 0)
+				depth--;
+			str_append_c(out, in[i]);
+		}
+	}
+	return depth > 0 ? open_line[0] : 0;
+}
+
+/* conf_read_file - the whole file, comments blanked out */
+static int
+conf_read_file(const char *path, str *out, str *err)
+{
+	char buf[8192];
+	str raw;
+	size_t n;
+	FILE *f;
+	int open_line;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		str_appendf(err, "%s: cannot read the config file: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	str_init(&raw);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		str_append_n(&raw, buf, n);
+		if (raw.len > 4 * 1024 * 1024) {
+			str_appendf(err, "%s: config file larger than 4 MB\n",
+			    path);
+			fclose(f);
+			str_free(&raw);
+			return -1;
+		}
+	}
+	fclose(f);
+	if (memchr(str_cstr(&raw), '\0', raw.len) != NULL) {
+		str_appendf(err, "%s: config file contains NUL bytes\n", path);
+		str_free(&raw);
+		return -1;
+	}
+	open_line = conf_strip_comments(str_cstr(&raw), raw.len, out);
+	str_append(out, "");
+	str_free(&raw);
+	if (open_line > 0) {
+		str_appendf(err, "%s:%d: section opened here is never closed "
+		    "(missing \"}\")\n", path, open_line);
+		return -1;
+	}
+	return 0;
+}
+
 /* conf_load - read, validate and build a config */
 int
 conf_load(const char *path, int must_exist, struct conf **out,
@@ -457,16 +567,19 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	conf_errors = err;
 	rc = CFG_SUCCESS;
 	if (path != NULL) {
+		str text;
+
+		str_init(&text);
 		if (access(path, F_OK) != 0 && errno == ENOENT && !must_exist) {
 			path = NULL;	/* no file: built-in defaults */
+		} else if (conf_read_file(path, &text, err) != 0) {
+			rc = CFG_FILE_ERROR;
 		} else {
-			rc = cfg_parse(cfg, path);
-			if (rc == CFG_FILE_ERROR)
-				str_appendf(err, "%s: cannot read the config "
-				    "file: %s\n", path, strerror(errno));
-			else if (rc != CFG_SUCCESS && err->len == 0)
+			rc = cfg_parse_buf(cfg, str_cstr(&text));
+			if (rc != CFG_SUCCESS && err->len == 0)
 				str_appendf(err, "%s: syntax error\n", path);
 		}
+		str_free(&text);
 	}
 	conf_file = NULL;
 	conf_errors = NULL;
@@ -480,6 +593,31 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	*out = conf_build(cfg, path);
 	cfg_free(cfg);
 	return 0;
+}
+
+/* conf_list_section - names of a section's options, recursively */
+static void
+conf_list_section(const cfg_opt_t *opts, const char *prefix, str *out)
+{
+	str name;
+
+	for (; opts->name != NULL; opts++) {
+		str_init(&name);
+		str_appendf(&name, "%s%s", prefix, opts->name);
+		if (opts->type == CFGT_SEC) {
+			str_append_c(&name, '.');
+			conf_list_section(opts->subopts, str_cstr(&name), out);
+		} else
+			str_appendf(out, "%s\n", str_cstr(&name));
+		str_free(&name);
+	}
+}
+
+/* conf_list_options - every option, one per line ("dns.timeout") */
+void
+conf_list_options(str *out)
+{
+	conf_list_section(root_opts, "", out);
 }
 
 /* conf_free - release a config */

@@ -14,6 +14,9 @@
  *	conf_same_dns(a, b) - same resolver settings, so a reload may
  *		keep the resolver and its warm cache.
  *	conf_default_path() - the path used when none is given.
+ *	conf_list_options(out) - every option name, one per line, with
+ *		sections as prefixes ("spf.mailfrom.fail"); the docs tests use
+ *		it to check that each option is documented.
  * A loaded config is immutable; reload builds a new one.
  */
 #ifndef AUTHGATE_CONF_H
@@ -51,5 +54,6 @@ int		 conf_load(const char *, int, struct conf **, str *);
 void		 conf_free(struct conf *);
 int		 conf_same_dns(const struct conf *, const struct conf *);
 const char	*conf_default_path(void);
+void		 conf_list_options(str *);
 
 #endif

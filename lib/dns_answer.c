@@ -512,8 +512,10 @@ dns_answer_parse(const char *qname, int qtype, const unsigned char *pkt,
 	else
 		a->status = a->count > 0 ? DNS_OK : DNS_NODATA;
 	if (a->status != DNS_OK) {
-		/* negative answers are cached only with an SOA to say how long */
-		neg = 0;
+		/* negative answers are cached only with an SOA to say how
+		 * long; a reply that ends in an unresolved CNAME keeps the
+		 * CNAME's TTL, for the resolver that chases it */
+		neg = strcmp(a->canon, qname) != 0 ? ttl_min : 0;
 		for (i = nans; i < nall; i++)
 			if (rrs[i].type == DNS_T_SOA) {
 				neg = dns_soa_negative_ttl(pkt, len, &rrs[i]);

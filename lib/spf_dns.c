@@ -10,6 +10,7 @@
 #include <spf2/spf.h>
 #include <spf2/spf_dns.h>
 
+#include "deadline.h"
 #include "dns.h"
 #include "log.h"
 #include "mem.h"
@@ -73,6 +74,12 @@ spf_dns_lookup(SPF_dns_server_t *layer, const char *domain, ns_type type,
 	if (type != ns_t_a && type != ns_t_aaaa && type != ns_t_txt &&
 	    type != ns_t_mx && type != ns_t_ptr)
 		return spf_dns_rrset(layer, domain, type, 0, NO_DATA);
+	if (deadline_left(ctx->deadline) == 0) {
+		/* even cached answers stop here: the evaluation is bounded */
+		spf_dns_note_failure(ctx, "the SPF evaluation exceeded its time "
+		    "limit");
+		return spf_dns_rrset(layer, domain, type, 0, TRY_AGAIN);
+	}
 	if (++ctx->lookups > SPF_DNS_MAX_LOOKUPS) {
 		spf_dns_note_failure(ctx, "too many DNS lookups in one SPF "
 		    "evaluation");

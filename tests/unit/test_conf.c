@@ -1,0 +1,342 @@
+/*
+ * test_conf - the config loader: built-in defaults, a full config, the
+ * shipped sample, and a table of broken files whose errors must name
+ * file:line and say what is wrong. Also checks that every option is
+ * documented in conf/authgate.conf and conf/authgate.conf.5.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "policy.h"
+#include "spf.h"
+#include "str.h"
+
+static char tmpdir[] = "/tmp/authgate-test-conf.XXXXXX";
+
+/* write_file - a config file in the temporary directory */
+static const char *
+write_file(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		fail_msg("cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int
+setup(void **state)
+{
+	return mkdtemp(tmpdir) != NULL ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct conf *c;
+	str err;
+
+	str_init(&err);
+	assert_int_equal(conf_load(NULL, 0, &c, &err), 0);
+	assert_null(c->path);
+	assert_string_equal(c->socket, "unix:/run/authgate/authgate.sock");
+	assert_int_equal(c->socket_mode, 0660);
+	assert_string_equal(c->user, "");
+	assert_true(strlen(c->authserv_id) > 0);
+	assert_string_equal(c->dns_servers, "");
+	assert_int_equal(c->dns.timeout_ms, 2000);
+	assert_int_equal(c->dns.tries, 2);
+	assert_int_equal(c->spf_timeout_ms, 10000);
+	assert_true(c->spf_mailfrom && c->spf_helo);
+	assert_false(c->received_spf_header);
+	assert_int_equal(c->policy.reject_stage, STAGE_RCPT);
+	assert_int_equal(c->policy.spf_mailfrom[SPFR_FAIL], ACT_REJECT);
+	assert_int_equal(c->policy.spf_mailfrom[SPFR_TEMPERROR], ACT_TEMPFAIL);
+	assert_int_equal(c->policy.spf_mailfrom[SPFR_SOFTFAIL], ACT_ACCEPT);
+	assert_int_equal(c->policy.spf_helo[SPFR_FAIL], ACT_REJECT);
+	conf_free(c);
+
+	/* a missing default file means defaults; a missing -c file is an error */
+	assert_int_equal(conf_load("/nonexistent/authgate.conf", 0, &c, &err), 0);
+	conf_free(c);
+	assert_int_equal(conf_load("/nonexistent/authgate.conf", 1, &c, &err),
+	    -1);
+	assert_null(c);
+	assert_non_null(strstr(str_cstr(&err), "/nonexistent/authgate.conf: "
+	    "cannot read"));
+	str_free(&err);
+}
+
+static void
+test_full_config(void **state)
+{
+	struct conf *c;
+	const char *path;
+	str err;
+
+	path = write_file("full.conf",
+	    "# every kind of value\n"
+	    "authserv_id = mx.example.org\n"
+	    "socket = \"inet:8891@127.0.0.1\"\n"
+	    "socket_mode = \"\"\n"
+	    "user = root\n"
+	    "pid_file = /run/authgate.pid\n"
+	    "syslog_facility = local3\n"
+	    "log_level = debug\n"
+	    "milter_timeout = 2m\n"
+	    "check_threads = 16\n"
+	    "reject_stage = eom\n"
+	    "dns {\n"
+	    "  servers = \"127.0.0.1:5300, [::1]:5300\"\n"
+	    "  timeout = 750ms\n"
+	    "  tries = 3\n"
+	    "  cache_size = 500\n"
+	    "  cache_max_ttl = 1h\n"
+	    "  cache_max_negative_ttl = 5m\n"
+	    "}\n"
+	    "spf {\n"
+	    "  timeout = 4s\n"
+	    "  received_spf_header = yes\n"
+	    "  mailfrom { softfail = reject  permerror = tempfail }\n"
+	    "  helo { enabled = no }\n"
+	    "}\n");
+	str_init(&err);
+	if (conf_load(path, 1, &c, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	assert_string_equal(c->authserv_id, "mx.example.org");
+	assert_string_equal(c->socket, "inet:8891@127.0.0.1");
+	assert_int_equal(c->socket_mode, -1);
+	assert_int_equal(c->syslog_facility, LOG_LOCAL3);
+	assert_int_equal(c->log_level, LOG_DEBUG);
+	assert_int_equal(c->milter_timeout, 120);
+	assert_int_equal(c->check_threads, 16);
+	assert_int_equal(c->policy.reject_stage, STAGE_EOM);
+	assert_string_equal(c->dns.servers, "127.0.0.1:5300, [::1]:5300");
+	assert_int_equal(c->dns.timeout_ms, 750);
+	assert_int_equal(c->dns.tries, 3);
+	assert_int_equal(c->dns.cache_size, 500);
+	assert_int_equal(c->dns.cache_max_ttl, 3600);
+	assert_int_equal(c->dns.cache_max_negative_ttl, 300);
+	assert_int_equal(c->spf_timeout_ms, 4000);
+	assert_true(c->received_spf_header);
+	assert_int_equal(c->policy.spf_mailfrom[SPFR_SOFTFAIL], ACT_REJECT);
+	assert_int_equal(c->policy.spf_mailfrom[SPFR_PERMERROR], ACT_TEMPFAIL);
+	assert_int_equal(c->policy.spf_mailfrom[SPFR_FAIL], ACT_REJECT);
+	assert_false(c->spf_helo);
+	assert_true(c->spf_mailfrom);
+	conf_free(c);
+	str_free(&err);
+}
+
+struct bad_case {
+	const char	*text;
+	const char	*error;		/* expected after "FILE:" */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "foo = 1\n", "1: unknown option 'foo'" },
+	{ "# comment\n\nspf {\n  bogus = 1\n}\n",
+	    "4: unknown option 'bogus' in section spf" },
+	{ "dns {\n  timeout = 2x\n}\n",
+	    "2: option 'timeout': \"2x\" is not a duration" },
+	{ "dns {\n  timeout = -5s\n}\n", "2: option 'timeout'" },
+	{ "spf {\n  mailfrom {\n    fail = bounce\n  }\n}\n",
+	    "3: option 'fail': \"bounce\" is not an action" },
+	{ "dns {\n  tries = 0\n}\n",
+	    "2: option 'tries': 0 is out of range (1..10)" },
+	{ "dns {\n  cache_size = lots\n}\n", "2: invalid integer value for "
+	    "option 'cache_size'" },
+	{ "socket = \"tcp:1234\"\n", "1: option 'socket': \"tcp:1234\" is not" },
+	{ "socket = \"inet:99999@host\"\n", "1: option 'socket'" },
+	{ "socket = \"unix:relative.sock\"\n", "1: option 'socket'" },
+	{ "user = no_such_user_authgate\n",
+	    "1: option 'user': no such user \"no_such_user_authgate\"" },
+	{ "pid_file = run/x.pid\n", "1: option 'pid_file': \"run/x.pid\" is not "
+	    "an absolute path" },
+	{ "dns {\n  servers = \"localhost\"\n}\n",
+	    "2: option 'servers': bad nameserver \"localhost\"" },
+	{ "log_level = loud\n", "1: option 'log_level': \"loud\" is not a log "
+	    "level" },
+	{ "syslog_facility = kern9\n", "1: option 'syslog_facility'" },
+	{ "reject_stage = connect\n", "1: option 'reject_stage': \"connect\" "
+	    "is not a stage" },
+	{ "authserv_id = \"mx example\"\n", "1: option 'authserv_id'" },
+	{ "socket_mode = 0999\n", "1: option 'socket_mode'" },
+	{ "spf {\n  received_spf_header = maybe\n}\n", "2:" },
+	{ "check_threads = 0\n", "1: option 'check_threads'" },
+	{ "authserv_id = \"unterminated\n", "2: premature end of file" },
+	{ "spf {\n  mailfrom {\n", "1: section opened here is never closed" },
+	{ "log_level = info\n\nspf { # {\n  timeout = 1s\n", "3: section opened "
+	    "here is never closed" },
+	/* comments must not shift line numbers (libconfuse 3.3 miscounts) */
+	{ "# one\n# two\n\nspf { # x\n  /* a\n b */ bogus = 1\n}\n",
+	    "6: unknown option 'bogus' in section spf" },
+	{ "// c\nlog_level = info // c\nfoo = 2\n", "3: unknown option 'foo'" },
+};
+
+static void
+test_bad_configs(void **state)
+{
+	char name[32], want[600];
+	struct conf *c;
+	const char *path;
+	size_t i;
+	str err;
+
+	str_init(&err);
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		snprintf(name, sizeof(name), "bad%zu.conf", i);
+		path = write_file(name, bad_cases[i].text);
+		if (conf_load(path, 1, &c, &err) == 0)
+			fail_msg("accepted: %s", bad_cases[i].text);
+		assert_null(c);
+		snprintf(want, sizeof(want), "%s:%s", path, bad_cases[i].error);
+		if (strstr(str_cstr(&err), want) == NULL)
+			fail_msg("error for \"%s\" is \"%s\", want \"%s\"",
+			    bad_cases[i].text, str_cstr(&err), want);
+	}
+	str_free(&err);
+}
+
+static void
+test_hash_inside_quotes(void **state)
+{
+	struct conf *c;
+	const char *path;
+	str err;
+
+	path = write_file("hash.conf",
+	    "socket = \"unix:/run/a#b.sock\" # a comment\n"
+	    "authserv_id = 'mx.example' // another\n");
+	str_init(&err);
+	if (conf_load(path, 1, &c, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	assert_string_equal(c->socket, "unix:/run/a#b.sock");
+	assert_string_equal(c->authserv_id, "mx.example");
+	conf_free(c);
+	str_free(&err);
+}
+
+static void
+test_binary_file_refused(void **state)
+{
+	static const char bin[] = "log_level = info\n\0\x01\x02garbage\n";
+	char path[512];
+	struct conf *c;
+	FILE *f;
+	str err;
+
+	snprintf(path, sizeof(path), "%s/binary.conf", tmpdir);
+	f = fopen(path, "w");
+	fwrite(bin, 1, sizeof(bin) - 1, f);
+	fclose(f);
+	str_init(&err);
+	assert_int_equal(conf_load(path, 1, &c, &err), -1);
+	assert_non_null(strstr(str_cstr(&err), "NUL bytes"));
+	str_free(&err);
+}
+
+static void
+test_several_errors_reported(void **state)
+{
+	struct conf *c;
+	const char *path;
+	str err;
+
+	path = write_file("two.conf", "log_level = loud\nfoo = 1\n");
+	str_init(&err);
+	assert_int_equal(conf_load(path, 1, &c, &err), -1);
+	assert_non_null(strstr(str_cstr(&err), "two.conf:1:"));
+	str_free(&err);
+}
+
+/* read_all - a whole file */
+static char *
+read_all(const char *path)
+{
+	FILE *f;
+	long n;
+	char *buf;
+
+	if ((f = fopen(path, "r")) == NULL)
+		fail_msg("cannot read %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		fail_msg("short read of %s", path);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void
+test_sample_config_and_docs(void **state)
+{
+	struct conf *c;
+	char *sample, *man, *line, *save, *leaf;
+	str err, names;
+
+	str_init(&err);
+	if (conf_load(TOP_SRCDIR "/conf/authgate.conf", 1, &c, &err) != 0)
+		fail_msg("the sample config does not load: %s", str_cstr(&err));
+	conf_free(c);
+	str_free(&err);
+
+	sample = read_all(TOP_SRCDIR "/conf/authgate.conf");
+	man = read_all(TOP_SRCDIR "/conf/authgate.conf.5");
+	str_init(&names);
+	conf_list_options(&names);
+	for (line = strtok_r(names.buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		leaf = strrchr(line, '.') != NULL ? strrchr(line, '.') + 1 : line;
+		if (strstr(sample, leaf) == NULL)
+			fail_msg("option %s is not in conf/authgate.conf", line);
+		if (strstr(man, line) == NULL)
+			fail_msg("option %s is not in conf/authgate.conf.5", line);
+	}
+	str_free(&names);
+	free(sample);
+	free(man);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_config),
+		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_hash_inside_quotes),
+		cmocka_unit_test(test_binary_file_refused),
+		cmocka_unit_test(test_several_errors_reported),
+		cmocka_unit_test(test_sample_config_and_docs),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

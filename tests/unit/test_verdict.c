@@ -1,0 +1,287 @@
+/*
+ * test_verdict - the verdict engine, table-driven: every SPF result for
+ * both identities under default and strict policies, at every stage;
+ * precedence between the identities; and the reply text.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "facts.h"
+#include "policy.h"
+#include "spf.h"
+#include "verdict.h"
+
+#define NOT_RUN	(-1)
+
+struct verdict_case {
+	const char	*name;
+	int		 mailfrom;	/* spf result or NOT_RUN */
+	int		 helo;
+	int		 strict;	/* policy: reject softfail/permerror */
+	enum stage	 reject_stage;
+	enum stage	 stage;
+	enum action	 action;	/* answered now */
+	enum action	 decided;	/* wanted overall */
+	const char	*check;		/* deciding check, NULL if none */
+	const char	*code;
+};
+
+static const struct verdict_case cases[] = {
+	/* default policy, refusals at RCPT */
+	{ "nothing ran", NOT_RUN, NOT_RUN, 0, STAGE_RCPT, STAGE_RCPT,
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	{ "pass", SPFR_PASS, SPFR_PASS, 0, STAGE_RCPT, STAGE_RCPT,
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	{ "fail at rcpt", SPFR_FAIL, SPFR_NONE, 0, STAGE_RCPT, STAGE_RCPT,
+	    ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "fail at mail: deferred", SPFR_FAIL, SPFR_NONE, 0, STAGE_RCPT,
+	    STAGE_MAIL, ACT_ACCEPT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "fail at eom", SPFR_FAIL, SPFR_NONE, 0, STAGE_RCPT, STAGE_EOM,
+	    ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "softfail accepted", SPFR_SOFTFAIL, SPFR_NONE, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	{ "neutral accepted", SPFR_NEUTRAL, SPFR_NEUTRAL, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	{ "none accepted", SPFR_NONE, SPFR_NONE, 0, STAGE_RCPT, STAGE_RCPT,
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	{ "permerror accepted", SPFR_PERMERROR, SPFR_NONE, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	{ "temperror tempfails", SPFR_TEMPERROR, SPFR_NONE, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-mailfrom", "451" },
+	{ "helo fail", SPFR_PASS, SPFR_FAIL, 0, STAGE_RCPT, STAGE_RCPT,
+	    ACT_REJECT, ACT_REJECT, "spf-helo", "550" },
+	{ "helo temperror", SPFR_PASS, SPFR_TEMPERROR, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-helo", "451" },
+	{ "helo only, mail not yet", NOT_RUN, SPFR_FAIL, 0, STAGE_RCPT,
+	    STAGE_HELO, ACT_ACCEPT, ACT_REJECT, "spf-helo", "550" },
+	/* precedence: reject beats tempfail; a tie goes to MAIL FROM */
+	{ "reject beats tempfail", SPFR_TEMPERROR, SPFR_FAIL, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-helo", "550" },
+	{ "reject beats tempfail 2", SPFR_FAIL, SPFR_TEMPERROR, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "tie: mailfrom explains", SPFR_FAIL, SPFR_FAIL, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "tie on tempfail", SPFR_TEMPERROR, SPFR_TEMPERROR, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-mailfrom", "451" },
+	/* strict policy */
+	{ "strict softfail", SPFR_SOFTFAIL, SPFR_NONE, 1, STAGE_RCPT,
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "strict permerror", SPFR_PERMERROR, SPFR_NONE, 1, STAGE_RCPT,
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "strict neutral still accepted", SPFR_NEUTRAL, SPFR_NONE, 1,
+	    STAGE_RCPT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	{ "strict helo softfail", SPFR_PASS, SPFR_SOFTFAIL, 1, STAGE_RCPT,
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-helo", "550" },
+	/* refusal stage */
+	{ "reject at mail stage", SPFR_FAIL, SPFR_NONE, 0, STAGE_MAIL,
+	    STAGE_MAIL, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "reject at helo stage", NOT_RUN, SPFR_FAIL, 0, STAGE_HELO,
+	    STAGE_HELO, ACT_REJECT, ACT_REJECT, "spf-helo", "550" },
+	{ "refuse at eom only", SPFR_FAIL, SPFR_NONE, 0, STAGE_EOM,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_REJECT, "spf-mailfrom", "550" },
+	{ "tempfail deferred too", SPFR_TEMPERROR, SPFR_NONE, 0, STAGE_EOM,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_TEMPFAIL, "spf-mailfrom", "451" },
+};
+
+/* outcome - a filled-in SPF outcome for the table */
+static void
+outcome(struct spf_outcome *o, int result, const char *domain)
+{
+	memset(o, 0, sizeof(*o));
+	if (result == NOT_RUN)
+		return;
+	o->checked = 1;
+	o->result = (enum spf_result)result;
+	o->domain = (char *)domain;
+	o->identity = (char *)"user@example.org";
+	o->record = (char *)"v=spf1 ip4:203.0.113.0/24 -all";
+	o->reason = result == SPFR_TEMPERROR ? (char *)"no reply (timed out)" :
+	    NULL;
+}
+
+/* facts_for - the facts of one table row */
+static void
+facts_for(struct facts *f, const struct verdict_case *c)
+{
+	memset(f, 0, sizeof(*f));
+	f->client_ip = "198.51.100.7";
+	f->client_name = "client.example";
+	f->helo = "mail.example.net";
+	f->mail_from = "user@example.org";
+	outcome(&f->spf_mailfrom, c->mailfrom, "example.org");
+	outcome(&f->spf_helo, c->helo, "mail.example.net");
+}
+
+static void
+test_table(void **state)
+{
+	struct policy p;
+	struct facts f;
+	struct verdict v;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct verdict_case *c = &cases[i];
+
+		policy_defaults(&p);
+		p.reject_stage = c->reject_stage;
+		if (c->strict) {
+			p.spf_mailfrom[SPFR_SOFTFAIL] = ACT_REJECT;
+			p.spf_mailfrom[SPFR_PERMERROR] = ACT_REJECT;
+			p.spf_helo[SPFR_SOFTFAIL] = ACT_REJECT;
+		}
+		facts_for(&f, c);
+		verdict_decide(&f, &p, c->stage, &v);
+		if (v.action != c->action || v.decided != c->decided)
+			fail_msg("%s: action %s decided %s, want %s/%s", c->name,
+			    action_name(v.action), action_name(v.decided),
+			    action_name(c->action), action_name(c->decided));
+		if ((c->check == NULL) != (v.check == NULL) ||
+		    (c->check != NULL && strcmp(c->check, v.check) != 0))
+			fail_msg("%s: check %s, want %s", c->name,
+			    v.check ? v.check : "-", c->check ? c->check : "-");
+		if ((c->code == NULL) != (v.code == NULL) ||
+		    (c->code != NULL && strcmp(c->code, v.code) != 0))
+			fail_msg("%s: code %s, want %s", c->name,
+			    v.code ? v.code : "-", c->code ? c->code : "-");
+		if (c->code != NULL && strcmp(v.xcode, c->code[0] == '5' ?
+		    "5.7.1" : "4.7.1") != 0)
+			fail_msg("%s: enhanced code %s", c->name, v.xcode);
+		if (c->check != NULL && v.nlines < 2)
+			fail_msg("%s: only %zu reply lines", c->name, v.nlines);
+		verdict_clear(&v);
+	}
+}
+
+/* reply - all reply lines of a verdict, joined */
+static void
+reply(const struct verdict *v, char *buf, size_t size)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < v->nlines; i++) {
+		assert_true(strlen(v->lines[i]) <= VERDICT_LINE_MAX);
+		strncat(buf, v->lines[i], size - strlen(buf) - 2);
+		strcat(buf, "\n");
+	}
+}
+
+static void
+test_fail_text_explains(void **state)
+{
+	static const struct verdict_case c = { "", SPFR_FAIL, SPFR_PASS, 0,
+	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL };
+	struct policy p;
+	struct facts f;
+	struct verdict v;
+	char text[4096];
+
+	policy_defaults(&p);
+	facts_for(&f, &c);
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	reply(&v, text, sizeof(text));
+	/* which domain, which IP, what the policy says, what to change */
+	assert_non_null(strstr(text, "SPF fail: example.org does not allow "
+	    "198.51.100.7 to send mail for user@example.org"));
+	assert_non_null(strstr(text, "v=spf1 ip4:203.0.113.0/24 -all"));
+	assert_non_null(strstr(text, "ends in -all"));
+	assert_non_null(strstr(text, "must add ip4:198.51.100.7"));
+	verdict_clear(&v);
+}
+
+static void
+test_helo_and_temperror_text(void **state)
+{
+	static const struct verdict_case h = { "", SPFR_PASS, SPFR_FAIL, 0,
+	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL };
+	static const struct verdict_case t = { "", SPFR_TEMPERROR, SPFR_PASS,
+	    0, STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL };
+	struct policy p;
+	struct facts f;
+	struct verdict v;
+	char text[4096];
+
+	policy_defaults(&p);
+	facts_for(&f, &h);
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	reply(&v, text, sizeof(text));
+	assert_non_null(strstr(text, "mail.example.net does not allow "
+	    "198.51.100.7 to use it as HELO name"));
+	assert_non_null(strstr(text, "greet with a name"));
+	verdict_clear(&v);
+
+	facts_for(&f, &t);
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	reply(&v, text, sizeof(text));
+	assert_non_null(strstr(text, "could not be completed (no reply "
+	    "(timed out))"));
+	assert_non_null(strstr(text, "try again later"));
+	verdict_clear(&v);
+}
+
+static void
+test_hostile_text_is_bounded_and_printable(void **state)
+{
+	static const struct verdict_case c = { "", SPFR_FAIL, SPFR_NONE, 0,
+	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL };
+	struct policy p;
+	struct facts f;
+	struct verdict v;
+	char big[3000];
+	size_t i, j;
+
+	memset(big, 'A', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	big[5] = '\r';
+	big[6] = '\n';
+	big[7] = '%';
+	big[8] = (char)0xff;
+	policy_defaults(&p);
+	facts_for(&f, &c);
+	f.spf_mailfrom.identity = big;
+	f.spf_mailfrom.domain = big;
+	f.spf_mailfrom.record = big;
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	assert_true(v.nlines >= 2);
+	for (i = 0; i < v.nlines; i++) {
+		assert_true(strlen(v.lines[i]) <= VERDICT_LINE_MAX);
+		for (j = 0; v.lines[i][j] != '\0'; j++)
+			assert_true(v.lines[i][j] >= 0x20 && v.lines[i][j] < 0x7f);
+	}
+	verdict_clear(&v);
+}
+
+static void
+test_names(void **state)
+{
+	int i;
+
+	for (i = ACT_ACCEPT; i <= ACT_REJECT; i++)
+		assert_int_equal(action_parse(action_name((enum action)i)), i);
+	for (i = STAGE_CONNECT; i <= STAGE_EOM; i++)
+		assert_int_equal(stage_parse(stage_name((enum stage)i)), i);
+	assert_int_equal(action_parse("discard"), -1);
+	assert_int_equal(stage_parse("body"), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_fail_text_explains),
+		cmocka_unit_test(test_helo_and_temperror_text),
+		cmocka_unit_test(test_hostile_text_is_bounded_and_printable),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,257 @@
+/*
+ * test_headers - the header fields we add (A-R, Received-SPF) and the
+ * per-message summary log line, built from facts; plus the string and
+ * logging helpers they rest on.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "facts.h"
+#include "headers.h"
+#include "log.h"
+#include "policy.h"
+#include "spf.h"
+#include "str.h"
+#include "summary.h"
+#include "verdict.h"
+
+/* spf - fill an outcome */
+static void
+spf(struct spf_outcome *o, enum spf_result r, const char *domain,
+    const char *identity, const char *reason)
+{
+	memset(o, 0, sizeof(*o));
+	o->checked = 1;
+	o->result = r;
+	o->domain = (char *)domain;
+	o->identity = (char *)identity;
+	o->reason = (char *)reason;
+}
+
+/* base - facts of a plain transaction */
+static void
+base(struct facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->client_ip = "192.0.2.10";
+	f->client_name = "mail.example.org";
+	f->helo = "mail.example.org";
+	f->mail_from = "user@example.org";
+}
+
+/* unfolded - the value with folds turned back into single spaces */
+static const char *
+unfolded(const str *in)
+{
+	static char buf[4096];
+	size_t i, j;
+
+	for (i = j = 0; i < in->len && j + 1 < sizeof(buf); i++) {
+		if (in->buf[i] == '\n') {
+			while (i + 1 < in->len && (in->buf[i + 1] == '\t' ||
+			    in->buf[i + 1] == ' '))
+				i++;
+			buf[j++] = ' ';
+		} else
+			buf[j++] = in->buf[i];
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+static void
+test_authres_header(void **state)
+{
+	struct facts f;
+	str out;
+
+	str_init(&out);
+	base(&f);
+	headers_authres(&f, "mx.example.net", &out);
+	assert_string_equal(str_cstr(&out), "mx.example.net; none");
+
+	str_reset(&out);
+	spf(&f.spf_mailfrom, SPFR_PASS, "example.org", "user@example.org",
+	    NULL);
+	spf(&f.spf_helo, SPFR_NONE, "mail.example.org",
+	    "postmaster@mail.example.org", NULL);
+	headers_authres(&f, "mx.example.net", &out);
+	assert_string_equal(str_cstr(&out), "mx.example.net;\n"
+	    "\tspf=pass smtp.mailfrom=example.org;\n"
+	    "\tspf=none smtp.helo=mail.example.org");
+
+	str_reset(&out);
+	spf(&f.spf_mailfrom, SPFR_TEMPERROR, "example.org", "user@example.org",
+	    "no reply for example.org/TXT (timed out, 2 tries)");
+	memset(&f.spf_helo, 0, sizeof(f.spf_helo));
+	headers_authres(&f, "mx.example.net", &out);
+	assert_non_null(strstr(str_cstr(&out), "spf=temperror"));
+	/* folded before the long reason to stay within 78 columns */
+	assert_non_null(strstr(str_cstr(&out), "\n\t reason=\"no reply for "
+	    "example.org/TXT (timed out, 2 tries)\""));
+	assert_non_null(strstr(str_cstr(&out), "smtp.mailfrom=example.org"));
+
+	str_reset(&out);
+	f.mail_from = "";
+	spf(&f.spf_mailfrom, SPFR_PASS, "mail.example.org",
+	    "postmaster@mail.example.org", NULL);
+	headers_authres(&f, "mx.example.net", &out);
+	assert_non_null(strstr(unfolded(&out), "spf=pass (null sender, checked "
+	    "as postmaster@HELO) smtp.mailfrom=mail.example.org"));
+	str_free(&out);
+}
+
+static void
+test_received_spf(void **state)
+{
+	struct facts f;
+	str out;
+
+	str_init(&out);
+	base(&f);
+	assert_int_equal(headers_received_spf(&f, "mx.example.net", &out), -1);
+	spf(&f.spf_mailfrom, SPFR_FAIL, "example.org", "user@example.org",
+	    NULL);
+	assert_int_equal(headers_received_spf(&f, "mx.example.net", &out), 0);
+	assert_string_equal(str_cstr(&out), "fail (mx.example.net: domain of "
+	    "user@example.org does not designate 192.0.2.10 as permitted "
+	    "sender)\n\tclient-ip=192.0.2.10;\n\tenvelope-from="
+	    "\"user@example.org\";\n\thelo=mail.example.org;\n"
+	    "\treceiver=mx.example.net;\n\tidentity=mailfrom;");
+	str_reset(&out);
+	spf(&f.spf_mailfrom, SPFR_PERMERROR, "example.org", "user@example.org",
+	    "two \"SPF\" records");
+	headers_received_spf(&f, "mx.example.net", &out);
+	assert_non_null(strstr(str_cstr(&out),
+	    "problem=\"two \\\"SPF\\\" records\";"));
+	str_free(&out);
+}
+
+static void
+test_summary_line(void **state)
+{
+	struct policy p;
+	struct facts f;
+	struct verdict v;
+	str out;
+
+	str_init(&out);
+	base(&f);
+	spf(&f.spf_mailfrom, SPFR_FAIL, "example.org", "user@example.org",
+	    NULL);
+	spf(&f.spf_helo, SPFR_PASS, "mail.example.org",
+	    "postmaster@mail.example.org", NULL);
+	policy_defaults(&p);
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	summary_format(&f, &v, STAGE_RCPT, "4XbQk2", 2, 3, &out);
+	assert_non_null(strstr(str_cstr(&out), "4XbQk2: client=mail.example.org"
+	    "[192.0.2.10] helo=mail.example.org from=<user@example.org> "
+	    "rcpts=2 spf_mailfrom=fail(example.org) "
+	    "spf_helo=pass(mail.example.org) verdict=reject 550 5.7.1 "
+	    "(spf-mailfrom) stage=rcpt time=3ms reply=\"SPF fail: "));
+	verdict_clear(&v);
+
+	/* a refusal still pending is visible too */
+	str_reset(&out);
+	verdict_decide(&f, &p, STAGE_MAIL, &v);
+	summary_format(&f, &v, STAGE_MAIL, NULL, 0, 1, &out);
+	assert_non_null(strstr(str_cstr(&out), "NOQUEUE: "));
+	assert_non_null(strstr(str_cstr(&out), "verdict=accept (pending reject "
+	    "by spf-mailfrom) stage=mail"));
+	verdict_clear(&v);
+
+	/* hostile client data stays on one printable line */
+	str_reset(&out);
+	f.helo = "evil\r\nhelo\x01";
+	f.mail_from = "a\nb@example.org";
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	summary_format(&f, &v, STAGE_EOM, "Q", 1, 1, &out);
+	assert_null(strchr(str_cstr(&out), '\n'));
+	assert_null(strchr(str_cstr(&out), '\r'));
+	assert_non_null(strstr(str_cstr(&out), "helo=evil??helo?"));
+	verdict_clear(&v);
+	str_free(&out);
+}
+
+static void
+test_str(void **state)
+{
+	char *p;
+	str s;
+
+	str_init(&s);
+	assert_string_equal(str_cstr(&s), "");
+	str_append(&s, "abc");
+	str_append_c(&s, 'd');
+	str_appendf(&s, "%d-%s", 42, "x");
+	assert_string_equal(str_cstr(&s), "abcd42-x");
+	str_truncate(&s, 2);
+	assert_string_equal(str_cstr(&s), "ab");
+	str_truncate(&s, 10);
+	assert_int_equal(s.len, 2);
+	str_reset(&s);
+	str_append_printable(&s, "a\tb\x80" "c", 5, 100);
+	assert_string_equal(str_cstr(&s), "a?b?c");
+	str_reset(&s);
+	str_append_printable(&s, "0123456789", 10, 8);
+	assert_string_equal(str_cstr(&s), "01234...");
+	p = str_steal(&s);
+	assert_string_equal(p, "01234...");
+	assert_null(s.buf);
+	free(p);
+	/* growth across many appends */
+	for (int i = 0; i < 10000; i++)
+		str_append(&s, "0123456789");
+	assert_int_equal(s.len, 100000);
+	str_free(&s);
+}
+
+static char last_line[256];
+static int last_level;
+
+static void
+hook(int level, const char *line)
+{
+	last_level = level;
+	snprintf(last_line, sizeof(last_line), "%s", line);
+}
+
+static void
+test_log(void **state)
+{
+	log_open("test", 1, LOG_MAIL);
+	log_set_hook(hook);
+	log_set_level(LOG_INFO);
+	log_warn("two\nlines %d", 2);
+	assert_int_equal(last_level, LOG_WARNING);
+	assert_string_equal(last_line, "two lines 2");
+	last_line[0] = '\0';
+	log_debug("hidden");
+	assert_string_equal(last_line, "");
+	log_set_hook(NULL);
+	assert_int_equal(log_facility_parse("local7"), LOG_LOCAL7);
+	assert_int_equal(log_facility_parse("nope"), -1);
+	assert_int_equal(log_level_parse("warning"), LOG_WARNING);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_authres_header),
+		cmocka_unit_test(test_received_spf),
+		cmocka_unit_test(test_summary_line),
+		cmocka_unit_test(test_str),
+		cmocka_unit_test(test_log),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

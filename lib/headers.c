@@ -27,7 +27,9 @@ headers_spf_result(authres *ar, const struct spf_outcome *o, int helo,
 		if (f->mail_from != NULL && f->mail_from[0] == '\0')
 			authres_comment(ar, "null sender, checked as "
 			    "postmaster@HELO");
-		authres_prop(ar, "smtp", "mailfrom", o->domain);
+		/* a malformed sender has no domain: show what was given */
+		authres_prop(ar, "smtp", "mailfrom", o->domain[0] != '\0' ?
+		    o->domain : o->identity);
 	}
 }
 

@@ -119,8 +119,9 @@ spf_set(struct spf_outcome *o, enum spf_result r, const char *identity,
 	spf_outcome_clear(o);
 	o->checked = 1;
 	o->result = r;
-	o->identity = mem_strdup(identity);
-	o->domain = mem_strdup(domain);
+	/* never NULL: headers, logs and replies print these */
+	o->identity = mem_strdup(identity != NULL ? identity : "");
+	o->domain = mem_strdup(domain != NULL ? domain : "");
 	o->reason = mem_strdup(reason);
 }
 
@@ -301,9 +302,9 @@ spf_check_mailfrom(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 		return;
 	}
 	if (sender->error != NULL) {
-		/* RFC 7208 4.3: a malformed domain gives none */
-		spf_set(out, SPFR_NONE, sender->address, sender->domain,
-		    sender->error);
+		/* RFC 7208 4.3: a malformed domain gives none; there is no
+		 * domain to name, so the outcome's domain stays empty */
+		spf_set(out, SPFR_NONE, sender->address, "", sender->error);
 		return;
 	}
 	if (!smtp_is_domain(sender->domain)) {

@@ -40,7 +40,8 @@ struct spf_outcome {
 	int		 checked;	/* 1 once a result is in */
 	enum spf_result	 result;
 	char		*identity;	/* user@domain or postmaster@helo */
-	char		*domain;	/* the domain whose policy applied */
+	char		*domain;	/* the domain whose policy applied, ""
+					 * when the identity has none */
 	char		*record;	/* its SPF record, when one was found */
 	char		*reason;	/* plain words: why this result */
 	unsigned	 lookups;	/* DNS lookups spent */

@@ -107,9 +107,15 @@ verdict_explain_spf(const struct spf_outcome *o, int helo,
 		    "authorization.");
 		break;
 	case SPFR_NONE:
-		str_append(&s, "SPF none: ");
-		text_name(&s, o->domain);
-		str_append(&s, " publishes no SPF record");
+		if (o->domain[0] == '\0') {
+			str_append(&s, "SPF none: the sender address ");
+			text_name(&s, o->identity);
+			str_append(&s, " has no domain that could be checked");
+		} else {
+			str_append(&s, "SPF none: ");
+			text_name(&s, o->domain);
+			str_append(&s, " publishes no SPF record");
+		}
 		if (o->reason != NULL) {
 			str_append(&s, " (");
 			str_append_printable(&s, o->reason, strlen(o->reason),

@@ -243,7 +243,9 @@ control_main(void *arg)
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
+		/* sigwaitinfo, not sigwait: our sigwait() wrapper for
+		 * libmilter drops SIGHUP from the set (milter_wrap.c) */
+		if ((sig = sigwaitinfo(&set, NULL)) < 0)
 			continue;
 		if (sig == SIGUSR2)
 			break;

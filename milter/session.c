@@ -140,12 +140,13 @@ session_header(struct session *s, const char *name, const char *value)
 	str_init(&id);
 	if (authres_authserv_id(value, strlen(value), &id) == 0 &&
 	    strcasecmp(str_cstr(&id), s->rt->conf->authserv_id) == 0) {
-		if (s->nforged < SESSION_MAX_FORGED)
-			s->forged[s->nforged++] = s->nauthres;
-		else
-			log_warn("%s: more than %d forged Authentication-Results "
-			    "fields; the rest are kept", s->queue_id != NULL ?
-			    s->queue_id : "NOQUEUE", SESSION_MAX_FORGED);
+		/* no cap: every forgery goes (the MTA bounds the header) */
+		if (s->nforged == s->capforged) {
+			s->capforged = s->capforged ? 2 * s->capforged : 8;
+			s->forged = mem_realloc(s->forged, s->capforged *
+			    sizeof(*s->forged));
+		}
+		s->forged[s->nforged++] = s->nauthres;
 	}
 	str_free(&id);
 }
@@ -207,6 +208,7 @@ session_free(struct session *s)
 	spf_outcome_clear(&s->facts.spf_mailfrom);
 	smtp_addr_clear(&s->from);
 	verdict_clear(&s->verdict);
+	mem_free(s->forged);
 	mem_free(s->queue_id);
 	mem_free(s->helo);
 	mem_free(s->client_name);

@@ -38,8 +38,6 @@
 
 #include "runtime.h"
 
-#define SESSION_MAX_FORGED	256	/* A-R fields we delete per message */
-
 struct spf_job {
 	task			*task;
 	struct session		*sess;
@@ -63,9 +61,9 @@ struct session {
 	char			*queue_id;
 	unsigned		 nrcpt;
 	struct spf_job		 mf_job;
-	unsigned		 nauthres;
-	unsigned		 forged[SESSION_MAX_FORGED];
-	unsigned		 nforged;
+	unsigned		 nauthres;	/* A-R fields seen */
+	unsigned		*forged;	/* their indexes that claim our id */
+	unsigned		 nforged, capforged;
 	struct facts		 facts;
 	int			 decided;	/* s->verdict is valid */
 	enum stage		 verdict_stage;

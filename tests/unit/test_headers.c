@@ -99,6 +99,14 @@ test_authres_header(void **state)
 	    "example.org/TXT (timed out, 2 tries)\""));
 	assert_non_null(strstr(str_cstr(&out), "smtp.mailfrom=example.org"));
 
+	/* a malformed sender has no domain: the address as given */
+	str_reset(&out);
+	spf(&f.spf_mailfrom, SPFR_NONE, "", "<broken@example.org",
+	    "unbalanced angle brackets");
+	headers_authres(&f, "mx.example.net", &out);
+	assert_non_null(strstr(unfolded(&out), "spf=none reason=\"unbalanced "
+	    "angle brackets\" smtp.mailfrom=\"<broken@example.org\""));
+
 	str_reset(&out);
 	f.mail_from = "";
 	spf(&f.spf_mailfrom, SPFR_PASS, "mail.example.org",

@@ -116,10 +116,13 @@ static const struct spf_case cases[] = {
 	    SPFR_FAIL, "mail.example", NULL, NULL },
 	{ "null sender, HELO literal", "192.0.2.10", "[192.0.2.10]", "<>",
 	    SPFR_NONE, "[192.0.2.10]", "not a domain", NULL },
+	/* malformed senders: none, an empty (never NULL) domain */
 	{ "sender without domain", "192.0.2.10", "mail.example", "<user>",
-	    SPFR_NONE, NULL, "no domain", NULL },
+	    SPFR_NONE, "", "no domain", NULL },
 	{ "sender with bad domain", "192.0.2.10", "mail.example",
-	    "<user@bad..example>", SPFR_NONE, NULL, "malformed", NULL },
+	    "<user@bad..example>", SPFR_NONE, "", "malformed", NULL },
+	{ "unbalanced brackets", "192.0.2.10", "mail.example",
+	    "<user@pass.example", SPFR_NONE, "", "unbalanced", NULL },
 	{ "single-label domain", "192.0.2.10", "mail.example",
 	    "<user@localhost>", SPFR_NONE, "localhost", "fully qualified",
 	    NULL },
@@ -205,6 +208,8 @@ test_cases(void **state)
 		const struct spf_case *c = &cases[i];
 
 		run(c, deadline_in(5000), &o);
+		if (o.identity == NULL || o.domain == NULL)
+			fail_msg("%s: NULL identity or domain", c->name);
 		if (!o.checked || o.result != c->want)
 			fail_msg("%s: got %s (%s), want %s", c->name,
 			    spf_result_name(o.result), o.reason ? o.reason : "-",

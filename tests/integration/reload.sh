@@ -1,0 +1,69 @@
+#!/bin/sh
+# reload.sh - integration: config check (-n), SIGHUP with a broken config
+# (keeps running on the old one), SIGHUP with a changed config (applies),
+# SIGTERM (clean stop: process gone, pid file removed).
+. "$(dirname "$0")/../lib/common.sh"
+ag_init reload
+ag_need miltertest
+ag_nsd_start
+
+# -n on a broken file: file:line and exit 1
+printf 'authserv_id = mx.authgate.test\n\ndns {\n  tries = many\n}\n' \
+    > "$AG_WORK/bad.conf"
+out=$("$AG_BIN" -n -c "$AG_WORK/bad.conf" 2>&1)
+rc=$?
+[ "$rc" -eq 1 ] || ag_fail "-n on a bad config exited $rc, want 1"
+echo "$out" | grep -q "^$AG_WORK/bad.conf:4: invalid integer value for option 'tries'" ||
+	ag_fail "-n output lacks file:line: $out"
+echo "ok - authgate -n -c bad.conf: $out"
+
+ag_write_conf "$AG_WORK/authgate.conf"
+out=$("$AG_BIN" -n -c "$AG_WORK/authgate.conf" 2>&1) ||
+	ag_fail "-n on a good config failed: $out"
+echo "ok - authgate -n -c good.conf: $out"
+
+ag_authgate_start "$AG_WORK/authgate.conf"
+run() {	# qid expect
+	miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -D qid="$1" \
+	    -D expect="$2" -s "$top_srcdir/tests/integration/reload.lua" ||
+		ag_fail "$1: miltertest failed"
+}
+run Q-BEFORE accept
+
+# a broken config on SIGHUP: logged, the old one stays
+cp "$AG_WORK/bad.conf" "$AG_WORK/authgate.conf"
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 ag_log_has 'reload failed, keeping the running configuration: .*authgate\.conf:4: ' ||
+	ag_fail "no 'reload failed' log line"
+echo "ok - SIGHUP with a broken config: logged with file:line"
+kill -0 "$AG_AUTHGATE_PID" || ag_fail "authgate died on SIGHUP"
+run Q-BROKEN accept
+echo "ok - still running on the old configuration"
+
+# a changed config on SIGHUP: applied to new sessions
+ag_write_conf "$AG_WORK/authgate.conf" 'spf {
+  mailfrom { softfail = reject }
+}'
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 ag_log_has 'configuration reloaded from' ||
+	ag_fail "no 'configuration reloaded' log line"
+run Q-AFTER refuse
+ag_expect_log 'Q-AFTER: .*spf_mailfrom=softfail.*verdict=reject 550 5\.7\.1' \
+    "the reloaded policy applies"
+
+# SIGTERM: a clean stop
+[ -f "$AG_WORK/authgate.pid" ] || ag_fail "no pid file"
+kill -TERM "$AG_AUTHGATE_PID"
+i=0
+while kill -0 "$AG_AUTHGATE_PID" 2>/dev/null && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -0 "$AG_AUTHGATE_PID" 2>/dev/null && ag_fail "still running 30 s after SIGTERM"
+wait "$AG_AUTHGATE_PID"
+rc=$?
+[ "$rc" -eq 0 ] || ag_fail "exit status $rc after SIGTERM"
+[ -f "$AG_WORK/authgate.pid" ] && ag_fail "pid file left behind"
+ag_expect_log 'authgate stopped' "SIGTERM: clean stop"
+ag_no_errors_logged 'reload failed, keeping the running configuration'
+echo "all reload checks passed"

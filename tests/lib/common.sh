@@ -1,0 +1,261 @@
+# common.sh - helpers for tests that start real servers (sourced, not run).
+#
+# Every server listens on 127.0.0.1 only, on a port picked at run time, is
+# started in the foreground of its own process and stopped by PID; every
+# wait is bounded. A test that cannot run here (tool missing) exits 77
+# (automake: SKIP), unless AUTHGATE_REQUIRE_ALL_TESTS=1, which turns a
+# skip into a failure (the README's test command sets it).
+#
+#	ag_init NAME          work dir $AG_WORK (under the build tree), traps
+#	ag_skip REASON        skip (or fail when all tests are required)
+#	ag_fail MESSAGE       print and exit 1
+#	ag_free_port          an unused TCP+UDP port on 127.0.0.1
+#	ag_wait_for SECS CMD  run CMD until it succeeds, at most SECS seconds
+#	ag_stop_pid PIDFILE|PID  TERM, wait (bounded), then KILL
+#	ag_nsd_start          nsd serving tests/zones on $AG_DNS_PORT
+#	ag_authgate_start CONF [ARGS]  the daemon in the foreground, log in
+#	                      $AG_WORK/authgate.log, socket $AG_SOCKET
+#	ag_miltertest SCRIPT  run a Lua script with socket/srcdir defined
+#	ag_log_has REGEX      authgate's log matches (extended regex)
+#	ag_expect_log REGEX DESCRIPTION  fail unless it does
+#	ag_no_errors_logged [EXPECTED]  fail if the daemon logged an error
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$(pwd)}"
+AG_BIN="${AG_BIN:-$top_builddir/milter/authgate}"
+AG_PIDS=""
+
+ag_init() {
+	AG_NAME="$1"
+	AG_WORK="$top_builddir/tests/work/$AG_NAME.$$"
+	rm -rf "$AG_WORK"
+	mkdir -p "$AG_WORK"
+	trap ag_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+ag_cleanup() {
+	rc=$?
+	for p in $AG_PIDS; do
+		ag_stop_pid "$p" >/dev/null 2>&1
+	done
+	if [ "$rc" -eq 0 ] && [ -z "${AG_KEEP:-}" ]; then
+		rm -rf "$AG_WORK"
+	else
+		echo "work dir kept: $AG_WORK"
+		for f in "$AG_WORK"/*.log; do
+			[ -f "$f" ] || continue
+			echo "---- last lines of $f"
+			tail -n 25 "$f"
+		done
+	fi
+	exit "$rc"
+}
+
+ag_skip() {
+	if [ "${AUTHGATE_REQUIRE_ALL_TESTS:-0}" = 1 ]; then
+		echo "FAIL (a required test cannot run): $*"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
+ag_fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+ag_need() {
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null 2>&1 ||
+			[ -x "/usr/sbin/$tool" ] || ag_skip "$tool is not installed"
+	done
+}
+
+ag_free_port() {
+	python3 - <<'EOF'
+import socket
+for _ in range(50):
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.bind(("127.0.0.1", 0))
+    port = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", port))
+    except OSError:
+        t.close()
+        continue
+    t.close()
+    u.close()
+    print(port)
+    break
+EOF
+}
+
+ag_wait_for() {
+	secs="$1"
+	shift
+	i=0
+	while [ "$i" -lt $((secs * 20)) ]; do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# ag_stop_pid - TERM, wait up to 10 s, then KILL
+ag_stop_pid() {
+	target="$1"
+	if [ -f "$target" ]; then
+		pid=$(cat "$target" 2>/dev/null)
+	else
+		pid="$target"
+	fi
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		echo "warning: pid $pid needed SIGKILL"
+	fi
+	return 0
+}
+
+ag_nsd_ready() {
+	python3 - "$AG_DNS_PORT" <<'EOF'
+import socket, sys
+name = b"".join(bytes([len(p)]) + p for p in b"ns.authgate.example".split(b".")) + b"\x00"
+q = bytes.fromhex("abcd01000001000000000000") + name + b"\x00\x01\x00\x01"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+s.sendto(q, ("127.0.0.1", int(sys.argv[1])))
+r, _ = s.recvfrom(512)
+sys.exit(0 if r[:2] == b"\xab\xcd" and (r[3] & 15) == 0 else 1)
+EOF
+}
+
+# ag_nsd_start - nsd on 127.0.0.1:$AG_DNS_PORT serving tests/zones
+ag_nsd_start() {
+	ag_need nsd
+	AG_DNS_PORT=$(ag_free_port)
+	mkdir -p "$AG_WORK/dns"
+	zones="$top_srcdir/tests/zones"
+	{
+		cat <<EOF
+server:
+    ip-address: 127.0.0.1@$AG_DNS_PORT
+    do-ip6: no
+    server-count: 1
+    username: ""
+    chroot: ""
+    database: ""
+    zonesdir: "$zones"
+    zonelistfile: "$AG_WORK/dns/zone.list"
+    xfrdfile: "$AG_WORK/dns/xfrd.state"
+    xfrdir: "$AG_WORK/dns"
+    pidfile: "$AG_WORK/dns/nsd.pid"
+    logfile: "$AG_WORK/nsd.log"
+    verbosity: 1
+    rrl-ratelimit: 0
+    zonefiles-write: 0
+    hide-version: yes
+remote-control:
+    control-enable: no
+EOF
+		for z in "$zones"/*.zone; do
+			name=$(basename "$z" .zone)
+			printf 'zone:\n    name: %s\n    zonefile: %s.zone\n' \
+			    "$name" "$name"
+		done
+		# a zone whose file is missing answers SERVFAIL: temperror fixture
+		printf 'zone:\n    name: servfail.example\n'
+		printf '    zonefile: %s/missing/servfail.zone\n' "$AG_WORK"
+	} > "$AG_WORK/dns/nsd.conf"
+	nsd -c "$AG_WORK/dns/nsd.conf" || ag_fail "nsd did not start"
+	ag_wait_for 10 test -s "$AG_WORK/dns/nsd.pid" ||
+		ag_fail "nsd wrote no pid file"
+	AG_PIDS="$AG_PIDS $AG_WORK/dns/nsd.pid"
+	ag_wait_for 10 ag_nsd_ready || ag_fail "nsd does not answer"
+}
+
+ag_nsd_stop() {
+	ag_stop_pid "$AG_WORK/dns/nsd.pid"
+}
+
+# ag_authgate_start CONF [ARGS] - the daemon, foreground, own socket
+ag_authgate_start() {
+	conf="$1"
+	shift
+	AG_SOCKET="${AG_SOCKET:-unix:$AG_WORK/authgate.sock}"
+	sockpath="${AG_SOCKET#unix:}"
+	"$AG_BIN" -f -c "$conf" -p "$AG_SOCKET" -P "$AG_WORK/authgate.pid" \
+	    "$@" >> "$AG_WORK/authgate.log" 2>&1 &
+	AG_AUTHGATE_PID=$!
+	AG_PIDS="$AG_PIDS $AG_AUTHGATE_PID"
+	case "$AG_SOCKET" in
+	unix:*)	ag_wait_for 10 test -S "$sockpath" ||
+		    ag_fail "authgate did not create $sockpath" ;;
+	*)	ag_wait_for 10 grep -q "starting" "$AG_WORK/authgate.log" ||
+		    ag_fail "authgate did not start" ;;
+	esac
+	kill -0 "$AG_AUTHGATE_PID" 2>/dev/null || ag_fail "authgate exited"
+}
+
+ag_authgate_stop() {
+	ag_stop_pid "$AG_AUTHGATE_PID"
+}
+
+# ag_miltertest SCRIPT - run a Lua script against the daemon
+ag_miltertest() {
+	ag_need miltertest
+	miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" \
+	    -s "$1" > "$AG_WORK/miltertest.out" 2>&1
+	rc=$?
+	cat "$AG_WORK/miltertest.out"
+	[ "$rc" -eq 0 ] || ag_fail "miltertest $1 failed (exit $rc)"
+}
+
+ag_log_has() {
+	grep -Eq -- "$1" "$AG_WORK/authgate.log"
+}
+
+ag_expect_log() {
+	ag_log_has "$1" || ag_fail "$2: no log line matches /$1/"
+	echo "ok - $2"
+}
+
+# ag_no_errors_logged [EXPECTED] - the daemon logged nothing at error
+# level or worse, apart from lines matching the regex EXPECTED
+ag_no_errors_logged() {
+	errors=$(grep -E '\]: (panic|alert|critical|error): ' \
+	    "$AG_WORK/authgate.log" | grep -Ev -- "${1:-^\$}")
+	if [ -n "$errors" ]; then
+		echo "$errors"
+		ag_fail "errors in the daemon log"
+	fi
+	echo "ok - no unexpected errors logged"
+}
+
+# ag_write_conf FILE [EXTRA] - a config pointing at the test DNS
+ag_write_conf() {
+	{
+		echo "authserv_id = mx.authgate.test"
+		echo "log_level = debug"
+		echo "dns {"
+		echo "  servers = \"127.0.0.1:${AG_DNS_PORT:-1}\""
+		echo "  timeout = ${AG_DNS_TIMEOUT:-1s}"
+		echo "  tries = 1"
+		echo "}"
+		[ $# -gt 1 ] && printf '%s\n' "$2"
+	} > "$1"
+}

@@ -94,8 +94,14 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
+	struct runtime *rt;
+	struct session *s;
 	unsigned long want;
 
+	if ((rt = runtime_get()) == NULL)
+		return SMFIS_TEMPFAIL;
+	s = session_new(rt);
+	smfi_setpriv(ctx, s);
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST);
 	/* no body is needed until DKIM arrives; no DATA or unknown
 	 * commands; headers need no reply; keep header leading spaces */
@@ -103,9 +109,14 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	    SMFIP_SKIP | SMFIP_HDR_LEADSPC;
 	*pf1 = f1 & want;
 	*pf2 = *pf3 = 0;
+	/* with HDR_LEADSPC the MTA adds no space after "Name:" of the
+	 * fields we add: their values must bring their own */
+	s->leading_space = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
 	if (f0 & SMFIF_SETSYMLIST) {
 		smfi_setsymlist(ctx, SMFIM_ENVFROM,
 		    (char *)"i {auth_authen} {auth_type}");
+		/* Postfix assigns the queue id only after a valid RCPT */
+		smfi_setsymlist(ctx, SMFIM_ENVRCPT, (char *)"i");
 		smfi_setsymlist(ctx, SMFIM_EOM, (char *)"i");
 	}
 	return SMFIS_CONTINUE;
@@ -120,15 +131,19 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	ipaddr ip;
 	int have_ip;
 
-	if ((rt = runtime_get()) == NULL)
-		return SMFIS_TEMPFAIL;
+	if ((s = SESS(ctx)) == NULL) {
+		/* an MTA that skipped option negotiation (protocol 1) */
+		if ((rt = runtime_get()) == NULL)
+			return SMFIS_TEMPFAIL;
+		s = session_new(rt);
+		smfi_setpriv(ctx, s);
+	}
 	have_ip = hostaddr != NULL &&
 	    ipaddr_from_sockaddr((struct sockaddr *)hostaddr, &ip) == 0;
 	if (!have_ip)
 		log_info("connection from %s without an IP address: IP checks "
 		    "do not apply", hostname != NULL ? hostname : "unknown");
-	s = session_new(rt, have_ip ? &ip : NULL, hostname);
-	smfi_setpriv(ctx, s);
+	session_connect(s, have_ip ? &ip : NULL, hostname);
 	return SMFIS_CONTINUE;
 }
 
@@ -164,6 +179,8 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
+	if (s->queue_id == NULL && cb_macro(ctx, "i") != NULL)
+		s->queue_id = mem_strdup(cb_macro(ctx, "i"));
 	session_rcpt(s);
 	return cb_answer(ctx, session_decide(s, STAGE_RCPT));
 }
@@ -201,22 +218,9 @@ cb_eom(SMFICTX *ctx)
 		session_end_tx(s);
 		return rc;
 	}
-	str_init(&value);
-	headers_authres(&s->facts, s->rt->conf->authserv_id, &value);
-	if (smfi_insheader(ctx, 0, (char *)"Authentication-Results",
-	    value.buf) != MI_SUCCESS)
-		log_error("%s: cannot add the Authentication-Results field",
-		    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
-	if (s->rt->conf->received_spf_header) {
-		str_reset(&value);
-		if (headers_received_spf(&s->facts, s->rt->conf->authserv_id,
-		    &value) == 0 && smfi_insheader(ctx, 0,
-		    (char *)"Received-SPF", value.buf) != MI_SUCCESS)
-			log_error("%s: cannot add the Received-SPF field",
-			    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
-	}
-	str_free(&value);
-	/* forged fields claiming our authserv-id: delete, highest first */
+	/* forged fields claiming our authserv-id: delete them first, highest
+	 * index first, because the MTA applies edits in order and our own
+	 * inserted field would count as one of them */
 	for (i = s->nforged; i > 0; i--) {
 		if (smfi_chgheader(ctx, (char *)"Authentication-Results",
 		    (int)s->forged[i - 1], NULL) != MI_SUCCESS)
@@ -229,6 +233,25 @@ cb_eom(SMFICTX *ctx)
 		    "our authserv-id %s", s->queue_id != NULL ? s->queue_id :
 		    "NOQUEUE", s->nforged, s->nforged == 1 ? "" : "s",
 		    s->rt->conf->authserv_id);
+	str_init(&value);
+	if (s->leading_space)
+		str_append_c(&value, ' ');
+	headers_authres(&s->facts, s->rt->conf->authserv_id, &value);
+	if (smfi_insheader(ctx, 0, (char *)"Authentication-Results",
+	    value.buf) != MI_SUCCESS)
+		log_error("%s: cannot add the Authentication-Results field",
+		    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
+	if (s->rt->conf->received_spf_header) {
+		str_reset(&value);
+		if (s->leading_space)
+			str_append_c(&value, ' ');
+		if (headers_received_spf(&s->facts, s->rt->conf->authserv_id,
+		    &value) == 0 && smfi_insheader(ctx, 0,
+		    (char *)"Received-SPF", value.buf) != MI_SUCCESS)
+			log_error("%s: cannot add the Received-SPF field",
+			    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
+	}
+	str_free(&value);
 	session_end_tx(s);
 	return SMFIS_CONTINUE;
 }

@@ -61,25 +61,37 @@ session_spf_join(struct spf_job *job, struct spf_outcome *fact)
 	memset(&job->out, 0, sizeof(job->out));
 }
 
-/* session_new - a new connection */
+/* session_new - a new milter connection, before the SMTP client is known */
 struct session *
-session_new(struct runtime *rt, const ipaddr *ip, const char *client_name)
+session_new(struct runtime *rt)
 {
 	struct session *s;
 
 	s = mem_calloc(1, sizeof(*s));
 	s->rt = rt;
+	strcpy(s->ip_text, "unknown");
+	s->facts.client_ip = s->ip_text;
+	return s;
+}
+
+/* session_connect - the SMTP client: its address and verified name */
+void
+session_connect(struct session *s, const ipaddr *ip, const char *client_name)
+{
+	mem_free(s->client_name);
+	s->have_ip = 0;
 	if (ip != NULL) {
 		s->have_ip = 1;
 		s->ip = *ip;
 		ipaddr_format(ip, s->ip_text);
 	} else
 		strcpy(s->ip_text, "unknown");
-	s->client_name = mem_strdup(client_name != NULL ? client_name :
-	    "unknown");
+	/* the MTA passes "[ip]" when the name is not verified; log it the
+	 * way Postfix does: unknown[ip] */
+	s->client_name = mem_strdup(client_name != NULL &&
+	    client_name[0] != '[' ? client_name : "unknown");
 	s->facts.client_ip = s->ip_text;
 	s->facts.client_name = s->client_name;
-	return s;
 }
 
 /* session_helo - HELO/EHLO: remember it, start its SPF check */

@@ -3,8 +3,9 @@
  * the checks running for it. No libmilter here: callbacks.c moves data
  * between libmilter and these functions.
  *
- *	session_new(rt, ip, client_name) - at connect; ip NULL when the MTA
- *		gave no IP address (then no IP-based check runs).
+ *	session_new(rt) - at option negotiation, before anything is known.
+ *	session_connect(s, ip, client_name) - at connect; ip NULL when the
+ *		MTA gave no IP address (then no IP-based check runs).
  *	session_helo(s, name) - remember HELO; start the SPF HELO check in
  *		the background.
  *	session_mail(s, arg, queue_id) - start a transaction; start the SPF
@@ -48,6 +49,7 @@ struct spf_job {
 
 struct session {
 	struct runtime		*rt;
+	int			 leading_space;	/* SMFIP_HDR_LEADSPC granted */
 	int			 have_ip;
 	ipaddr			 ip;
 	char			 ip_text[IPADDR_STRLEN];
@@ -70,7 +72,8 @@ struct session {
 	struct verdict		 verdict;
 };
 
-struct session	*session_new(struct runtime *, const ipaddr *, const char *);
+struct session	*session_new(struct runtime *);
+void		 session_connect(struct session *, const ipaddr *, const char *);
 void		 session_helo(struct session *, const char *);
 void		 session_mail(struct session *, const char *, const char *);
 void		 session_rcpt(struct session *);

@@ -71,7 +71,7 @@ function deliver(ip, helo, qid, from, headers)
 	check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, qid .. ": message accepted")
 	local ar = mt.getheader(conn, "Authentication-Results", 0)
 	check(ar ~= nil, qid .. ": Authentication-Results added")
-	return ar, conn
+	return unlead(ar), conn
 end
 
 -- a transaction refused at RCPT (the reply code lands in the log)
@@ -82,6 +82,15 @@ function refuse_at_rcpt(ip, helo, qid, from)
 	check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_REPLYCODE,
 	    qid .. ": RCPT refused with a reply text")
 	mt.disconnect(conn)
+end
+
+-- a header value without the leading space authgate supplies itself
+-- when SMFIP_HDR_LEADSPC is negotiated (miltertest offers it)
+function unlead(v)
+	if v ~= nil and string.sub(v, 1, 1) == " " then
+		return string.sub(v, 2)
+	end
+	return v
 end
 
 -- plain substring search (no Lua patterns)

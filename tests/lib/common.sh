@@ -38,6 +38,7 @@ ag_init() {
 
 ag_cleanup() {
 	rc=$?
+	[ -n "${AG_CLEANUP_HOOK:-}" ] && "$AG_CLEANUP_HOOK"
 	for p in $AG_PIDS; do
 		ag_stop_pid "$p" >/dev/null 2>&1
 	done

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""smtp_check.py - the SMTP client side of the end-to-end tests.
+
+Sends messages to the private Postfix (which runs authgate as its milter
+and relays to smtp-sink), claiming client addresses with XCLIENT, and
+checks what the client was answered and what smtp-sink received.
+
+    smtp_check.py --port PORT --sink DIR --authserv-id ID SCENARIO...
+
+Scenarios: pass, fail, forged, huge, percent, tempfail. Each prints
+"ok - ..." lines and the script exits 1 at the first failed check.
+"""
+import argparse
+import glob
+import os
+import smtplib
+import sys
+import time
+
+ARGS = None
+
+
+def ok(cond, what):
+    if not cond:
+        print("FAIL: " + what)
+        sys.exit(1)
+    print("ok - " + what)
+
+
+def connect(addr, helo):
+    """An SMTP session that looks like it comes from addr (XCLIENT)."""
+    s = smtplib.SMTP("127.0.0.1", ARGS.port, timeout=60)
+    s.ehlo("client.test")
+    code, msg = s.docmd("XCLIENT", "ADDR=%s NAME=[UNAVAILABLE] HELO=%s PROTO=ESMTP"
+                        % (addr, helo))
+    ok(code == 220, "XCLIENT accepted (%d %s)" % (code, msg.decode()))
+    s.ehlo(helo)
+    return s
+
+
+def message(subject, headers=(), body="Hello.\r\n"):
+    lines = ["From: sender@pass.authgate.example",
+             "To: rcpt@rcpt.example",
+             "Subject: " + subject,
+             "Message-ID: <%s@authgate.test>" % subject]
+    lines.extend(headers)
+    return "\r\n".join(lines) + "\r\n\r\n" + body
+
+
+def send(addr, helo, sender, subject, headers=(), body="Hello.\r\n"):
+    """MAIL, RCPT, DATA; returns (stage, code, text) of the first refusal,
+    or ("data", 250, text) when the message was accepted."""
+    s = connect(addr, helo)
+    code, msg = s.docmd("MAIL FROM:<%s>" % sender)
+    if code >= 400:
+        return ("mail", code, msg.decode())
+    code, msg = s.docmd("RCPT TO:<rcpt@rcpt.example>")
+    if code >= 400:
+        s.quit()
+        return ("rcpt", code, msg.decode())
+    code, msg = s.data(message(subject, headers, body).encode())
+    s.quit()
+    return ("data", code, msg.decode())
+
+
+def delivered(subject, wait=20):
+    """The message smtp-sink received with this subject (text), or None."""
+    deadline = time.time() + wait
+    while time.time() < deadline:
+        for path in glob.glob(os.path.join(ARGS.sink, "*")):
+            with open(path, "rb") as f:
+                data = f.read().decode("latin-1")
+            if "Subject: " + subject + "\n" in data or \
+               "Subject: " + subject + "\r\n" in data:
+                return data
+        time.sleep(0.1)
+    return None
+
+
+def header_block(msg):
+    """The header part of a delivered message, unfolded: [(name, value)]."""
+    head = msg.replace("\r\n", "\n").split("\n\n", 1)[0]
+    fields = []
+    for line in head.split("\n"):
+        if line[:1] in (" ", "\t") and fields:
+            fields[-1] = (fields[-1][0], fields[-1][1] + "\n" + line)
+        elif ":" in line:
+            name, value = line.split(":", 1)
+            fields.append((name, value))
+    return fields
+
+
+def our_ar(fields):
+    return [v for n, v in fields if n.lower() == "authentication-results"
+            and v.strip().split(";")[0].strip() == ARGS.authserv_id]
+
+
+def scenario_pass():
+    stage, code, text = send("192.0.2.10", "mail.authgate.example",
+                             "user@pass.authgate.example", "e2e-pass")
+    ok(code == 250, "SPF pass: message accepted (%s %d)" % (stage, code))
+    msg = delivered("e2e-pass")
+    ok(msg is not None, "SPF pass: delivered to smtp-sink")
+    ar = our_ar(header_block(msg))
+    ok(len(ar) == 1, "SPF pass: exactly one A-R field of ours")
+    value = " ".join(ar[0].split())
+    ok(value == "%s; spf=pass smtp.mailfrom=pass.authgate.example; "
+       "spf=pass smtp.helo=mail.authgate.example" % ARGS.authserv_id,
+       "SPF pass: Authentication-Results: " + value)
+    names = [n.lower() for n, _ in header_block(msg)]
+    ok(names.index("authentication-results") < names.index("subject"),
+       "SPF pass: A-R field is at the top of the header")
+    rspf = [v for n, v in header_block(msg) if n.lower() == "received-spf"]
+    ok(len(rspf) == 1 and rspf[0].split()[0] == "pass",
+       "SPF pass: Received-SPF: " + " ".join(rspf[0].split()[:8]) + " ...")
+
+
+def scenario_fail():
+    stage, code, text = send("198.51.100.20", "host.nowhere.authgate.example",
+                             "user@pass.authgate.example", "e2e-fail")
+    ok(stage == "rcpt" and code == 550,
+       "SPF fail: refused at RCPT with 550 (%s %d)" % (stage, code))
+    print("    reply: " + text.replace("\n", "\n           "))
+    lines = text.split("\n")
+    ok(all(l.startswith("5.7.1 ") for l in lines),
+       "SPF fail: every reply line carries 5.7.1")
+    flat = " ".join(l[6:] for l in lines)
+    ok("pass.authgate.example does not allow 198.51.100.20 to send mail for "
+       "user@pass.authgate.example" in flat, "SPF fail: names domain, IP, sender")
+    ok("v=spf1 ip4:192.0.2.0/24 ip6:2001:db8:1::/48 -all" in flat,
+       "SPF fail: quotes the domain's record")
+    ok("must add ip4:198.51.100.20" in flat, "SPF fail: says what to change")
+    ok(delivered("e2e-fail", wait=2) is None, "SPF fail: nothing delivered")
+
+
+def scenario_forged():
+    forged = ["Authentication-Results: %s; spf=pass smtp.mailfrom=forged.example"
+              % ARGS.authserv_id,
+              "Authentication-Results: other.example; dkim=pass header.d=other.example",
+              "authentication-results: (sneaky) %s; dmarc=pass header.from=x"
+              % ARGS.authserv_id.upper()]
+    stage, code, text = send("192.0.2.10", "mail.authgate.example",
+                             "user@pass.authgate.example", "e2e-forged", forged)
+    ok(code == 250, "forged A-R: message accepted")
+    fields = header_block(delivered("e2e-forged"))
+    values = [" ".join(v.split()) for n, v in fields
+              if n.lower() == "authentication-results"]
+    ok(not any("forged.example" in v or "dmarc=pass" in v for v in values),
+       "forged A-R: both fields claiming our authserv-id are gone")
+    ok(any(v.startswith("other.example;") for v in values),
+       "forged A-R: another server's field is kept")
+    ok(len(our_ar(fields)) == 1 and "spf=pass" in our_ar(fields)[0],
+       "forged A-R: our own field is there, once")
+
+
+def scenario_huge():
+    big = "Subject-Long: " + "\r\n ".join(["x" * 70] * 900)     # ~64 KB
+    binary = "X-Binary: " + "".join(chr(c) for c in range(0x80, 0x100))
+    # many fields (not Received: Postfix refuses more than 50 hops)
+    many = ["X-Trace-%d: relay%d.example" % (i, i) for i in range(300)]
+    stage, code, text = send("192.0.2.10", "mail.authgate.example",
+                             "user@pass.authgate.example", "e2e-huge",
+                             [big, binary] + many, body="y" * 1000000)
+    ok(code == 250, "huge header block (64 KB field, 300 more fields, 8-bit, "
+       "1 MB body): accepted")
+    ok(delivered("e2e-huge") is not None, "huge header block: delivered")
+
+
+def scenario_percent():
+    stage, code, text = send("198.51.100.20", "host.nowhere.authgate.example",
+                             "us%er@pass.authgate.example", "e2e-percent")
+    ok(code == 550, "'%' in the sender: refused with 550")
+    ok("us%er@pass.authgate.example" in text and "%%" not in text,
+       "'%' in the sender: reaches the client as a single %")
+
+
+def scenario_tempfail():
+    stage, code, text = send("192.0.2.10", "mail.authgate.example",
+                             "user@neutral.authgate.example", "e2e-tempfail")
+    ok(stage == "rcpt" and code == 451,
+       "DNS server stopped: 451 at RCPT (%s %d)" % (stage, code))
+    print("    reply: " + text.replace("\n", "\n           "))
+    ok(text.startswith("4.7.1 "), "DNS server stopped: 4.7.1")
+    ok("try again later" in text, "DNS server stopped: says it is temporary")
+    ok(delivered("e2e-tempfail", wait=2) is None,
+       "DNS server stopped: nothing delivered")
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--sink", required=True)
+    ap.add_argument("--authserv-id", required=True)
+    ap.add_argument("scenarios", nargs="+")
+    ARGS = ap.parse_args()
+    for name in ARGS.scenarios:
+        globals()["scenario_" + name]()
+
+
+if __name__ == "__main__":
+    main()

@@ -31,6 +31,8 @@
  *	dns_query_free(q) - forget a started query (it may still complete).
  *	dns_lookup(r, name, type, deadline) - start + wait + free.
  *	dns_prefetch(r, name, type) - start and forget: warms the cache.
+ *	dns_cached(r, name, type) - the answer if the cache has it (or the
+ *		name cannot be asked: DNS_ERROR), else NULL; never any I/O.
  *	dns_resolver_stats(r, st) - counters for logs and tests.
  *
  * Helpers (dns_answer.c): dns_answer_parse() builds an answer from a wire
@@ -140,6 +142,7 @@ dns_answer	*dns_query_wait(dns_query *, int64_t);
 void		 dns_query_free(dns_query *);
 dns_answer	*dns_lookup(dns_resolver *, const char *, int, int64_t);
 void		 dns_prefetch(dns_resolver *, const char *, int);
+dns_answer	*dns_cached(dns_resolver *, const char *, int);
 void		 dns_resolver_stats(dns_resolver *, struct dns_stats *);
 
 #endif

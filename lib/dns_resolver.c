@@ -286,6 +286,29 @@ dns_prefetch(dns_resolver *r, const char *name, int type)
 	dns_query_free(dns_query_start(r, name, type));
 }
 
+/* dns_cached - an answer without I/O, or NULL */
+dns_answer *
+dns_cached(dns_resolver *r, const char *name, int type)
+{
+	const char *why;
+	dns_answer *a;
+	str norm;
+
+	str_init(&norm);
+	if (dns_name_normalize(name, &norm, &why) != 0) {
+		str_free(&norm);
+		return dns_answer_new(name, type, DNS_ERROR, why);
+	}
+	a = dns_cache_get(r->cache, str_cstr(&norm), type, deadline_now());
+	str_free(&norm);
+	pthread_mutex_lock(&r->lock);
+	r->stats.queries++;
+	if (a != NULL)
+		r->stats.cache_hits++;
+	pthread_mutex_unlock(&r->lock);
+	return a;
+}
+
 /* dns_resolver_stats - a copy of the counters */
 void
 dns_resolver_stats(dns_resolver *r, struct dns_stats *st)

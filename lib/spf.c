@@ -127,7 +127,8 @@ spf_set(struct spf_outcome *o, enum spf_result r, const char *identity,
 
 /* spf_find_record - the domain's SPF record (cached by now), if single */
 static char *
-spf_find_record(dns_resolver *res, const char *domain, int64_t deadline)
+spf_find_record(dns_resolver *res, const char *domain, int64_t deadline,
+    int cache_only)
 {
 	dns_answer *a;
 	char *found;
@@ -135,7 +136,10 @@ spf_find_record(dns_resolver *res, const char *domain, int64_t deadline)
 	const char *t;
 
 	found = NULL;
-	a = dns_lookup(res, domain, DNS_T_TXT, deadline);
+	a = cache_only ? dns_cached(res, domain, DNS_T_TXT) :
+	    dns_lookup(res, domain, DNS_T_TXT, deadline);
+	if (a == NULL)
+		return NULL;
 	for (i = 0; a->status == DNS_OK && i < a->count; i++) {
 		t = a->rr[i].u.txt.data;
 		if (strncasecmp(t, "v=spf1", 6) != 0 ||
@@ -209,11 +213,11 @@ spf_map_result(SPF_response_t *resp, SPF_errcode_t err,
 	}
 }
 
-/* spf_evaluate - run libspf2 for one identity */
-static void
+/* spf_evaluate - run libspf2 for one identity; -1: a cache-only try missed */
+static int
 spf_evaluate(spf_engine *e, dns_resolver *res, const ipaddr *ip,
     const char *helo, const char *env_from, const char *identity,
-    const char *domain, int64_t deadline, struct spf_outcome *out)
+    const char *domain, int64_t deadline, int flags, struct spf_outcome *out)
 {
 	struct spf_dns_ctx ctx;
 	SPF_request_t *req;
@@ -225,6 +229,7 @@ spf_evaluate(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.resolver = res;
 	ctx.deadline = deadline;
+	ctx.cache_only = (flags & SPF_CACHE_ONLY) != 0;
 	str_init(&ctx.dns_error);
 	str_init(&reason);
 	resp = NULL;
@@ -243,50 +248,62 @@ spf_evaluate(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 		SPF_request_free(req);
 		str_free(&reason);
 		str_free(&ctx.dns_error);
-		return;
+		return 0;
 	}
 	spf_dns_begin(&ctx);
 	err = SPF_request_query_mailfrom(req, &resp);
-	r = spf_map_result(resp, err, &ctx);
-	spf_reason(resp, err, &ctx, r, &reason);
-	spf_set(out, r, identity, domain, reason.len ? str_cstr(&reason) : NULL);
-	if (r != SPFR_NONE && r != SPFR_TEMPERROR)
-		out->record = spf_find_record(res, domain, deadline);
 	spf_dns_end();
-	out->lookups = ctx.lookups;
+	if (ctx.missed) {
+		spf_outcome_clear(out);
+	} else {
+		r = spf_map_result(resp, err, &ctx);
+		spf_reason(resp, err, &ctx, r, &reason);
+		spf_set(out, r, identity, domain, reason.len ?
+		    str_cstr(&reason) : NULL);
+		if (r != SPFR_NONE && r != SPFR_TEMPERROR)
+			out->record = spf_find_record(res, domain, deadline,
+			    ctx.cache_only);
+		out->lookups = ctx.lookups;
+	}
 	if (resp != NULL)
 		SPF_response_free(resp);
 	SPF_request_free(req);
 	str_free(&reason);
 	str_free(&ctx.dns_error);
+	return ctx.missed ? -1 : 0;
 }
 
 /* spf_check_helo - the HELO identity */
-void
+int
 spf_check_helo(spf_engine *e, dns_resolver *res, const ipaddr *ip,
-    const char *helo, int64_t deadline, struct spf_outcome *out)
+    const char *helo, int64_t deadline, int flags, struct spf_outcome *out)
 {
 	str id;
+	int rc;
 
 	str_init(&id);
 	str_appendf(&id, "postmaster@%s", helo != NULL ? helo : "");
+	rc = 0;
 	if (!smtp_is_domain(helo))
 		spf_set(out, SPFR_NONE, str_cstr(&id), helo != NULL ? helo : "",
 		    "HELO name is not a domain name");
 	else
-		spf_evaluate(e, res, ip, helo, NULL, str_cstr(&id), helo,
-		    deadline, out);
+		rc = spf_evaluate(e, res, ip, helo, NULL, str_cstr(&id), helo,
+		    deadline, flags, out);
 	str_free(&id);
+	return rc;
 }
 
 /* spf_check_mailfrom - the MAIL FROM identity */
-void
+int
 spf_check_mailfrom(spf_engine *e, dns_resolver *res, const ipaddr *ip,
     const char *helo, const struct smtp_addr *sender, int64_t deadline,
-    struct spf_outcome *out)
+    int flags, struct spf_outcome *out)
 {
 	str id;
+	int rc;
 
+	rc = 0;
 	if (sender->null) {
 		/* RFC 7208 2.4: the null sender is checked as postmaster@HELO */
 		str_init(&id);
@@ -296,27 +313,28 @@ spf_check_mailfrom(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 			    helo != NULL ? helo : "",
 			    "null sender and the HELO name is not a domain name");
 		else
-			spf_evaluate(e, res, ip, helo, NULL, str_cstr(&id),
-			    helo, deadline, out);
+			rc = spf_evaluate(e, res, ip, helo, NULL, str_cstr(&id),
+			    helo, deadline, flags, out);
 		str_free(&id);
-		return;
+		return rc;
 	}
 	if (sender->error != NULL) {
 		/* RFC 7208 4.3: a malformed domain gives none; there is no
 		 * domain to name, so the outcome's domain stays empty */
 		spf_set(out, SPFR_NONE, sender->address, "", sender->error);
-		return;
+		return 0;
 	}
 	if (!smtp_is_domain(sender->domain)) {
 		spf_set(out, SPFR_NONE, sender->address, sender->domain,
 		    "sender domain is not a fully qualified domain name");
-		return;
+		return 0;
 	}
 	str_init(&id);
 	/* RFC 7208 4.3: no local part means postmaster */
 	str_appendf(&id, "%s@%s", sender->local[0] ? sender->local :
 	    "postmaster", sender->domain);
-	spf_evaluate(e, res, ip, helo, str_cstr(&id), sender->address,
-	    sender->domain, deadline, out);
+	rc = spf_evaluate(e, res, ip, helo, str_cstr(&id), sender->address,
+	    sender->domain, deadline, flags, out);
 	str_free(&id);
+	return rc;
 }

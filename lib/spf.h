@@ -7,11 +7,15 @@
  *	spf_engine_create(receiver) - one per process (shareable between
  *		threads); receiver is our name for %{r} and Received-SPF.
  *	spf_engine_free(e)
- *	spf_check_mailfrom(e, res, ip, helo, sender, deadline, out) - the
- *		MAIL FROM identity; a null sender is checked as
+ *	spf_check_mailfrom(e, res, ip, helo, sender, deadline, flags, out) -
+ *		the MAIL FROM identity; a null sender is checked as
  *		postmaster@<helo> (RFC 7208 2.4).
- *	spf_check_helo(e, res, ip, helo, deadline, out) - the HELO identity
- *		(RFC 7208 2.3); a HELO that is not a domain name gives none.
+ *	spf_check_helo(e, res, ip, helo, deadline, flags, out) - the HELO
+ *		identity (RFC 7208 2.3); a HELO that is not a domain name
+ *		gives none.
+ *	Both return 0 with the outcome filled in. With flags SPF_CACHE_ONLY
+ *	they use only cached DNS answers and return -1 (outcome cleared) if
+ *	one was missing: the cheap first try before a background check.
  *	spf_outcome_clear(out)
  *	spf_result_name(r) / spf_result_parse(name) - RFC 8601 result words.
  *
@@ -36,6 +40,8 @@ enum spf_result {
 };
 #define SPFR_COUNT	7
 
+#define SPF_CACHE_ONLY	1
+
 struct spf_outcome {
 	int		 checked;	/* 1 once a result is in */
 	enum spf_result	 result;
@@ -51,11 +57,11 @@ typedef struct spf_engine spf_engine;
 
 spf_engine	*spf_engine_create(const char *);
 void		 spf_engine_free(spf_engine *);
-void		 spf_check_mailfrom(spf_engine *, dns_resolver *,
+int		 spf_check_mailfrom(spf_engine *, dns_resolver *,
 		    const ipaddr *, const char *, const struct smtp_addr *,
-		    int64_t, struct spf_outcome *);
-void		 spf_check_helo(spf_engine *, dns_resolver *, const ipaddr *,
-		    const char *, int64_t, struct spf_outcome *);
+		    int64_t, int, struct spf_outcome *);
+int		 spf_check_helo(spf_engine *, dns_resolver *, const ipaddr *,
+		    const char *, int64_t, int, struct spf_outcome *);
 void		 spf_outcome_clear(struct spf_outcome *);
 const char	*spf_result_name(enum spf_result);
 int		 spf_result_parse(const char *);

@@ -85,7 +85,13 @@ spf_dns_lookup(SPF_dns_server_t *layer, const char *domain, ns_type type,
 		    "evaluation");
 		return spf_dns_rrset(layer, domain, type, 0, NO_RECOVERY);
 	}
-	a = dns_lookup(ctx->resolver, domain, (int)type, ctx->deadline);
+	if (ctx->cache_only) {
+		if ((a = dns_cached(ctx->resolver, domain, (int)type)) == NULL) {
+			ctx->missed = 1;
+			return spf_dns_rrset(layer, domain, type, 0, TRY_AGAIN);
+		}
+	} else
+		a = dns_lookup(ctx->resolver, domain, (int)type, ctx->deadline);
 	switch (a->status) {
 	case DNS_OK:
 		herrno = NETDB_SUCCESS;

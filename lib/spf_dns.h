@@ -10,6 +10,9 @@
  *		no per-request pointer, so the evaluation's context (resolver,
  *		deadline, counters) travels in a thread-local variable.
  *
+ * With ctx->cache_only, a lookup the cache cannot answer sets ctx->missed
+ * and fails (the caller discards that evaluation and runs it again with
+ * real DNS in the background).
  * Every lookup returns a record set, never NULL (libspf2 aborts on NULL).
  * A lookup after the deadline, a timeout or a SERVFAIL is TRY_AGAIN, which
  * libspf2 turns into temperror; the first such failure is kept in
@@ -26,6 +29,8 @@
 struct spf_dns_ctx {
 	dns_resolver	*resolver;
 	int64_t		 deadline;
+	int		 cache_only;	/* answer from the cache or give up */
+	int		 missed;	/* a cache_only lookup was not cached */
 	unsigned	 lookups;	/* DNS lookups made */
 	unsigned	 tempfails;	/* of which failed temporarily */
 	str		 dns_error;	/* the first failure, plain words */

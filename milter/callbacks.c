@@ -103,11 +103,19 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	s = session_new(rt);
 	smfi_setpriv(ctx, s);
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST);
-	/* no body is needed until DKIM arrives; no DATA or unknown
-	 * commands; headers need no reply; keep header leading spaces */
-	want = SMFIP_NOBODY | SMFIP_NR_HDR | SMFIP_NOUNKNOWN | SMFIP_NODATA |
-	    SMFIP_SKIP | SMFIP_HDR_LEADSPC;
+	/* every command costs a round trip and a worker-pool dispatch in
+	 * libmilter: skip what we do not use (body until DKIM arrives, DATA,
+	 * unknown commands, end of header), and take "no reply" for the
+	 * stages where no refusal can be delivered, so the MTA need not
+	 * wait for us there. Keep header leading spaces (exact headers). */
+	want = SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH |
+	    SMFIP_SKIP | SMFIP_HDR_LEADSPC | SMFIP_NR_HDR | SMFIP_NR_CONN;
+	if (rt->conf->policy.reject_stage > STAGE_HELO)
+		want |= SMFIP_NR_HELO;
+	if (rt->conf->policy.reject_stage > STAGE_MAIL)
+		want |= SMFIP_NR_MAIL;
 	*pf1 = f1 & want;
+	s->no_reply = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL);
 	*pf2 = *pf3 = 0;
 	/* with HDR_LEADSPC the MTA adds no space after "Name:" of the
 	 * fields we add: their values must bring their own */
@@ -144,7 +152,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		log_info("connection from %s without an IP address: IP checks "
 		    "do not apply", hostname != NULL ? hostname : "unknown");
 	session_connect(s, have_ip ? &ip : NULL, hostname);
-	return SMFIS_CONTINUE;
+	return (s->no_reply & SMFIP_NR_CONN) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* cb_helo - HELO/EHLO */
@@ -156,6 +164,8 @@ cb_helo(SMFICTX *ctx, char *helo)
 	if (s == NULL)
 		return SMFIS_CONTINUE;
 	session_helo(s, helo);
+	if (s->no_reply & SMFIP_NR_HELO)
+		return SMFIS_NOREPLY;	/* nothing is refused at HELO */
 	return cb_answer(ctx, session_decide(s, STAGE_HELO));
 }
 
@@ -168,6 +178,8 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	if (s == NULL)
 		return SMFIS_CONTINUE;
 	session_mail(s, argv != NULL ? argv[0] : NULL, cb_macro(ctx, "i"));
+	if (s->no_reply & SMFIP_NR_MAIL)
+		return SMFIS_NOREPLY;	/* nothing is refused at MAIL */
 	return cb_answer(ctx, session_decide(s, STAGE_MAIL));
 }
 

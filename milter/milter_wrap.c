@@ -17,6 +17,8 @@
 
 ssize_t	__real_read(int, void *, size_t);
 ssize_t	__wrap_read(int, void *, size_t);
+int	__real_accept(int, struct sockaddr *, socklen_t *);
+int	__wrap_accept(int, struct sockaddr *, socklen_t *);
 int	__real_sigwait(const sigset_t *, int *);
 int	__wrap_sigwait(const sigset_t *, int *);
 
@@ -45,6 +47,22 @@ __wrap_read(int fd, void *buf, size_t n)
 		    sizeof(one));
 	}
 	return r;
+}
+
+/* __wrap_accept - a new MTA connection: no Nagle on TCP */
+int
+__wrap_accept(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	int s, one;
+
+	s = __real_accept(fd, sa, len);
+	if (s >= 0 && atomic_load_explicit(&milter_wrap_tcp,
+	    memory_order_relaxed)) {
+		one = 1;
+		(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
+	}
+	return s;
 }
 
 /* __wrap_sigwait - libmilter's signal wait, without SIGHUP */

@@ -6,12 +6,16 @@
  *		    TCP_QUICKACK, so the MTA's small milter packets are
  *		    acknowledged at once instead of waiting ~40 ms under
  *		    Nagle + delayed ACK (see shared/bench/RESULTS.md, 2).
+ *	accept()  - set TCP_NODELAY on each new TCP milter connection: at
+ *		    end of message we send several small packets (header
+ *		    edits, then the reply), and Nagle would hold each one
+ *		    until the MTA's delayed ACK of the previous.
  *	sigwait() - libmilter's signal thread stops the milter on SIGHUP;
  *		    SIGHUP is taken out of its set so that our control thread
  *		    can use it to reload the configuration.
  *
- *	milter_wrap_quickack(on) - enable the TCP_QUICKACK re-arming (only
- *		when listening on inet/inet6).
+ *	milter_wrap_quickack(on) - enable both TCP settings (only when
+ *		listening on inet/inet6).
  */
 #ifndef AUTHGATE_MILTER_WRAP_H
 #define AUTHGATE_MILTER_WRAP_H

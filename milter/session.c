@@ -22,22 +22,29 @@
 #include "runtime.h"
 #include "session.h"
 
+/* session_spf_check - run one SPF check; -1 if cache_only missed */
+static int
+session_spf_check(struct spf_job *job, int flags)
+{
+	struct session *s = job->sess;
+
+	if (job->helo)
+		return spf_check_helo(s->rt->spf, s->rt->resolver, &s->ip,
+		    s->helo, job->deadline, flags, &job->out);
+	return spf_check_mailfrom(s->rt->spf, s->rt->resolver, &s->ip, s->helo,
+	    &s->from, job->deadline, flags, &job->out);
+}
+
 /* session_spf_run - the background part of an SPF check */
 static void
 session_spf_run(void *arg)
 {
-	struct spf_job *job = arg;
-	struct session *s = job->sess;
-
-	if (job->helo)
-		spf_check_helo(s->rt->spf, s->rt->resolver, &s->ip, s->helo,
-		    job->deadline, &job->out);
-	else
-		spf_check_mailfrom(s->rt->spf, s->rt->resolver, &s->ip, s->helo,
-		    &s->from, job->deadline, &job->out);
+	(void)session_spf_check(arg, 0);
 }
 
-/* session_spf_start - start an SPF check in the background */
+/* session_spf_start - an SPF check: inline when every answer it needs is
+ * cached (no thread hand-off at all), otherwise in the background, started
+ * now so its DNS lookups overlap the SMTP dialogue */
 static void
 session_spf_start(struct session *s, struct spf_job *job, int helo)
 {
@@ -45,6 +52,10 @@ session_spf_start(struct session *s, struct spf_job *job, int helo)
 	job->sess = s;
 	job->helo = helo;
 	job->deadline = deadline_in(s->rt->conf->spf_timeout_ms);
+	if (session_spf_check(job, SPF_CACHE_ONLY) == 0) {
+		job->ready = 1;
+		return;
+	}
 	job->task = task_run(runtime_tasks(), session_spf_run, job);
 }
 
@@ -52,10 +63,12 @@ session_spf_start(struct session *s, struct spf_job *job, int helo)
 static void
 session_spf_join(struct spf_job *job, struct spf_outcome *fact)
 {
-	if (job->task == NULL)
+	if (job->task == NULL && !job->ready)
 		return;
-	task_wait(job->task);
+	if (job->task != NULL)
+		task_wait(job->task);
 	job->task = NULL;
+	job->ready = 0;
 	spf_outcome_clear(fact);
 	*fact = job->out;
 	memset(&job->out, 0, sizeof(job->out));

@@ -40,7 +40,8 @@
 #include "runtime.h"
 
 struct spf_job {
-	task			*task;
+	task			*task;		/* running in the background */
+	int			 ready;		/* out holds an inline result */
 	struct session		*sess;
 	int			 helo;		/* which identity */
 	int64_t			 deadline;
@@ -50,6 +51,7 @@ struct spf_job {
 struct session {
 	struct runtime		*rt;
 	int			 leading_space;	/* SMFIP_HDR_LEADSPC granted */
+	unsigned long		 no_reply;	/* SMFIP_NR_* granted */
 	int			 have_ip;
 	ipaddr			 ip;
 	char			 ip_text[IPADDR_STRLEN];

@@ -16,18 +16,11 @@ chmod 755 "$AG_WORK"
 trap ag_cleanup EXIT
 trap 'exit 1' INT TERM
 PF="$AG_WORK/postfix"
-AG_CLEANUP_HOOK=pf_stop
+AG_CLEANUP_HOOK=e2e_stop
+. "$top_srcdir/tests/lib/postfix.sh"
 
-pf_stop() {
-	[ -s "$PF/spool/pid/master.pid" ] || return 0
-	master=$(tr -d ' \n' < "$PF/spool/pid/master.pid")
-	postfix -c "$PF/etc" stop >> "$AG_WORK/postfix-ctl.log" 2>&1
-	i=0
-	while kill -0 "$master" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	ag_stop_pid "$master"
+e2e_stop() {
+	pf_stop "$PF"
 }
 
 ag_nsd_start
@@ -38,73 +31,11 @@ spf {
 ag_authgate_start "$AG_WORK/authgate.conf"
 
 SINK_PORT=$(ag_free_port)
-mkdir -p "$AG_WORK/sink"
-chown postfix "$AG_WORK/sink"
-smtp-sink -u postfix -d "$AG_WORK/sink/%H%M%S." "127.0.0.1:$SINK_PORT" 64 \
-    > "$AG_WORK/smtp-sink.log" 2>&1 &
-AG_PIDS="$AG_PIDS $!"
-
+pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink did not start"
+AG_PIDS="$AG_PIDS $PF_SINK_PID"
 SMTP_PORT=$(ag_free_port)
-mkdir -p "$PF/etc" "$PF/spool" "$PF/data"
-chown postfix:postfix "$PF/data"
-cat > "$PF/etc/main.cf" <<CF
-# private instance for authgate's end-to-end test
-compatibility_level = 3.6
-config_directory = $PF/etc
-queue_directory = $PF/spool
-data_directory = $PF/data
-maillog_file = $AG_WORK/postfix.log
-maillog_file_prefixes = $AG_WORK
-syslog_name = authgate-e2e
-myhostname = mx.authgate.test
-mydomain = authgate.test
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-alias_maps =
-alias_database =
-local_recipient_maps =
-biff = no
-relay_domains = rcpt.example
-default_transport = smtp:[127.0.0.1]:$SINK_PORT
-relay_transport = smtp:[127.0.0.1]:$SINK_PORT
-smtp_dns_support_level = disabled
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-smtpd_authorized_xclient_hosts = 127.0.0.0/8
-smtpd_milters = unix:$AG_WORK/authgate.sock
-non_smtpd_milters =
-milter_default_action = tempfail
-milter_protocol = 6
-in_flow_delay = 0
-smtpd_error_sleep_time = 0
-CF
-cat > "$PF/etc/master.cf" <<CF
-127.0.0.1:$SMTP_PORT inet n - n - - smtpd
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n - - proxymap
-smtp      unix  - - n - - smtp
-relay     unix  - - n - - smtp
-showq     unix  n - n - - showq
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
-CF
-postfix -c "$PF/etc" start >> "$AG_WORK/postfix-ctl.log" 2>&1 ||
-	ag_fail "postfix did not start: $(tail -5 "$AG_WORK/postfix-ctl.log")"
-ag_wait_for 20 python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1).recv(10)" ||
-	ag_fail "postfix does not answer on 127.0.0.1:$SMTP_PORT"
+pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "unix:$AG_WORK/authgate.sock"
+pf_start "$PF" || ag_fail "postfix did not start"
 
 check() {
 	python3 "$top_srcdir/tests/e2e/smtp_check.py" --port "$SMTP_PORT" \
@@ -121,7 +52,7 @@ ag_expect_log '[0-9A-F]+: client=unknown\[192\.0\.2\.10\] .*verdict=accept stage
     "the daemon logged the delivered messages"
 ag_expect_log 'deleted 2 Authentication-Results fields' "forgeries logged"
 ag_no_errors_logged
-grep -E 'warning: .*milter|fatal:|panic:' "$AG_WORK/postfix.log" &&
+grep -E 'warning: .*milter|fatal:|panic:' "$PF/postfix.log" &&
 	ag_fail "Postfix reported milter trouble"
 echo "ok - Postfix logged no milter trouble"
 echo "all end-to-end checks passed"

@@ -53,7 +53,10 @@ function message(conn, headers)
 			error("header: " .. err)
 		end
 	end
-	mt.eoh(conn)
+	-- authgate negotiates SMFIP_NOEOH: the MTA sends no end-of-header
+	if not mt.test_option(conn, SMFIP_NOEOH) then
+		mt.eoh(conn)
+	end
 	local err = mt.eom(conn)
 	if err ~= nil then
 		error("eom: " .. err)

@@ -190,11 +190,11 @@ run(const struct spf_case *c, int64_t deadline, struct spf_outcome *o)
 		fail_msg("%s: bad test IP %s", c->name, c->ip);
 	memset(o, 0, sizeof(*o));
 	if (c->sender == NULL) {
-		spf_check_helo(engine, res, &ip, c->helo, deadline, o);
+		spf_check_helo(engine, res, &ip, c->helo, deadline, 0, o);
 		return;
 	}
 	smtp_addr_parse(c->sender, &from);
-	spf_check_mailfrom(engine, res, &ip, c->helo, &from, deadline, o);
+	spf_check_mailfrom(engine, res, &ip, c->helo, &from, deadline, 0, o);
 	smtp_addr_clear(&from);
 }
 

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,9 @@
 #include "log.h"
 
 static int log_to_stderr = 1;
-static int log_min_level = LOG_INFO;
+static atomic_int log_min_level = LOG_INFO;	/* changed by reloads */
 static char log_ident[64] = "authgate";
-static log_hook_fn log_hook;
+static _Atomic(log_hook_fn) log_hook;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const struct {
@@ -48,21 +49,21 @@ log_open(const char *ident, int to_stderr, int facility)
 void
 log_set_level(int level)
 {
-	log_min_level = level;
+	atomic_store_explicit(&log_min_level, level, memory_order_relaxed);
 }
 
 /* log_get_level - the current threshold */
 int
 log_get_level(void)
 {
-	return log_min_level;
+	return atomic_load_explicit(&log_min_level, memory_order_relaxed);
 }
 
 /* log_set_hook - pass every line to a callback as well */
 void
 log_set_hook(log_hook_fn fn)
 {
-	log_hook = fn;
+	atomic_store(&log_hook, fn);
 }
 
 /* log_facility_parse - syslog facility by name, -1 if unknown */
@@ -100,17 +101,18 @@ log_vlog(int level, const char *fmt, va_list ap)
 	char line[4096];
 	struct timespec ts;
 	struct tm tm;
+	log_hook_fn hook;
 	size_t n;
 
-	if (level > log_min_level && level > LOG_ERR)
+	if (level > log_get_level() && level > LOG_ERR)
 		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	/* keep one line per call whatever the input contained */
 	for (n = 0; line[n] != '\0'; n++)
 		if (line[n] == '\n' || line[n] == '\r')
 			line[n] = ' ';
-	if (log_hook != NULL)
-		log_hook(level, line);
+	if ((hook = atomic_load(&log_hook)) != NULL)
+		hook(level, line);
 	if (!log_to_stderr) {
 		syslog(level, "%s", line);
 		return;

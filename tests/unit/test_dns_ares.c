@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,7 +42,7 @@ struct fake_dns {
 	int		 fd;
 	int		 port;
 	pthread_t	 thread;
-	volatile int	 stop;
+	atomic_int	 stop;
 	pthread_mutex_t	 lock;
 	unsigned	 queries;		/* all questions received */
 	unsigned	 per_name[16];		/* by index in names[] */
@@ -175,7 +176,7 @@ fake_thread(void *arg)
 
 	pfd.fd = dns.fd;
 	pfd.events = POLLIN;
-	while (!dns.stop) {
+	while (!atomic_load(&dns.stop)) {
 		if (poll(&pfd, 1, 50) <= 0)
 			continue;
 		fl = sizeof(from);
@@ -213,7 +214,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	dns.stop = 1;
+	atomic_store(&dns.stop, 1);
 	pthread_join(dns.thread, NULL);
 	close(dns.fd);
 	return 0;

@@ -1,0 +1,37 @@
+#!/bin/sh
+# install-deps.sh - install, with apt-get, everything authgate needs on
+# Debian 12 to build, run, demonstrate and test. Run as root. Idempotent:
+# when every package is there it does nothing.
+#
+# Postfix is preseeded with "No configuration", so installing it does not
+# set up or start a system mail server; the demo and the tests run their
+# own private instance.
+set -eu
+
+BUILD="build-essential autoconf automake autoconf-archive pkg-config
+	libmilter-dev libspf2-dev libopendkim-dev libopendmarc-dev
+	libc-ares-dev libconfuse-dev"
+TEST="libcmocka-dev libjansson-dev nsd miltertest postfix python3 iproute2"
+DEMO="swaks"
+PACKAGES=$(echo $BUILD $TEST $DEMO)
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing:$missing" >&2
+	echo "install-deps: run as root to install them" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+echo "postfix postfix/main_mailer_type select No configuration" |
+    debconf-set-selections
+apt-get update -q
+apt-get install -y -q --no-install-recommends $missing

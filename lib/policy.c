@@ -26,40 +26,49 @@ policy_defaults(struct policy *p)
 	    ACT_TEMPFAIL;
 }
 
+/* policy_word - the word at index i of a table, "?" out of range */
+static const char *
+policy_word(const char *const *words, int n, int i)
+{
+	return i >= 0 && i < n ? words[i] : "?";
+}
+
+/* policy_index - the index of a word in a table (any case), -1 if absent */
+static int
+policy_index(const char *const *words, int n, const char *word)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(word, words[i]) == 0)
+			return i;
+	return -1;
+}
+
 /* action_name - config/log word for an action */
 const char *
 action_name(enum action a)
 {
-	return (unsigned)a < 3 ? action_names[a] : "?";
+	return policy_word(action_names, 3, (int)a);
 }
 
 /* action_parse - action by word, -1 if unknown */
 int
 action_parse(const char *word)
 {
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (strcasecmp(word, action_names[i]) == 0)
-			return i;
-	return -1;
+	return policy_index(action_names, 3, word);
 }
 
 /* stage_name - config/log word for a stage */
 const char *
 stage_name(enum stage s)
 {
-	return (unsigned)s < 6 ? stage_names[s] : "?";
+	return policy_word(stage_names, 6, (int)s);
 }
 
 /* stage_parse - stage by word, -1 if unknown */
 int
 stage_parse(const char *word)
 {
-	int i;
-
-	for (i = 0; i < 6; i++)
-		if (strcasecmp(word, stage_names[i]) == 0)
-			return i;
-	return -1;
+	return policy_index(stage_names, 6, word);
 }

@@ -30,6 +30,23 @@ verdict_clear(struct verdict *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* verdict_vote_spf - one SPF identity's vote, if its check ran */
+static void
+verdict_vote_spf(struct verdict_vote *votes, size_t *n, const char *check,
+    const char *key, const struct spf_outcome *o, const enum action *actions,
+    int helo, str *reasons)
+{
+	if (!o->checked)
+		return;
+	votes[*n].check = check;
+	votes[*n].action = actions[o->result];
+	votes[*n].spf = o;
+	votes[*n].helo = helo;
+	str_appendf(reasons, "%s%s=%s", reasons->len ? " " : "", key,
+	    spf_result_name(o->result));
+	(*n)++;
+}
+
 /* verdict_collect - every available check result, in the fixed order */
 static size_t
 verdict_collect(const struct facts *f, const struct policy *p,
@@ -38,24 +55,10 @@ verdict_collect(const struct facts *f, const struct policy *p,
 	size_t n;
 
 	n = 0;
-	if (f->spf_mailfrom.checked) {
-		votes[n].check = "spf-mailfrom";
-		votes[n].action = p->spf_mailfrom[f->spf_mailfrom.result];
-		votes[n].spf = &f->spf_mailfrom;
-		votes[n].helo = 0;
-		str_appendf(reasons, "%sspf_mailfrom=%s", reasons->len ? " " : "",
-		    spf_result_name(f->spf_mailfrom.result));
-		n++;
-	}
-	if (f->spf_helo.checked) {
-		votes[n].check = "spf-helo";
-		votes[n].action = p->spf_helo[f->spf_helo.result];
-		votes[n].spf = &f->spf_helo;
-		votes[n].helo = 1;
-		str_appendf(reasons, "%sspf_helo=%s", reasons->len ? " " : "",
-		    spf_result_name(f->spf_helo.result));
-		n++;
-	}
+	verdict_vote_spf(votes, &n, "spf-mailfrom", "spf_mailfrom",
+	    &f->spf_mailfrom, p->spf_mailfrom, 0, reasons);
+	verdict_vote_spf(votes, &n, "spf-helo", "spf_helo", &f->spf_helo,
+	    p->spf_helo, 1, reasons);
 	return n;
 }
 

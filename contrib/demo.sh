@@ -16,6 +16,8 @@
 # as, with the postfix user in its group so Postfix can use the socket.
 # --keep leaves it all running until Ctrl-C, for your own experiments.
 set -eu
+# nsd, postfix and smtp-sink live in /usr/sbin, often not in a CI PATH
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
 

@@ -12,6 +12,8 @@
 # A test that cannot run here fails (AUTHGATE_REQUIRE_ALL_TESTS=1) instead
 # of being skipped. Build trees: build/, build-asan/, build-tsan/.
 set -eu
+# nsd, postfix and smtp-sink live in /usr/sbin, often not in a CI PATH
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
 JOBS=$(nproc)

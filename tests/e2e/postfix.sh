@@ -28,7 +28,11 @@ ag_write_conf "$AG_WORK/authgate.conf" 'socket_mode = "0666"
 spf {
   received_spf_header = yes
 }'
-ag_authgate_start "$AG_WORK/authgate.conf"
+# as root, dropping privileges to "nobody" once the socket is open
+ag_authgate_start "$AG_WORK/authgate.conf" -u nobody
+ag_expect_log 'running as user nobody' "privileges dropped"
+[ "$(ps -o user= -p "$AG_AUTHGATE_PID")" = nobody ] ||
+	ag_fail "authgate does not run as nobody"
 
 SINK_PORT=$(ag_free_port)
 pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink did not start"

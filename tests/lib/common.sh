@@ -21,6 +21,8 @@
 #	ag_no_errors_logged [EXPECTED]  fail if the daemon logged an error
 
 set -u
+# nsd, postfix and smtp-sink live in /usr/sbin, often not in a CI PATH
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$(pwd)}"

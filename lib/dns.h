@@ -38,7 +38,8 @@
  * Helpers (dns_answer.c): dns_answer_parse() builds an answer from a wire
  * format reply, validating that it answers the question asked;
  * dns_rr_copy()/dns_rr_clear() deep-copy and release one record;
- * dns_name_normalize() lower-cases and validates a domain name;
+ * dns_name_normalize() lower-cases and checks a name for lookup (length
+ * and label limits; any byte but control characters and "\\");
  * dns_servers_parse() turns "ip, ip:port, [ipv6]:port" into the c-ares
  * server list.
  */

@@ -194,7 +194,10 @@ dns_name_normalize(const char *in, str *out, const char **why)
 			str_append_c(out, '.');
 			continue;
 		}
-		if (c <= 0x20 || c >= 0x7f || c == '\\') {
+		/* DNS labels may hold any byte (SPF macros put spaces and
+		 * "%" in names); control bytes and the backslash, which
+		 * c-ares reads as an escape, cannot be asked for */
+		if (c < 0x20 || c == 0x7f || c == '\\') {
 			*why = "invalid character in name";
 			return -1;
 		}

@@ -123,6 +123,18 @@ dns_mem_add_txt(dns_mem *m, const char *name, int type, const char *data,
 	dns_mem_link(m, name, type, &rr);
 }
 
+/* dns_mem_add_mx - an MX record with any exchange text */
+void
+dns_mem_add_mx(dns_mem *m, const char *name, unsigned pref, const char *host)
+{
+	dns_rr rr;
+
+	memset(&rr, 0, sizeof(rr));
+	rr.u.mx.pref = pref;
+	rr.u.mx.host = dns_mem_name(host);
+	dns_mem_link(m, name, DNS_T_MX, &rr);
+}
+
 /* dns_mem_add - a record from its text form */
 int
 dns_mem_add(dns_mem *m, const char *name, int type, const char *rdata,

@@ -8,6 +8,8 @@
  *		A/AAAA an address, MX "pref host", PTR/CNAME/NS a host name,
  *		TXT/SPF the exact text (one string). -1 and err if unparsable.
  *	dns_mem_add_txt(m, name, type, data, len) - TXT/SPF bytes as is.
+ *	dns_mem_add_mx(m, name, pref, host) - an MX record, any host text
+ *		(even "" or a malformed name: tests need them).
  *	dns_mem_set_fault(m, name, type, status) - answer name/type (type 0:
  *		every type) with a DNS_TEMPFAIL or DNS_ERROR status, e.g. to
  *		stand for a timeout.
@@ -30,6 +32,7 @@ void		 dns_mem_free(dns_mem *);
 int		 dns_mem_add(dns_mem *, const char *, int, const char *, str *);
 void		 dns_mem_add_txt(dns_mem *, const char *, int, const char *,
 		    size_t);
+void		 dns_mem_add_mx(dns_mem *, const char *, unsigned, const char *);
 void		 dns_mem_set_fault(dns_mem *, const char *, int,
 		    enum dns_status);
 void		 dns_mem_set_ttl(dns_mem *, uint32_t);

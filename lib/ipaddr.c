@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "ipaddr.h"
+#include "str.h"
 
 /* ipaddr_unmap - IPv4-mapped IPv6 becomes IPv4 */
 static void
@@ -95,4 +96,69 @@ ipaddr_is_loopback(const ipaddr *ip)
 	if (ip->family == AF_INET)
 		return (ntohl(ip->u.v4.s_addr) >> 24) == 127;
 	return IN6_IS_ADDR_LOOPBACK(&ip->u.v6);
+}
+
+/* ipaddr_in_net - does ip lie in net/prefix */
+int
+ipaddr_in_net(const ipaddr *ip, const ipaddr *net, int prefix)
+{
+	const unsigned char *a, *b;
+	int bytes, bits;
+
+	if (ip->family != net->family || prefix < 0)
+		return 0;
+	if (ip->family == AF_INET) {
+		a = (const unsigned char *)&ip->u.v4;
+		b = (const unsigned char *)&net->u.v4;
+		if (prefix > 32)
+			return 0;
+	} else {
+		a = ip->u.v6.s6_addr;
+		b = net->u.v6.s6_addr;
+		if (prefix > 128)
+			return 0;
+	}
+	bytes = prefix / 8;
+	bits = prefix % 8;
+	if (memcmp(a, b, (size_t)bytes) != 0)
+		return 0;
+	if (bits == 0)
+		return 1;
+	return ((a[bytes] ^ b[bytes]) & (0xff << (8 - bits))) == 0;
+}
+
+/* ipaddr_nibbles - dotted quad, or 32 dot-separated nibbles */
+void
+ipaddr_nibbles(const ipaddr *ip, str *out)
+{
+	char buf[IPADDR_STRLEN];
+	int i;
+
+	if (ip->family == AF_INET) {
+		ipaddr_format(ip, buf);
+		str_append(out, buf);
+		return;
+	}
+	for (i = 0; i < 16; i++)
+		str_appendf(out, "%s%x.%x", i ? "." : "",
+		    ip->u.v6.s6_addr[i] >> 4, ip->u.v6.s6_addr[i] & 15);
+}
+
+/* ipaddr_reverse_name - the name of the PTR records of an address */
+void
+ipaddr_reverse_name(const ipaddr *ip, str *out)
+{
+	const unsigned char *b;
+	int i;
+
+	if (ip->family == AF_INET) {
+		b = (const unsigned char *)&ip->u.v4;
+		str_appendf(out, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1],
+		    b[0]);
+		return;
+	}
+	for (i = 15; i >= 0; i--)
+		str_appendf(out, "%x.%x.", ip->u.v6.s6_addr[i] & 15,
+		    ip->u.v6.s6_addr[i] >> 4);
+	str_append(out, "ip6.arpa");
 }

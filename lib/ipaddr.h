@@ -9,6 +9,11 @@
  *		-1 for families other than INET/INET6.
  *	ipaddr_format(ip, buf) - text form into buf[IPADDR_STRLEN].
  *	ipaddr_is_loopback(ip).
+ *	ipaddr_in_net(ip, net, prefix) - ip lies in net/prefix (same family).
+ *	ipaddr_reverse_name(ip, out) - the PTR owner name:
+ *		"4.3.2.1.in-addr.arpa" or 32 nibbles ".ip6.arpa".
+ *	ipaddr_nibbles(ip, out) - IPv6 as 32 dot-separated hex nibbles, most
+ *		significant first (SPF's %{i}); IPv4 as dotted quad.
  */
 #ifndef AUTHGATE_IPADDR_H
 #define AUTHGATE_IPADDR_H
@@ -30,5 +35,10 @@ int	ipaddr_parse(const char *, ipaddr *);
 int	ipaddr_from_sockaddr(const struct sockaddr *, ipaddr *);
 void	ipaddr_format(const ipaddr *, char *);
 int	ipaddr_is_loopback(const ipaddr *);
+int	ipaddr_in_net(const ipaddr *, const ipaddr *, int);
+
+struct str;
+void	ipaddr_reverse_name(const ipaddr *, struct str *);
+void	ipaddr_nibbles(const ipaddr *, struct str *);
 
 #endif

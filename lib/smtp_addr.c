@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "dns.h"
@@ -23,22 +24,36 @@ smtp_addr_clear(struct smtp_addr *a)
 	a->error = NULL;
 }
 
-/* smtp_is_domain - a valid domain name with at least two labels */
+/* smtp_is_domain - a host name with at least two labels: letters,
+ * digits, "-" and "_", labels of 1 to 63, at most 253 in all */
 int
 smtp_is_domain(const char *name)
 {
-	const char *why;
-	str norm;
+	size_t len, label, i;
+	int dots;
 	ipaddr ip;
-	int ok;
 
 	if (name == NULL || name[0] == '[' || ipaddr_parse(name, &ip) == 0)
 		return 0;
-	str_init(&norm);
-	ok = dns_name_normalize(name, &norm, &why) == 0 &&
-	    strchr(str_cstr(&norm), '.') != NULL;
-	str_free(&norm);
-	return ok;
+	len = strlen(name);
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len == 0 || len > DNS_NAME_MAX)
+		return 0;
+	for (i = 0, label = 0, dots = 0; i < len; i++) {
+		if (name[i] == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			dots++;
+		} else if (isalnum((unsigned char)name[i]) || name[i] == '-' ||
+		    name[i] == '_') {
+			if (++label > 63)
+				return 0;
+		} else
+			return 0;
+	}
+	return label > 0 && dots > 0;
 }
 
 /* smtp_addr_fail - record an error, keep a printable copy */
@@ -129,6 +144,10 @@ smtp_addr_parse(const char *arg, struct smtp_addr *a)
 	}
 	a->domain = str_steal(&norm);
 	str_init(&norm);
+	if (!smtp_is_domain(a->domain) && strchr(a->domain, '.') != NULL) {
+		str_free(&norm);
+		return smtp_addr_fail(a, p, len, "malformed domain in address");
+	}
 	if (dns_name_normalize(a->domain, &norm, &why) != 0) {
 		str_free(&norm);
 		return smtp_addr_fail(a, p, len, "malformed domain in address");

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <spf2/spf.h>
 
@@ -16,11 +17,13 @@
 #include "mem.h"
 #include "spf.h"
 #include "spf_dns.h"
+#include "spf_eval.h"
 #include "str.h"
 
 struct spf_engine {
 	SPF_server_t		*server;
 	SPF_dns_server_t	*layer;
+	char			*receiver;
 };
 
 static const char *const spf_result_names[SPFR_COUNT] = {
@@ -86,6 +89,12 @@ spf_engine_create(const char *receiver)
 		log_fatal("spf: cannot create the libspf2 server");
 	if (receiver != NULL && receiver[0] != '\0')
 		SPF_server_set_rec_dom(e->server, receiver);
+	e->receiver = mem_strdup(receiver);
+	/* the RFC 7208 limits are counted by spf_eval.c, across includes;
+	 * libspf2's own per-record counts must not get in the way */
+	SPF_server_set_max_dns_mech(e->server, 1000);
+	SPF_server_set_max_dns_mx(e->server, 1000);
+	SPF_server_set_max_dns_ptr(e->server, 1000);
 	return e;
 }
 
@@ -97,6 +106,7 @@ spf_engine_free(spf_engine *e)
 		return;
 	SPF_server_free(e->server);
 	spf_dns_layer_free(e->layer);
+	mem_free(e->receiver);
 	mem_free(e);
 }
 
@@ -108,6 +118,9 @@ spf_outcome_clear(struct spf_outcome *o)
 	mem_free(o->domain);
 	mem_free(o->record);
 	mem_free(o->reason);
+	mem_free(o->decider);
+	mem_free(o->decider_domain);
+	mem_free(o->explanation);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -125,72 +138,44 @@ spf_set(struct spf_outcome *o, enum spf_result r, const char *identity,
 	o->reason = mem_strdup(reason);
 }
 
-/* spf_find_record - the domain's SPF record (cached by now), if single */
-static char *
-spf_find_record(dns_resolver *res, const char *domain, int64_t deadline,
-    int cache_only)
-{
-	dns_answer *a;
-	char *found;
-	size_t i;
-	const char *t;
-
-	found = NULL;
-	a = cache_only ? dns_cached(res, domain, DNS_T_TXT) :
-	    dns_lookup(res, domain, DNS_T_TXT, deadline);
-	if (a == NULL)
-		return NULL;
-	for (i = 0; a->status == DNS_OK && i < a->count; i++) {
-		t = a->rr[i].u.txt.data;
-		if (strncasecmp(t, "v=spf1", 6) != 0 ||
-		    (t[6] != '\0' && t[6] != ' '))
-			continue;
-		if (found != NULL) {	/* two records: none to show */
-			mem_free(found);
-			found = NULL;
-			break;
-		}
-		found = mem_strdup(t);
-	}
-	dns_answer_unref(a);
-	return found;
-}
-
 /* spf_reason - plain words for why the evaluation ended as it did */
 static void
-spf_reason(SPF_response_t *resp, SPF_errcode_t err, struct spf_dns_ctx *ctx,
+spf_reason(SPF_response_t *resp, SPF_errcode_t err, struct spf_eval *e,
     enum spf_result r, str *out)
 {
-	SPF_error_t *e;
+	SPF_error_t *m;
 	int i, n;
 
 	if (r == SPFR_TEMPERROR) {
-		str_append(out, ctx->dns_error.len ? str_cstr(&ctx->dns_error) :
+		str_append(out, e->dns_error.len ? str_cstr(&e->dns_error) :
 		    "temporary DNS failure");
 		return;
 	}
 	if (r != SPFR_PERMERROR)
 		return;
+	if (e->forced) {
+		str_append(out, str_cstr(&e->forced_reason));
+		return;
+	}
 	n = resp != NULL ? SPF_response_messages(resp) : 0;
 	for (i = 0; i < n; i++) {
-		e = SPF_response_message(resp, i);
-		if (e != NULL && SPF_error_errorp(e) && SPF_error_message(e)) {
-			str_append_printable(out, SPF_error_message(e),
-			    strlen(SPF_error_message(e)), 200);
+		m = SPF_response_message(resp, i);
+		if (m != NULL && SPF_error_errorp(m) && SPF_error_message(m)) {
+			str_append_printable(out, SPF_error_message(m),
+			    strlen(SPF_error_message(m)), 200);
 			return;
 		}
 	}
-	if (ctx->dns_error.len > 0)
-		str_append(out, str_cstr(&ctx->dns_error));
-	else
-		str_append(out, SPF_strerror(err));
+	str_append(out, SPF_strerror(err));
 }
 
-/* spf_map_result - libspf2's result to ours, fixing "invalid" */
+/* spf_map_result - libspf2's result to ours */
 static enum spf_result
 spf_map_result(SPF_response_t *resp, SPF_errcode_t err,
-    const struct spf_dns_ctx *ctx)
+    const struct spf_eval *e)
 {
+	if (e->forced)
+		return SPFR_PERMERROR;	/* found by us, whatever libspf2 says */
 	switch (resp != NULL ? SPF_response_result(resp) : SPF_RESULT_INVALID) {
 	case SPF_RESULT_NEUTRAL:
 		return SPFR_NEUTRAL;
@@ -202,75 +187,90 @@ spf_map_result(SPF_response_t *resp, SPF_errcode_t err,
 		return SPFR_SOFTFAIL;
 	case SPF_RESULT_NONE:
 		/* a failed record lookup must not read as "no policy" */
-		return ctx->tempfails > 0 ? SPFR_TEMPERROR : SPFR_NONE;
+		return e->tempfails > 0 ? SPFR_TEMPERROR : SPFR_NONE;
 	case SPF_RESULT_TEMPERROR:
 		return SPFR_TEMPERROR;
 	case SPF_RESULT_PERMERROR:
 		return SPFR_PERMERROR;
 	default:
-		return err == SPF_E_DNS_ERROR || ctx->tempfails > 0 ?
+		return err == SPF_E_DNS_ERROR || e->tempfails > 0 ?
 		    SPFR_TEMPERROR : SPFR_PERMERROR;
 	}
 }
 
 /* spf_evaluate - run libspf2 for one identity; -1: a cache-only try missed */
 static int
-spf_evaluate(spf_engine *e, dns_resolver *res, const ipaddr *ip,
-    const char *helo, const char *env_from, const char *identity,
-    const char *domain, int64_t deadline, int flags, struct spf_outcome *out)
+spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
+    const char *helo, const char *local, const char *domain,
+    const char *identity, int64_t deadline, int flags,
+    struct spf_outcome *out)
 {
-	struct spf_dns_ctx ctx;
+	struct spf_eval e;
 	SPF_request_t *req;
 	SPF_response_t *resp;
 	SPF_errcode_t err;
 	enum spf_result r;
-	str reason;
+	str reason, t1, t2;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.resolver = res;
-	ctx.deadline = deadline;
-	ctx.cache_only = (flags & SPF_CACHE_ONLY) != 0;
-	str_init(&ctx.dns_error);
+	spf_eval_init(&e);
+	e.resolver = res;
+	e.deadline = deadline;
+	e.cache_only = (flags & SPF_CACHE_ONLY) != 0;
+	e.ip = ip;
+	e.helo = helo != NULL ? helo : "";
+	e.sender = identity;
+	e.local = local;
+	e.sender_domain = domain;
+	e.receiver = eng->receiver;
+	e.now = (long)time(NULL);
 	str_init(&reason);
 	resp = NULL;
 
-	req = SPF_request_new(e->server);
+	req = SPF_request_new(eng->server);
 	if (req == NULL)
 		log_fatal("spf: out of memory");
 	if (ip->family == AF_INET)
 		SPF_request_set_ipv4(req, ip->u.v4);
 	else
 		SPF_request_set_ipv6(req, ip->u.v6);
-	SPF_request_set_helo_dom(req, helo != NULL && helo[0] ? helo : "unknown");
-	if (env_from != NULL && SPF_request_set_env_from(req, env_from) != 0) {
-		spf_set(out, SPFR_NONE, identity, domain,
-		    "sender address cannot be checked");
-		SPF_request_free(req);
-		str_free(&reason);
-		str_free(&ctx.dns_error);
-		return 0;
-	}
-	spf_dns_begin(&ctx);
+	SPF_request_set_helo_dom(req, helo != NULL && helo[0] ? helo :
+	    "unknown");
+	/* libspf2 takes its domain from here; the macros are ours */
+	if (SPF_request_set_env_from(req, identity) != 0)
+		SPF_request_set_helo_dom(req, domain);
+	spf_dns_begin(&e);
 	err = SPF_request_query_mailfrom(req, &resp);
 	spf_dns_end();
-	if (ctx.missed) {
-		spf_outcome_clear(out);
-	} else {
-		r = spf_map_result(resp, err, &ctx);
-		spf_reason(resp, err, &ctx, r, &reason);
+	if (!e.missed) {
+		r = spf_map_result(resp, err, &e);
+		spf_reason(resp, err, &e, r, &reason);
 		spf_set(out, r, identity, domain, reason.len ?
 		    str_cstr(&reason) : NULL);
-		if (r != SPFR_NONE && r != SPFR_TEMPERROR)
-			out->record = spf_find_record(res, domain, deadline,
-			    ctx.cache_only);
-		out->lookups = ctx.lookups;
+		out->record = mem_strdup(spf_eval_top_record(&e));
+		str_init(&t1);
+		str_init(&t2);
+		if (r == SPFR_FAIL && spf_eval_explanation(&e, &t1) == 0) {
+			out->explanation = str_steal(&t1);
+			str_init(&t1);
+		}
+		if (r <= SPFR_SOFTFAIL && spf_eval_decider(&e, (int)r, &t1,
+		    &t2) == 0) {
+			out->decider = str_steal(&t1);
+			out->decider_domain = str_steal(&t2);
+		}
+		str_free(&t1);
+		str_free(&t2);
+		out->lookups = e.lookups;
+		out->terms = e.terms;
 	}
+	if (e.missed)
+		spf_outcome_clear(out);
 	if (resp != NULL)
 		SPF_response_free(resp);
 	SPF_request_free(req);
 	str_free(&reason);
-	str_free(&ctx.dns_error);
-	return ctx.missed ? -1 : 0;
+	spf_eval_free(&e);
+	return e.missed ? -1 : 0;
 }
 
 /* spf_check_helo - the HELO identity */
@@ -288,8 +288,8 @@ spf_check_helo(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 		spf_set(out, SPFR_NONE, str_cstr(&id), helo != NULL ? helo : "",
 		    "HELO name is not a domain name");
 	else
-		rc = spf_evaluate(e, res, ip, helo, NULL, str_cstr(&id), helo,
-		    deadline, flags, out);
+		rc = spf_evaluate(e, res, ip, helo, "postmaster", helo,
+		    str_cstr(&id), deadline, flags, out);
 	str_free(&id);
 	return rc;
 }
@@ -313,8 +313,8 @@ spf_check_mailfrom(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 			    helo != NULL ? helo : "",
 			    "null sender and the HELO name is not a domain name");
 		else
-			rc = spf_evaluate(e, res, ip, helo, NULL, str_cstr(&id),
-			    helo, deadline, flags, out);
+			rc = spf_evaluate(e, res, ip, helo, "postmaster", helo,
+			    str_cstr(&id), deadline, flags, out);
 		str_free(&id);
 		return rc;
 	}
@@ -333,8 +333,8 @@ spf_check_mailfrom(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 	/* RFC 7208 4.3: no local part means postmaster */
 	str_appendf(&id, "%s@%s", sender->local[0] ? sender->local :
 	    "postmaster", sender->domain);
-	rc = spf_evaluate(e, res, ip, helo, str_cstr(&id), sender->address,
-	    sender->domain, deadline, flags, out);
+	rc = spf_evaluate(e, res, ip, helo, sender->local[0] ? sender->local :
+	    "postmaster", sender->domain, str_cstr(&id), deadline, flags, out);
 	str_free(&id);
 	return rc;
 }

@@ -19,11 +19,15 @@
  *	spf_outcome_clear(out)
  *	spf_result_name(r) / spf_result_parse(name) - RFC 8601 result words.
  *
- * libspf2's traps are handled here: its "invalid" result becomes
- * temperror (DNS trouble) or permerror (anything else); IPv4-mapped IPv6
- * clients are checked as IPv4 (ipaddr does that); the whole evaluation
- * is bounded by the deadline, after which every lookup fails and the
- * result is temperror, never a hang.
+ * libspf2 walks the records; everything it cannot do right is done around
+ * it (spf_eval.c): strict record syntax, macros, CIDR /0, the processing
+ * limits, exp=. Its "invalid" result becomes temperror (DNS trouble) or
+ * permerror (anything else); a permerror we found ourselves overrides
+ * whatever libspf2 made of the record. IPv4-mapped IPv6 clients are
+ * checked as IPv4 (ipaddr does that); the whole evaluation is bounded by
+ * the deadline, after which every lookup fails and the result is
+ * temperror, never a hang. A fail also carries the domain's own
+ * explanation (exp=), and any result the term that decided it.
  */
 #ifndef AUTHGATE_SPF_H
 #define AUTHGATE_SPF_H
@@ -50,7 +54,11 @@ struct spf_outcome {
 					 * when the identity has none */
 	char		*record;	/* its SPF record, when one was found */
 	char		*reason;	/* plain words: why this result */
+	char		*decider;	/* the term that decided, e.g. "-all" */
+	char		*decider_domain; /* whose record holds that term */
+	char		*explanation;	/* fail: the domain's exp= text */
 	unsigned	 lookups;	/* DNS lookups spent */
+	unsigned	 terms;		/* DNS-querying terms evaluated */
 };
 
 typedef struct spf_engine spf_engine;

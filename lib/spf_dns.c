@@ -10,21 +10,19 @@
 #include <spf2/spf.h>
 #include <spf2/spf_dns.h>
 
-#include "deadline.h"
 #include "dns.h"
 #include "log.h"
 #include "mem.h"
 #include "spf_dns.h"
+#include "spf_eval.h"
 
-#define SPF_DNS_MAX_LOOKUPS	100	/* hard stop per evaluation */
-
-static __thread struct spf_dns_ctx *spf_dns_current;
+static __thread struct spf_eval *spf_dns_current;
 
 /* spf_dns_begin - this thread starts an SPF evaluation */
 void
-spf_dns_begin(struct spf_dns_ctx *ctx)
+spf_dns_begin(struct spf_eval *e)
 {
-	spf_dns_current = ctx;
+	spf_dns_current = e;
 }
 
 /* spf_dns_end - the evaluation is over */
@@ -32,15 +30,6 @@ void
 spf_dns_end(void)
 {
 	spf_dns_current = NULL;
-}
-
-/* spf_dns_note_failure - remember the first temporary failure */
-static void
-spf_dns_note_failure(struct spf_dns_ctx *ctx, const char *why)
-{
-	ctx->tempfails++;
-	if (ctx->dns_error.len == 0)
-		str_append(&ctx->dns_error, why);
 }
 
 /* spf_dns_rrset - an empty record set with a status */
@@ -61,37 +50,20 @@ static SPF_dns_rr_t *
 spf_dns_lookup(SPF_dns_server_t *layer, const char *domain, ns_type type,
     int should_cache)
 {
-	struct spf_dns_ctx *ctx = spf_dns_current;
+	struct spf_eval *e = spf_dns_current;
 	SPF_dns_rr_t *rr;
 	dns_answer *a;
 	size_t i, len;
 	int herrno, n;
 
-	if (ctx == NULL) {
+	if (e == NULL) {
 		log_error("spf: DNS lookup outside an evaluation (bug)");
 		return spf_dns_rrset(layer, domain, type, 0, TRY_AGAIN);
 	}
 	if (type != ns_t_a && type != ns_t_aaaa && type != ns_t_txt &&
 	    type != ns_t_mx && type != ns_t_ptr)
 		return spf_dns_rrset(layer, domain, type, 0, NO_DATA);
-	if (deadline_left(ctx->deadline) == 0) {
-		/* even cached answers stop here: the evaluation is bounded */
-		spf_dns_note_failure(ctx, "the SPF evaluation exceeded its time "
-		    "limit");
-		return spf_dns_rrset(layer, domain, type, 0, TRY_AGAIN);
-	}
-	if (++ctx->lookups > SPF_DNS_MAX_LOOKUPS) {
-		spf_dns_note_failure(ctx, "too many DNS lookups in one SPF "
-		    "evaluation");
-		return spf_dns_rrset(layer, domain, type, 0, NO_RECOVERY);
-	}
-	if (ctx->cache_only) {
-		if ((a = dns_cached(ctx->resolver, domain, (int)type)) == NULL) {
-			ctx->missed = 1;
-			return spf_dns_rrset(layer, domain, type, 0, TRY_AGAIN);
-		}
-	} else
-		a = dns_lookup(ctx->resolver, domain, (int)type, ctx->deadline);
+	a = spf_eval_lookup(e, domain, (int)type);
 	switch (a->status) {
 	case DNS_OK:
 		herrno = NETDB_SUCCESS;
@@ -105,8 +77,6 @@ spf_dns_lookup(SPF_dns_server_t *layer, const char *domain, ns_type type,
 		break;
 	default:
 		herrno = TRY_AGAIN;
-		spf_dns_note_failure(ctx, a->error != NULL ? a->error :
-		    "temporary DNS failure");
 		break;
 	}
 	rr = spf_dns_rrset(layer, domain, type, (int)a->ttl, herrno);

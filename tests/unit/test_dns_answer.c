@@ -395,11 +395,15 @@ static const struct name_case name_cases[] = {
 	{ ".", NULL },
 	{ "a..b", NULL },
 	{ ".a", NULL },
-	{ "a b.example", NULL },
+	/* any byte but control characters and "\\" (SPF macros make such
+	 * names, e.g. "macro%percent  space.example") */
+	{ "a b.example", "a b.example" },
+	{ "a%20b:c/d.example", "a%20b:c/d.example" },
 	{ "a\\.b.example", NULL },
 	{ "tab\t.example", NULL },
 	{ "ctl\x01.example", NULL },
-	{ "8bit\xc3\xa9.example", NULL },
+	{ "del\x7f.example", NULL },
+	{ "8bit\xc3\xa9.example", "8bit\xc3\xa9.example" },
 	{ "xn--bcher-kva.example", "xn--bcher-kva.example" },
 };
 

@@ -1,0 +1,781 @@
+/*
+ * spf_eval - one SPF evaluation around libspf2; see spf_eval.h.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "deadline.h"
+#include "dns.h"
+#include "ipaddr.h"
+#include "mem.h"
+#include "spf.h"
+#include "spf_eval.h"
+#include "spf_macro.h"
+#include "spf_record.h"
+#include "str.h"
+
+#define SYN_SUFFIX	".spf.authgate.invalid"
+
+enum spf_syn_kind { SYN_TOP, SYN_INCLUDE, SYN_REDIRECT, SYN_TERM };
+
+/* what a synthetic name stands for */
+struct spf_syn {
+	enum spf_syn_kind	 kind;
+	int			 rec;		/* record holding the term */
+	int			 term;		/* term index, -1: redirect */
+	int			 outcome;	/* SYN_TERM: -1 not yet, 0/1 */
+	int			 target;	/* include/redirect: record */
+};
+
+/* a record fetched during the evaluation */
+struct spf_fetched {
+	char			*domain;	/* its current domain */
+	char			*raw;		/* as published */
+	char			*served;	/* as given to libspf2 */
+	struct spf_record	 rec;
+	int			 parent;
+	enum spf_syn_kind	 how;		/* top, include or redirect */
+	int			*term_syn;	/* synthetic name of each term */
+	int			 redirect_syn;
+};
+
+enum { T_NOMATCH, T_MATCH, T_TEMP, T_STOP };
+
+/* spf_eval_init - a fresh evaluation */
+void
+spf_eval_init(struct spf_eval *e)
+{
+	memset(e, 0, sizeof(*e));
+	str_init(&e->dns_error);
+	str_init(&e->forced_reason);
+	e->top = e->effective = -1;
+}
+
+/* spf_eval_free - release what the evaluation collected */
+void
+spf_eval_free(struct spf_eval *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrecs; i++) {
+		mem_free(e->recs[i].domain);
+		mem_free(e->recs[i].raw);
+		mem_free(e->recs[i].served);
+		mem_free(e->recs[i].term_syn);
+		spf_record_free(&e->recs[i].rec);
+	}
+	for (i = 0; i < e->nptr; i++)
+		mem_free(e->ptr_names[i]);
+	mem_free(e->recs);
+	mem_free(e->syn);
+	str_free(&e->dns_error);
+	str_free(&e->forced_reason);
+}
+
+/* spf_eval_force - we found a permerror: note why, stop the evaluation */
+static void __attribute__((format(printf, 2, 3)))
+spf_eval_force(struct spf_eval *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e->forced)
+		return;
+	e->forced = 1;
+	va_start(ap, fmt);
+	str_vappendf(&e->forced_reason, fmt, ap);
+	va_end(ap);
+}
+
+/* spf_eval_answer - an answer of ours, with a status */
+static dns_answer *
+spf_eval_answer(const char *name, int type, enum dns_status st)
+{
+	dns_answer *a;
+
+	a = dns_answer_new(name, type, st, st == DNS_TEMPFAIL ?
+	    "evaluation stopped" : NULL);
+	a->ttl = 0;
+	return a;
+}
+
+/* spf_eval_dns - a DNS lookup for the evaluation, bounded; never NULL */
+static dns_answer *
+spf_eval_dns(struct spf_eval *e, const char *name, int type)
+{
+	dns_answer *a;
+
+	if (deadline_left(e->deadline) == 0) {
+		e->tempfails++;
+		if (e->dns_error.len == 0)
+			str_append(&e->dns_error, "the SPF evaluation exceeded "
+			    "its time limit");
+		return spf_eval_answer(name, type, DNS_TEMPFAIL);
+	}
+	if (++e->lookups > SPF_MAX_LOOKUPS) {
+		spf_eval_force(e, "more than 200 DNS lookups");
+		return spf_eval_answer(name, type, DNS_TEMPFAIL);
+	}
+	if (e->cache_only) {
+		if ((a = dns_cached(e->resolver, name, type)) == NULL) {
+			e->missed = 1;
+			return spf_eval_answer(name, type, DNS_TEMPFAIL);
+		}
+	} else
+		a = dns_lookup(e->resolver, name, type, e->deadline);
+	if (a->status == DNS_TEMPFAIL) {
+		e->tempfails++;
+		if (e->dns_error.len == 0)
+			str_append(&e->dns_error, a->error != NULL ? a->error :
+			    "temporary DNS failure");
+	}
+	return a;
+}
+
+/* spf_eval_void - count a void lookup (RFC 7208 4.6.4); 0 if over */
+static int
+spf_eval_void(struct spf_eval *e, const dns_answer *a)
+{
+	if (a->status != DNS_NXDOMAIN && a->status != DNS_NODATA &&
+	    !(a->status == DNS_OK && a->count == 0))
+		return 1;
+	if (++e->voids > SPF_MAX_VOID) {
+		spf_eval_force(e, "more than 2 DNS lookups returned no "
+		    "records (void lookup limit)");
+		return 0;
+	}
+	return 1;
+}
+
+/* spf_eval_term_count - one more DNS-querying term; 0 if over the limit */
+static int
+spf_eval_term_count(struct spf_eval *e)
+{
+	if (++e->terms > SPF_MAX_TERMS) {
+		spf_eval_force(e, "more than 10 DNS-querying terms (include, "
+		    "a, mx, ptr, exists, redirect)");
+		return 0;
+	}
+	return 1;
+}
+
+/* spf_eval_validated - %{p} / ptr: the names of the client that check out */
+static void
+spf_eval_ptr_names(struct spf_eval *e, int count_void)
+{
+	dns_answer *ptr, *addr;
+	str rev;
+	size_t i, j, n;
+	ipaddr ip;
+
+	if (e->ptr_done)
+		return;
+	e->ptr_done = 1;
+	str_init(&rev);
+	ipaddr_reverse_name(e->ip, &rev);
+	ptr = spf_eval_dns(e, str_cstr(&rev), DNS_T_PTR);
+	str_free(&rev);
+	if (count_void)
+		(void)spf_eval_void(e, ptr);
+	/* RFC 7208 4.6.4: only the first 10 names are looked at */
+	n = ptr->status == DNS_OK ? ptr->count : 0;
+	for (i = 0; i < n && i < SPF_MAX_PTR && !e->forced; i++) {
+		addr = spf_eval_dns(e, ptr->rr[i].u.name, e->ip->family ==
+		    AF_INET ? DNS_T_A : DNS_T_AAAA);
+		/* errors on these lookups skip the name (RFC 7208 5.5) */
+		for (j = 0; addr->status == DNS_OK && j < addr->count; j++) {
+			ip.family = e->ip->family;
+			if (ip.family == AF_INET)
+				ip.u.v4 = addr->rr[j].u.a;
+			else
+				ip.u.v6 = addr->rr[j].u.aaaa;
+			if (ipaddr_in_net(e->ip, &ip, ip.family == AF_INET ?
+			    32 : 128)) {
+				e->ptr_names[e->nptr++] =
+				    mem_strdup(ptr->rr[i].u.name);
+				break;
+			}
+		}
+		dns_answer_unref(addr);
+	}
+	dns_answer_unref(ptr);
+}
+
+/* spf_name_under - name equals domain or lies below it (any case) */
+static int
+spf_name_under(const char *name, const char *domain)
+{
+	size_t nl, dl;
+
+	nl = strlen(name);
+	dl = strlen(domain);
+	while (nl > 0 && name[nl - 1] == '.')
+		nl--;
+	while (dl > 0 && domain[dl - 1] == '.')
+		dl--;
+	if (nl == dl)
+		return strncasecmp(name, domain, nl) == 0;
+	return nl > dl && name[nl - dl - 1] == '.' &&
+	    strncasecmp(name + nl - dl, domain, dl) == 0;
+}
+
+/* spf_eval_p_macro - %{p}: validated name, preferring the domain */
+static const char *
+spf_eval_p_macro(void *arg, const char *domain)
+{
+	struct spf_eval *e = arg;
+	size_t i;
+
+	spf_eval_ptr_names(e, 0);
+	for (i = 0; i < e->nptr; i++)
+		if (strcasecmp(e->ptr_names[i], domain) == 0)
+			return e->ptr_names[i];
+	for (i = 0; i < e->nptr; i++)
+		if (spf_name_under(e->ptr_names[i], domain))
+			return e->ptr_names[i];
+	return e->nptr > 0 ? e->ptr_names[0] : "unknown";
+}
+
+/* spf_eval_expand - expand a domain-spec in the context of a record */
+static void
+spf_eval_expand(struct spf_eval *e, const char *spec, const char *domain,
+    int mode, str *out)
+{
+	struct spf_macro_env env;
+
+	memset(&env, 0, sizeof(env));
+	env.sender = e->sender;
+	env.local = e->local;
+	env.sender_domain = e->sender_domain;
+	env.domain = domain;
+	env.ip = e->ip;
+	env.helo = e->helo;
+	env.receiver = e->receiver;
+	env.now = e->now;
+	env.validated = spf_eval_p_macro;
+	env.arg = e;
+	spf_macro_expand(spec, strlen(spec), &env, mode, out);
+}
+
+/* spf_eval_name_ok - usable as a DNS name after expansion */
+static int
+spf_eval_name_ok(const char *name)
+{
+	const char *why;
+	str norm;
+	int ok;
+
+	str_init(&norm);
+	ok = dns_name_normalize(name, &norm, &why) == 0;
+	str_free(&norm);
+	return ok;
+}
+
+/* spf_eval_addr_match - does any address of an A/AAAA answer match */
+static int
+spf_eval_addr_match(const struct spf_eval *e, const dns_answer *a,
+    int cidr4, int cidr6)
+{
+	ipaddr net;
+	size_t i;
+
+	for (i = 0; a->status == DNS_OK && i < a->count; i++) {
+		net.family = e->ip->family;
+		if (a->rr[i].type == DNS_T_A && e->ip->family == AF_INET)
+			net.u.v4 = a->rr[i].u.a;
+		else if (a->rr[i].type == DNS_T_AAAA &&
+		    e->ip->family == AF_INET6)
+			net.u.v6 = a->rr[i].u.aaaa;
+		else
+			continue;
+		if (ipaddr_in_net(e->ip, &net, e->ip->family == AF_INET ?
+		    (cidr4 < 0 ? 32 : cidr4) : (cidr6 < 0 ? 128 : cidr6)))
+			return 1;
+	}
+	return 0;
+}
+
+/* spf_eval_mx - the mx mechanism */
+static int
+spf_eval_mx(struct spf_eval *e, const char *domain, int cidr4, int cidr6)
+{
+	dns_answer *mx, *addr;
+	size_t i;
+	int rc;
+
+	mx = spf_eval_dns(e, domain, DNS_T_MX);
+	if (mx->status == DNS_TEMPFAIL) {
+		dns_answer_unref(mx);
+		return e->forced ? T_STOP : T_TEMP;
+	}
+	if (!spf_eval_void(e, mx)) {
+		dns_answer_unref(mx);
+		return T_STOP;
+	}
+	if (mx->status == DNS_OK && mx->count > SPF_MAX_MX) {
+		spf_eval_force(e, "mx:%s has more than 10 MX records", domain);
+		dns_answer_unref(mx);
+		return T_STOP;
+	}
+	rc = T_NOMATCH;
+	for (i = 0; mx->status == DNS_OK && i < mx->count && rc == T_NOMATCH;
+	    i++) {
+		if (!spf_eval_name_ok(mx->rr[i].u.mx.host))
+			continue;	/* the null MX "." and the like */
+		addr = spf_eval_dns(e, mx->rr[i].u.mx.host, e->ip->family ==
+		    AF_INET ? DNS_T_A : DNS_T_AAAA);
+		if (addr->status == DNS_TEMPFAIL)
+			rc = e->forced || e->missed ? T_STOP : T_TEMP;
+		else if (spf_eval_addr_match(e, addr, cidr4, cidr6))
+			rc = T_MATCH;
+		dns_answer_unref(addr);
+	}
+	dns_answer_unref(mx);
+	return rc;
+}
+
+/* spf_eval_term - evaluate a DNS-querying mechanism ourselves */
+static int
+spf_eval_term(struct spf_eval *e, int rec, int term)
+{
+	const struct spf_term *t;
+	dns_answer *a;
+	str name;
+	size_t i;
+	int rc;
+
+	if (!spf_eval_term_count(e))
+		return T_STOP;
+	t = &e->recs[rec].rec.terms[term];
+	str_init(&name);
+	if (t->spec != NULL)
+		spf_eval_expand(e, t->spec, e->recs[rec].domain,
+		    SPF_EXPAND_DOMAIN, &name);
+	else
+		str_append(&name, e->recs[rec].domain);
+	if (e->missed || e->forced) {
+		str_free(&name);
+		return T_STOP;
+	}
+	/* a name that cannot exist matches nothing (RFC 7208 4.8) */
+	if (!spf_eval_name_ok(str_cstr(&name))) {
+		str_free(&name);
+		return T_NOMATCH;
+	}
+	rc = T_NOMATCH;
+	switch (t->mech) {
+	case SPF_M_EXISTS:
+	case SPF_M_A:
+		a = spf_eval_dns(e, str_cstr(&name), t->mech == SPF_M_EXISTS ||
+		    e->ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA);
+		if (a->status == DNS_TEMPFAIL)
+			rc = e->forced || e->missed ? T_STOP : T_TEMP;
+		else if (!spf_eval_void(e, a))
+			rc = T_STOP;
+		else if (t->mech == SPF_M_EXISTS)
+			rc = a->status == DNS_OK && a->count > 0 ? T_MATCH :
+			    T_NOMATCH;
+		else
+			rc = spf_eval_addr_match(e, a, t->cidr4, t->cidr6) ?
+			    T_MATCH : T_NOMATCH;
+		dns_answer_unref(a);
+		break;
+	case SPF_M_MX:
+		rc = spf_eval_mx(e, str_cstr(&name), t->cidr4, t->cidr6);
+		break;
+	case SPF_M_PTR:
+		spf_eval_ptr_names(e, 1);
+		if (e->forced || e->missed)
+			rc = T_STOP;
+		for (i = 0; rc == T_NOMATCH && i < e->nptr; i++)
+			if (spf_name_under(e->ptr_names[i], str_cstr(&name)))
+				rc = T_MATCH;
+		break;
+	default:
+		break;
+	}
+	str_free(&name);
+	return rc;
+}
+
+/* spf_eval_syn_new - register a synthetic name */
+static int
+spf_eval_syn_new(struct spf_eval *e, enum spf_syn_kind kind, int rec,
+    int term)
+{
+	struct spf_syn *s;
+
+	if (e->nsyn >= SPF_MAX_SYN) {
+		spf_eval_force(e, "SPF records with more than 20000 terms");
+		return -1;
+	}
+	e->syn = mem_realloc(e->syn, (e->nsyn + 1) * sizeof(*e->syn));
+	s = &e->syn[e->nsyn];
+	s->kind = kind;
+	s->rec = rec;
+	s->term = term;
+	s->outcome = -1;
+	s->target = -1;
+	return (int)e->nsyn++;
+}
+
+/* spf_eval_rewrite - the record as libspf2 will evaluate it */
+static int
+spf_eval_rewrite(struct spf_eval *e, int rec, str *out)
+{
+	struct spf_fetched *f = &e->recs[rec];
+	const struct spf_term *t;
+	char addr[IPADDR_STRLEN], q[2];
+	size_t i;
+	int s;
+
+	str_append(out, "v=spf1");
+	f->term_syn = mem_alloc((f->rec.nterms ? f->rec.nterms : 1) *
+	    sizeof(int));
+	f->redirect_syn = -1;
+	for (i = 0; i < f->rec.nterms; i++) {
+		t = &f->rec.terms[i];
+		f->term_syn[i] = -1;
+		q[0] = t->qualifier;
+		q[1] = '\0';
+		if (t->qualifier == '+')
+			q[0] = '\0';
+		switch (t->mech) {
+		case SPF_M_ALL:
+			str_appendf(out, " %sall", q);
+			break;
+		case SPF_M_IP4:
+		case SPF_M_IP6:
+			if (t->prefix == 0) {
+				/* libspf2 refuses /0: the two halves */
+				if (t->mech == SPF_M_IP4)
+					str_appendf(out, " %sip4:0.0.0.0/1 "
+					    "%sip4:128.0.0.0/1", q, q);
+				else
+					str_appendf(out, " %sip6:::/1 "
+					    "%sip6:8000::/1", q, q);
+				break;
+			}
+			ipaddr_format(&t->net, addr);
+			str_appendf(out, " %s%s:%s/%d", q, t->mech == SPF_M_IP4 ?
+			    "ip4" : "ip6", addr, t->prefix);
+			break;
+		case SPF_M_INCLUDE:
+			if ((s = spf_eval_syn_new(e, SYN_INCLUDE, rec,
+			    (int)i)) < 0)
+				return -1;
+			f = &e->recs[rec];
+			f->term_syn[i] = s;
+			str_appendf(out, " %sinclude:s%d" SYN_SUFFIX, q, s);
+			break;
+		default:	/* a, mx, ptr, exists: evaluated by us */
+			if ((s = spf_eval_syn_new(e, SYN_TERM, rec, (int)i)) < 0)
+				return -1;
+			f = &e->recs[rec];
+			f->term_syn[i] = s;
+			str_appendf(out, " %sexists:s%d" SYN_SUFFIX, q, s);
+			break;
+		}
+	}
+	/* RFC 7208 6.1: redirect is ignored when the record has "all" */
+	if (f->rec.redirect != NULL && !f->rec.has_all) {
+		if ((s = spf_eval_syn_new(e, SYN_REDIRECT, rec, -1)) < 0)
+			return -1;
+		f = &e->recs[rec];
+		f->redirect_syn = s;
+		str_appendf(out, " redirect=s%d" SYN_SUFFIX, s);
+	}
+	return 0;
+}
+
+/* spf_eval_txt_answer - a TXT answer holding one string */
+static dns_answer *
+spf_eval_txt_answer(const char *name, const char *text)
+{
+	dns_answer *a;
+
+	a = spf_eval_answer(name, DNS_T_TXT, DNS_OK);
+	a->rr = mem_calloc(1, sizeof(dns_rr));
+	a->rr[0].type = DNS_T_TXT;
+	a->rr[0].u.txt.data = mem_strdup(text);
+	a->rr[0].u.txt.len = strlen(text);
+	a->count = 1;
+	return a;
+}
+
+/* spf_eval_serve - fetch, select, parse and rewrite the record of a
+ * domain for libspf2, which asked for it under the name "asked" */
+static dns_answer *
+spf_eval_serve(struct spf_eval *e, const char *domain, const char *asked,
+    int parent, enum spf_syn_kind how)
+{
+	struct spf_fetched *f;
+	struct spf_record rec;
+	dns_answer *a;
+	enum dns_status st;
+	const char *text;
+	size_t len;
+	str err, served;
+	int idx, rc;
+
+	a = spf_eval_dns(e, domain, DNS_T_TXT);
+	if (a->status == DNS_TEMPFAIL || a->status == DNS_ERROR) {
+		dns_answer_unref(a);
+		return spf_eval_answer(asked, DNS_T_TXT, DNS_TEMPFAIL);
+	}
+	str_init(&err);
+	rc = spf_record_select(a, &text, &len, &err);
+	if (rc > 0) {
+		/* no SPF record: none at the top, permerror below it (libspf2
+		 * decides that); below the top this is a void lookup */
+		st = a->status == DNS_NXDOMAIN ? DNS_NXDOMAIN : DNS_NODATA;
+		if (how != SYN_TOP && !spf_eval_void(e, a))
+			st = DNS_TEMPFAIL;
+		dns_answer_unref(a);
+		str_free(&err);
+		return spf_eval_answer(asked, DNS_T_TXT, st);
+	}
+	if (rc == 0 && spf_record_parse(text, len, &rec, &err) != 0)
+		rc = -1;
+	if (rc < 0) {
+		str_init(&served);
+		str_appendf(&served, "the SPF record of %s is invalid: %s",
+		    domain, str_cstr(&err));
+		spf_eval_force(e, "%s", str_cstr(&served));
+		str_free(&served);
+		str_free(&err);
+		dns_answer_unref(a);
+		return spf_eval_answer(asked, DNS_T_TXT, DNS_TEMPFAIL);
+	}
+	str_free(&err);
+	e->recs = mem_realloc(e->recs, (e->nrecs + 1) * sizeof(*e->recs));
+	idx = (int)e->nrecs++;
+	f = &e->recs[idx];
+	memset(f, 0, sizeof(*f));
+	f->domain = mem_strdup(domain);
+	f->raw = mem_strndup(text, len);
+	f->rec = rec;
+	f->parent = parent;
+	f->how = how;
+	dns_answer_unref(a);
+	str_init(&served);
+	if (spf_eval_rewrite(e, idx, &served) != 0) {
+		str_free(&served);
+		return spf_eval_answer(asked, DNS_T_TXT, DNS_TEMPFAIL);
+	}
+	e->recs[idx].served = str_steal(&served);
+	if (how == SYN_TOP)
+		e->top = e->effective = idx;
+	else if (how == SYN_REDIRECT && parent == e->effective)
+		e->effective = idx;	/* the chain whose exp= counts */
+	return spf_eval_txt_answer(asked, e->recs[idx].served);
+}
+
+/* spf_eval_syn_index - the number of a synthetic name, -1 if not one */
+static int
+spf_eval_syn_index(const char *name)
+{
+	size_t n, sl;
+	char *end;
+	long v;
+
+	n = strlen(name);
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	sl = strlen(SYN_SUFFIX);
+	if (n <= sl + 1 || (name[0] != 's' && name[0] != 'S') ||
+	    strncasecmp(name + n - sl, SYN_SUFFIX, sl) != 0)
+		return -1;
+	v = strtol(name + 1, &end, 10);
+	if (end != name + n - sl || v < 0 || v > SPF_MAX_SYN)
+		return -1;
+	return (int)v;
+}
+
+/* spf_eval_lookup - libspf2 asks a question */
+dns_answer *
+spf_eval_lookup(struct spf_eval *e, const char *name, int type)
+{
+	struct spf_syn *s;
+	dns_answer *a;
+	str target;
+	int idx, rc;
+
+	if (e->forced || e->missed)
+		return spf_eval_answer(name, type, DNS_TEMPFAIL);
+	idx = spf_eval_syn_index(name);
+	if (idx < 0 || (size_t)idx >= e->nsyn) {
+		/* the checked domain's own record */
+		if (type == DNS_T_TXT && e->top < 0)
+			return spf_eval_serve(e, name, name, -1, SYN_TOP);
+		if (type == DNS_T_TXT && strcasecmp(name,
+		    e->recs[e->top].domain) == 0)
+			return spf_eval_txt_answer(name, e->recs[e->top].served);
+		/* libspf2's own extras (header comments): not part of the
+		 * check, no DNS for them */
+		return spf_eval_answer(name, type, DNS_NXDOMAIN);
+	}
+	s = &e->syn[idx];
+	if (s->kind == SYN_TERM) {
+		if (type != DNS_T_A)
+			return spf_eval_answer(name, type, DNS_NODATA);
+		rc = spf_eval_term(e, s->rec, s->term);
+		s = &e->syn[idx];
+		if (rc == T_TEMP || rc == T_STOP)
+			return spf_eval_answer(name, type, DNS_TEMPFAIL);
+		s->outcome = rc == T_MATCH;
+		if (!s->outcome)
+			return spf_eval_answer(name, type, DNS_NXDOMAIN);
+		a = spf_eval_answer(name, type, DNS_OK);
+		a->rr = mem_calloc(1, sizeof(dns_rr));
+		a->rr[0].type = DNS_T_A;
+		inet_pton(AF_INET, "127.0.0.2", &a->rr[0].u.a);
+		a->count = 1;
+		return a;
+	}
+	/* include: or redirect= target */
+	if (type != DNS_T_TXT)
+		return spf_eval_answer(name, type, DNS_NODATA);
+	if (!spf_eval_term_count(e))
+		return spf_eval_answer(name, type, DNS_TEMPFAIL);
+	str_init(&target);
+	spf_eval_expand(e, s->kind == SYN_INCLUDE ?
+	    e->recs[s->rec].rec.terms[s->term].spec :
+	    e->recs[s->rec].rec.redirect, e->recs[s->rec].domain,
+	    SPF_EXPAND_DOMAIN, &target);
+	if (e->missed || e->forced) {
+		str_free(&target);
+		return spf_eval_answer(name, type, DNS_TEMPFAIL);
+	}
+	if (!spf_eval_name_ok(str_cstr(&target))) {
+		/* a target that cannot exist has no record: libspf2 makes
+		 * that a permerror for include and redirect alike */
+		str_free(&target);
+		return spf_eval_answer(name, type, DNS_NXDOMAIN);
+	}
+	a = spf_eval_serve(e, str_cstr(&target), name, s->rec, s->kind);
+	if (a->status == DNS_OK)
+		e->syn[idx].target = (int)e->nrecs - 1;
+	str_free(&target);
+	return a;
+}
+
+/* spf_eval_top_record - the checked domain's record as published */
+const char *
+spf_eval_top_record(const struct spf_eval *e)
+{
+	return e->top >= 0 ? e->recs[e->top].raw : NULL;
+}
+
+/* spf_eval_explanation - RFC 7208 6.2: the exp= text, or -1 */
+int
+spf_eval_explanation(struct spf_eval *e, str *out)
+{
+	const struct spf_fetched *f;
+	dns_answer *a;
+	str name;
+	int rc;
+
+	if (e->effective < 0 || e->recs[e->effective].rec.exp == NULL)
+		return -1;
+	f = &e->recs[e->effective];
+	str_init(&name);
+	spf_eval_expand(e, f->rec.exp, f->domain, SPF_EXPAND_DOMAIN, &name);
+	rc = -1;
+	if (!e->missed && spf_eval_name_ok(str_cstr(&name))) {
+		/* any error, no record or several: as if there were no exp= */
+		a = spf_eval_dns(e, str_cstr(&name), DNS_T_TXT);
+		if (a->status == DNS_OK && a->count == 1 &&
+		    spf_macro_valid(a->rr[0].u.txt.data, a->rr[0].u.txt.len, 1)) {
+			f = &e->recs[e->effective];
+			spf_eval_expand(e, a->rr[0].u.txt.data, f->domain,
+			    SPF_EXPAND_EXPLAIN, out);
+			rc = e->missed ? -1 : 0;
+		}
+		dns_answer_unref(a);
+	}
+	str_free(&name);
+	return rc;
+}
+
+/* spf_eval_walk - redo a record's evaluation from what was recorded:
+ * 0..SPFR_COUNT-1 a result, -1 no term matched, -2 unknown */
+static int
+spf_eval_walk(const struct spf_eval *e, int rec, int depth, int *drec,
+    int *dterm)
+{
+	const struct spf_fetched *f;
+	const struct spf_term *t;
+	const struct spf_syn *s;
+	size_t i;
+	int match, sub, dr, dt;
+
+	if (rec < 0 || depth > SPF_MAX_TERMS + 1)
+		return -2;
+	f = &e->recs[rec];
+	for (i = 0; i < f->rec.nterms; i++) {
+		t = &f->rec.terms[i];
+		switch (t->mech) {
+		case SPF_M_ALL:
+			match = 1;
+			break;
+		case SPF_M_IP4:
+		case SPF_M_IP6:
+			match = ipaddr_in_net(e->ip, &t->net, t->prefix);
+			break;
+		case SPF_M_INCLUDE:
+			s = &e->syn[f->term_syn[i]];
+			sub = spf_eval_walk(e, s->target, depth + 1, &dr, &dt);
+			if (sub == -2)
+				return -2;
+			match = sub == SPFR_PASS;
+			break;
+		default:
+			s = &e->syn[f->term_syn[i]];
+			if (s->outcome < 0)
+				return -2;
+			match = s->outcome;
+			break;
+		}
+		if (match) {
+			*drec = rec;
+			*dterm = (int)i;
+			switch (t->qualifier) {
+			case '-':
+				return SPFR_FAIL;
+			case '~':
+				return SPFR_SOFTFAIL;
+			case '?':
+				return SPFR_NEUTRAL;
+			default:
+				return SPFR_PASS;
+			}
+		}
+	}
+	if (f->redirect_syn >= 0)
+		return spf_eval_walk(e, e->syn[f->redirect_syn].target,
+		    depth + 1, drec, dterm);
+	return -1;
+}
+
+/* spf_eval_decider - the term that produced the result, or -1 */
+int
+spf_eval_decider(struct spf_eval *e, int result, str *term, str *domain)
+{
+	int rec, t, r;
+
+	if (e->top < 0)
+		return -1;
+	rec = t = -1;
+	r = spf_eval_walk(e, e->top, 0, &rec, &t);
+	if (r != result || rec < 0 || t < 0)
+		return -1;
+	str_append(term, e->recs[rec].rec.terms[t].text);
+	str_append(domain, e->recs[rec].domain);
+	return 0;
+}

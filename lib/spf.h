@@ -23,7 +23,8 @@
  * it (spf_eval.c): strict record syntax, macros, CIDR /0, the processing
  * limits, exp=. Its "invalid" result becomes temperror (DNS trouble) or
  * permerror (anything else); a permerror we found ourselves overrides
- * whatever libspf2 made of the record. IPv4-mapped IPv6 clients are
+ * whatever libspf2 made of the record. A loopback client is checked like
+ * any other (libspf2 would pass it unseen). IPv4-mapped IPv6 clients are
  * checked as IPv4 (ipaddr does that); the whole evaluation is bounded by
  * the deadline, after which every lookup fails and the result is
  * temperror, never a hang. A fail also carries the domain's own

@@ -22,13 +22,27 @@
 
 #define SYN_SUFFIX	".spf.authgate.invalid"
 
-enum spf_syn_kind { SYN_TOP, SYN_INCLUDE, SYN_REDIRECT, SYN_TERM };
+/*
+ * libspf2 1.2.10 compiles at most about 512 bytes of mechanisms per record
+ * and silently drops the rest (and the modifiers with them): 64 ip4
+ * terms, 26 ip6 terms or 16 synthetic names, and a record longer than
+ * that would end in the wrong result. Served records are therefore kept
+ * under this estimate of libspf2's compiled size, see spf_eval_rewrite.
+ */
+#define SERVED_BUDGET	440
+
+enum spf_syn_kind {
+	SYN_TOP, SYN_INCLUDE, SYN_REDIRECT, SYN_TERM, SYN_IPS, SYN_CONT
+};
 
 /* what a synthetic name stands for */
 struct spf_syn {
 	enum spf_syn_kind	 kind;
 	int			 rec;		/* record holding the term */
-	int			 term;		/* term index, -1: redirect */
+	int			 term;		/* term index, -1: redirect;
+						 * SYN_CONT: chunk index */
+	int			 last;		/* SYN_IPS: last term of the run */
+	char			 qualifier;	/* SYN_IPS: the qualifier it is */
 	int			 outcome;	/* SYN_TERM: -1 not yet, 0/1 */
 	int			 target;	/* include/redirect: record */
 };
@@ -38,6 +52,8 @@ struct spf_fetched {
 	char			*domain;	/* its current domain */
 	char			*raw;		/* as published */
 	char			*served;	/* as given to libspf2 */
+	char			**chunks;	/* continuations of served */
+	size_t			 nchunks;
 	struct spf_record	 rec;
 	int			 parent;
 	enum spf_syn_kind	 how;		/* top, include or redirect */
@@ -61,12 +77,15 @@ spf_eval_init(struct spf_eval *e)
 void
 spf_eval_free(struct spf_eval *e)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < e->nrecs; i++) {
 		mem_free(e->recs[i].domain);
 		mem_free(e->recs[i].raw);
 		mem_free(e->recs[i].served);
+		for (j = 0; j < e->recs[i].nchunks; j++)
+			mem_free(e->recs[i].chunks[j]);
+		mem_free(e->recs[i].chunks);
 		mem_free(e->recs[i].term_syn);
 		spf_record_free(&e->recs[i].rec);
 	}
@@ -419,76 +438,226 @@ spf_eval_syn_new(struct spf_eval *e, enum spf_syn_kind kind, int rec,
 	s->kind = kind;
 	s->rec = rec;
 	s->term = term;
+	s->last = term;
 	s->outcome = -1;
 	s->target = -1;
 	return (int)e->nsyn++;
 }
 
-/* spf_eval_rewrite - the record as libspf2 will evaluate it */
+/* one term of a served record and its cost in libspf2's compiled form */
+struct spf_served_term {
+	char	*text;
+	size_t	 cost;
+};
+
+/* spf_served_add - append a served term */
+static void
+spf_served_add(struct spf_served_term **v, size_t *n, size_t cost,
+    const char *fmt, ...)
+{
+	va_list ap;
+	str t;
+
+	str_init(&t);
+	va_start(ap, fmt);
+	str_vappendf(&t, fmt, ap);
+	va_end(ap);
+	*v = mem_realloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].text = str_steal(&t);
+	(*v)[*n].cost = cost;
+	(*n)++;
+}
+
+/* spf_syn_cost - what libspf2 makes of " exists:s<N>.spf.authgate.invalid":
+ * mechanism and data headers plus the name */
+static size_t
+spf_syn_cost(int s)
+{
+	char buf[32];
+
+	return 12 + (size_t)snprintf(buf, sizeof(buf), "s%d" SYN_SUFFIX, s);
+}
+
+/* spf_ip_run - the last term of the run of ip4/ip6 terms starting at i */
+static size_t
+spf_ip_run(const struct spf_record *r, size_t i)
+{
+	size_t j;
+
+	for (j = i; j + 1 < r->nterms; j++)
+		if (r->terms[j + 1].mech != SPF_M_IP4 &&
+		    r->terms[j + 1].mech != SPF_M_IP6)
+			break;
+	return j;
+}
+
+/* spf_eval_ip_run - serve a run of ip4/ip6 terms as one synthetic name
+ * per qualifier that occurs in it: the name for qualifier q matches when
+ * the first term of the run that holds the client has qualifier q. At
+ * most one of them matches, so their order does not matter, and the run
+ * costs libspf2 at most four terms however long it is. */
+static int
+spf_eval_ip_run(struct spf_eval *e, int rec, size_t first, size_t last,
+    struct spf_served_term **v, size_t *n)
+{
+	static const char quals[] = "+-~?";
+	const struct spf_term *t;
+	char q[2];
+	size_t i, k;
+	int s;
+
+	for (k = 0; k < 4; k++) {
+		for (i = first; i <= last; i++) {
+			t = &e->recs[rec].rec.terms[i];
+			if (t->qualifier == quals[k])
+				break;
+		}
+		if (i > last)
+			continue;
+		if ((s = spf_eval_syn_new(e, SYN_IPS, rec, (int)first)) < 0)
+			return -1;
+		e->syn[s].last = (int)last;
+		e->syn[s].qualifier = quals[k];
+		q[0] = quals[k] == '+' ? '\0' : quals[k];
+		q[1] = '\0';
+		spf_served_add(v, n, spf_syn_cost(s), "%sexists:s%d" SYN_SUFFIX,
+		    q, s);
+	}
+	return 0;
+}
+
+/* spf_eval_rewrite - the record as libspf2 will evaluate it
+ *
+ * Each term becomes something libspf2 evaluates right: all as is; a lone
+ * ip4/ip6 as is, /0 as the two /1 halves libspf2 accepts; a run of ip4/ip6
+ * terms at most four synthetic names matched by us (spf_eval_ip_run:
+ * keeps big records small); include a synthetic
+ * target; a, mx, ptr and exists a synthetic name that we evaluate. If
+ * the result would still be too big for libspf2 (SERVED_BUDGET), it is
+ * cut into chunks chained by synthetic redirects: "no term matched, go on
+ * with the next chunk" is exactly what a redirect does, and the chain
+ * ends with the record's own redirect, if any. */
 static int
 spf_eval_rewrite(struct spf_eval *e, int rec, str *out)
 {
 	struct spf_fetched *f = &e->recs[rec];
+	struct spf_served_term *v;
 	const struct spf_term *t;
 	char addr[IPADDR_STRLEN], q[2];
-	size_t i;
-	int s;
+	size_t i, j, n, cost, start;
+	int s, rc, cont, tail;
+	str chunk;
 
-	str_append(out, "v=spf1");
+	v = NULL;
+	n = 0;
+	rc = -1;
 	f->term_syn = mem_alloc((f->rec.nterms ? f->rec.nterms : 1) *
 	    sizeof(int));
+	for (i = 0; i < f->rec.nterms; i++)
+		f->term_syn[i] = -1;
 	f->redirect_syn = -1;
 	for (i = 0; i < f->rec.nterms; i++) {
 		t = &f->rec.terms[i];
-		f->term_syn[i] = -1;
-		q[0] = t->qualifier;
+		q[0] = t->qualifier == '+' ? '\0' : t->qualifier;
 		q[1] = '\0';
-		if (t->qualifier == '+')
-			q[0] = '\0';
 		switch (t->mech) {
 		case SPF_M_ALL:
-			str_appendf(out, " %sall", q);
+			spf_served_add(&v, &n, 4, "%sall", q);
 			break;
 		case SPF_M_IP4:
 		case SPF_M_IP6:
+			if ((j = spf_ip_run(&f->rec, i)) > i || e->ips_ours) {
+				if (spf_eval_ip_run(e, rec, i, j, &v, &n) != 0)
+					goto out;
+				f = &e->recs[rec];
+				i = j;
+				break;
+			}
+			cost = t->mech == SPF_M_IP4 ? 8 : 20;
 			if (t->prefix == 0) {
 				/* libspf2 refuses /0: the two halves */
-				if (t->mech == SPF_M_IP4)
-					str_appendf(out, " %sip4:0.0.0.0/1 "
-					    "%sip4:128.0.0.0/1", q, q);
-				else
-					str_appendf(out, " %sip6:::/1 "
-					    "%sip6:8000::/1", q, q);
+				spf_served_add(&v, &n, 2 * cost, t->mech ==
+				    SPF_M_IP4 ? "%sip4:0.0.0.0/1 %sip4:128.0.0.0/1" :
+				    "%sip6:::/1 %sip6:8000::/1", q, q);
 				break;
 			}
 			ipaddr_format(&t->net, addr);
-			str_appendf(out, " %s%s:%s/%d", q, t->mech == SPF_M_IP4 ?
-			    "ip4" : "ip6", addr, t->prefix);
+			spf_served_add(&v, &n, cost, "%s%s:%s/%d", q,
+			    t->mech == SPF_M_IP4 ? "ip4" : "ip6", addr, t->prefix);
 			break;
-		case SPF_M_INCLUDE:
-			if ((s = spf_eval_syn_new(e, SYN_INCLUDE, rec,
-			    (int)i)) < 0)
-				return -1;
-			f = &e->recs[rec];
-			f->term_syn[i] = s;
-			str_appendf(out, " %sinclude:s%d" SYN_SUFFIX, q, s);
-			break;
-		default:	/* a, mx, ptr, exists: evaluated by us */
-			if ((s = spf_eval_syn_new(e, SYN_TERM, rec, (int)i)) < 0)
-				return -1;
-			f = &e->recs[rec];
-			f->term_syn[i] = s;
-			str_appendf(out, " %sexists:s%d" SYN_SUFFIX, q, s);
+		default:
+			/* include: a synthetic target; a, mx, ptr, exists: a
+			 * synthetic name evaluated by us */
+			if ((s = spf_eval_syn_new(e, t->mech == SPF_M_INCLUDE ?
+			    SYN_INCLUDE : SYN_TERM, rec, (int)i)) < 0)
+				goto out;
+			e->recs[rec].term_syn[i] = s;
+			spf_served_add(&v, &n, spf_syn_cost(s), "%s%s:s%d"
+			    SYN_SUFFIX, q, t->mech == SPF_M_INCLUDE ? "include" :
+			    "exists", s);
 			break;
 		}
 	}
 	/* RFC 7208 6.1: redirect is ignored when the record has "all" */
+	f = &e->recs[rec];
 	if (f->rec.redirect != NULL && !f->rec.has_all) {
 		if ((s = spf_eval_syn_new(e, SYN_REDIRECT, rec, -1)) < 0)
-			return -1;
+			goto out;
+		e->recs[rec].redirect_syn = s;
+	}
+	/* chunks: as many terms as fit, then a redirect to the next one */
+	str_init(&chunk);
+	for (start = 0, cont = 0; ; start = i) {
+		str_reset(&chunk);
+		str_append(&chunk, "v=spf1");
+		for (i = start, cost = 0; i < n && (i == start ||
+		    cost + v[i].cost <= SERVED_BUDGET); i++) {
+			cost += v[i].cost;
+			str_appendf(&chunk, " %s", v[i].text);
+		}
+		tail = i >= n;
+		if (!tail) {
+			if ((s = spf_eval_syn_new(e, SYN_CONT, rec, cont)) < 0) {
+				str_free(&chunk);
+				goto out;
+			}
+			str_appendf(&chunk, " redirect=s%d" SYN_SUFFIX, s);
+		} else if (e->recs[rec].redirect_syn >= 0)
+			str_appendf(&chunk, " redirect=s%d" SYN_SUFFIX,
+			    e->recs[rec].redirect_syn);
 		f = &e->recs[rec];
-		f->redirect_syn = s;
-		str_appendf(out, " redirect=s%d" SYN_SUFFIX, s);
+		if (start == 0)
+			str_append(out, str_cstr(&chunk));
+		else {
+			f->chunks = mem_realloc(f->chunks, (f->nchunks + 1) *
+			    sizeof(char *));
+			f->chunks[f->nchunks++] = mem_strdup(str_cstr(&chunk));
+		}
+		cont++;
+		if (tail)
+			break;
+	}
+	str_free(&chunk);
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		mem_free(v[i].text);
+	mem_free(v);
+	return rc;
+}
+
+/* spf_eval_ips - is the first term of an ip4/ip6 run that holds the
+ * client one with this name's qualifier */
+static int
+spf_eval_ips(const struct spf_eval *e, const struct spf_syn *s)
+{
+	const struct spf_term *t;
+	int i;
+
+	for (i = s->term; i <= s->last; i++) {
+		t = &e->recs[s->rec].rec.terms[i];
+		if (ipaddr_in_net(e->ip, &t->net, t->prefix))
+			return t->qualifier == s->qualifier;
 	}
 	return 0;
 }
@@ -531,11 +700,18 @@ spf_eval_serve(struct spf_eval *e, const char *domain, const char *asked,
 	str_init(&err);
 	rc = spf_record_select(a, &text, &len, &err);
 	if (rc > 0) {
-		/* no SPF record: none at the top, permerror below it (libspf2
-		 * decides that); below the top this is a void lookup */
+		/* no SPF record: none at the top; below it a void lookup and
+		 * a permerror (RFC 7208 5.2, 6.1), with our words for it so
+		 * that no synthetic name reaches a reply */
 		st = a->status == DNS_NXDOMAIN ? DNS_NXDOMAIN : DNS_NODATA;
-		if (how != SYN_TOP && !spf_eval_void(e, a))
+		if (how != SYN_TOP) {
 			st = DNS_TEMPFAIL;
+			if (spf_eval_void(e, a))
+				spf_eval_force(e, "%s%s in the record of %s: %s "
+				    "has no SPF record", how == SYN_INCLUDE ?
+				    "include:" : "redirect=", domain,
+				    e->recs[parent].domain, domain);
+		}
 		dns_answer_unref(a);
 		str_free(&err);
 		return spf_eval_answer(asked, DNS_T_TXT, st);
@@ -621,10 +797,20 @@ spf_eval_lookup(struct spf_eval *e, const char *name, int type)
 		return spf_eval_answer(name, type, DNS_NXDOMAIN);
 	}
 	s = &e->syn[idx];
-	if (s->kind == SYN_TERM) {
+	if (s->kind == SYN_CONT) {
+		/* the next chunk of a record too big for libspf2 in one */
+		if (type != DNS_T_TXT)
+			return spf_eval_answer(name, type, DNS_NODATA);
+		return spf_eval_txt_answer(name,
+		    e->recs[s->rec].chunks[s->term]);
+	}
+	if (s->kind == SYN_TERM || s->kind == SYN_IPS) {
 		if (type != DNS_T_A)
 			return spf_eval_answer(name, type, DNS_NODATA);
-		rc = spf_eval_term(e, s->rec, s->term);
+		if (s->kind == SYN_IPS)
+			rc = spf_eval_ips(e, s) ? T_MATCH : T_NOMATCH;
+		else
+			rc = spf_eval_term(e, s->rec, s->term);
 		s = &e->syn[idx];
 		if (rc == T_TEMP || rc == T_STOP)
 			return spf_eval_answer(name, type, DNS_TEMPFAIL);
@@ -653,10 +839,14 @@ spf_eval_lookup(struct spf_eval *e, const char *name, int type)
 		return spf_eval_answer(name, type, DNS_TEMPFAIL);
 	}
 	if (!spf_eval_name_ok(str_cstr(&target))) {
-		/* a target that cannot exist has no record: libspf2 makes
-		 * that a permerror for include and redirect alike */
+		/* a target that cannot exist has no record: a permerror for
+		 * include and redirect alike */
+		spf_eval_force(e, "%s in the record of %s expands to \"%s\", "
+		    "which is not a domain name", s->kind == SYN_INCLUDE ?
+		    "include" : "redirect", e->recs[s->rec].domain,
+		    str_cstr(&target));
 		str_free(&target);
-		return spf_eval_answer(name, type, DNS_NXDOMAIN);
+		return spf_eval_answer(name, type, DNS_TEMPFAIL);
 	}
 	a = spf_eval_serve(e, str_cstr(&target), name, s->rec, s->kind);
 	if (a->status == DNS_OK)

@@ -67,6 +67,8 @@ struct spf_eval {
 	const char		*sender_domain;
 	const char		*receiver;
 	long			 now;
+	int			 ips_ours;	/* match every ip4/ip6 term
+						 * ourselves (see spf.c) */
 	/* what happened */
 	int			 missed;	/* cache_only and not cached */
 	unsigned		 lookups;	/* DNS queries */

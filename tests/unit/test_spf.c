@@ -1,7 +1,11 @@
 /*
  * test_spf - the SPF module (libspf2 on our resolver) against in-memory
  * zones: every result, both identities, the null sender, the libspf2
- * traps (invalid result, mapped IPv6), DNS failures and the deadline.
+ * traps (invalid result, mapped IPv6), DNS failures and the deadline;
+ * the term that decided and the exp= explanation; hostile records (NUL
+ * bytes, long strings, huge TXT sets, loops, macro and lookup bombs),
+ * each of which must end in a defined result within a bounded number
+ * of DNS lookups.
  */
 #include "config.h"
 
@@ -47,6 +51,16 @@ static const struct {
 	{ "192.0.2.7.allow.example", DNS_T_A, "127.0.0.2" },
 	{ "mail.example", DNS_T_A, "192.0.2.10" },
 	{ "mail.example", DNS_T_TXT, "v=spf1 a -all" },
+	{ "exp.example", DNS_T_TXT,
+	    "v=spf1 ip4:192.0.2.0/24 -all exp=why.exp.example" },
+	{ "why.exp.example", DNS_T_TXT,
+	    "%{i} may not send for %{d} (sender %{S})" },
+	{ "deny.example", DNS_T_TXT,
+	    "v=spf1 -ip4:198.51.100.0/24 include:pass.example ~all" },
+	{ "redirfail.example", DNS_T_TXT, "v=spf1 ?a redirect=pass.example" },
+	{ "lo.example", DNS_T_TXT, "v=spf1 ip4:127.0.0.1 -all" },
+	{ "lo6.example", DNS_T_TXT, "v=spf1 ip6:::1 -all" },
+	{ "lorun.example", DNS_T_TXT, "v=spf1 ip6:::1 ip4:127.0.0.0/8 ~all" },
 };
 
 struct spf_case {
@@ -84,8 +98,9 @@ static const struct spf_case cases[] = {
 	{ "include fail", "198.51.100.1", "mail.example", "<u@inc.example>",
 	    SPFR_FAIL, "inc.example", NULL, NULL },
 	{ "include without SPF", "192.0.2.1", "mail.example",
-	    "<u@incnone.example>", SPFR_PERMERROR, "incnone.example", "",
-	    NULL },
+	    "<u@incnone.example>", SPFR_PERMERROR, "incnone.example",
+	    "include:nothing.example in the record of incnone.example: "
+	    "nothing.example has no SPF record", NULL },
 	{ "temperror: record lookup", "192.0.2.1", "mail.example",
 	    "<u@temp.example>", SPFR_TEMPERROR, "temp.example", "simulated",
 	    NULL },
@@ -131,6 +146,21 @@ static const struct spf_case cases[] = {
 	    NULL },
 	{ "upper case", "192.0.2.1", "mail.example", "<U@PASS.Example>",
 	    SPFR_PASS, "pass.example", NULL, NULL },
+	/* loopback clients: libspf2 alone passes them without a look */
+	{ "loopback fails like anyone", "127.0.0.1", "mail.example",
+	    "<u@pass.example>", SPFR_FAIL, "pass.example", NULL, NULL },
+	{ "loopback ::1 fails like anyone", "::1", "mail.example",
+	    "<u@pass.example>", SPFR_FAIL, "pass.example", NULL, NULL },
+	{ "loopback HELO without SPF", "127.0.0.1", "none.example", NULL,
+	    SPFR_NONE, "none.example", NULL, NULL },
+	{ "loopback listed", "127.0.0.1", "mail.example", "<u@lo.example>",
+	    SPFR_PASS, "lo.example", NULL, NULL },
+	{ "loopback not listed", "127.0.0.2", "mail.example", "<u@lo.example>",
+	    SPFR_FAIL, "lo.example", NULL, NULL },
+	{ "::1 listed", "::1", "mail.example", "<u@lo6.example>", SPFR_PASS,
+	    "lo6.example", NULL, NULL },
+	{ "loopback in a run", "127.0.0.9", "mail.example", "<u@lorun.example>",
+	    SPFR_PASS, "lorun.example", NULL, NULL },
 	{ "HELO pass", "192.0.2.10", "mail.example", NULL, SPFR_PASS,
 	    "mail.example", NULL, "v=spf1 a -all" },
 	{ "HELO fail", "198.51.100.1", "mail.example", NULL, SPFR_FAIL,
@@ -225,6 +255,12 @@ test_cases(void **state)
 		    strstr(o.record, c->record_has) == NULL))
 			fail_msg("%s: record \"%s\" lacks \"%s\"", c->name,
 			    o.record ? o.record : "(none)", c->record_has);
+		/* the names we feed libspf2 never leak into what we say */
+		if ((o.reason != NULL && strstr(o.reason, ".invalid")) ||
+		    (o.record != NULL && strstr(o.record, ".invalid")) ||
+		    (o.decider != NULL && strstr(o.decider, ".invalid")))
+			fail_msg("%s: a synthetic name leaked: %s / %s", c->name,
+			    o.reason ? o.reason : "-", o.decider ? o.decider : "-");
 		spf_outcome_clear(&o);
 	}
 }
@@ -256,6 +292,470 @@ test_deadline_passed_is_temperror(void **state)
 	spf_outcome_clear(&o);
 }
 
+struct decider_case {
+	const char	*ip;
+	const char	*sender;
+	enum spf_result	 want;
+	const char	*decider;	/* NULL: none known */
+	const char	*decider_domain;
+	const char	*explanation;	/* NULL: none */
+};
+
+static const struct decider_case decider_cases[] = {
+	{ "198.51.100.1", "<u@pass.example>", SPFR_FAIL, "-all",
+	    "pass.example", NULL },
+	{ "192.0.2.1", "<u@pass.example>", SPFR_PASS, "ip4:192.0.2.0/24",
+	    "pass.example", NULL },
+	{ "192.0.2.1", "<u@inc.example>", SPFR_PASS, "include:pass.example",
+	    "inc.example", NULL },
+	{ "198.51.100.1", "<u@redir.example>", SPFR_FAIL, "-all",
+	    "pass.example", NULL },
+	{ "198.51.100.1", "<u@redirfail.example>", SPFR_FAIL, "-all",
+	    "pass.example", NULL },
+	{ "198.51.100.9", "<u@deny.example>", SPFR_FAIL,
+	    "-ip4:198.51.100.0/24", "deny.example", NULL },
+	{ "203.0.113.9", "<u@deny.example>", SPFR_SOFTFAIL, "~all",
+	    "deny.example", NULL },
+	{ "192.0.2.7", "<u@exists.example>", SPFR_PASS,
+	    "exists:%{i}.allow.example", "exists.example", NULL },
+	/* exp= with macros, expanded by us (RFC 7208 6.2) */
+	{ "198.51.100.1", "<Joe@exp.example>", SPFR_FAIL, "-all",
+	    "exp.example", "198.51.100.1 may not send for exp.example "
+	    "(sender Joe%40exp.example)" },
+	/* a neutral by default has no term to name */
+	{ "198.51.100.1", "<u@none.example>", SPFR_NONE, NULL, NULL, NULL },
+};
+
+static void
+test_decider_and_explanation(void **state)
+{
+	struct spf_outcome o;
+	struct spf_case c;
+	size_t i;
+
+	for (i = 0; i < sizeof(decider_cases) / sizeof(decider_cases[0]);
+	    i++) {
+		const struct decider_case *d = &decider_cases[i];
+
+		memset(&c, 0, sizeof(c));
+		c.name = d->sender;
+		c.ip = d->ip;
+		c.helo = "mail.example";
+		c.sender = d->sender;
+		run(&c, deadline_in(5000), &o);
+		if (o.result != d->want)
+			fail_msg("%s from %s: %s, want %s", d->sender, d->ip,
+			    spf_result_name(o.result), spf_result_name(d->want));
+		if ((d->decider == NULL) != (o.decider == NULL) ||
+		    (d->decider != NULL && (strcmp(o.decider, d->decider) != 0 ||
+		    strcmp(o.decider_domain, d->decider_domain) != 0)))
+			fail_msg("%s from %s: decider %s in %s, want %s in %s",
+			    d->sender, d->ip, o.decider ? o.decider : "-",
+			    o.decider_domain ? o.decider_domain : "-",
+			    d->decider ? d->decider : "-",
+			    d->decider_domain ? d->decider_domain : "-");
+		if ((d->explanation == NULL) != (o.explanation == NULL) ||
+		    (d->explanation != NULL &&
+		    strcmp(o.explanation, d->explanation) != 0))
+			fail_msg("%s: explanation \"%s\", want \"%s\"",
+			    d->sender, o.explanation ? o.explanation : "-",
+			    d->explanation ? d->explanation : "-");
+		spf_outcome_clear(&o);
+	}
+}
+
+/* hostile zone data: each case gets a fresh zone so answers and cache do
+ * not mix; the zone is built by a function because some records hold
+ * bytes a C string cannot */
+struct hostile_case {
+	const char	*name;
+	void		(*zone)(dns_mem *);
+	const char	*ip;
+	enum spf_result	 want;
+	const char	*reason_has;
+	unsigned	 max_lookups;	/* bound on DNS queries reaching the
+					 * zone: "quickly" without a clock */
+};
+
+static void
+z_nul_in_record(dns_mem *m)
+{
+	static const char rec[] = "v=spf1 ip4:192.0.2.1\0 -all";
+
+	dns_mem_add_txt(m, "h.example", DNS_T_TXT, rec, sizeof(rec) - 1);
+}
+
+static void
+z_nul_in_other_txt(dns_mem *m)
+{
+	static const char junk[] = "verify=\0\x01\xff";
+	str err;
+
+	str_init(&err);
+	dns_mem_add_txt(m, "h.example", DNS_T_TXT, junk, sizeof(junk) - 1);
+	dns_mem_add(m, "h.example", DNS_T_TXT, "v=spf1 ip4:192.0.2.1 -all",
+	    &err);
+	str_free(&err);
+}
+
+static void
+z_binary_record(dns_mem *m)
+{
+	static const char rec[] = "v=spf1 \xff\xfe\x80 -all";
+
+	dns_mem_add_txt(m, "h.example", DNS_T_TXT, rec, sizeof(rec) - 1);
+}
+
+/* a valid record of 'bytes' characters whose last ip4 term matches */
+static void
+z_long_record(dns_mem *m, size_t bytes)
+{
+	str r;
+	unsigned i;
+
+	str_init(&r);
+	str_append(&r, "v=spf1");
+	for (i = 0; r.len + 40 < bytes; i++)
+		str_appendf(&r, " ip4:10.%u.%u.0/24", (i / 256) % 256, i % 256);
+	str_append(&r, " ip4:192.0.2.1 -all");
+	dns_mem_add_txt(m, "h.example", DNS_T_TXT, r.buf, r.len);
+	str_free(&r);
+}
+
+static void
+z_record_300(dns_mem *m)
+{
+	z_long_record(m, 300);
+}
+
+static void
+z_record_10k(dns_mem *m)
+{
+	z_long_record(m, 10000);
+}
+
+static void
+z_txt_set_10k(dns_mem *m)
+{
+	char junk[251];
+	str err;
+	int i;
+
+	/* forty 250-byte strings that are not SPF, and the record */
+	str_init(&err);
+	for (i = 0; i < 40; i++) {
+		memset(junk, 'a' + i % 26, 250);
+		junk[250] = '\0';
+		dns_mem_add(m, "h.example", DNS_T_TXT, junk, &err);
+	}
+	dns_mem_add(m, "h.example", DNS_T_TXT, "v=spf1 ip4:192.0.2.1 -all",
+	    &err);
+	str_free(&err);
+}
+
+static void
+z_include_loop(dns_mem *m)
+{
+	str err;
+
+	str_init(&err);
+	dns_mem_add(m, "h.example", DNS_T_TXT, "v=spf1 include:l.example "
+	    "-all", &err);
+	dns_mem_add(m, "l.example", DNS_T_TXT, "v=spf1 include:h.example "
+	    "-all", &err);
+	str_free(&err);
+}
+
+static void
+z_redirect_self(dns_mem *m)
+{
+	str err;
+
+	str_init(&err);
+	dns_mem_add(m, "h.example", DNS_T_TXT, "v=spf1 redirect=h.example",
+	    &err);
+	str_free(&err);
+}
+
+static void
+z_macro_bomb(dns_mem *m)
+{
+	str r, err;
+	int i;
+
+	/* 50 copies of every sender macro in one exists: the name is cut
+	 * to 253 characters from the left (RFC 7208 7.3), one query */
+	str_init(&r);
+	str_init(&err);
+	str_append(&r, "v=spf1 exists:");
+	for (i = 0; i < 50; i++)
+		str_append(&r, "%{l}.%{o}.%{i}.%{h}.%{ir}.");
+	str_append(&r, "%{d} -all");
+	dns_mem_add(m, "h.example", DNS_T_TXT, r.buf, &err);
+	str_free(&r);
+	str_free(&err);
+}
+
+static void
+z_many_mx(dns_mem *m)
+{
+	char host[64];
+	str err;
+	unsigned i;
+
+	str_init(&err);
+	dns_mem_add(m, "h.example", DNS_T_TXT, "v=spf1 mx -all", &err);
+	for (i = 0; i < 50; i++) {
+		snprintf(host, sizeof(host), "mx%u.h.example", i);
+		dns_mem_add_mx(m, "h.example", i, host);
+	}
+	str_free(&err);
+}
+
+static void
+z_many_ptr(dns_mem *m)
+{
+	char host[64];
+	str err;
+	unsigned i;
+
+	/* the client has 100 PTR names: only the first 10 are looked at */
+	str_init(&err);
+	dns_mem_add(m, "h.example", DNS_T_TXT, "v=spf1 ptr -all", &err);
+	for (i = 0; i < 100; i++) {
+		snprintf(host, sizeof(host), "p%u.elsewhere.example", i);
+		dns_mem_add(m, "1.2.0.192.in-addr.arpa", DNS_T_PTR, host, &err);
+		dns_mem_add(m, host, DNS_T_A, "192.0.2.1", &err);
+	}
+	str_free(&err);
+}
+
+static void
+z_void_bomb(dns_mem *m)
+{
+	str r, err;
+	int i;
+
+	str_init(&r);
+	str_init(&err);
+	str_append(&r, "v=spf1");
+	for (i = 0; i < 9; i++)
+		str_appendf(&r, " a:n%d.nowhere.example", i);
+	str_append(&r, " -all");
+	dns_mem_add(m, "h.example", DNS_T_TXT, r.buf, &err);
+	str_free(&r);
+	str_free(&err);
+}
+
+static void
+z_many_terms(dns_mem *m)
+{
+	str r, err;
+	int i;
+
+	/* 5000 "a" terms: the 11th is over the limit */
+	str_init(&r);
+	str_init(&err);
+	str_append(&r, "v=spf1");
+	for (i = 0; i < 5000; i++)
+		str_append(&r, " a");
+	dns_mem_add(m, "h.example", DNS_T_TXT, r.buf, &err);
+	dns_mem_add(m, "h.example", DNS_T_A, "198.51.100.200", &err);
+	str_free(&r);
+	str_free(&err);
+}
+
+static void
+z_include_chain(dns_mem *m)
+{
+	char name[64], rec[128];
+	str err;
+	int i;
+
+	/* h -> c0 -> c1 -> ... -> c11: twelve includes, over the limit */
+	str_init(&err);
+	dns_mem_add(m, "h.example", DNS_T_TXT, "v=spf1 include:c0.example "
+	    "-all", &err);
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "c%d.example", i);
+		snprintf(rec, sizeof(rec), "v=spf1 include:c%d.example -all",
+		    i + 1);
+		dns_mem_add(m, name, DNS_T_TXT, rec, &err);
+	}
+	dns_mem_add(m, "c12.example", DNS_T_TXT, "v=spf1 +all", &err);
+	str_free(&err);
+}
+
+static void
+z_exp_bomb(dns_mem *m)
+{
+	str r, err;
+	int i;
+
+	/* an explanation that would expand to megabytes */
+	str_init(&r);
+	str_init(&err);
+	dns_mem_add(m, "h.example", DNS_T_TXT, "v=spf1 -all exp=e.h.example",
+	    &err);
+	for (i = 0; i < 2000; i++)
+		str_append(&r, "%{s}%{l}%{o}%{d}%{i}%{h}");
+	dns_mem_add(m, "e.h.example", DNS_T_TXT, r.buf, &err);
+	str_free(&r);
+	str_free(&err);
+}
+
+static void
+z_huge_label(dns_mem *m)
+{
+	str r, err;
+
+	/* a domain-spec far beyond DNS limits */
+	str_init(&r);
+	str_init(&err);
+	str_append(&r, "v=spf1 a:");
+	while (r.len < 600)
+		str_append(&r, "x");
+	str_append(&r, ".example -all");
+	dns_mem_add(m, "h.example", DNS_T_TXT, r.buf, &err);
+	str_free(&r);
+	str_free(&err);
+}
+
+static void
+z_alternating(dns_mem *m)
+{
+	str r;
+	int i;
+
+	/* 400 ip6 terms whose qualifiers alternate (too many for libspf2,
+	 * which keeps only the first 26 ip6 terms of a record): served as
+	 * one synthetic name per qualifier; 192.0.2.1 is the last ip4 term,
+	 * with ~ */
+	str_init(&r);
+	str_append(&r, "v=spf1");
+	for (i = 0; i < 400; i++)
+		str_appendf(&r, " %sip6:2001:db8:%x::/48", i % 2 ? "-" : "?", i);
+	str_append(&r, " -ip4:10.0.0.0/8 ~ip4:192.0.2.1 redirect=r.example");
+	dns_mem_add_txt(m, "h.example", DNS_T_TXT, r.buf, r.len);
+	dns_mem_add_txt(m, "r.example", DNS_T_TXT, "v=spf1 +all", 11);
+	str_free(&r);
+}
+
+static void
+z_chunked(dns_mem *m)
+{
+	char host[64];
+	str r, err;
+	int i;
+
+	/* nine a terms, each followed by ip6 terms with all four
+	 * qualifiers: too much for libspf2 in one record even after
+	 * merging, so it is served in chunks; the last term decides */
+	str_init(&r);
+	str_init(&err);
+	str_append(&r, "v=spf1");
+	for (i = 0; i < 9; i++) {
+		snprintf(host, sizeof(host), "n%d.h.example", i);
+		str_appendf(&r, " a:%s +ip6:2001:db8:%x:4::/64 -ip6:2001:db8:%x:1::"
+		    "/64 ~ip6:2001:db8:%x:2::/64 ?ip6:2001:db8:%x:3::/64", host,
+		    i, i, i, i);
+		dns_mem_add(m, host, DNS_T_A, "198.51.100.1", &err);
+		dns_mem_add(m, host, DNS_T_AAAA, "2001:db8:ffff::1", &err);
+	}
+	str_append(&r, " ~ip4:192.0.2.1 -all");
+	dns_mem_add_txt(m, "h.example", DNS_T_TXT, r.buf, r.len);
+	str_free(&r);
+	str_free(&err);
+}
+
+static const struct hostile_case hostile[] = {
+	{ "NUL byte in the record", z_nul_in_record, "192.0.2.1",
+	    SPFR_PERMERROR, "invalid", 2 },
+	{ "NUL bytes in another TXT", z_nul_in_other_txt, "192.0.2.1",
+	    SPFR_PASS, NULL, 2 },
+	{ "8-bit bytes in the record", z_binary_record, "192.0.2.1",
+	    SPFR_PERMERROR, "invalid", 2 },
+	{ "record of 300 bytes", z_record_300, "192.0.2.1", SPFR_PASS, NULL,
+	    2 },
+	{ "record of 10000 bytes", z_record_10k, "192.0.2.1", SPFR_PASS,
+	    NULL, 2 },
+	{ "10k TXT set, one SPF", z_txt_set_10k, "192.0.2.1", SPFR_PASS, NULL,
+	    2 },
+	{ "include loop", z_include_loop, "192.0.2.1", SPFR_PERMERROR,
+	    "more than 10", 15 },
+	{ "redirect to itself", z_redirect_self, "192.0.2.1", SPFR_PERMERROR,
+	    "more than 10", 15 },
+	{ "macro bomb", z_macro_bomb, "192.0.2.1", SPFR_FAIL, NULL, 3 },
+	{ "50 MX names", z_many_mx, "192.0.2.1", SPFR_PERMERROR, "MX", 3 },
+	{ "100 PTR names", z_many_ptr, "192.0.2.1", SPFR_FAIL, NULL, 14 },
+	{ "void lookup bomb", z_void_bomb, "192.0.2.1", SPFR_PERMERROR,
+	    "void lookup", 6 },
+	{ "5000 a terms", z_many_terms, "192.0.2.1", SPFR_PERMERROR,
+	    "more than 10", 15 },
+	{ "include chain of 12", z_include_chain, "192.0.2.1",
+	    SPFR_PERMERROR, "more than 10", 15 },
+	{ "explanation bomb", z_exp_bomb, "192.0.2.1", SPFR_FAIL, NULL, 4 },
+	/* a name no DNS query can carry matches nothing (RFC 7208 4.3, 5;
+	 * the suite accepts fail or permerror here) */
+	{ "600-character domain", z_huge_label, "192.0.2.1", SPFR_FAIL,
+	    NULL, 2 },
+	{ "alternating qualifiers, 400 terms", z_alternating, "192.0.2.1",
+	    SPFR_SOFTFAIL, NULL, 2 },
+	{ "alternating qualifiers, 400 terms, no match", z_alternating,
+	    "203.0.113.1", SPFR_PASS, NULL, 2 },
+	{ "alternating qualifiers, 400 terms, ip6 match", z_alternating,
+	    "2001:db8:7::1", SPFR_FAIL, NULL, 1 },
+	{ "record served in chunks", z_chunked, "192.0.2.1", SPFR_SOFTFAIL,
+	    NULL, 10 },
+	{ "record served in chunks, early match", z_chunked, "2001:db8:3:2::9",
+	    SPFR_SOFTFAIL, NULL, 10 },
+	{ "record served in chunks, no match", z_chunked, "203.0.113.1",
+	    SPFR_FAIL, NULL, 10 },
+};
+
+static void
+test_hostile_records(void **state)
+{
+	static const struct dns_options opts = { NULL, 1000, 1, 1000, 86400,
+	    3600 };
+	struct smtp_addr from;
+	struct spf_outcome o;
+	dns_resolver *r;
+	dns_mem *m;
+	ipaddr ip;
+	size_t i;
+
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		const struct hostile_case *c = &hostile[i];
+
+		m = dns_mem_create();
+		c->zone(m);
+		r = dns_resolver_create_mem(m, &opts);
+		assert_int_equal(ipaddr_parse(c->ip, &ip), 0);
+		smtp_addr_parse("<someone@h.example>", &from);
+		memset(&o, 0, sizeof(o));
+		spf_check_mailfrom(engine, r, &ip, "helo.example", &from,
+		    deadline_in(5000), 0, &o);
+		if (!o.checked || o.result != c->want)
+			fail_msg("%s: %s (%s), want %s", c->name,
+			    spf_result_name(o.result), o.reason ? o.reason : "-",
+			    spf_result_name(c->want));
+		if (c->reason_has != NULL && (o.reason == NULL ||
+		    strstr(o.reason, c->reason_has) == NULL))
+			fail_msg("%s: reason \"%s\" lacks \"%s\"", c->name,
+			    o.reason ? o.reason : "-", c->reason_has);
+		if (dns_mem_lookups(m) > c->max_lookups)
+			fail_msg("%s: %lu DNS lookups, at most %u expected",
+			    c->name, dns_mem_lookups(m), c->max_lookups);
+		if (o.explanation != NULL)
+			assert_true(strlen(o.explanation) <= 1024);
+		spf_outcome_clear(&o);
+		smtp_addr_clear(&from);
+		dns_resolver_unref(r);
+		dns_mem_free(m);
+	}
+}
+
 static void
 test_result_names(void **state)
 {
@@ -274,6 +774,8 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_identities),
 		cmocka_unit_test(test_deadline_passed_is_temperror),
+		cmocka_unit_test(test_decider_and_explanation),
+		cmocka_unit_test(test_hostile_records),
 		cmocka_unit_test(test_result_names),
 	};
 

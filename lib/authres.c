@@ -20,6 +20,7 @@ struct authres_entry {
 
 struct authres {
 	char			*authserv_id;
+	char			*none_comment;	/* "(...)" before "none" */
 	size_t			 n;
 	struct authres_entry	*entries;
 };
@@ -176,6 +177,12 @@ authres_comment(authres *ar, const char *text)
 	}
 	str_append_c(&w, ')');
 	str_free(&clean);
+	if (ar->n == 0) {
+		/* no result yet: it explains a "none" field */
+		mem_free(ar->none_comment);
+		ar->none_comment = str_steal(&w);
+		return;
+	}
 	authres_word(ar, &w);
 }
 
@@ -217,7 +224,13 @@ authres_format(const authres *ar, str *out)
 
 	authres_quote(out, ar->authserv_id, AUTHRES_VALUE_MAX);
 	if (ar->n == 0) {
-		str_append(out, "; none");
+		/* RFC 8601: no-result = [CFWS] ";" [CFWS] "none" */
+		str_append(out, "; ");
+		if (ar->none_comment != NULL) {
+			str_append(out, ar->none_comment);
+			str_append_c(out, ' ');
+		}
+		str_append(out, "none");
 		return;
 	}
 	for (i = 0; i < ar->n; i++) {
@@ -254,6 +267,7 @@ authres_free(authres *ar)
 		mem_free(ar->entries[i].words);
 	}
 	mem_free(ar->entries);
+	mem_free(ar->none_comment);
 	mem_free(ar->authserv_id);
 	mem_free(ar);
 }

@@ -5,7 +5,8 @@
  * Writer:
  *	authres_new(authserv_id) - an empty field for our authserv-id.
  *	authres_result(ar, method, result) - start a result ("spf=pass").
- *	authres_comment(ar, text) - a comment after the current result.
+ *	authres_comment(ar, text) - a comment after the current result;
+ *		before any result, a comment that explains "none".
  *	authres_reason(ar, text) - reason="..." for the current result.
  *	authres_prop(ar, ptype, property, value) - "smtp.mailfrom=..."; the
  *		value is written bare when the grammar allows (token or

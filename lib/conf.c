@@ -21,8 +21,10 @@
 
 #include "conf.h"
 #include "dns.h"
+#include "domlist.h"
 #include "log.h"
 #include "mem.h"
+#include "netlist.h"
 #include "policy.h"
 #include "spf.h"
 #include "str.h"
@@ -32,6 +34,7 @@
 #endif
 
 #define DURATION_MAX_MS	(30LL * 86400 * 1000)
+#define FORWARDERS_MAX	20	/* each costs an SPF check per connection */
 
 /* the file being parsed and the errors found, for the error callback */
 static __thread const char *conf_file;
@@ -132,6 +135,21 @@ parse_stage(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		return -1;
 	}
 	*(long *)result = s;
+	return 0;
+}
+
+/* parse_exempt - check, record or skip */
+static int
+parse_exempt(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	int m;
+
+	if ((m = exempt_mode_parse(value)) < 0) {
+		cfg_error(cfg, "option '%s': \"%s\" is not one of check, "
+		    "record or skip", opt->name, value);
+		return -1;
+	}
+	*(long *)result = m;
 	return 0;
 }
 
@@ -264,6 +282,50 @@ validate_servers(cfg_t *cfg, cfg_opt_t *opt)
 	return rc;
 }
 
+/* validate_networks - a list of networks (trusted_networks) */
+static int
+validate_networks(cfg_t *cfg, cfg_opt_t *opt)
+{
+	netlist list;
+	str err;
+	int rc;
+
+	str_init(&err);
+	if ((rc = netlist_parse(cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1),
+	    &list, &err)) != 0)
+		cfg_error(cfg, "option '%s': %s", opt->name, str_cstr(&err));
+	else
+		netlist_free(&list);
+	str_free(&err);
+	return rc;
+}
+
+/* validate_domains - a list of domains; exact names only for forwarders */
+static int
+validate_domains(cfg_t *cfg, cfg_opt_t *opt)
+{
+	domlist list;
+	str err;
+	int rc, exact;
+
+	str_init(&err);
+	exact = strcmp(opt->name, "trusted_forwarders") == 0;
+	if ((rc = domlist_parse(cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1),
+	    exact ? DOMLIST_EXACT : 0, &list, &err)) != 0) {
+		cfg_error(cfg, "option '%s': %s", opt->name, str_cstr(&err));
+	} else {
+		if (exact && list.n > FORWARDERS_MAX) {
+			cfg_error(cfg, "option '%s': %zu domains, at most %d "
+			    "(each costs an SPF check per connection)",
+			    opt->name, list.n, FORWARDERS_MAX);
+			rc = -1;
+		}
+		domlist_free(&list);
+	}
+	str_free(&err);
+	return rc;
+}
+
 /* validate_range - integer options with bounds */
 static int
 validate_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi)
@@ -331,6 +393,10 @@ static cfg_opt_t spf_identity_opts[] = {
 static cfg_opt_t spf_opts[] = {
 	CFG_INT_CB("timeout", 10000, CFGF_NONE, parse_duration),
 	CFG_BOOL("received_spf_header", cfg_false, CFGF_NONE),
+	CFG_INT_CB("trusted", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
+	CFG_INT_CB("authenticated", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
+	CFG_STR("exempt_domains", "", CFGF_NONE),
+	CFG_STR("trusted_forwarders", "", CFGF_NONE),
 	CFG_SEC("mailfrom", spf_identity_opts, CFGF_NONE),
 	CFG_SEC("helo", spf_identity_opts, CFGF_NONE),
 	CFG_END()
@@ -358,6 +424,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_INT_CB("milter_timeout", 300000, CFGF_NONE, parse_duration),
 	CFG_INT("check_threads", 64, CFGF_NONE),
 	CFG_INT_CB("reject_stage", STAGE_RCPT, CFGF_NONE, parse_stage),
+	CFG_STR("trusted_networks", "127.0.0.0/8, ::1", CFGF_NONE),
 	CFG_SEC("dns", dns_opts, CFGF_NONE),
 	CFG_SEC("spf", spf_opts, CFGF_NONE),
 	CFG_END()
@@ -393,6 +460,7 @@ conf_build(cfg_t *cfg, const char *path)
 {
 	struct conf *c;
 	cfg_t *dns, *spf;
+	str err;
 
 	c = mem_calloc(1, sizeof(*c));
 	c->path = mem_strdup(path);
@@ -407,7 +475,13 @@ conf_build(cfg_t *cfg, const char *path)
 	c->milter_timeout = (int)((cfg_getint(cfg, "milter_timeout") + 999) /
 	    1000);
 	c->check_threads = (unsigned)cfg_getint(cfg, "check_threads");
+	policy_defaults(&c->policy);
 	c->policy.reject_stage = (enum stage)cfg_getint(cfg, "reject_stage");
+	/* the lists were validated while parsing: these cannot fail */
+	str_init(&err);
+	if (netlist_parse(cfg_getstr(cfg, "trusted_networks"),
+	    &c->trusted_networks, &err) != 0)
+		log_panic("config: trusted_networks: %s", str_cstr(&err));
 
 	dns = cfg_getsec(cfg, "dns");
 	c->dns_servers = mem_strdup(cfg_getstr(dns, "servers"));
@@ -427,6 +501,15 @@ conf_build(cfg_t *cfg, const char *path)
 	    &c->spf_mailfrom);
 	conf_actions(cfg_getsec(spf, "helo"), c->policy.spf_helo,
 	    &c->spf_helo);
+	c->policy.spf_trusted = (enum exempt_mode)cfg_getint(spf, "trusted");
+	c->policy.spf_authenticated = (enum exempt_mode)cfg_getint(spf,
+	    "authenticated");
+	if (domlist_parse(cfg_getstr(spf, "exempt_domains"), 0,
+	    &c->policy.spf_exempt_domains, &err) != 0 ||
+	    domlist_parse(cfg_getstr(spf, "trusted_forwarders"), DOMLIST_EXACT,
+	    &c->spf_forwarders, &err) != 0)
+		log_panic("config: spf domain list: %s", str_cstr(&err));
+	str_free(&err);
 	return c;
 }
 
@@ -559,6 +642,9 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	cfg_set_validate_func(cfg, "pid_file", validate_abs_path);
 	cfg_set_validate_func(cfg, "authserv_id", validate_authserv_id);
 	cfg_set_validate_func(cfg, "check_threads", validate_threads);
+	cfg_set_validate_func(cfg, "trusted_networks", validate_networks);
+	cfg_set_validate_func(cfg, "spf|exempt_domains", validate_domains);
+	cfg_set_validate_func(cfg, "spf|trusted_forwarders", validate_domains);
 	cfg_set_validate_func(cfg, "dns|servers", validate_servers);
 	cfg_set_validate_func(cfg, "dns|tries", validate_tries);
 	cfg_set_validate_func(cfg, "dns|cache_size", validate_cache_size);
@@ -632,6 +718,9 @@ conf_free(struct conf *c)
 	mem_free(c->pid_file);
 	mem_free(c->authserv_id);
 	mem_free(c->dns_servers);
+	netlist_free(&c->trusted_networks);
+	domlist_free(&c->spf_forwarders);
+	policy_free(&c->policy);
 	mem_free(c);
 }
 

@@ -23,6 +23,8 @@
 #define AUTHGATE_CONF_H
 
 #include "dns.h"
+#include "domlist.h"
+#include "netlist.h"
 #include "policy.h"
 #include "str.h"
 
@@ -38,6 +40,7 @@ struct conf {
 	int		 log_level;
 	int		 milter_timeout;	/* seconds, libmilter I/O */
 	unsigned	 check_threads;
+	netlist		 trusted_networks;
 	/* DNS */
 	char		*dns_servers;
 	struct dns_options dns;
@@ -46,6 +49,7 @@ struct conf {
 	int		 spf_helo;
 	int		 spf_timeout_ms;
 	int		 received_spf_header;
+	domlist		 spf_forwarders;	/* trusted forwarders */
 	/* what to do with the results */
 	struct policy	 policy;
 };

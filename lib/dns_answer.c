@@ -553,15 +553,7 @@ dns_servers_parse(const char *list, str *csv, str *err)
 	char *ep;
 
 	str_reset(csv);
-	for (p = list; *p != '\0'; p = end) {
-		while (*p == ',' || *p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		for (end = p; *end != '\0' && *end != ',' && *end != ' ' &&
-		    *end != '\t'; end++)
-			;
-		n = (size_t)(end - p);
+	for (end = list; (p = str_next_word(&end, &n)) != NULL; ) {
 		port = 53;
 		if (*p == '[') {
 			close = memchr(p, ']', n);

@@ -15,6 +15,11 @@ struct facts {
 	const char		*client_name;	/* as the MTA verified it */
 	const char		*helo;
 	const char		*mail_from;	/* without <>, "" = null sender */
+	const char		*auth_user;	/* SMTP AUTH login, NULL if none */
+	const char		*trusted_net;	/* trusted_networks entry that
+						 * holds the client, or NULL */
+	const char		*forwarder;	/* trusted forwarder domain whose
+						 * SPF record lists the client */
 	struct spf_outcome	 spf_helo;
 	struct spf_outcome	 spf_mailfrom;
 };

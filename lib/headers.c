@@ -7,17 +7,30 @@
 #include <string.h>
 
 #include "authres.h"
+#include "exempt.h"
 #include "facts.h"
 #include "headers.h"
+#include "policy.h"
 #include "spf.h"
 #include "str.h"
 
-/* headers_spf_result - one spf=... result in the A-R field */
+/* headers_spf_result - one spf=... result in the A-R field, with a
+ * comment when an exemption kept it from refusing */
 static void
 headers_spf_result(authres *ar, const struct spf_outcome *o, int helo,
-    const struct facts *f)
+    const struct facts *f, const struct policy *p, const char *exempt)
 {
+	const enum action *actions;
+	str note;
+
 	authres_result(ar, "spf", spf_result_name(o->result));
+	actions = helo ? p->spf_helo : p->spf_mailfrom;
+	if (exempt != NULL && actions[o->result] != ACT_ACCEPT) {
+		str_init(&note);
+		str_appendf(&note, "not enforced: %s", exempt);
+		authres_comment(ar, str_cstr(&note));
+		str_free(&note);
+	}
 	if (o->reason != NULL && (o->result == SPFR_TEMPERROR ||
 	    o->result == SPFR_PERMERROR || o->result == SPFR_NONE))
 		authres_reason(ar, o->reason);
@@ -33,19 +46,60 @@ headers_spf_result(authres *ar, const struct spf_outcome *o, int helo,
 	}
 }
 
+/* headers_spf - an SPF identity's part of the A-R field, unless skipped */
+static void
+headers_spf(authres *ar, const struct spf_outcome *o, int helo,
+    const struct facts *f, const struct policy *p, str *skipped)
+{
+	enum exempt_mode mode;
+	str why;
+
+	str_init(&why);
+	mode = exempt_spf(p, f, o, &why);
+	if (mode == EXEMPT_SKIP) {
+		if (skipped->len == 0)
+			str_appendf(skipped, "SPF not checked: %s",
+			    str_cstr(&why));
+	} else if (o->checked)
+		headers_spf_result(ar, o, helo, f, p, mode == EXEMPT_RECORD ?
+		    str_cstr(&why) : NULL);
+	str_free(&why);
+}
+
 /* headers_authres - our Authentication-Results value */
 void
-headers_authres(const struct facts *f, const char *authserv_id, str *out)
+headers_authres(const struct facts *f, const struct policy *p,
+    const char *authserv_id, str *out)
 {
 	authres *ar;
+	str skipped;
 
 	ar = authres_new(authserv_id);
-	if (f->spf_mailfrom.checked)
-		headers_spf_result(ar, &f->spf_mailfrom, 0, f);
-	if (f->spf_helo.checked)
-		headers_spf_result(ar, &f->spf_helo, 1, f);
+	str_init(&skipped);
+	headers_spf(ar, &f->spf_mailfrom, 0, f, p, &skipped);
+	headers_spf(ar, &f->spf_helo, 1, f, p, &skipped);
+	if (skipped.len > 0)
+		authres_comment(ar, str_cstr(&skipped));	/* only if none */
 	authres_format(ar, out);
 	authres_free(ar);
+	str_free(&skipped);
+}
+
+/* headers_reported - the SPF outcome Received-SPF reports, or NULL */
+static const struct spf_outcome *
+headers_reported(const struct facts *f, const struct policy *p, int *helo)
+{
+	if (f->spf_mailfrom.checked &&
+	    exempt_spf(p, f, &f->spf_mailfrom, NULL) != EXEMPT_SKIP) {
+		*helo = 0;
+		return &f->spf_mailfrom;
+	}
+	if (f->spf_helo.checked &&
+	    exempt_spf(p, f, &f->spf_helo, NULL) != EXEMPT_SKIP) {
+		*helo = 1;
+		return &f->spf_helo;
+	}
+	return NULL;
 }
 
 /* headers_kv - a Received-SPF key=value pair, quoted when needed */
@@ -78,19 +132,14 @@ headers_kv(str *out, const char *key, const char *value)
 
 /* headers_received_spf - the Received-SPF value */
 int
-headers_received_spf(const struct facts *f, const char *receiver, str *out)
+headers_received_spf(const struct facts *f, const struct policy *p,
+    const char *receiver, str *out)
 {
 	const struct spf_outcome *o;
 	str who;
 	int helo;
 
-	if (f->spf_mailfrom.checked) {
-		o = &f->spf_mailfrom;
-		helo = 0;
-	} else if (f->spf_helo.checked) {
-		o = &f->spf_helo;
-		helo = 1;
-	} else
+	if ((o = headers_reported(f, p, &helo)) == NULL)
 		return -1;
 	str_init(&who);
 	str_append_printable(&who, o->identity, strlen(o->identity), 256);

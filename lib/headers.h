@@ -1,22 +1,29 @@
 /*
  * headers - the header fields authgate adds, built from the facts.
  *
- *	headers_authres(facts, authserv_id, out) - the value of our
+ *	headers_authres(facts, policy, authserv_id, out) - the value of our
  *		Authentication-Results field: one result per check that ran
  *		(spf for smtp.mailfrom and smtp.helo), "none" if none ran.
- *	headers_received_spf(facts, receiver, out) - the value of a
+ *		Exemptions (exempt.c) show: a skipped check is left out and
+ *		explained in a comment before "none"; a result that would
+ *		have refused but is recorded only carries "(not enforced:
+ *		why)".
+ *	headers_received_spf(facts, policy, receiver, out) - the value of a
  *		Received-SPF field (RFC 7208 section 9.1) for the MAIL FROM
  *		identity (the HELO identity if MAIL FROM was not checked);
- *		returns -1 when no SPF check ran.
+ *		returns -1 when no SPF result is reported.
  * Both are pure; values are folded with "\n\t" as milters hand them over.
  */
 #ifndef AUTHGATE_HEADERS_H
 #define AUTHGATE_HEADERS_H
 
 #include "facts.h"
+#include "policy.h"
 #include "str.h"
 
-void	headers_authres(const struct facts *, const char *, str *);
-int	headers_received_spf(const struct facts *, const char *, str *);
+void	headers_authres(const struct facts *, const struct policy *,
+	    const char *, str *);
+int	headers_received_spf(const struct facts *, const struct policy *,
+	    const char *, str *);
 
 #endif

@@ -153,3 +153,23 @@ str_steal(str *s)
 	str_init(s);
 	return p;
 }
+
+/* str_next_word - the next comma/space separated word of a list */
+const char *
+str_next_word(const char **p, size_t *len)
+{
+	const char *w, *end;
+
+	for (w = *p; *w == ',' || *w == ' ' || *w == '\t'; w++)
+		;
+	if (*w == '\0') {
+		*p = w;
+		return NULL;
+	}
+	for (end = w; *end != '\0' && *end != ',' && *end != ' ' &&
+	    *end != '\t'; end++)
+		;
+	*len = (size_t)(end - w);
+	*p = end;
+	return w;
+}

@@ -14,6 +14,9 @@
  *		SMTP replies: control and non-ASCII bytes become '?', and text
  *		longer than max bytes is cut and marked with "...".
  *	str_steal(s) - hand the buffer to the caller (mem_free it), s is reset.
+ *	str_next_word(&p, &len) - the next word of a config list (words
+ *		separated by commas, spaces or tabs): returns its start and
+ *		sets len, advancing p past it; NULL at the end.
  * Allocation failure is fatal (mem.h), so none of these can fail.
  */
 #ifndef AUTHGATE_STR_H
@@ -42,5 +45,6 @@ void	 str_vappendf(str *, const char *, va_list)
 void	 str_append_printable(str *, const char *, size_t, size_t);
 const char *str_cstr(const str *);
 char	*str_steal(str *);
+const char *str_next_word(const char **, size_t *);
 
 #endif

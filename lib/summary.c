@@ -68,6 +68,8 @@ summary_format(const struct facts *f, const struct verdict *v,
 	str_appendf(out, "> rcpts=%u", nrcpt);
 	summary_spf(out, "spf_mailfrom", &f->spf_mailfrom);
 	summary_spf(out, "spf_helo", &f->spf_helo);
+	if (v->exempt.len > 0)
+		str_appendf(out, " exempt=\"%s\"", str_cstr(&v->exempt));
 	if (v->action == ACT_ACCEPT && v->decided != ACT_ACCEPT)
 		str_appendf(out, " verdict=accept (pending %s by %s)",
 		    action_name(v->decided), v->check);

@@ -6,9 +6,10 @@
  *		e.g. "4XbQk2 client=mail.example.org[192.0.2.7]
  *		helo=mail.example.org from=<a@example.org> rcpts=1
  *		spf_mailfrom=fail(example.org) spf_helo=pass
- *		verdict=reject 550 5.7.1 (spf-mailfrom) stage=rcpt time=3ms
- *		reply="SPF fail: ... | To fix: ..."" - the reply text is
- *		there whenever the message was refused.
+ *		[exempt="..."] verdict=reject 550 5.7.1 (spf-mailfrom)
+ *		stage=rcpt time=3ms reply="SPF fail: ... | To fix: ..."" -
+ *		exempt= when an exemption applied, reply= whenever the
+ *		message was refused.
  * Untrusted values are made printable and bounded.
  */
 #ifndef AUTHGATE_SUMMARY_H

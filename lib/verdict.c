@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "exempt.h"
 #include "facts.h"
 #include "mem.h"
 #include "policy.h"
@@ -26,39 +27,66 @@ verdict_clear(struct verdict *v)
 
 	for (i = 0; i < v->nlines; i++)
 		mem_free(v->lines[i]);
-	str_free(&v->reasons);
+	str_free(&v->exempt);
 	memset(v, 0, sizeof(*v));
 }
 
-/* verdict_vote_spf - one SPF identity's vote, if its check ran */
+/* verdict_note - one exemption for the log, each distinct note once */
+static void
+verdict_note(str *notes, const char *note)
+{
+	if (notes->len > 0 && strstr(str_cstr(notes), note) != NULL)
+		return;
+	if (notes->len > 0)
+		str_append(notes, "; ");
+	str_append(notes, note);
+}
+
+/* verdict_vote_spf - one SPF identity's vote, if its check counts */
 static void
 verdict_vote_spf(struct verdict_vote *votes, size_t *n, const char *check,
-    const char *key, const struct spf_outcome *o, const enum action *actions,
-    int helo, str *reasons)
+    const char *key, const struct facts *f, const struct spf_outcome *o,
+    const struct policy *p, const enum action *actions, int helo,
+    str *notes)
 {
-	if (!o->checked)
-		return;
-	votes[*n].check = check;
-	votes[*n].action = actions[o->result];
-	votes[*n].spf = o;
-	votes[*n].helo = helo;
-	str_appendf(reasons, "%s%s=%s", reasons->len ? " " : "", key,
-	    spf_result_name(o->result));
-	(*n)++;
+	enum exempt_mode mode;
+	str why, note;
+
+	str_init(&why);
+	str_init(&note);
+	mode = exempt_spf(p, f, o, &why);
+	if (mode == EXEMPT_SKIP) {
+		str_appendf(&note, "SPF not checked (%s)", str_cstr(&why));
+		verdict_note(notes, str_cstr(&note));
+	} else if (o->checked) {
+		votes[*n].check = check;
+		votes[*n].action = actions[o->result];
+		votes[*n].spf = o;
+		votes[*n].helo = helo;
+		if (mode == EXEMPT_RECORD && votes[*n].action != ACT_ACCEPT) {
+			str_appendf(&note, "%s=%s not enforced (%s)", key,
+			    spf_result_name(o->result), str_cstr(&why));
+			verdict_note(notes, str_cstr(&note));
+			votes[*n].action = ACT_ACCEPT;
+		}
+		(*n)++;
+	}
+	str_free(&note);
+	str_free(&why);
 }
 
 /* verdict_collect - every available check result, in the fixed order */
 static size_t
 verdict_collect(const struct facts *f, const struct policy *p,
-    struct verdict_vote *votes, str *reasons)
+    struct verdict_vote *votes, str *notes)
 {
 	size_t n;
 
 	n = 0;
-	verdict_vote_spf(votes, &n, "spf-mailfrom", "spf_mailfrom",
-	    &f->spf_mailfrom, p->spf_mailfrom, 0, reasons);
-	verdict_vote_spf(votes, &n, "spf-helo", "spf_helo", &f->spf_helo,
-	    p->spf_helo, 1, reasons);
+	verdict_vote_spf(votes, &n, "spf-mailfrom", "spf_mailfrom", f,
+	    &f->spf_mailfrom, p, p->spf_mailfrom, 0, notes);
+	verdict_vote_spf(votes, &n, "spf-helo", "spf_helo", f, &f->spf_helo,
+	    p, p->spf_helo, 1, notes);
 	return n;
 }
 
@@ -72,8 +100,8 @@ verdict_decide(const struct facts *f, const struct policy *p,
 	size_t n, i;
 
 	memset(v, 0, sizeof(*v));
-	str_init(&v->reasons);
-	n = verdict_collect(f, p, votes, &v->reasons);
+	str_init(&v->exempt);
+	n = verdict_collect(f, p, votes, &v->exempt);
 	win = NULL;
 	for (i = 0; i < n; i++)
 		if (votes[i].action != ACT_ACCEPT &&

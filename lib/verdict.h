@@ -6,14 +6,19 @@
  *		maps each to an action through the policy, and keeps the
  *		strictest (reject > tempfail > accept; on a tie the earlier
  *		check in the fixed order spf-mailfrom, spf-helo explains).
+ *		Exemptions (exempt.c) come first: a skipped check does not
+ *		count even if it ran, a recorded-only one never refuses;
+ *		v->exempt says which, for the log.
  *		Before policy->reject_stage a refusal is only recorded
  *		(v->decided) while v->action stays accept, so that the MTA
  *		refuses at the configured stage.
- *	verdict_clear(v) - release the reply lines and reasons.
+ *	verdict_clear(v) - release the reply lines and notes.
  *
  * The verdict carries the SMTP reply (code, enhanced code and plain
  * words that tell the sender what is wrong and how to fix it; see
- * verdict_text.c) and short reasons for the log ("spf_mailfrom=fail").
+ * verdict_text.c) and the exemptions that applied, e.g. "SPF not
+ * checked (authenticated sender)" or "spf_mailfrom=fail not enforced
+ * (trusted forwarder fwd.example)".
  * Reply lines hold printable ASCII only, at most VERDICT_LINE_MAX bytes
  * each; '%' is not escaped here (that is the milter glue's job).
  */
@@ -37,7 +42,7 @@ struct verdict {
 	const char	*xcode;		/* "5.7.1", "4.7.1"; NULL for accept */
 	size_t		 nlines;
 	char		*lines[VERDICT_MAX_LINES];
-	str		 reasons;	/* space-separated check=result words */
+	str		 exempt;	/* exemptions applied, "; "-separated */
 };
 
 void	verdict_decide(const struct facts *, const struct policy *,

@@ -3,8 +3,9 @@
  * sender's postmaster understands, and what exactly must change.
  *
  *	verdict_explain_spf(spf, helo, client_ip, v) - reply lines for an
- *		SPF result the policy refuses (identity, domain, client IP,
- *		the domain's record, and the fix).
+ *		SPF result the policy refuses: identity, domain, client IP,
+ *		the domain's record, the term that decided (e.g. "-all"),
+ *		the domain's own explanation (exp=) and the fix.
  *	verdict_add_line(v, text) - append one reply line, made printable
  *		and cut to VERDICT_LINE_MAX bytes.
  *
@@ -15,6 +16,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "mem.h"
 #include "spf.h"
@@ -23,6 +25,7 @@
 
 #define TEXT_NAME_MAX	120	/* an address or domain in a reply */
 #define TEXT_RECORD_MAX	300	/* an SPF record in a reply */
+#define TEXT_EXPLAIN_MAX 300	/* a domain's exp= text in a reply */
 
 /* verdict_add_line - append one reply line */
 void
@@ -55,20 +58,50 @@ text_mechanism(str *s, const char *ip)
 	text_name(s, ip);
 }
 
-/* text_ends_with_all - does the record end in the given all-qualifier */
+/* text_term_is_all - is an SPF term (with its qualifier) "all" */
 static int
-text_ends_with_all(const char *record, const char *term)
+text_term_is_all(const char *term)
 {
-	size_t rl, tl;
-
-	if (record == NULL)
+	if (term == NULL)
 		return 0;
-	rl = strlen(record);
-	while (rl > 0 && record[rl - 1] == ' ')
-		rl--;
-	tl = strlen(term);
-	return rl >= tl && strncmp(record + rl - tl, term, tl) == 0 &&
-	    (rl == tl || record[rl - tl - 1] == ' ');
+	if (*term == '+' || *term == '-' || *term == '~' || *term == '?')
+		term++;
+	return strcasecmp(term, "all") == 0;
+}
+
+/* text_decider - the line naming the term that decided, if known */
+static void
+text_decider(const struct spf_outcome *o, struct verdict *v)
+{
+	str s;
+
+	if (o->decider == NULL)
+		return;
+	str_init(&s);
+	str_append(&s, "The part that decided: \"");
+	str_append_printable(&s, o->decider, strlen(o->decider),
+	    TEXT_NAME_MAX);
+	str_append_c(&s, '"');
+	if (o->decider_domain != NULL &&
+	    strcasecmp(o->decider_domain, o->domain) != 0) {
+		str_append(&s, " in the record of ");
+		text_name(&s, o->decider_domain);
+		str_append(&s, ", which that record includes or redirects to");
+	}
+	if (text_term_is_all(o->decider) && o->result == SPFR_FAIL)
+		str_append(&s, ": mail from every server the record does not "
+		    "list is to be refused.");
+	else if (text_term_is_all(o->decider) && o->result == SPFR_SOFTFAIL)
+		str_append(&s, ": servers the record does not list are "
+		    "probably not authorized.");
+	else if (!text_term_is_all(o->decider) && (o->result == SPFR_FAIL ||
+	    o->result == SPFR_SOFTFAIL))
+		str_append(&s, ": the record names this server as not "
+		    "authorized.");
+	else
+		str_append_c(&s, '.');
+	verdict_add_line(v, str_cstr(&s));
+	str_free(&s);
 }
 
 /* verdict_explain_spf - reply lines for a refused SPF result */
@@ -165,14 +198,17 @@ verdict_explain_spf(const struct spf_outcome *o, int helo,
 		str_append_printable(&s, o->record, strlen(o->record),
 		    TEXT_RECORD_MAX);
 		verdict_add_line(v, str_cstr(&s));
-		if (o->result == SPFR_FAIL && text_ends_with_all(o->record,
-		    "-all"))
-			verdict_add_line(v, "It ends in -all: mail from every "
-			    "server it does not list is to be refused.");
-		else if (o->result == SPFR_SOFTFAIL &&
-		    text_ends_with_all(o->record, "~all"))
-			verdict_add_line(v, "It ends in ~all: servers it does "
-			    "not list are probably not authorized.");
+		text_decider(o, v);
+	}
+	if (o->explanation != NULL && o->explanation[0] != '\0') {
+		/* the domain's own words (exp=, RFC 7208 6.2), third-party
+		 * text: printable and bounded like everything else */
+		str_reset(&s);
+		text_name(&s, o->domain);
+		str_append(&s, " explains: ");
+		str_append_printable(&s, o->explanation,
+		    strlen(o->explanation), TEXT_EXPLAIN_MAX);
+		verdict_add_line(v, str_cstr(&s));
 	}
 
 	str_reset(&s);
@@ -198,6 +234,17 @@ verdict_explain_spf(const struct spf_outcome *o, int helo,
 		str_append(&s, "Please contact the postmaster of this server.");
 		break;
 	default:
+		if (o->decider != NULL && !text_term_is_all(o->decider) &&
+		    o->result != SPFR_NEUTRAL) {
+			/* listed as not allowed on purpose: adding it
+			 * elsewhere in the record would not help */
+			str_append(&s, "To fix: send the mail through a server "
+			    "the SPF record of ");
+			text_name(&s, o->domain);
+			str_append(&s, " authorizes, or its owner must remove "
+			    "this server from the term above.");
+			break;
+		}
 		str_append(&s, "To fix: the owner of ");
 		text_name(&s, o->domain);
 		str_append(&s, " must add ");

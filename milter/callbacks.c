@@ -177,7 +177,8 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
-	session_mail(s, argv != NULL ? argv[0] : NULL, cb_macro(ctx, "i"));
+	session_mail(s, argv != NULL ? argv[0] : NULL, cb_macro(ctx, "i"),
+	    cb_macro(ctx, "{auth_authen}"));
 	if (s->no_reply & SMFIP_NR_MAIL)
 		return SMFIS_NOREPLY;	/* nothing is refused at MAIL */
 	return cb_answer(ctx, session_decide(s, STAGE_MAIL));
@@ -248,7 +249,8 @@ cb_eom(SMFICTX *ctx)
 	str_init(&value);
 	if (s->leading_space)
 		str_append_c(&value, ' ');
-	headers_authres(&s->facts, s->rt->conf->authserv_id, &value);
+	headers_authres(&s->facts, &s->rt->conf->policy,
+	    s->rt->conf->authserv_id, &value);
 	if (smfi_insheader(ctx, 0, (char *)"Authentication-Results",
 	    value.buf) != MI_SUCCESS)
 		log_error("%s: cannot add the Authentication-Results field",
@@ -257,8 +259,8 @@ cb_eom(SMFICTX *ctx)
 		str_reset(&value);
 		if (s->leading_space)
 			str_append_c(&value, ' ');
-		if (headers_received_spf(&s->facts, s->rt->conf->authserv_id,
-		    &value) == 0 && smfi_insheader(ctx, 0,
+		if (headers_received_spf(&s->facts, &s->rt->conf->policy,
+		    s->rt->conf->authserv_id, &value) == 0 && smfi_insheader(ctx, 0,
 		    (char *)"Received-SPF", value.buf) != MI_SUCCESS)
 			log_error("%s: cannot add the Received-SPF field",
 			    s->queue_id != NULL ? s->queue_id : "NOQUEUE");

@@ -8,10 +8,12 @@
 
 #include "authres.h"
 #include "deadline.h"
+#include "exempt.h"
 #include "facts.h"
 #include "ipaddr.h"
 #include "log.h"
 #include "mem.h"
+#include "netlist.h"
 #include "smtp_addr.h"
 #include "spf.h"
 #include "str.h"
@@ -22,17 +24,55 @@
 #include "runtime.h"
 #include "session.h"
 
+/* session_forwarder_check - the first trusted forwarder whose SPF record
+ * lists the client (a pass for postmaster@forwarder); -1 if cache_only
+ * missed */
+static int
+session_forwarder_check(struct spf_job *job, int flags)
+{
+	struct session *s = job->sess;
+	const domlist *fw = &s->rt->conf->spf_forwarders;
+	struct spf_outcome o;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < fw->n; i++) {
+		if (spf_check_helo(s->rt->spf, s->rt->resolver, &s->ip,
+		    fw->v[i], job->deadline, flags, &o) != 0)
+			return -1;
+		if (o.result == SPFR_PASS) {
+			job->out = o;
+			return 0;
+		}
+		spf_outcome_clear(&o);
+	}
+	return 0;
+}
+
 /* session_spf_check - run one SPF check; -1 if cache_only missed */
 static int
 session_spf_check(struct spf_job *job, int flags)
 {
 	struct session *s = job->sess;
 
-	if (job->helo)
+	switch (job->kind) {
+	case SPF_JOB_HELO:
 		return spf_check_helo(s->rt->spf, s->rt->resolver, &s->ip,
 		    s->helo, job->deadline, flags, &job->out);
-	return spf_check_mailfrom(s->rt->spf, s->rt->resolver, &s->ip, s->helo,
-	    &s->from, job->deadline, flags, &job->out);
+	case SPF_JOB_MAILFROM:
+		return spf_check_mailfrom(s->rt->spf, s->rt->resolver, &s->ip,
+		    s->helo, &s->from, job->deadline, flags, &job->out);
+	default:
+		return session_forwarder_check(job, flags);
+	}
+}
+
+/* session_spf_wanted - does no exemption skip SPF for this client */
+static int
+session_spf_wanted(const struct session *s)
+{
+	return s->have_ip && exempt_spf(&s->rt->conf->policy, &s->facts,
+	    NULL, NULL) != EXEMPT_SKIP;
 }
 
 /* session_spf_run - the background part of an SPF check */
@@ -46,16 +86,18 @@ session_spf_run(void *arg)
  * cached (no thread hand-off at all), otherwise in the background, started
  * now so its DNS lookups overlap the SMTP dialogue */
 static void
-session_spf_start(struct session *s, struct spf_job *job, int helo)
+session_spf_start(struct session *s, struct spf_job *job,
+    enum spf_job_kind kind)
 {
 	memset(job, 0, sizeof(*job));
 	job->sess = s;
-	job->helo = helo;
+	job->kind = kind;
 	job->deadline = deadline_in(s->rt->conf->spf_timeout_ms);
 	if (session_spf_check(job, SPF_CACHE_ONLY) == 0) {
 		job->ready = 1;
 		return;
 	}
+	spf_outcome_clear(&job->out);	/* a partial cache-only try */
 	job->task = task_run(runtime_tasks(), session_spf_run, job);
 }
 
@@ -72,6 +114,15 @@ session_spf_join(struct spf_job *job, struct spf_outcome *fact)
 	spf_outcome_clear(fact);
 	*fact = job->out;
 	memset(&job->out, 0, sizeof(job->out));
+}
+
+/* session_forwarder_join - wait for the forwarder check, note the result */
+static void
+session_forwarder_join(struct session *s)
+{
+	session_spf_join(&s->fwd_job, &s->fwd);
+	s->facts.forwarder = s->fwd.checked && s->fwd.result == SPFR_PASS ?
+	    s->fwd.domain : NULL;
 }
 
 /* session_new - a new milter connection, before the SMTP client is known */
@@ -91,6 +142,9 @@ session_new(struct runtime *rt)
 void
 session_connect(struct session *s, const ipaddr *ip, const char *client_name)
 {
+	session_spf_join(&s->fwd_job, &s->fwd);
+	spf_outcome_clear(&s->fwd);
+	s->facts.forwarder = NULL;
 	mem_free(s->client_name);
 	s->have_ip = 0;
 	if (ip != NULL) {
@@ -105,6 +159,12 @@ session_connect(struct session *s, const ipaddr *ip, const char *client_name)
 	    client_name[0] != '[' ? client_name : "unknown");
 	s->facts.client_ip = s->ip_text;
 	s->facts.client_name = s->client_name;
+	s->facts.trusted_net = s->have_ip ? netlist_match(
+	    &s->rt->conf->trusted_networks, &s->ip) : NULL;
+	/* the forwarder check needs only the client address: start it now,
+	 * so its DNS lookups overlap HELO and MAIL */
+	if (s->rt->conf->spf_forwarders.n > 0 && session_spf_wanted(s))
+		session_spf_start(s, &s->fwd_job, SPF_JOB_FORWARDER);
 }
 
 /* session_helo - HELO/EHLO: remember it, start its SPF check */
@@ -119,13 +179,14 @@ session_helo(struct session *s, const char *helo)
 	mem_free(s->helo);
 	s->helo = mem_strdup(helo != NULL ? helo : "");
 	s->facts.helo = s->helo;
-	if (s->have_ip && s->rt->conf->spf_helo)
-		session_spf_start(s, &s->helo_job, 1);
+	if (s->rt->conf->spf_helo && session_spf_wanted(s))
+		session_spf_start(s, &s->helo_job, SPF_JOB_HELO);
 }
 
 /* session_mail - MAIL FROM: a new transaction, start its SPF check */
 void
-session_mail(struct session *s, const char *arg, const char *queue_id)
+session_mail(struct session *s, const char *arg, const char *queue_id,
+    const char *auth_user)
 {
 	if (s->in_tx)
 		session_end_tx(s);
@@ -137,13 +198,16 @@ session_mail(struct session *s, const char *arg, const char *queue_id)
 		    queue_id != NULL ? queue_id : "NOQUEUE", s->from.address,
 		    s->client_name, s->ip_text, s->from.error);
 	s->facts.mail_from = s->from.address;
+	s->auth_user = auth_user != NULL && auth_user[0] != '\0' ?
+	    mem_strdup(auth_user) : NULL;
+	s->facts.auth_user = s->auth_user;
 	if (s->helo == NULL) {
 		/* MAIL without HELO: the SPF macros still need a value */
 		s->helo = mem_strdup("");
 		s->facts.helo = s->helo;
 	}
-	if (s->have_ip && s->rt->conf->spf_mailfrom)
-		session_spf_start(s, &s->mf_job, 0);
+	if (s->rt->conf->spf_mailfrom && session_spf_wanted(s))
+		session_spf_start(s, &s->mf_job, SPF_JOB_MAILFROM);
 }
 
 /* session_rcpt - one more recipient */
@@ -185,6 +249,7 @@ session_decide(struct session *s, enum stage stage)
 	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM) {
 		session_spf_join(&s->helo_job, &s->facts.spf_helo);
 		session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+		session_forwarder_join(s);
 	}
 	verdict_clear(&s->verdict);
 	verdict_decide(&s->facts, &s->rt->conf->policy, stage, &s->verdict);
@@ -203,6 +268,7 @@ session_end_tx(struct session *s)
 		return;
 	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
 	session_spf_join(&s->helo_job, &s->facts.spf_helo);
+	session_forwarder_join(s);
 	if (!s->decided)
 		session_decide(s, STAGE_MAIL);
 	str_init(&line);
@@ -215,6 +281,9 @@ session_end_tx(struct session *s)
 	spf_outcome_clear(&s->facts.spf_mailfrom);
 	smtp_addr_clear(&s->from);
 	s->facts.mail_from = NULL;
+	mem_free(s->auth_user);
+	s->auth_user = NULL;
+	s->facts.auth_user = NULL;
 	mem_free(s->queue_id);
 	s->queue_id = NULL;
 	s->nrcpt = s->nauthres = s->nforged = 0;
@@ -229,9 +298,12 @@ session_free(struct session *s)
 		return;
 	session_spf_join(&s->helo_job, &s->facts.spf_helo);
 	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+	session_spf_join(&s->fwd_job, &s->fwd);
 	spf_outcome_clear(&s->facts.spf_helo);
 	spf_outcome_clear(&s->facts.spf_mailfrom);
+	spf_outcome_clear(&s->fwd);
 	smtp_addr_clear(&s->from);
+	mem_free(s->auth_user);
 	verdict_clear(&s->verdict);
 	mem_free(s->forged);
 	mem_free(s->queue_id);

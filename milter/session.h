@@ -5,11 +5,16 @@
  *
  *	session_new(rt) - at option negotiation, before anything is known.
  *	session_connect(s, ip, client_name) - at connect; ip NULL when the
- *		MTA gave no IP address (then no IP-based check runs).
+ *		MTA gave no IP address (then no IP-based check runs). Looks
+ *		the client up in trusted_networks and starts the trusted
+ *		forwarder check (is the client listed by the SPF record of a
+ *		spf.trusted_forwarders domain) when there are any.
  *	session_helo(s, name) - remember HELO; start the SPF HELO check in
  *		the background.
- *	session_mail(s, arg, queue_id) - start a transaction; start the SPF
- *		MAIL FROM check in the background.
+ *	session_mail(s, arg, queue_id, auth_user) - start a transaction;
+ *		start the SPF MAIL FROM check in the background. auth_user
+ *		is the SMTP AUTH login ({auth_authen}), NULL if none.
+ * A check that an exemption skips (exempt.c) is not started at all.
  *	session_rcpt(s) - count a recipient.
  *	session_header(s, name, value) - note Authentication-Results fields
  *		that claim our authserv-id (forgeries to delete at EOM).
@@ -39,11 +44,15 @@
 
 #include "runtime.h"
 
+enum spf_job_kind {
+	SPF_JOB_HELO, SPF_JOB_MAILFROM, SPF_JOB_FORWARDER
+};
+
 struct spf_job {
 	task			*task;		/* running in the background */
 	int			 ready;		/* out holds an inline result */
 	struct session		*sess;
-	int			 helo;		/* which identity */
+	enum spf_job_kind	 kind;
 	int64_t			 deadline;
 	struct spf_outcome	 out;
 };
@@ -58,10 +67,13 @@ struct session {
 	char			*client_name;
 	char			*helo;
 	struct spf_job		 helo_job;
+	struct spf_job		 fwd_job;
+	struct spf_outcome	 fwd;		/* the forwarder that passed */
 	/* the current transaction */
 	int			 in_tx;
 	int64_t			 tx_start;
 	struct smtp_addr	 from;
+	char			*auth_user;
 	char			*queue_id;
 	unsigned		 nrcpt;
 	struct spf_job		 mf_job;
@@ -77,7 +89,8 @@ struct session {
 struct session	*session_new(struct runtime *);
 void		 session_connect(struct session *, const ipaddr *, const char *);
 void		 session_helo(struct session *, const char *);
-void		 session_mail(struct session *, const char *, const char *);
+void		 session_mail(struct session *, const char *, const char *,
+		    const char *);
 void		 session_rcpt(struct session *);
 void		 session_header(struct session *, const char *, const char *);
 const struct verdict *session_decide(struct session *, enum stage);

@@ -47,7 +47,7 @@ check() {
 		ag_fail "smtp_check $*"
 }
 
-check pass fail forged huge percent
+check pass fail forged huge percent authenticated
 # the DNS server stops: never accept-as-pass, never 550
 ag_nsd_stop
 check tempfail
@@ -55,6 +55,8 @@ check tempfail
 ag_expect_log '[0-9A-F]+: client=unknown\[192\.0\.2\.10\] .*verdict=accept stage=eom' \
     "the daemon logged the delivered messages"
 ag_expect_log 'deleted 2 Authentication-Results fields' "forgeries logged"
+ag_expect_log 'client=unknown\[198\.51\.100\.20\] .*exempt="SPF not checked \(authenticated sender\)" verdict=accept' \
+    "the authenticated sender's exemption is logged"
 ag_no_errors_logged
 grep -E 'warning: .*milter|fatal:|panic:' "$PF/postfix.log" &&
 	ag_fail "Postfix reported milter trouble"

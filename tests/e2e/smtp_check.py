@@ -7,7 +7,8 @@ checks what the client was answered and what smtp-sink received.
 
     smtp_check.py --port PORT --sink DIR --authserv-id ID SCENARIO...
 
-Scenarios: pass, fail, forged, huge, percent, tempfail. Each prints
+Scenarios: pass, fail, forged, huge, percent, authenticated, tempfail.
+Each prints
 "ok - ..." lines and the script exits 1 at the first failed check.
 """
 import argparse
@@ -27,12 +28,15 @@ def ok(cond, what):
     print("ok - " + what)
 
 
-def connect(addr, helo):
-    """An SMTP session that looks like it comes from addr (XCLIENT)."""
+def connect(addr, helo, login=None):
+    """An SMTP session that looks like it comes from addr (XCLIENT), as a
+    client that logged in with SMTP AUTH when login is given."""
     s = smtplib.SMTP("127.0.0.1", ARGS.port, timeout=60)
     s.ehlo("client.test")
-    code, msg = s.docmd("XCLIENT", "ADDR=%s NAME=[UNAVAILABLE] HELO=%s PROTO=ESMTP"
-                        % (addr, helo))
+    attrs = "ADDR=%s NAME=[UNAVAILABLE] HELO=%s PROTO=ESMTP" % (addr, helo)
+    if login is not None:
+        attrs += " LOGIN=" + login
+    code, msg = s.docmd("XCLIENT", attrs)
     ok(code == 220, "XCLIENT accepted (%d %s)" % (code, msg.decode()))
     s.ehlo(helo)
     return s
@@ -47,10 +51,11 @@ def message(subject, headers=(), body="Hello.\r\n"):
     return "\r\n".join(lines) + "\r\n\r\n" + body
 
 
-def send(addr, helo, sender, subject, headers=(), body="Hello.\r\n"):
+def send(addr, helo, sender, subject, headers=(), body="Hello.\r\n",
+         login=None):
     """MAIL, RCPT, DATA; returns (stage, code, text) of the first refusal,
     or ("data", 250, text) when the message was accepted."""
-    s = connect(addr, helo)
+    s = connect(addr, helo, login)
     code, msg = s.docmd("MAIL FROM:<%s>" % sender)
     if code >= 400:
         return ("mail", code, msg.decode())
@@ -129,6 +134,8 @@ def scenario_fail():
        "user@pass.authgate.example" in flat, "SPF fail: names domain, IP, sender")
     ok("v=spf1 ip4:192.0.2.0/24 ip6:2001:db8:1::/48 -all" in flat,
        "SPF fail: quotes the domain's record")
+    ok('The part that decided: "-all"' in flat,
+       "SPF fail: names the term of the record that decided")
     ok("must add ip4:198.51.100.20" in flat, "SPF fail: says what to change")
     ok(delivered("e2e-fail", wait=2) is None, "SPF fail: nothing delivered")
 
@@ -172,6 +179,25 @@ def scenario_percent():
     ok(code == 550, "'%' in the sender: refused with 550")
     ok("us%er@pass.authgate.example" in text and "%%" not in text,
        "'%' in the sender: reaches the client as a single %")
+
+
+def scenario_authenticated():
+    # Postfix hands the login to the milter as {auth_authen}; the same
+    # sender and client as scenario_fail, but SPF is not checked
+    stage, code, text = send("198.51.100.20", "host.nowhere.authgate.example",
+                             "user@pass.authgate.example", "e2e-auth",
+                             login="alice")
+    ok(code == 250, "authenticated sender: accepted although SPF would fail "
+       "(%s %d %s)" % (stage, code, text))
+    msg = delivered("e2e-auth")
+    ok(msg is not None, "authenticated sender: delivered")
+    ar = our_ar(header_block(msg))
+    value = " ".join(ar[0].split()) if ar else ""
+    ok(value == "%s; (SPF not checked: authenticated sender) none"
+       % ARGS.authserv_id, "authenticated sender: Authentication-Results: "
+       + value)
+    ok("alice" not in msg, "authenticated sender: the login name is not "
+       "in the message")
 
 
 def scenario_tempfail():

@@ -100,3 +100,11 @@ end
 function has(text, part)
 	return text ~= nil and string.find(text, part, 1, true) ~= nil
 end
+
+-- a folded header value on one line (folds become single spaces)
+function unfold(v)
+	if v == nil then
+		return nil
+	end
+	return (string.gsub(v, "\n[ \t]+", " "))
+end

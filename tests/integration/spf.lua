@@ -1,5 +1,7 @@
 -- spf.lua - SPF through the daemon: every result, both identities, the
--- null sender, IPv6, CNAMEs across zones, and our header fields.
+-- null sender, IPv6, CNAMEs across zones, our header fields, exp= text,
+-- and the exemptions (authenticated senders, trusted networks, trusted
+-- forwarders, exempt domains).
 dofile(srcdir .. "/tests/integration/lib.lua")
 
 local helo_none = "host.nowhere.authgate.example"	-- NXDOMAIN: helo=none
@@ -79,3 +81,40 @@ check(rcpt(conn, "<r@rcpt.example>") == SMFIR_CONTINUE, "Q-NOIP: RCPT accepted")
 message(conn, { { "From", "u@pass.authgate.example" } })
 check(unlead(mt.getheader(conn, "Authentication-Results", 0)) == "mx.authgate.test; none",
     "Q-NOIP: A-R says none")
+
+-- the domain's exp= explanation goes into the reply (checked in the log)
+refuse_at_rcpt("198.51.100.20", helo_none, "Q-EXP", "<u@exp.authgate.example>")
+
+-- an authenticated sender from an address the record does not list:
+-- SPF is skipped (default spf.authenticated = skip)
+conn = connect_from("198.51.100.20", "mail.authgate.example")
+mt.macro(conn, SMFIC_MAIL, "i", "Q-AUTH", "{auth_authen}", "alice",
+    "{auth_type}", "PLAIN")
+check(mt.mailfrom(conn, "<user@pass.authgate.example>") == nil and
+    mt.getreply(conn) == SMFIR_CONTINUE, "Q-AUTH: MAIL accepted")
+check(rcpt(conn, "<r@rcpt.example>") == SMFIR_CONTINUE,
+    "Q-AUTH: RCPT accepted although SPF would fail")
+check(message(conn, { { "From", "user@pass.authgate.example" } }) ==
+    SMFIR_CONTINUE, "Q-AUTH: message accepted")
+ar = unlead(mt.getheader(conn, "Authentication-Results", 0))
+check(ar == "mx.authgate.test; (SPF not checked: authenticated sender) none",
+    "Q-AUTH: A-R says why SPF was not checked, without the login name")
+check(mt.getheader(conn, "Received-SPF", 0) == nil,
+    "Q-AUTH: no Received-SPF for a check that did not run")
+
+-- a client in trusted_networks: skipped (default spf.trusted = skip)
+ar = deliver("203.0.113.200", "mail.authgate.example", "Q-TRUSTED",
+    "<user@pass.authgate.example>")
+check(ar == "mx.authgate.test; (SPF not checked: trusted network 203.0.113.128/25) none",
+    "Q-TRUSTED: A-R says the client is trusted")
+
+-- a trusted forwarder (its SPF record lists the client) relays mail whose
+-- sender's SPF fails: recorded, not enforced
+ar = deliver("198.51.100.77", helo_none, "Q-FWD", "<u@pass.authgate.example>")
+check(has(unfold(ar), "spf=fail (not enforced: trusted forwarder forwarder.authgate.example) smtp.mailfrom=pass.authgate.example"),
+    "Q-FWD: fail recorded with the forwarder named")
+
+-- an exempt domain: its fail is recorded, not enforced
+ar = deliver("198.51.100.20", helo_none, "Q-EXEMPT", "<u@partner.authgate.example>")
+check(has(unfold(ar), "spf=fail (not enforced: exempt domain partner.authgate.example)"),
+    "Q-EXEMPT: fail recorded with the exemption named")

@@ -78,6 +78,14 @@ test_defaults(void **state)
 	assert_int_equal(c->policy.spf_mailfrom[SPFR_TEMPERROR], ACT_TEMPFAIL);
 	assert_int_equal(c->policy.spf_mailfrom[SPFR_SOFTFAIL], ACT_ACCEPT);
 	assert_int_equal(c->policy.spf_helo[SPFR_FAIL], ACT_REJECT);
+	/* own servers (loopback) and logged-in users are not checked */
+	assert_int_equal(c->trusted_networks.n, 2);
+	assert_string_equal(c->trusted_networks.v[0].text, "127.0.0.0/8");
+	assert_string_equal(c->trusted_networks.v[1].text, "::1/128");
+	assert_int_equal(c->policy.spf_trusted, EXEMPT_SKIP);
+	assert_int_equal(c->policy.spf_authenticated, EXEMPT_SKIP);
+	assert_int_equal(c->policy.spf_exempt_domains.n, 0);
+	assert_int_equal(c->spf_forwarders.n, 0);
 	conf_free(c);
 
 	/* a missing default file means defaults; a missing -c file is an error */
@@ -110,6 +118,7 @@ test_full_config(void **state)
 	    "milter_timeout = 2m\n"
 	    "check_threads = 16\n"
 	    "reject_stage = eom\n"
+	    "trusted_networks = \"10.1.0.0/16 2001:db8::/32,192.0.2.9\"\n"
 	    "dns {\n"
 	    "  servers = \"127.0.0.1:5300, [::1]:5300\"\n"
 	    "  timeout = 750ms\n"
@@ -123,6 +132,10 @@ test_full_config(void **state)
 	    "  received_spf_header = yes\n"
 	    "  mailfrom { softfail = reject  permerror = tempfail }\n"
 	    "  helo { enabled = no }\n"
+	    "  trusted = record\n"
+	    "  authenticated = check\n"
+	    "  exempt_domains = \"Partner.Example., .lists.example\"\n"
+	    "  trusted_forwarders = \"pobox.example, fwd.example\"\n"
 	    "}\n");
 	str_init(&err);
 	if (conf_load(path, 1, &c, &err) != 0)
@@ -148,6 +161,15 @@ test_full_config(void **state)
 	assert_int_equal(c->policy.spf_mailfrom[SPFR_FAIL], ACT_REJECT);
 	assert_false(c->spf_helo);
 	assert_true(c->spf_mailfrom);
+	assert_int_equal(c->trusted_networks.n, 3);
+	assert_string_equal(c->trusted_networks.v[2].text, "192.0.2.9/32");
+	assert_int_equal(c->policy.spf_trusted, EXEMPT_RECORD);
+	assert_int_equal(c->policy.spf_authenticated, EXEMPT_CHECK);
+	assert_int_equal(c->policy.spf_exempt_domains.n, 2);
+	assert_string_equal(c->policy.spf_exempt_domains.v[0],
+	    "partner.example");
+	assert_int_equal(c->spf_forwarders.n, 2);
+	assert_string_equal(c->spf_forwarders.v[1], "fwd.example");
 	conf_free(c);
 	str_free(&err);
 }
@@ -188,6 +210,28 @@ static const struct bad_case bad_cases[] = {
 	{ "socket_mode = 0999\n", "1: option 'socket_mode'" },
 	{ "spf {\n  received_spf_header = maybe\n}\n", "2:" },
 	{ "check_threads = 0\n", "1: option 'check_threads'" },
+	{ "trusted_networks = \"10.0.0.1/8\"\n", "1: option "
+	    "'trusted_networks': \"10.0.0.1/8\" has address bits set beyond "
+	    "its prefix length" },
+	{ "\ntrusted_networks = \"127.0.0.0/8 localhost\"\n", "2: option "
+	    "'trusted_networks': \"localhost\" is not an IPv4 or IPv6 address" },
+	{ "trusted_networks = \"::1/129\"\n", "1: option 'trusted_networks': "
+	    "\"::1/129\" has a prefix longer than 128 bits" },
+	{ "trusted_networks = \"10.0.0.0/x\"\n", "1: option "
+	    "'trusted_networks': \"10.0.0.0/x\" has a prefix length that is "
+	    "not a number" },
+	{ "spf {\n  trusted = sometimes\n}\n", "2: option 'trusted': "
+	    "\"sometimes\" is not one of check, record or skip" },
+	{ "spf {\n authenticated = yes\n}\n", "2: option 'authenticated'" },
+	{ "spf {\n\n  exempt_domains = \"ok.example bad_name\"\n}\n", "3: "
+	    "option 'exempt_domains': \"bad_name\" is not a domain name" },
+	{ "spf {\n  trusted_forwarders = \".fwd.example\"\n}\n", "2: option "
+	    "'trusted_forwarders': \".fwd.example\" must be a domain name "
+	    "without a leading dot" },
+	{ "spf {\n  trusted_forwarders = \"a1.ex a2.ex a3.ex a4.ex a5.ex a6.ex "
+	    "a7.ex a8.ex a9.ex b1.ex b2.ex b3.ex b4.ex b5.ex b6.ex b7.ex b8.ex "
+	    "b9.ex c1.ex c2.ex c3.ex\"\n}\n", "2: option 'trusted_forwarders': "
+	    "21 domains, at most 20" },
 	{ "authserv_id = \"unterminated\n", "2: premature end of file" },
 	{ "spf {\n  mailfrom {\n", "1: section opened here is never closed" },
 	{ "log_level = info\n\nspf { # {\n  timeout = 1s\n", "3: section opened "

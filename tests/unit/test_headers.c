@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "authres.h"
 #include "facts.h"
 #include "headers.h"
 #include "log.h"
@@ -70,12 +71,14 @@ unfolded(const str *in)
 static void
 test_authres_header(void **state)
 {
+	struct policy p;
 	struct facts f;
 	str out;
 
+	policy_defaults(&p);
 	str_init(&out);
 	base(&f);
-	headers_authres(&f, "mx.example.net", &out);
+	headers_authres(&f, &p, "mx.example.net", &out);
 	assert_string_equal(str_cstr(&out), "mx.example.net; none");
 
 	str_reset(&out);
@@ -83,7 +86,7 @@ test_authres_header(void **state)
 	    NULL);
 	spf(&f.spf_helo, SPFR_NONE, "mail.example.org",
 	    "postmaster@mail.example.org", NULL);
-	headers_authres(&f, "mx.example.net", &out);
+	headers_authres(&f, &p, "mx.example.net", &out);
 	assert_string_equal(str_cstr(&out), "mx.example.net;\n"
 	    "\tspf=pass smtp.mailfrom=example.org;\n"
 	    "\tspf=none smtp.helo=mail.example.org");
@@ -92,7 +95,7 @@ test_authres_header(void **state)
 	spf(&f.spf_mailfrom, SPFR_TEMPERROR, "example.org", "user@example.org",
 	    "no reply for example.org/TXT (timed out, 2 tries)");
 	memset(&f.spf_helo, 0, sizeof(f.spf_helo));
-	headers_authres(&f, "mx.example.net", &out);
+	headers_authres(&f, &p, "mx.example.net", &out);
 	assert_non_null(strstr(str_cstr(&out), "spf=temperror"));
 	/* folded before the long reason to stay within 78 columns */
 	assert_non_null(strstr(str_cstr(&out), "\n\t reason=\"no reply for "
@@ -103,7 +106,7 @@ test_authres_header(void **state)
 	str_reset(&out);
 	spf(&f.spf_mailfrom, SPFR_NONE, "", "<broken@example.org",
 	    "unbalanced angle brackets");
-	headers_authres(&f, "mx.example.net", &out);
+	headers_authres(&f, &p, "mx.example.net", &out);
 	assert_non_null(strstr(unfolded(&out), "spf=none reason=\"unbalanced "
 	    "angle brackets\" smtp.mailfrom=\"<broken@example.org\""));
 
@@ -111,7 +114,7 @@ test_authres_header(void **state)
 	f.mail_from = "";
 	spf(&f.spf_mailfrom, SPFR_PASS, "mail.example.org",
 	    "postmaster@mail.example.org", NULL);
-	headers_authres(&f, "mx.example.net", &out);
+	headers_authres(&f, &p, "mx.example.net", &out);
 	assert_non_null(strstr(unfolded(&out), "spf=pass (null sender, checked "
 	    "as postmaster@HELO) smtp.mailfrom=mail.example.org"));
 	str_free(&out);
@@ -120,15 +123,17 @@ test_authres_header(void **state)
 static void
 test_received_spf(void **state)
 {
+	struct policy p;
 	struct facts f;
 	str out;
 
+	policy_defaults(&p);
 	str_init(&out);
 	base(&f);
-	assert_int_equal(headers_received_spf(&f, "mx.example.net", &out), -1);
+	assert_int_equal(headers_received_spf(&f, &p, "mx.example.net", &out), -1);
 	spf(&f.spf_mailfrom, SPFR_FAIL, "example.org", "user@example.org",
 	    NULL);
-	assert_int_equal(headers_received_spf(&f, "mx.example.net", &out), 0);
+	assert_int_equal(headers_received_spf(&f, &p, "mx.example.net", &out), 0);
 	assert_string_equal(str_cstr(&out), "fail (mx.example.net: domain of "
 	    "user@example.org does not designate 192.0.2.10 as permitted "
 	    "sender)\n\tclient-ip=192.0.2.10;\n\tenvelope-from="
@@ -137,10 +142,76 @@ test_received_spf(void **state)
 	str_reset(&out);
 	spf(&f.spf_mailfrom, SPFR_PERMERROR, "example.org", "user@example.org",
 	    "two \"SPF\" records");
-	headers_received_spf(&f, "mx.example.net", &out);
+	headers_received_spf(&f, &p, "mx.example.net", &out);
 	assert_non_null(strstr(str_cstr(&out),
 	    "problem=\"two \\\"SPF\\\" records\";"));
 	str_free(&out);
+}
+
+static void
+test_exemptions_show(void **state)
+{
+	struct authres_parsed parsed;
+	struct policy p;
+	struct facts f;
+	struct verdict v;
+	str out, err;
+
+	policy_defaults(&p);
+	str_init(&out);
+	str_init(&err);
+	base(&f);
+	f.trusted_net = "127.0.0.0/8";
+	spf(&f.spf_helo, SPFR_FAIL, "mail.example.org",
+	    "postmaster@mail.example.org", NULL);
+	/* skipped: no result, a comment says why, and the field still
+	 * parses strictly (the comment sits where RFC 8601 allows CFWS) */
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_string_equal(str_cstr(&out), "mx.example.net; (SPF not "
+	    "checked: trusted network 127.0.0.0/8) none");
+	assert_int_equal(authres_parse(str_cstr(&out), out.len, 0, &parsed,
+	    &err), 0);
+	assert_int_equal(parsed.nres, 0);
+	authres_parsed_free(&parsed);
+	assert_int_equal(headers_received_spf(&f, &p, "mx.example.net", &out),
+	    -1);
+
+	/* recorded only: the result is there, with why it did not refuse */
+	str_reset(&out);
+	p.spf_trusted = EXEMPT_RECORD;
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_non_null(strstr(unfolded(&out), "spf=fail (not enforced: "
+	    "trusted network 127.0.0.0/8) smtp.helo=mail.example.org"));
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	assert_int_equal(v.action, ACT_ACCEPT);
+	str_reset(&out);
+	summary_format(&f, &v, STAGE_RCPT, "Q1", 1, 1, &out);
+	assert_non_null(strstr(str_cstr(&out), " exempt=\"spf_helo=fail not "
+	    "enforced (trusted network 127.0.0.0/8)\" verdict=accept"));
+	verdict_clear(&v);
+
+	/* a pass needs no excuse: no comment */
+	str_reset(&out);
+	spf(&f.spf_helo, SPFR_PASS, "mail.example.org",
+	    "postmaster@mail.example.org", NULL);
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_null(strstr(str_cstr(&out), "not enforced"));
+
+	/* an authenticated sender with the default policy: skipped */
+	str_reset(&out);
+	f.trusted_net = NULL;
+	f.auth_user = "alice";
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	summary_format(&f, &v, STAGE_RCPT, "Q2", 1, 1, &out);
+	assert_non_null(strstr(str_cstr(&out), " exempt=\"SPF not checked "
+	    "(authenticated sender)\""));
+	/* the login name is not published in the header */
+	str_reset(&out);
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_null(strstr(str_cstr(&out), "alice"));
+	verdict_clear(&v);
+	str_free(&out);
+	str_free(&err);
 }
 
 static void
@@ -215,6 +286,20 @@ test_str(void **state)
 	assert_string_equal(p, "01234...");
 	assert_null(s.buf);
 	free(p);
+	/* config list words */
+	{
+		const char *list = " a, b\tccc,,", *w;
+		size_t n;
+
+		w = str_next_word(&list, &n);
+		assert_true(w != NULL && n == 1 && *w == 'a');
+		w = str_next_word(&list, &n);
+		assert_true(w != NULL && n == 1 && *w == 'b');
+		w = str_next_word(&list, &n);
+		assert_true(w != NULL && n == 3 && strncmp(w, "ccc", 3) == 0);
+		assert_null(str_next_word(&list, &n));
+		assert_null(str_next_word(&list, &n));
+	}
 	/* growth across many appends */
 	for (int i = 0; i < 10000; i++)
 		str_append(&s, "0123456789");
@@ -256,6 +341,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_authres_header),
 		cmocka_unit_test(test_received_spf),
+		cmocka_unit_test(test_exemptions_show),
 		cmocka_unit_test(test_summary_line),
 		cmocka_unit_test(test_str),
 		cmocka_unit_test(test_log),

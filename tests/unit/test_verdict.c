@@ -1,7 +1,9 @@
 /*
  * test_verdict - the verdict engine, table-driven: every SPF result for
  * both identities under default and strict policies, at every stage;
- * precedence between the identities; and the reply text.
+ * precedence between the identities; exemptions (trusted networks,
+ * authenticated senders, trusted forwarders, exempt domains) in each
+ * mode; and the reply text.
  */
 #include "config.h"
 
@@ -13,12 +15,17 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "domlist.h"
 #include "facts.h"
 #include "policy.h"
 #include "spf.h"
 #include "verdict.h"
 
 #define NOT_RUN	(-1)
+
+/* which exemption the facts carry */
+enum who { NOBODY, TRUSTED, AUTHED, FORWARDER, EXEMPT_DOMAIN,
+	EXEMPT_SUBDOMAINS, TRUSTED_AND_AUTHED };
 
 struct verdict_case {
 	const char	*name;
@@ -31,63 +38,110 @@ struct verdict_case {
 	enum action	 decided;	/* wanted overall */
 	const char	*check;		/* deciding check, NULL if none */
 	const char	*code;
+	enum who	 who;		/* exemption in the facts */
+	enum exempt_mode mode;		/* policy for trusted/authenticated */
+	const char	*note;		/* expected in v.exempt, NULL: empty */
 };
 
 static const struct verdict_case cases[] = {
 	/* default policy, refusals at RCPT */
 	{ "nothing ran", NOT_RUN, NOT_RUN, 0, STAGE_RCPT, STAGE_RCPT,
-	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NOBODY, 0, NULL },
 	{ "pass", SPFR_PASS, SPFR_PASS, 0, STAGE_RCPT, STAGE_RCPT,
-	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NOBODY, 0, NULL },
 	{ "fail at rcpt", SPFR_FAIL, SPFR_NONE, 0, STAGE_RCPT, STAGE_RCPT,
-	    ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	    ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "fail at mail: deferred", SPFR_FAIL, SPFR_NONE, 0, STAGE_RCPT,
-	    STAGE_MAIL, ACT_ACCEPT, ACT_REJECT, "spf-mailfrom", "550" },
+	    STAGE_MAIL, ACT_ACCEPT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "fail at eom", SPFR_FAIL, SPFR_NONE, 0, STAGE_RCPT, STAGE_EOM,
-	    ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	    ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "softfail accepted", SPFR_SOFTFAIL, SPFR_NONE, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NOBODY, 0, NULL },
 	{ "neutral accepted", SPFR_NEUTRAL, SPFR_NEUTRAL, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NOBODY, 0, NULL },
 	{ "none accepted", SPFR_NONE, SPFR_NONE, 0, STAGE_RCPT, STAGE_RCPT,
-	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NOBODY, 0, NULL },
 	{ "permerror accepted", SPFR_PERMERROR, SPFR_NONE, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NOBODY, 0, NULL },
 	{ "temperror tempfails", SPFR_TEMPERROR, SPFR_NONE, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-mailfrom", "451" },
+	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-mailfrom", "451", NOBODY, 0, NULL },
 	{ "helo fail", SPFR_PASS, SPFR_FAIL, 0, STAGE_RCPT, STAGE_RCPT,
-	    ACT_REJECT, ACT_REJECT, "spf-helo", "550" },
+	    ACT_REJECT, ACT_REJECT, "spf-helo", "550", NOBODY, 0, NULL },
 	{ "helo temperror", SPFR_PASS, SPFR_TEMPERROR, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-helo", "451" },
+	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-helo", "451", NOBODY, 0, NULL },
 	{ "helo only, mail not yet", NOT_RUN, SPFR_FAIL, 0, STAGE_RCPT,
-	    STAGE_HELO, ACT_ACCEPT, ACT_REJECT, "spf-helo", "550" },
+	    STAGE_HELO, ACT_ACCEPT, ACT_REJECT, "spf-helo", "550", NOBODY, 0, NULL },
 	/* precedence: reject beats tempfail; a tie goes to MAIL FROM */
 	{ "reject beats tempfail", SPFR_TEMPERROR, SPFR_FAIL, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-helo", "550" },
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-helo", "550", NOBODY, 0, NULL },
 	{ "reject beats tempfail 2", SPFR_FAIL, SPFR_TEMPERROR, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "tie: mailfrom explains", SPFR_FAIL, SPFR_FAIL, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "tie on tempfail", SPFR_TEMPERROR, SPFR_TEMPERROR, 0, STAGE_RCPT,
-	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-mailfrom", "451" },
+	    STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL, "spf-mailfrom", "451", NOBODY, 0, NULL },
 	/* strict policy */
 	{ "strict softfail", SPFR_SOFTFAIL, SPFR_NONE, 1, STAGE_RCPT,
-	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "strict permerror", SPFR_PERMERROR, SPFR_NONE, 1, STAGE_RCPT,
-	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "strict neutral still accepted", SPFR_NEUTRAL, SPFR_NONE, 1,
-	    STAGE_RCPT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+	    STAGE_RCPT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NOBODY, 0, NULL },
 	{ "strict helo softfail", SPFR_PASS, SPFR_SOFTFAIL, 1, STAGE_RCPT,
-	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-helo", "550" },
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-helo", "550", NOBODY, 0, NULL },
 	/* refusal stage */
 	{ "reject at mail stage", SPFR_FAIL, SPFR_NONE, 0, STAGE_MAIL,
-	    STAGE_MAIL, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550" },
+	    STAGE_MAIL, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "reject at helo stage", NOT_RUN, SPFR_FAIL, 0, STAGE_HELO,
-	    STAGE_HELO, ACT_REJECT, ACT_REJECT, "spf-helo", "550" },
+	    STAGE_HELO, ACT_REJECT, ACT_REJECT, "spf-helo", "550", NOBODY, 0, NULL },
 	{ "refuse at eom only", SPFR_FAIL, SPFR_NONE, 0, STAGE_EOM,
-	    STAGE_RCPT, ACT_ACCEPT, ACT_REJECT, "spf-mailfrom", "550" },
+	    STAGE_RCPT, ACT_ACCEPT, ACT_REJECT, "spf-mailfrom", "550", NOBODY, 0, NULL },
 	{ "tempfail deferred too", SPFR_TEMPERROR, SPFR_NONE, 0, STAGE_EOM,
-	    STAGE_RCPT, ACT_ACCEPT, ACT_TEMPFAIL, "spf-mailfrom", "451" },
+	    STAGE_RCPT, ACT_ACCEPT, ACT_TEMPFAIL, "spf-mailfrom", "451", NOBODY, 0, NULL },
+	/* exemptions */
+	{ "trusted, skip", SPFR_FAIL, SPFR_FAIL, 0, STAGE_RCPT, STAGE_RCPT,
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, TRUSTED, EXEMPT_SKIP,
+	    "SPF not checked (trusted network 198.51.100.0/24)" },
+	{ "trusted, skip, nothing ran", NOT_RUN, NOT_RUN, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, TRUSTED,
+	    EXEMPT_SKIP, "SPF not checked (trusted network" },
+	{ "trusted, record", SPFR_FAIL, SPFR_PASS, 0, STAGE_RCPT, STAGE_RCPT,
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, TRUSTED, EXEMPT_RECORD,
+	    "spf_mailfrom=fail not enforced (trusted network "
+	    "198.51.100.0/24)" },
+	{ "trusted, record, pass: no note", SPFR_PASS, SPFR_PASS, 0,
+	    STAGE_RCPT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL,
+	    TRUSTED, EXEMPT_RECORD, NULL },
+	{ "trusted, check", SPFR_FAIL, SPFR_PASS, 0, STAGE_RCPT, STAGE_RCPT,
+	    ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", TRUSTED,
+	    EXEMPT_CHECK, NULL },
+	{ "authenticated, skip (helo ran before AUTH)", NOT_RUN, SPFR_FAIL, 0,
+	    STAGE_RCPT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, AUTHED,
+	    EXEMPT_SKIP, "SPF not checked (authenticated sender)" },
+	{ "authenticated, record temperror", SPFR_TEMPERROR, SPFR_NONE, 0,
+	    STAGE_RCPT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, AUTHED,
+	    EXEMPT_RECORD, "spf_mailfrom=temperror not enforced "
+	    "(authenticated sender)" },
+	{ "authenticated, check", SPFR_FAIL, SPFR_NONE, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", "550", AUTHED,
+	    EXEMPT_CHECK, NULL },
+	{ "skip beats record", SPFR_FAIL, SPFR_FAIL, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, TRUSTED_AND_AUTHED,
+	    EXEMPT_RECORD, "SPF not checked (authenticated sender)" },
+	{ "trusted forwarder", SPFR_FAIL, SPFR_SOFTFAIL, 1, STAGE_RCPT,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, FORWARDER, 0,
+	    "spf_mailfrom=fail not enforced (trusted forwarder fwd.example); "
+	    "spf_helo=softfail not enforced (trusted forwarder fwd.example)" },
+	{ "forwarder, temperror", SPFR_TEMPERROR, SPFR_PASS, 0, STAGE_RCPT,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, FORWARDER, 0,
+	    "spf_mailfrom=temperror not enforced (trusted forwarder" },
+	{ "exempt domain: mail from only", SPFR_FAIL, SPFR_FAIL, 0,
+	    STAGE_RCPT, STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-helo", "550",
+	    EXEMPT_DOMAIN, 0, "spf_mailfrom=fail not enforced (exempt domain "
+	    "example.org)" },
+	{ "exempt subdomains do not cover the parent", SPFR_FAIL, SPFR_PASS, 0,
+	    STAGE_RCPT, STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom",
+	    "550", EXEMPT_SUBDOMAINS, 0, NULL },
 };
 
 /* outcome - a filled-in SPF outcome for the table */
@@ -119,6 +173,41 @@ facts_for(struct facts *f, const struct verdict_case *c)
 	outcome(&f->spf_helo, c->helo, "mail.example.net");
 }
 
+/* exemption - put one exemption into the facts (and the policy lists) */
+static void
+exemption(struct facts *f, struct policy *p, enum who who)
+{
+	str err;
+
+	str_init(&err);
+	switch (who) {
+	case TRUSTED_AND_AUTHED:
+		f->auth_user = "alice";
+		p->spf_authenticated = EXEMPT_SKIP;
+		/* FALLTHROUGH */
+	case TRUSTED:
+		f->trusted_net = "198.51.100.0/24";
+		break;
+	case AUTHED:
+		f->auth_user = "alice";
+		break;
+	case FORWARDER:
+		f->forwarder = "fwd.example";
+		break;
+	case EXEMPT_DOMAIN:
+		assert_int_equal(domlist_parse("partner.example, example.org",
+		    0, &p->spf_exempt_domains, &err), 0);
+		break;
+	case EXEMPT_SUBDOMAINS:
+		assert_int_equal(domlist_parse(".example.org", 0,
+		    &p->spf_exempt_domains, &err), 0);
+		break;
+	case NOBODY:
+		break;
+	}
+	str_free(&err);
+}
+
 static void
 test_table(void **state)
 {
@@ -132,12 +221,14 @@ test_table(void **state)
 
 		policy_defaults(&p);
 		p.reject_stage = c->reject_stage;
+		p.spf_trusted = p.spf_authenticated = c->mode;
 		if (c->strict) {
 			p.spf_mailfrom[SPFR_SOFTFAIL] = ACT_REJECT;
 			p.spf_mailfrom[SPFR_PERMERROR] = ACT_REJECT;
 			p.spf_helo[SPFR_SOFTFAIL] = ACT_REJECT;
 		}
 		facts_for(&f, c);
+		exemption(&f, &p, c->who);
 		verdict_decide(&f, &p, c->stage, &v);
 		if (v.action != c->action || v.decided != c->decided)
 			fail_msg("%s: action %s decided %s, want %s/%s", c->name,
@@ -156,7 +247,12 @@ test_table(void **state)
 			fail_msg("%s: enhanced code %s", c->name, v.xcode);
 		if (c->check != NULL && v.nlines < 2)
 			fail_msg("%s: only %zu reply lines", c->name, v.nlines);
+		if ((c->note == NULL && v.exempt.len > 0) || (c->note != NULL &&
+		    strstr(str_cstr(&v.exempt), c->note) == NULL))
+			fail_msg("%s: exempt \"%s\", want \"%s\"", c->name,
+			    str_cstr(&v.exempt), c->note ? c->note : "");
 		verdict_clear(&v);
+		policy_free(&p);
 	}
 }
 
@@ -178,7 +274,7 @@ static void
 test_fail_text_explains(void **state)
 {
 	static const struct verdict_case c = { "", SPFR_FAIL, SPFR_PASS, 0,
-	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL };
+	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL, NOBODY, 0, NULL };
 	struct policy p;
 	struct facts f;
 	struct verdict v;
@@ -186,14 +282,40 @@ test_fail_text_explains(void **state)
 
 	policy_defaults(&p);
 	facts_for(&f, &c);
+	f.spf_mailfrom.decider = (char *)"-all";
+	f.spf_mailfrom.decider_domain = (char *)"example.org";
+	f.spf_mailfrom.explanation = (char *)"198.51.100.7 is not one of our "
+	    "servers, see https://example.org/mail";
 	verdict_decide(&f, &p, STAGE_RCPT, &v);
 	reply(&v, text, sizeof(text));
-	/* which domain, which IP, what the policy says, what to change */
+	/* which domain, which IP, what the policy says, which term of the
+	 * record decided, the domain's own words, what to change */
 	assert_non_null(strstr(text, "SPF fail: example.org does not allow "
 	    "198.51.100.7 to send mail for user@example.org"));
 	assert_non_null(strstr(text, "v=spf1 ip4:203.0.113.0/24 -all"));
-	assert_non_null(strstr(text, "ends in -all"));
+	assert_non_null(strstr(text, "The part that decided: \"-all\": mail "
+	    "from every server the record does not list is to be refused."));
+	assert_non_null(strstr(text, "example.org explains: 198.51.100.7 is "
+	    "not one of our servers, see https://example.org/mail"));
 	assert_non_null(strstr(text, "must add ip4:198.51.100.7"));
+	assert_true(v.nlines <= 5);
+	verdict_clear(&v);
+
+	/* listed as not allowed on purpose, in an included record: adding
+	 * the IP would not help, and the record that said it is named */
+	f.spf_mailfrom.decider = (char *)"-ip4:198.51.100.0/24";
+	f.spf_mailfrom.decider_domain = (char *)"_spf.provider.example";
+	f.spf_mailfrom.explanation = NULL;
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	reply(&v, text, sizeof(text));
+	assert_non_null(strstr(text, "The part that decided: "
+	    "\"-ip4:198.51.100.0/24\" in the record of _spf.provider.example, "
+	    "which that record includes or redirects to: the record names "
+	    "this server as not authorized."));
+	assert_null(strstr(text, "explains"));
+	assert_null(strstr(text, "must add"));
+	assert_non_null(strstr(text, "send the mail through a server the SPF "
+	    "record of example.org authorizes"));
 	verdict_clear(&v);
 }
 
@@ -201,9 +323,9 @@ static void
 test_helo_and_temperror_text(void **state)
 {
 	static const struct verdict_case h = { "", SPFR_PASS, SPFR_FAIL, 0,
-	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL };
+	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL, NOBODY, 0, NULL };
 	static const struct verdict_case t = { "", SPFR_TEMPERROR, SPFR_PASS,
-	    0, STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL };
+	    0, STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL, NOBODY, 0, NULL };
 	struct policy p;
 	struct facts f;
 	struct verdict v;
@@ -231,7 +353,7 @@ static void
 test_hostile_text_is_bounded_and_printable(void **state)
 {
 	static const struct verdict_case c = { "", SPFR_FAIL, SPFR_NONE, 0,
-	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL };
+	    STAGE_RCPT, STAGE_RCPT, 0, 0, NULL, NULL, NOBODY, 0, NULL };
 	struct policy p;
 	struct facts f;
 	struct verdict v;
@@ -249,6 +371,9 @@ test_hostile_text_is_bounded_and_printable(void **state)
 	f.spf_mailfrom.identity = big;
 	f.spf_mailfrom.domain = big;
 	f.spf_mailfrom.record = big;
+	f.spf_mailfrom.decider = big;
+	f.spf_mailfrom.decider_domain = big + 1;
+	f.spf_mailfrom.explanation = big;
 	verdict_decide(&f, &p, STAGE_RCPT, &v);
 	assert_true(v.nlines >= 2);
 	for (i = 0; i < v.nlines; i++) {

@@ -1,0 +1,283 @@
+/*
+ * test_lists - the config lists (netlist: trusted networks; domlist:
+ * exempt domains, trusted forwarders) and the exemption rules built on
+ * them (exempt.c), table-driven.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "domlist.h"
+#include "exempt.h"
+#include "facts.h"
+#include "ipaddr.h"
+#include "netlist.h"
+#include "policy.h"
+#include "str.h"
+
+struct net_case {
+	const char	*list;
+	const char	*ip;
+	const char	*match;		/* entry that holds ip, NULL: none */
+};
+
+static const struct net_case net_cases[] = {
+	{ "127.0.0.0/8, ::1", "127.0.0.1", "127.0.0.0/8" },
+	{ "127.0.0.0/8, ::1", "127.255.255.254", "127.0.0.0/8" },
+	{ "127.0.0.0/8, ::1", "128.0.0.1", NULL },
+	{ "127.0.0.0/8, ::1", "::1", "::1/128" },
+	{ "127.0.0.0/8, ::1", "::2", NULL },
+	/* IPv4-mapped clients are IPv4 clients */
+	{ "127.0.0.0/8", "::ffff:127.0.0.9", "127.0.0.0/8" },
+	{ "::ffff:10.0.0.0/104", "10.9.8.7", "10.0.0.0/8" },
+	{ "192.0.2.7", "192.0.2.7", "192.0.2.7/32" },
+	{ "192.0.2.7", "192.0.2.8", NULL },
+	{ "0.0.0.0/0", "203.0.113.1", "0.0.0.0/0" },
+	{ "0.0.0.0/0", "2001:db8::1", NULL },
+	{ "2001:db8::/32 10.0.0.0/8", "2001:db8:ffff::1", "2001:db8::/32" },
+	{ "2001:db8::/32,10.0.0.0/8", "2001:db9::1", NULL },
+	{ "198.51.100.128/25", "198.51.100.127", NULL },
+	{ "198.51.100.128/25", "198.51.100.128", "198.51.100.128/25" },
+	{ "", "127.0.0.1", NULL },
+	{ " , ,", "127.0.0.1", NULL },
+};
+
+struct bad_case {
+	const char	*list;
+	const char	*error;
+};
+
+static const struct bad_case net_bad[] = {
+	{ "10.0.0.1/8", "\"10.0.0.1/8\" has address bits set" },
+	{ "10.0.0.0/33", "\"10.0.0.0/33\" has a prefix longer than 32 bits" },
+	{ "::/129", "prefix longer than 128 bits" },
+	{ "10.0.0.0/", "prefix length that is not a number" },
+	{ "10.0.0.0/-1", "prefix length that is not a number" },
+	{ "10.0.0.0/8x", "prefix length that is not a number" },
+	{ "localhost", "\"localhost\" is not an IPv4 or IPv6 address" },
+	{ "[::1]", "is not an IPv4 or IPv6 address" },
+	{ "127.0.0.0/8 300.1.1.1", "\"300.1.1.1\" is not an IPv4" },
+	{ "::ffff:10.0.0.0/90", "IPv4-mapped network shorter than /96" },
+	{ "1111111111111111111111111111111111111111111111111111111111111111111"
+	    "/128", "too long" },
+	{ "10.0.0.0/8\x01", "\"10.0.0.0/8?\"" },
+};
+
+static void
+test_netlist(void **state)
+{
+	netlist list;
+	ipaddr ip;
+	const char *m;
+	str err;
+	size_t i;
+
+	str_init(&err);
+	for (i = 0; i < sizeof(net_cases) / sizeof(net_cases[0]); i++) {
+		const struct net_case *c = &net_cases[i];
+
+		if (netlist_parse(c->list, &list, &err) != 0)
+			fail_msg("\"%s\": %s", c->list, str_cstr(&err));
+		assert_int_equal(ipaddr_parse(c->ip, &ip), 0);
+		m = netlist_match(&list, &ip);
+		if ((m == NULL) != (c->match == NULL) ||
+		    (m != NULL && strcmp(m, c->match) != 0))
+			fail_msg("\"%s\" for %s: %s, want %s", c->list, c->ip,
+			    m ? m : "no match", c->match ? c->match : "none");
+		netlist_free(&list);
+	}
+	for (i = 0; i < sizeof(net_bad) / sizeof(net_bad[0]); i++) {
+		str_reset(&err);
+		if (netlist_parse(net_bad[i].list, &list, &err) == 0)
+			fail_msg("\"%s\" accepted", net_bad[i].list);
+		if (strstr(str_cstr(&err), net_bad[i].error) == NULL)
+			fail_msg("\"%s\": \"%s\", want \"%s\"", net_bad[i].list,
+			    str_cstr(&err), net_bad[i].error);
+		assert_int_equal(list.n, 0);
+	}
+	str_free(&err);
+}
+
+struct dom_case {
+	const char	*list;
+	const char	*name;
+	const char	*match;
+};
+
+static const struct dom_case dom_cases[] = {
+	{ "example.com", "example.com", "example.com" },
+	{ "example.com", "EXAMPLE.Com.", "example.com" },
+	{ "Example.COM.", "example.com", "example.com" },
+	{ "example.com", "mail.example.com", NULL },
+	{ "example.com", "notexample.com", NULL },
+	{ ".example.com", "mail.example.com", ".example.com" },
+	{ ".example.com", "a.b.example.com", ".example.com" },
+	{ ".example.com", "example.com", NULL },
+	{ ".example.com", "badexample.com", NULL },
+	{ "a.example, .b.example c.example", "c.example", "c.example" },
+	{ "a.example, .b.example c.example", "x.b.example", ".b.example" },
+	{ "a.example", "", NULL },
+	{ "", "example.com", NULL },
+};
+
+static const struct bad_case dom_bad[] = {
+	{ "com", "\"com\" is not a domain name" },
+	{ ".com", "\".com\" is not a domain name" },
+	{ "bad_name", "is not a domain name" },
+	{ "exa mple.com", "\"exa\" is not a domain name" },
+	{ "example..com", "is not a domain name" },
+	{ "192.0.2.1", "is not a domain name" },
+	{ "ex\xff.com", "\"ex?.com\" is not a domain name" },
+};
+
+static void
+test_domlist(void **state)
+{
+	domlist list;
+	const char *m;
+	str err;
+	size_t i;
+
+	str_init(&err);
+	for (i = 0; i < sizeof(dom_cases) / sizeof(dom_cases[0]); i++) {
+		const struct dom_case *c = &dom_cases[i];
+
+		if (domlist_parse(c->list, 0, &list, &err) != 0)
+			fail_msg("\"%s\": %s", c->list, str_cstr(&err));
+		m = domlist_match(&list, c->name);
+		if ((m == NULL) != (c->match == NULL) ||
+		    (m != NULL && strcmp(m, c->match) != 0))
+			fail_msg("\"%s\" for %s: %s, want %s", c->list, c->name,
+			    m ? m : "no match", c->match ? c->match : "none");
+		domlist_free(&list);
+	}
+	for (i = 0; i < sizeof(dom_bad) / sizeof(dom_bad[0]); i++) {
+		str_reset(&err);
+		if (domlist_parse(dom_bad[i].list, 0, &list, &err) == 0)
+			fail_msg("\"%s\" accepted", dom_bad[i].list);
+		if (strstr(str_cstr(&err), dom_bad[i].error) == NULL)
+			fail_msg("\"%s\": \"%s\", want \"%s\"", dom_bad[i].list,
+			    str_cstr(&err), dom_bad[i].error);
+	}
+	/* forwarders are exact domains */
+	assert_int_equal(domlist_parse(".fwd.example", DOMLIST_EXACT, &list,
+	    &err), -1);
+	assert_non_null(strstr(str_cstr(&err), "without a leading dot"));
+	assert_int_equal(domlist_parse("fwd.example", DOMLIST_EXACT, &list,
+	    &err), 0);
+	domlist_free(&list);
+	assert_null(domlist_match(&list, NULL));
+	str_free(&err);
+}
+
+struct exempt_case {
+	const char		*name;
+	const char		*trusted_net;
+	const char		*auth_user;
+	const char		*forwarder;
+	int			 checked;	/* outcome given and checked */
+	const char		*domain;	/* outcome domain */
+	enum exempt_mode	 trusted_mode, auth_mode;
+	enum exempt_mode	 want;
+	const char		*why;
+};
+
+static const struct exempt_case exempt_cases[] = {
+	{ "nobody", NULL, NULL, NULL, 1, "example.org", EXEMPT_SKIP,
+	    EXEMPT_SKIP, EXEMPT_CHECK, "" },
+	{ "trusted skip", "10.0.0.0/8", NULL, NULL, 0, NULL, EXEMPT_SKIP,
+	    EXEMPT_SKIP, EXEMPT_SKIP, "trusted network 10.0.0.0/8" },
+	{ "trusted record", "10.0.0.0/8", NULL, NULL, 1, "example.org",
+	    EXEMPT_RECORD, EXEMPT_SKIP, EXEMPT_RECORD,
+	    "trusted network 10.0.0.0/8" },
+	{ "trusted check", "10.0.0.0/8", NULL, NULL, 1, "example.org",
+	    EXEMPT_CHECK, EXEMPT_CHECK, EXEMPT_CHECK, "" },
+	{ "auth skip before the check", NULL, "bob", NULL, 0, NULL,
+	    EXEMPT_CHECK, EXEMPT_SKIP, EXEMPT_SKIP, "authenticated sender" },
+	{ "trusted record, auth skip: skip wins", "10.0.0.0/8", "bob", NULL,
+	    1, "example.org", EXEMPT_RECORD, EXEMPT_SKIP, EXEMPT_SKIP,
+	    "authenticated sender" },
+	{ "both record: the first explains", "10.0.0.0/8", "bob", NULL, 1,
+	    "example.org", EXEMPT_RECORD, EXEMPT_RECORD, EXEMPT_RECORD,
+	    "trusted network 10.0.0.0/8" },
+	{ "forwarder needs a result", NULL, NULL, "fwd.example", 0, NULL,
+	    EXEMPT_CHECK, EXEMPT_CHECK, EXEMPT_CHECK, "" },
+	{ "forwarder", NULL, NULL, "fwd.example", 1, "example.org",
+	    EXEMPT_CHECK, EXEMPT_CHECK, EXEMPT_RECORD,
+	    "trusted forwarder fwd.example" },
+	{ "exempt domain", NULL, NULL, NULL, 1, "PARTNER.example",
+	    EXEMPT_CHECK, EXEMPT_CHECK, EXEMPT_RECORD,
+	    "exempt domain partner.example" },
+	{ "exempt subdomain", NULL, NULL, NULL, 1, "mx.lists.example",
+	    EXEMPT_CHECK, EXEMPT_CHECK, EXEMPT_RECORD,
+	    "exempt domain .lists.example" },
+	{ "forwarder before domain", NULL, NULL, "fwd.example", 1,
+	    "partner.example", EXEMPT_CHECK, EXEMPT_CHECK, EXEMPT_RECORD,
+	    "trusted forwarder fwd.example" },
+	{ "trusted skip beats forwarder", "::1/128", NULL, "fwd.example", 1,
+	    "partner.example", EXEMPT_SKIP, EXEMPT_CHECK, EXEMPT_SKIP,
+	    "trusted network ::1/128" },
+};
+
+static void
+test_exempt(void **state)
+{
+	struct spf_outcome o;
+	struct policy p;
+	struct facts f;
+	enum exempt_mode m;
+	str why, err;
+	size_t i;
+
+	str_init(&why);
+	str_init(&err);
+	for (i = 0; i < sizeof(exempt_cases) / sizeof(exempt_cases[0]); i++) {
+		const struct exempt_case *c = &exempt_cases[i];
+
+		policy_defaults(&p);
+		assert_int_equal(domlist_parse("partner.example .lists.example",
+		    0, &p.spf_exempt_domains, &err), 0);
+		p.spf_trusted = c->trusted_mode;
+		p.spf_authenticated = c->auth_mode;
+		memset(&f, 0, sizeof(f));
+		f.trusted_net = c->trusted_net;
+		f.auth_user = c->auth_user;
+		f.forwarder = c->forwarder;
+		memset(&o, 0, sizeof(o));
+		o.checked = c->checked;
+		o.result = SPFR_FAIL;
+		o.domain = (char *)c->domain;
+		m = exempt_spf(&p, &f, c->checked ? &o : NULL, &why);
+		if (m != c->want || strcmp(str_cstr(&why), c->why) != 0)
+			fail_msg("%s: %s \"%s\", want %s \"%s\"", c->name,
+			    exempt_mode_name(m), str_cstr(&why),
+			    exempt_mode_name(c->want), c->why);
+		/* why is optional */
+		assert_int_equal(exempt_spf(&p, &f, c->checked ? &o : NULL,
+		    NULL), c->want);
+		policy_free(&p);
+	}
+	for (i = 0; i < 3; i++)
+		assert_int_equal(exempt_mode_parse(exempt_mode_name(
+		    (enum exempt_mode)i)), (int)i);
+	assert_int_equal(exempt_mode_parse("ignore"), -1);
+	str_free(&why);
+	str_free(&err);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_netlist),
+		cmocka_unit_test(test_domlist),
+		cmocka_unit_test(test_exempt),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -33,7 +33,15 @@ if [ "${1:-}" = "--inner" ]; then
 		pf_stop "$DEMO/postfix" 2>/dev/null
 		for p in $pids; do kill "$p" 2>/dev/null; done
 		[ -s "$DEMO/nsd.pid" ] && kill "$(cat "$DEMO/nsd.pid")" 2>/dev/null
-		sleep 1
+		# libmilter notices SIGTERM only at its next 5 s poll timeout:
+		# wait (bounded) so that nothing outlives the demo
+		i=0
+		for p in $pids; do
+			while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
+				sleep 0.1
+				i=$((i + 1))
+			done
+		done
 	}
 	trap inner_stop EXIT
 	ip link set lo up

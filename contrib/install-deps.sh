@@ -10,7 +10,7 @@ set -eu
 
 BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libmilter-dev libspf2-dev libopendkim-dev libopendmarc-dev
-	libc-ares-dev libconfuse-dev"
+	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev"
 TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3 iproute2"
 DEMO="swaks"
 PACKAGES=$(echo $BUILD $TEST $DEMO)

@@ -5,11 +5,11 @@
  * backend (TIMEOUT entries become real temperrors).
  *
  * It prints "rfc7208: N/203" and "rfc4408: N/191", every failing test
- * (every test with SPF_SUITE_VERBOSE=1 in the environment)
- * with expected and actual result and our reason, and the explanation
- * recorded for it in spf-known-failures.txt. It fails when a count drops
- * below spf-ratchet.txt (counts can only go up) or when a failure has no
- * recorded explanation.
+ * (every test with SPF_VERBOSE=1 in the environment) with expected and
+ * actual result and our reason, and the explanation recorded for it in
+ * spf-known-failures.txt. It fails when a count drops below
+ * spf-ratchet.txt (counts can only go up) or when a failure has no
+ * recorded explanation (harness.c).
  *
  * Zonedata rules (SOURCE.md of the suite): names match case-insensitively;
  * {TYPE: value} is one record, a list of strings is one TXT record of
@@ -33,19 +33,11 @@
 #include "smtp_addr.h"
 #include "spf.h"
 #include "str.h"
+#include "harness.h"
 #include "ytree.h"
 
 #define TYPE_TIMEOUT	-1
 
-struct suite {
-	const char	*name;
-	const char	*file;
-	int		 pass;
-	int		 total;
-	int		 unexplained;
-};
-
-static str known;		/* spf-known-failures.txt */
 
 /* type_of - RR type of a zonedata key */
 static int
@@ -209,42 +201,17 @@ expected_text(const struct ynode *exp, str *out)
 			str_appendf(out, "%s%s", i ? " or " : "", exp->items[i]->s);
 }
 
-/* known_reason - the recorded explanation of a failure, or NULL */
-static const char *
-known_reason(const char *suite, const char *test, str *out)
-{
-	const char *p, *end;
-	str key;
-
-	str_init(&key);
-	str_appendf(&key, "%s %s: ", suite, test);
-	for (p = str_cstr(&known); p != NULL && *p != '\0'; p = end) {
-		end = strchr(p, '\n');
-		if (end != NULL)
-			end++;
-		if (strncmp(p, key.buf, key.len) == 0) {
-			str_reset(out);
-			str_append_n(out, p + key.len, (end != NULL ?
-			    (size_t)(end - p) - 1 : strlen(p)) - key.len);
-			str_free(&key);
-			return str_cstr(out);
-		}
-	}
-	str_free(&key);
-	return NULL;
-}
-
 /* run_test - one test of a scenario */
 static int
-run_test(struct suite *su, spf_engine *eng, dns_resolver *res,
+run_test(struct harness_suite *su, spf_engine *eng, dns_resolver *res,
     const char *tname, const struct ynode *t)
 {
 	const struct ynode *host, *mailfrom, *helo, *exp, *expl;
 	struct spf_outcome o;
 	struct smtp_addr from;
-	const char *at, *why;
+	const char *at;
 	ipaddr ip;
-	str e, reason;
+	str e, got;
 	int ok;
 
 	host = ytree_get(t, "host");
@@ -256,8 +223,8 @@ run_test(struct suite *su, spf_engine *eng, dns_resolver *res,
 	memset(&from, 0, sizeof(from));
 	if (host == NULL || mailfrom == NULL || helo == NULL ||
 	    ipaddr_parse(host->s, &ip) != 0) {
-		printf("  FAIL %s: cannot read the test (host %s)\n", tname,
-		    host != NULL ? host->s : "?");
+		harness_result(su, tname, 0, "a readable test", "cannot read "
+		    "the test");
 		return 0;
 	}
 	/* the suite's mailfrom is check_host's sender, not SMTP syntax:
@@ -289,42 +256,19 @@ run_test(struct suite *su, spf_engine *eng, dns_resolver *res,
 			ok = o.explanation != NULL &&
 			    strcasecmp(o.explanation, expl->s) == 0;
 	}
-	su->total++;
-	if (ok && getenv("SPF_SUITE_VERBOSE") != NULL) {
-		str_init(&e);
-		expected_text(exp, &e);
-		printf("  ok %s: expected %s, got %s%s%s%s%s%s\n", tname,
-		    str_cstr(&e), spf_result_name(o.result), o.reason ? ": " : "",
-		    o.reason ? o.reason : "", o.explanation ?
-		    " (explanation \"" : "", o.explanation ? o.explanation : "",
-		    o.explanation ? "\")" : "");
-		str_free(&e);
-	}
-	if (ok)
-		su->pass++;
-	else {
-		str_init(&e);
-		str_init(&reason);
-		expected_text(exp, &e);
-		printf("  FAIL %s: expected %s", tname, str_cstr(&e));
-		if (expl != NULL)
-			printf(" (explanation \"%s\")", expl->s);
-		printf(", got %s", spf_result_name(o.result));
-		if (o.explanation != NULL)
-			printf(" (explanation \"%s\")", o.explanation);
-		if (o.reason != NULL)
-			printf(": %s", o.reason);
-		printf("\n");
-		why = known_reason(su->name, tname, &reason);
-		if (why != NULL)
-			printf("       known: %s\n", why);
-		else {
-			printf("       UNEXPLAINED\n");
-			su->unexplained++;
-		}
-		str_free(&e);
-		str_free(&reason);
-	}
+	str_init(&e);
+	str_init(&got);
+	expected_text(exp, &e);
+	if (expl != NULL)
+		str_appendf(&e, " (explanation \"%s\")", expl->s);
+	str_append(&got, spf_result_name(o.result));
+	if (o.explanation != NULL)
+		str_appendf(&got, " (explanation \"%s\")", o.explanation);
+	if (o.reason != NULL)
+		str_appendf(&got, ": %s", o.reason);
+	harness_result(su, tname, ok, str_cstr(&e), str_cstr(&got));
+	str_free(&e);
+	str_free(&got);
 	spf_outcome_clear(&o);
 	smtp_addr_clear(&from);
 	return ok;
@@ -332,7 +276,7 @@ run_test(struct suite *su, spf_engine *eng, dns_resolver *res,
 
 /* run_suite - every scenario of one file */
 static void
-run_suite(struct suite *su, spf_engine *eng)
+run_suite(struct harness_suite *su, const char *file, spf_engine *eng)
 {
 	static const struct dns_options opts = { NULL, 1000, 1, 0, 0, 0 };
 	const struct ynode *doc, *tests;
@@ -343,12 +287,12 @@ run_suite(struct suite *su, spf_engine *eng)
 	char path[1024];
 	str err;
 
-	snprintf(path, sizeof(path), "%s/spf/%s", CONFORMANCE_DIR, su->file);
+	snprintf(path, sizeof(path), "%s/spf/%s", CONFORMANCE_DIR, file);
 	str_init(&err);
 	if ((docs = ytree_load(path, &ndocs, &err)) == NULL) {
-		printf("%s: %s\n", su->name, str_cstr(&err));
+		harness_result(su, file, 0, "a readable suite",
+		    str_cstr(&err));
 		str_free(&err);
-		su->unexplained++;
 		return;
 	}
 	for (d = 0; d < ndocs; d++) {
@@ -367,83 +311,31 @@ run_suite(struct suite *su, spf_engine *eng)
 	str_free(&err);
 }
 
-/* read_file - a whole small file, "" if missing */
-static void
-read_file(const char *path, str *out)
-{
-	char buf[4096];
-	size_t n;
-	FILE *f;
-
-	str_append(out, "");
-	if ((f = fopen(path, "r")) == NULL)
-		return;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		str_append_n(out, buf, n);
-	fclose(f);
-}
-
-/* ratchet_of - the recorded minimum for a suite */
-static int
-ratchet_of(const str *ratchet, const char *name)
-{
-	const char *p;
-	size_t n;
-
-	n = strlen(name);
-	for (p = str_cstr(ratchet); p != NULL && *p != '\0'; ) {
-		if (strncmp(p, name, n) == 0 && p[n] == ' ')
-			return atoi(p + n + 1);
-		if ((p = strchr(p, '\n')) != NULL)
-			p++;
-	}
-	return 0;
-}
-
 int
 main(void)
 {
-	struct suite suites[] = {
-		{ "rfc7208", "rfc7208-tests.yml", 0, 0, 0 },
-		{ "rfc4408", "rfc4408-tests.yml", 0, 0, 0 },
+	static const struct {
+		const char	*name;
+		const char	*file;
+	} files[] = {
+		{ "rfc7208", "rfc7208-tests.yml" },
+		{ "rfc4408", "rfc4408-tests.yml" },
 	};
+	struct harness_suite su;
 	spf_engine *eng;
-	str ratchet;
 	size_t i;
-	int rc, min;
+	int rc;
 
-	if (access(CONFORMANCE_DIR "/spf/rfc7208-tests.yml", R_OK) != 0) {
-		printf("conformance data not found in %s\n", CONFORMANCE_DIR);
-		if (getenv("AUTHGATE_REQUIRE_ALL_TESTS") != NULL &&
-		    strcmp(getenv("AUTHGATE_REQUIRE_ALL_TESTS"), "1") == 0)
-			return 1;
-		return 77;
-	}
-	str_init(&known);
-	str_init(&ratchet);
-	read_file(TOP_SRCDIR "/tests/conformance/spf-known-failures.txt",
-	    &known);
-	read_file(TOP_SRCDIR "/tests/conformance/spf-ratchet.txt", &ratchet);
+	if ((rc = harness_begin("spf", CONFORMANCE_DIR
+	    "/spf/rfc7208-tests.yml")) != 0)
+		return rc < 0 ? 1 : rc;
 	eng = spf_engine_create("receiver.test");
-	rc = 0;
-	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
-		printf("%s (%s):\n", suites[i].name, suites[i].file);
-		run_suite(&suites[i], eng);
-		min = ratchet_of(&ratchet, suites[i].name);
-		printf("%s: %d/%d (recorded minimum %d)\n", suites[i].name,
-		    suites[i].pass, suites[i].total, min);
-		if (suites[i].pass < min) {
-			printf("%s: FEWER PASSES THAN RECORDED\n", suites[i].name);
-			rc = 1;
-		}
-		if (suites[i].unexplained > 0) {
-			printf("%s: %d failures without a recorded explanation\n",
-			    suites[i].name, suites[i].unexplained);
-			rc = 1;
-		}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		harness_suite(&su, files[i].name);
+		run_suite(&su, files[i].file, eng);
+		rc |= harness_end_suite(&su);
 	}
 	spf_engine_free(eng);
-	str_free(&known);
-	str_free(&ratchet);
+	harness_end();
 	return rc;
 }

@@ -37,6 +37,10 @@
  *
  * Helpers (dns_answer.c): dns_answer_parse() builds an answer from a wire
  * format reply, validating that it answers the question asked;
+ * dns_answer_wire() does the reverse for libraries that want raw replies
+ * (libopendkim): the question and the TXT/A/AAAA/MX records of an OK
+ * answer, NXDOMAIN as rcode 3, NODATA as an empty answer; the reply
+ * length, or -1 if it does not fit (or the answer is a failure);
  * dns_rr_copy()/dns_rr_clear() deep-copy and release one record;
  * dns_name_normalize() lower-cases and checks a name for lookup (length
  * and label limits; any byte but control characters and "\\");
@@ -123,6 +127,8 @@ dns_answer	*dns_answer_new(const char *, int, enum dns_status,
 		    const char *);
 dns_answer	*dns_answer_parse(const char *, int, const unsigned char *,
 		    size_t);
+long		 dns_answer_wire(const dns_answer *, const char *, int,
+		    unsigned char *, size_t);
 dns_answer	*dns_answer_ref(dns_answer *);
 void		 dns_answer_unref(dns_answer *);
 void		 dns_rr_clear(dns_rr *);

@@ -608,3 +608,140 @@ bad:
 	str_append(err, "\": expected ip, ip:port or [ipv6]:port");
 	return -1;
 }
+
+/* wire_put - append bytes to a reply under construction; 0 if full */
+static int
+wire_put(unsigned char *buf, size_t size, size_t *pos, const void *p,
+    size_t n)
+{
+	if (*pos + n > size)
+		return 0;
+	memcpy(buf + *pos, p, n);
+	*pos += n;
+	return 1;
+}
+
+/* wire_u16 - a 16-bit number, network order */
+static int
+wire_u16(unsigned char *buf, size_t size, size_t *pos, unsigned v)
+{
+	unsigned char b[2];
+
+	b[0] = (unsigned char)(v >> 8);
+	b[1] = (unsigned char)v;
+	return wire_put(buf, size, pos, b, 2);
+}
+
+/* wire_name - a domain name as labels */
+static int
+wire_name(unsigned char *buf, size_t size, size_t *pos, const char *name)
+{
+	const char *p, *dot;
+	unsigned char len;
+
+	for (p = name; *p != '\0'; p = *dot ? dot + 1 : dot) {
+		dot = strchr(p, '.');
+		if (dot == NULL)
+			dot = p + strlen(p);
+		if (dot - p == 0 || dot - p > 63)
+			return 0;
+		len = (unsigned char)(dot - p);
+		if (!wire_put(buf, size, pos, &len, 1) ||
+		    !wire_put(buf, size, pos, p, len))
+			return 0;
+	}
+	len = 0;
+	return wire_put(buf, size, pos, &len, 1);
+}
+
+/* wire_rdata - one record's data, with its length in front */
+static int
+wire_rdata(unsigned char *buf, size_t size, size_t *pos, const dns_rr *rr)
+{
+	size_t lenpos, start, off, n;
+	unsigned char slen;
+
+	lenpos = *pos;
+	if (!wire_u16(buf, size, pos, 0))
+		return 0;
+	start = *pos;
+	switch (rr->type) {
+	case DNS_T_TXT:
+	case DNS_T_SPF:
+		/* character-strings of at most 255 bytes each */
+		for (off = 0; off < rr->u.txt.len || off == 0; off += n) {
+			n = rr->u.txt.len - off > 255 ? 255 : rr->u.txt.len - off;
+			slen = (unsigned char)n;
+			if (!wire_put(buf, size, pos, &slen, 1) ||
+			    !wire_put(buf, size, pos, rr->u.txt.data + off, n))
+				return 0;
+			if (n == 0)
+				break;
+		}
+		break;
+	case DNS_T_A:
+		if (!wire_put(buf, size, pos, &rr->u.a, 4))
+			return 0;
+		break;
+	case DNS_T_AAAA:
+		if (!wire_put(buf, size, pos, &rr->u.aaaa, 16))
+			return 0;
+		break;
+	case DNS_T_MX:
+		if (!wire_u16(buf, size, pos, rr->u.mx.pref) ||
+		    !wire_name(buf, size, pos, rr->u.mx.host))
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	n = *pos - start;
+	buf[lenpos] = (unsigned char)(n >> 8);
+	buf[lenpos + 1] = (unsigned char)n;
+	return 1;
+}
+
+/* dns_answer_wire - a raw reply for a library that parses its own */
+long
+dns_answer_wire(const dns_answer *a, const char *qname, int qtype,
+    unsigned char *buf, size_t size)
+{
+	static const unsigned char hdr_ok[] = {
+		0, 0, 0x81, 0x80, 0, 1	/* id 0, QR RD RA, QDCOUNT 1 */
+	};
+	size_t pos, i, count;
+	unsigned char ttl[4];
+
+	if (a->status == DNS_TEMPFAIL || a->status == DNS_ERROR)
+		return -1;
+	pos = 0;
+	count = 0;
+	for (i = 0; a->status == DNS_OK && i < a->count; i++)
+		if (a->rr[i].type == qtype)
+			count++;
+	if (!wire_put(buf, size, &pos, hdr_ok, sizeof(hdr_ok)) ||
+	    !wire_u16(buf, size, &pos, (unsigned)count) ||
+	    !wire_u16(buf, size, &pos, 0) || !wire_u16(buf, size, &pos, 0) ||
+	    !wire_name(buf, size, &pos, qname) ||
+	    !wire_u16(buf, size, &pos, (unsigned)qtype) ||
+	    !wire_u16(buf, size, &pos, 1))
+		return -1;
+	if (a->status == DNS_NXDOMAIN)
+		buf[3] |= 3;			/* rcode NXDOMAIN */
+	for (i = 0; count > 0 && i < a->count; i++) {
+		if (a->rr[i].type != qtype)
+			continue;
+		ttl[0] = (unsigned char)(a->rr[i].ttl >> 24);
+		ttl[1] = (unsigned char)(a->rr[i].ttl >> 16);
+		ttl[2] = (unsigned char)(a->rr[i].ttl >> 8);
+		ttl[3] = (unsigned char)a->rr[i].ttl;
+		/* owner: a pointer to the question name at offset 12 */
+		if (!wire_u16(buf, size, &pos, 0xc00c) ||
+		    !wire_u16(buf, size, &pos, (unsigned)qtype) ||
+		    !wire_u16(buf, size, &pos, 1) ||
+		    !wire_put(buf, size, &pos, ttl, 4) ||
+		    !wire_rdata(buf, size, &pos, &a->rr[i]))
+			return -1;
+	}
+	return (long)pos;
+}

@@ -491,6 +491,62 @@ test_servers_parse(void **state)
 	str_free(&err);
 }
 
+static void
+test_wire_round_trip(void **state)
+{
+	unsigned char buf[4096];
+	dns_answer *a, *b;
+	char big[600];
+	long n;
+
+	/* a TXT answer with a string longer than 255 bytes, re-parsed */
+	memset(big, 'k', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	a = dns_answer_new("s._domainkey.example.com", DNS_T_TXT, DNS_OK, NULL);
+	a->rr = calloc(2, sizeof(dns_rr));
+	a->rr[0].type = a->rr[1].type = DNS_T_TXT;
+	a->rr[0].ttl = a->rr[1].ttl = 300;
+	a->rr[0].u.txt.data = strdup(big);
+	a->rr[0].u.txt.len = strlen(big);
+	a->rr[1].u.txt.data = strdup("");
+	a->rr[1].u.txt.len = 0;
+	a->count = 2;
+	n = dns_answer_wire(a, "s._domainkey.example.com", DNS_T_TXT, buf,
+	    sizeof(buf));
+	assert_true(n > 600);
+	b = dns_answer_parse("s._domainkey.example.com", DNS_T_TXT, buf,
+	    (size_t)n);
+	assert_int_equal(b->status, DNS_OK);
+	assert_int_equal(b->count, 2);
+	assert_int_equal(b->rr[0].u.txt.len, strlen(big));
+	assert_memory_equal(b->rr[0].u.txt.data, big, strlen(big));
+	assert_int_equal(b->rr[1].u.txt.len, 0);
+	dns_answer_unref(b);
+	/* too small a buffer: -1, never an overflow */
+	assert_int_equal(dns_answer_wire(a, "s._domainkey.example.com",
+	    DNS_T_TXT, buf, 100), -1);
+	dns_answer_unref(a);
+
+	/* NXDOMAIN and NODATA keep their meaning */
+	a = dns_answer_new("x.example", DNS_T_TXT, DNS_NXDOMAIN, NULL);
+	n = dns_answer_wire(a, "x.example", DNS_T_TXT, buf, sizeof(buf));
+	b = dns_answer_parse("x.example", DNS_T_TXT, buf, (size_t)n);
+	assert_int_equal(b->status, DNS_NXDOMAIN);
+	dns_answer_unref(a);
+	dns_answer_unref(b);
+	a = dns_answer_new("x.example", DNS_T_TXT, DNS_NODATA, NULL);
+	n = dns_answer_wire(a, "x.example", DNS_T_TXT, buf, sizeof(buf));
+	b = dns_answer_parse("x.example", DNS_T_TXT, buf, (size_t)n);
+	assert_int_equal(b->status, DNS_NODATA);
+	dns_answer_unref(a);
+	dns_answer_unref(b);
+	/* failures have no wire form */
+	a = dns_answer_new("x.example", DNS_T_TXT, DNS_TEMPFAIL, "timeout");
+	assert_int_equal(dns_answer_wire(a, "x.example", DNS_T_TXT, buf,
+	    sizeof(buf)), -1);
+	dns_answer_unref(a);
+}
+
 int
 main(void)
 {
@@ -508,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_garbage_never_crashes),
 		cmocka_unit_test(test_name_normalize),
 		cmocka_unit_test(test_servers_parse),
+		cmocka_unit_test(test_wire_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <confuse.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -150,6 +152,22 @@ parse_exempt(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		return -1;
 	}
 	*(long *)result = m;
+	return 0;
+}
+
+/* parse_dmarc_mode - rfc9989 or rfc7489 */
+static int
+parse_dmarc_mode(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	if (strcasecmp(value, "rfc9989") == 0)
+		*(long *)result = DMARC_RFC9989;
+	else if (strcasecmp(value, "rfc7489") == 0)
+		*(long *)result = DMARC_RFC7489;
+	else {
+		cfg_error(cfg, "option '%s': \"%s\" is not rfc9989 or rfc7489",
+		    opt->name, value);
+		return -1;
+	}
 	return 0;
 }
 
@@ -326,6 +344,45 @@ validate_domains(cfg_t *cfg, cfg_opt_t *opt)
 	return rc;
 }
 
+/* validate_readable - a file that must be readable (the PSL) */
+static int
+validate_readable(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v;
+
+	v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	if (v[0] == '/' && access(v, R_OK) == 0)
+		return 0;
+	cfg_error(cfg, "option '%s': cannot read \"%s\"%s", opt->name, v,
+	    v[0] == '/' ? " (Debian package publicsuffix)" :
+	    " (give an absolute path)");
+	return -1;
+}
+
+/* validate_dmarc_domain - the title of a dmarc { domain "..." { } } */
+static int
+validate_dmarc_domain(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec;
+	domlist list;
+	str err;
+	int rc;
+
+	sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	str_init(&err);
+	rc = domlist_parse(cfg_title(sec), 0, &list, &err);
+	if (rc == 0 && list.n != 1) {
+		str_append(&err, "give one domain per section");
+		rc = -1;
+	}
+	if (rc != 0)
+		cfg_error(cfg, "dmarc domain section \"%s\": %s", cfg_title(sec),
+		    str_cstr(&err));
+	domlist_free(&list);
+	str_free(&err);
+	return rc;
+}
+
 /* validate_range - integer options with bounds */
 static int
 validate_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi)
@@ -356,6 +413,18 @@ static int
 validate_threads(cfg_t *cfg, cfg_opt_t *opt)
 {
 	return validate_range(cfg, opt, 1, 4096);
+}
+
+static int
+validate_key_bits(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 512, 8192);
+}
+
+static int
+validate_max_signatures(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 1, 50);
 }
 
 /* validate_authserv_id - a token: no space, ";" or quote */
@@ -396,9 +465,61 @@ static cfg_opt_t spf_opts[] = {
 	CFG_INT_CB("trusted", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
 	CFG_INT_CB("authenticated", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
 	CFG_STR("exempt_domains", "", CFGF_NONE),
-	CFG_STR("trusted_forwarders", "", CFGF_NONE),
+	CFG_BOOL("wait_for_dmarc", cfg_false, CFGF_NONE),
 	CFG_SEC("mailfrom", spf_identity_opts, CFGF_NONE),
 	CFG_SEC("helo", spf_identity_opts, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t dkim_opts[] = {
+	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
+	CFG_INT_CB("timeout", 5000, CFGF_NONE, parse_duration),
+	CFG_INT("min_key_bits", 1024, CFGF_NONE),
+	CFG_BOOL("allow_sha1", cfg_false, CFGF_NONE),
+	CFG_INT("max_signatures", 5, CFGF_NONE),
+	CFG_INT_CB("trusted", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
+	CFG_INT_CB("authenticated", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
+	CFG_INT_CB("pass", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("fail", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("neutral", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("policy", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("none", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("permerror", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("temperror", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_END()
+};
+
+/* a dmarc domain "example.com" { } override: unset options (-1) take
+ * the value of the dmarc section */
+static cfg_opt_t dmarc_domain_opts[] = {
+	CFG_INT_CB("reject", -1, CFGF_NONE, parse_action),
+	CFG_INT_CB("quarantine", -1, CFGF_NONE, parse_action),
+	CFG_INT_CB("none", -1, CFGF_NONE, parse_action),
+	CFG_INT_CB("temperror", -1, CFGF_NONE, parse_action),
+	CFG_INT_CB("permerror", -1, CFGF_NONE, parse_action),
+	CFG_INT("report_only", -1, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t dmarc_opts[] = {
+	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
+	CFG_INT_CB("mode", DMARC_RFC9989, CFGF_NONE, parse_dmarc_mode),
+	CFG_STR("psl_file", "/usr/share/publicsuffix/public_suffix_list.dat",
+	    CFGF_NONE),
+	CFG_INT_CB("timeout", 5000, CFGF_NONE, parse_duration),
+	CFG_INT_CB("trusted", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
+	CFG_INT_CB("authenticated", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
+	CFG_INT_CB("reject", ACT_REJECT, CFGF_NONE, parse_action),
+	CFG_INT_CB("quarantine", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("none", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("temperror", ACT_TEMPFAIL, CFGF_NONE, parse_action),
+	CFG_INT_CB("permerror", ACT_ACCEPT, CFGF_NONE, parse_action),
+	CFG_INT_CB("bad_from", ACT_REJECT, CFGF_NONE, parse_action),
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
+	CFG_STR("trusted_signers", "", CFGF_NONE),
+	CFG_STR("trusted_clients", "", CFGF_NONE),
+	CFG_SEC("domain", dmarc_domain_opts, CFGF_MULTI | CFGF_TITLE |
+	    CFGF_NO_TITLE_DUPES),
 	CFG_END()
 };
 
@@ -425,8 +546,11 @@ static cfg_opt_t root_opts[] = {
 	CFG_INT("check_threads", 64, CFGF_NONE),
 	CFG_INT_CB("reject_stage", STAGE_RCPT, CFGF_NONE, parse_stage),
 	CFG_STR("trusted_networks", "127.0.0.0/8, ::1", CFGF_NONE),
+	CFG_STR("trusted_forwarders", "", CFGF_NONE),
 	CFG_SEC("dns", dns_opts, CFGF_NONE),
 	CFG_SEC("spf", spf_opts, CFGF_NONE),
+	CFG_SEC("dkim", dkim_opts, CFGF_NONE),
+	CFG_SEC("dmarc", dmarc_opts, CFGF_NONE),
 	CFG_END()
 };
 
@@ -440,6 +564,65 @@ conf_actions(cfg_t *sec, enum action *actions, int *enabled)
 	for (r = 0; r < SPFR_COUNT; r++)
 		actions[r] = (enum action)cfg_getint(sec,
 		    spf_result_name((enum spf_result)r));
+}
+
+/* conf_dmarc_actions - a set of DMARC actions; -1 keeps base's value */
+static void
+conf_dmarc_actions(cfg_t *sec, const struct dmarc_actions *base,
+    struct dmarc_actions *a)
+{
+	static const char *const names[] = { "none", "quarantine", "reject" };
+	long v;
+	int i;
+
+	*a = *base;
+	for (i = 0; i < 3; i++)
+		if ((v = cfg_getint(sec, names[i])) >= 0)
+			a->fail[i] = (enum action)v;
+	if ((v = cfg_getint(sec, "temperror")) >= 0)
+		a->temperror = (enum action)v;
+	if ((v = cfg_getint(sec, "permerror")) >= 0)
+		a->permerror = (enum action)v;
+}
+
+/* conf_dmarc - the dmarc section */
+static void
+conf_dmarc(cfg_t *dm, struct conf *c, str *err)
+{
+	struct dmarc_override *o;
+	cfg_t *d;
+	unsigned i, n;
+	long v;
+
+	c->dmarc_enabled = cfg_getbool(dm, "enabled");
+	c->dmarc_mode = (enum dmarc_mode)cfg_getint(dm, "mode");
+	c->psl_file = mem_strdup(cfg_getstr(dm, "psl_file"));
+	c->dmarc_timeout_ms = (int)cfg_getint(dm, "timeout");
+	c->policy.trusted[CHECK_DMARC] = (enum exempt_mode)cfg_getint(dm,
+	    "trusted");
+	c->policy.authenticated[CHECK_DMARC] = (enum exempt_mode)cfg_getint(
+	    dm, "authenticated");
+	conf_dmarc_actions(dm, &c->policy.dmarc, &c->policy.dmarc);
+	c->policy.dmarc.report_only = cfg_getbool(dm, "report_only");
+	c->policy.bad_from = (enum action)cfg_getint(dm, "bad_from");
+	if (domlist_parse(cfg_getstr(dm, "trusted_signers"), 0,
+	    &c->policy.dmarc_trusted_signers, err) != 0 ||
+	    netlist_parse(cfg_getstr(dm, "trusted_clients"),
+	    &c->policy.dmarc_trusted_clients, err) != 0)
+		log_panic("config: dmarc lists: %s", str_cstr(err));
+	n = cfg_size(dm, "domain");
+	if (n > 0)
+		c->policy.dmarc_overrides = mem_calloc(n, sizeof(*o));
+	for (i = 0; i < n; i++) {
+		d = cfg_getnsec(dm, "domain", i);
+		o = &c->policy.dmarc_overrides[c->policy.ndmarc_overrides++];
+		o->domain = mem_strdup(cfg_title(d));
+		for (char *p = o->domain; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		conf_dmarc_actions(d, &c->policy.dmarc, &o->actions);
+		if ((v = cfg_getint(d, "report_only")) >= 0)
+			o->actions.report_only = v != 0;
+	}
 }
 
 /* conf_host_name - the default authserv-id: this host's name */
@@ -459,8 +642,9 @@ static struct conf *
 conf_build(cfg_t *cfg, const char *path)
 {
 	struct conf *c;
-	cfg_t *dns, *spf;
+	cfg_t *dns, *spf, *dk;
 	str err;
+	int r;
 
 	c = mem_calloc(1, sizeof(*c));
 	c->path = mem_strdup(path);
@@ -501,14 +685,32 @@ conf_build(cfg_t *cfg, const char *path)
 	    &c->spf_mailfrom);
 	conf_actions(cfg_getsec(spf, "helo"), c->policy.spf_helo,
 	    &c->spf_helo);
-	c->policy.spf_trusted = (enum exempt_mode)cfg_getint(spf, "trusted");
-	c->policy.spf_authenticated = (enum exempt_mode)cfg_getint(spf,
+	c->policy.spf_wait_for_dmarc = cfg_getbool(spf, "wait_for_dmarc");
+	c->policy.trusted[CHECK_SPF] = (enum exempt_mode)cfg_getint(spf,
+	    "trusted");
+	c->policy.authenticated[CHECK_SPF] = (enum exempt_mode)cfg_getint(spf,
 	    "authenticated");
 	if (domlist_parse(cfg_getstr(spf, "exempt_domains"), 0,
 	    &c->policy.spf_exempt_domains, &err) != 0 ||
-	    domlist_parse(cfg_getstr(spf, "trusted_forwarders"), DOMLIST_EXACT,
-	    &c->spf_forwarders, &err) != 0)
-		log_panic("config: spf domain list: %s", str_cstr(&err));
+	    domlist_parse(cfg_getstr(cfg, "trusted_forwarders"), DOMLIST_EXACT,
+	    &c->trusted_forwarders, &err) != 0)
+		log_panic("config: domain list: %s", str_cstr(&err));
+
+	dk = cfg_getsec(cfg, "dkim");
+	c->dkim_enabled = cfg_getbool(dk, "enabled");
+	c->dkim.timeout_ms = (int)cfg_getint(dk, "timeout");
+	c->dkim.min_key_bits = (unsigned)cfg_getint(dk, "min_key_bits");
+	c->dkim.allow_sha1 = cfg_getbool(dk, "allow_sha1");
+	c->dkim.max_signatures = (unsigned)cfg_getint(dk, "max_signatures");
+	c->policy.trusted[CHECK_DKIM] = (enum exempt_mode)cfg_getint(dk,
+	    "trusted");
+	c->policy.authenticated[CHECK_DKIM] = (enum exempt_mode)cfg_getint(dk,
+	    "authenticated");
+	for (r = 0; r < DKIMR_COUNT; r++)
+		c->policy.dkim[r] = (enum action)cfg_getint(dk,
+		    dkim_result_name((enum dkim_result)r));
+
+	conf_dmarc(cfg_getsec(cfg, "dmarc"), c, &err);
 	str_free(&err);
 	return c;
 }
@@ -644,7 +846,14 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	cfg_set_validate_func(cfg, "check_threads", validate_threads);
 	cfg_set_validate_func(cfg, "trusted_networks", validate_networks);
 	cfg_set_validate_func(cfg, "spf|exempt_domains", validate_domains);
-	cfg_set_validate_func(cfg, "spf|trusted_forwarders", validate_domains);
+	cfg_set_validate_func(cfg, "trusted_forwarders", validate_domains);
+	cfg_set_validate_func(cfg, "dkim|min_key_bits", validate_key_bits);
+	cfg_set_validate_func(cfg, "dkim|max_signatures",
+	    validate_max_signatures);
+	cfg_set_validate_func(cfg, "dmarc|psl_file", validate_readable);
+	cfg_set_validate_func(cfg, "dmarc|trusted_signers", validate_domains);
+	cfg_set_validate_func(cfg, "dmarc|trusted_clients", validate_networks);
+	cfg_set_validate_func(cfg, "dmarc|domain", validate_dmarc_domain);
 	cfg_set_validate_func(cfg, "dns|servers", validate_servers);
 	cfg_set_validate_func(cfg, "dns|tries", validate_tries);
 	cfg_set_validate_func(cfg, "dns|cache_size", validate_cache_size);
@@ -719,7 +928,8 @@ conf_free(struct conf *c)
 	mem_free(c->authserv_id);
 	mem_free(c->dns_servers);
 	netlist_free(&c->trusted_networks);
-	domlist_free(&c->spf_forwarders);
+	domlist_free(&c->trusted_forwarders);
+	mem_free(c->psl_file);
 	policy_free(&c->policy);
 	mem_free(c);
 }

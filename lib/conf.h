@@ -22,6 +22,8 @@
 #ifndef AUTHGATE_CONF_H
 #define AUTHGATE_CONF_H
 
+#include "dkim.h"
+#include "dmarc_record.h"
 #include "dns.h"
 #include "domlist.h"
 #include "netlist.h"
@@ -41,6 +43,7 @@ struct conf {
 	int		 milter_timeout;	/* seconds, libmilter I/O */
 	unsigned	 check_threads;
 	netlist		 trusted_networks;
+	domlist		 trusted_forwarders;
 	/* DNS */
 	char		*dns_servers;
 	struct dns_options dns;
@@ -49,7 +52,14 @@ struct conf {
 	int		 spf_helo;
 	int		 spf_timeout_ms;
 	int		 received_spf_header;
-	domlist		 spf_forwarders;	/* trusted forwarders */
+	/* DKIM */
+	int		 dkim_enabled;
+	struct dkim_options dkim;
+	/* DMARC */
+	int		 dmarc_enabled;
+	enum dmarc_mode	 dmarc_mode;
+	char		*psl_file;
+	int		 dmarc_timeout_ms;
 	/* what to do with the results */
 	struct policy	 policy;
 };

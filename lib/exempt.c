@@ -6,9 +6,11 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "dkim.h"
 #include "domlist.h"
 #include "exempt.h"
 #include "facts.h"
+#include "netlist.h"
 #include "policy.h"
 #include "spf.h"
 #include "str.h"
@@ -31,6 +33,33 @@ exempt_consider(enum exempt_mode *best, str *why, enum exempt_mode mode,
 	}
 }
 
+/* exempt_upfront - trusted network and SMTP AUTH for one check */
+static enum exempt_mode
+exempt_upfront(const struct policy *p, const struct facts *f, enum check c,
+    str *why)
+{
+	enum exempt_mode best;
+
+	best = EXEMPT_CHECK;
+	if (why != NULL)
+		str_reset(why);
+	if (f->trusted_net != NULL)
+		exempt_consider(&best, why, p->trusted[c], "trusted network",
+		    f->trusted_net);
+	if (f->auth_user != NULL)
+		exempt_consider(&best, why, p->authenticated[c],
+		    "authenticated sender", NULL);
+	return best;
+}
+
+/* exempt_check - the up-front exemptions of any check */
+enum exempt_mode
+exempt_check(const struct policy *p, const struct facts *f, enum check c,
+    str *why)
+{
+	return exempt_upfront(p, f, c, why);
+}
+
 /* exempt_spf - how an SPF identity is treated for these facts */
 enum exempt_mode
 exempt_spf(const struct policy *p, const struct facts *f,
@@ -39,15 +68,7 @@ exempt_spf(const struct policy *p, const struct facts *f,
 	enum exempt_mode best;
 	const char *match;
 
-	best = EXEMPT_CHECK;
-	if (why != NULL)
-		str_reset(why);
-	if (f->trusted_net != NULL)
-		exempt_consider(&best, why, p->spf_trusted, "trusted network",
-		    f->trusted_net);
-	if (f->auth_user != NULL)
-		exempt_consider(&best, why, p->spf_authenticated,
-		    "authenticated sender", NULL);
+	best = exempt_upfront(p, f, CHECK_SPF, why);
 	if (o == NULL || !o->checked)
 		return best;
 	if (f->forwarder != NULL)
@@ -56,5 +77,32 @@ exempt_spf(const struct policy *p, const struct facts *f,
 	if ((match = domlist_match(&p->spf_exempt_domains, o->domain)) != NULL)
 		exempt_consider(&best, why, EXEMPT_RECORD, "exempt domain",
 		    match);
+	return best;
+}
+
+/* exempt_dmarc - how DMARC (and the From: check) is treated */
+enum exempt_mode
+exempt_dmarc(const struct policy *p, const struct facts *f, str *why)
+{
+	enum exempt_mode best;
+	const char *match;
+	size_t i;
+
+	best = exempt_upfront(p, f, CHECK_DMARC, why);
+	if (f->forwarder != NULL)
+		exempt_consider(&best, why, EXEMPT_RECORD, "trusted forwarder",
+		    f->forwarder);
+	if (f->ip != NULL && (match = netlist_match(&p->dmarc_trusted_clients,
+	    f->ip)) != NULL)
+		exempt_consider(&best, why, EXEMPT_RECORD, "trusted client",
+		    match);
+	for (i = 0; i < f->dkim.n; i++)
+		if (f->dkim.sigs[i].result == DKIMR_PASS && (match =
+		    domlist_match(&p->dmarc_trusted_signers,
+		    f->dkim.sigs[i].domain)) != NULL) {
+			exempt_consider(&best, why, EXEMPT_RECORD,
+			    "trusted signer", match);
+			break;
+		}
 	return best;
 }

@@ -5,15 +5,21 @@
  * start), the verdict engine (which results may refuse), the headers and
  * the log line all agree.
  *
+ *	exempt_check(policy, facts, check, why) - the exemptions known up
+ *		front, for any check: trusted network, authenticated sender,
+ *		each in the mode the check's config gives.
  *	exempt_spf(policy, facts, outcome, why) - the mode for one SPF
- *		identity: EXEMPT_SKIP (not checked at all), EXEMPT_RECORD
- *		(checked and reported, never refused) or EXEMPT_CHECK.
- *		outcome may be NULL before the check has run; then only the
- *		exemptions known up front (trusted network, SMTP AUTH) count.
- *		The strongest exemption wins (skip over record); on a tie the
- *		first in this order: trusted network, authenticated sender,
- *		trusted forwarder, exempt domain. why (may be NULL) gets
- *		plain words such as "trusted network 127.0.0.0/8".
+ *		identity: the above, plus, once outcome holds a result, the
+ *		trusted forwarder and the exempt domains (record only).
+ *	exempt_dmarc(policy, facts, why) - the mode for DMARC and the From:
+ *		check: the above, plus (record only) a trusted forwarder, a
+ *		client in dmarc.trusted_clients, or a passing DKIM signature
+ *		of a dmarc.trusted_signers domain (a mailing list).
+ *	All return EXEMPT_SKIP (not checked), EXEMPT_RECORD (checked and
+ *	reported, never refused) or EXEMPT_CHECK. The strongest exemption
+ *	wins (skip over record); on a tie the first in the order listed.
+ *	why (may be NULL) gets plain words such as "trusted network
+ *	127.0.0.0/8".
  * Pure: no I/O, no globals.
  */
 #ifndef AUTHGATE_EXEMPT_H
@@ -24,7 +30,11 @@
 #include "spf.h"
 #include "str.h"
 
+enum exempt_mode exempt_check(const struct policy *, const struct facts *,
+		    enum check, str *);
 enum exempt_mode exempt_spf(const struct policy *, const struct facts *,
 		    const struct spf_outcome *, str *);
+enum exempt_mode exempt_dmarc(const struct policy *, const struct facts *,
+		    str *);
 
 #endif

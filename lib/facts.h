@@ -3,15 +3,20 @@
  * half of the verdict engine's input. The session owns the strings; the
  * engine and the header writers only read them.
  *
- * A check that has not run (yet) has checked == 0 in its outcome.
+ * A check that has not run (yet) has checked == 0 in its outcome. The
+ * From: facts count once the message is complete (message_done).
  */
 #ifndef AUTHGATE_FACTS_H
 #define AUTHGATE_FACTS_H
 
+#include "dkim.h"
+#include "dmarc.h"
+#include "ipaddr.h"
 #include "spf.h"
 
 struct facts {
 	const char		*client_ip;	/* text form */
+	const ipaddr		*ip;		/* NULL when unknown */
 	const char		*client_name;	/* as the MTA verified it */
 	const char		*helo;
 	const char		*mail_from;	/* without <>, "" = null sender */
@@ -22,6 +27,13 @@ struct facts {
 						 * SPF record lists the client */
 	struct spf_outcome	 spf_helo;
 	struct spf_outcome	 spf_mailfrom;
+	/* the message (DATA) */
+	int			 message_done;	/* end of message reached */
+	unsigned		 from_fields;	/* From: fields seen */
+	const char		*from_domain;	/* the author domain, or NULL */
+	const char		*from_error;	/* why From: is unusable */
+	struct dkim_results	 dkim;
+	struct dmarc_outcome	 dmarc;
 };
 
 #endif

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "authres.h"
+#include "dkim.h"
+#include "dmarc.h"
 #include "exempt.h"
 #include "facts.h"
 #include "headers.h"
@@ -46,24 +48,155 @@ headers_spf_result(authres *ar, const struct spf_outcome *o, int helo,
 	}
 }
 
+/* headers_skip - note a check an exemption skipped */
+static void
+headers_skip(str *names, str *why, const char *name, const str *reason)
+{
+	if (strstr(str_cstr(names), name) != NULL)
+		return;
+	if (names->len > 0)
+		str_append(names, ", ");
+	str_append(names, name);
+	if (why->len == 0)
+		str_append(why, str_cstr(reason));
+}
+
 /* headers_spf - an SPF identity's part of the A-R field, unless skipped */
 static void
 headers_spf(authres *ar, const struct spf_outcome *o, int helo,
-    const struct facts *f, const struct policy *p, str *skipped)
+    const struct facts *f, const struct policy *p, str *names, str *skipped)
 {
 	enum exempt_mode mode;
 	str why;
 
 	str_init(&why);
 	mode = exempt_spf(p, f, o, &why);
-	if (mode == EXEMPT_SKIP) {
-		if (skipped->len == 0)
-			str_appendf(skipped, "SPF not checked: %s",
-			    str_cstr(&why));
-	} else if (o->checked)
+	if (mode == EXEMPT_SKIP)
+		headers_skip(names, skipped, "SPF", &why);
+	else if (o->checked)
 		headers_spf_result(ar, o, helo, f, p, mode == EXEMPT_RECORD ?
 		    str_cstr(&why) : NULL);
 	str_free(&why);
+}
+
+/* headers_dkim - one dkim=... per signature, dkim=none when unsigned */
+static void
+headers_dkim(authres *ar, const struct facts *f, const struct policy *p,
+    str *names, str *skipped)
+{
+	const struct dkim_sig *sig;
+	str why, note;
+	size_t i;
+
+	str_init(&why);
+	if (exempt_check(p, f, CHECK_DKIM, &why) == EXEMPT_SKIP) {
+		if (f->message_done)
+			headers_skip(names, skipped, "DKIM", &why);
+		str_free(&why);
+		return;
+	}
+	str_free(&why);
+	if (!f->dkim.checked)
+		return;
+	if (f->dkim.n == 0) {
+		authres_result(ar, "dkim", "none");
+		authres_comment(ar, "not signed");
+		return;
+	}
+	str_init(&note);
+	for (i = 0; i < f->dkim.n; i++) {
+		sig = &f->dkim.sigs[i];
+		authres_result(ar, "dkim", dkim_result_name(sig->result));
+		str_reset(&note);
+		if (sig->keybits > 0)
+			str_appendf(&note, "%u-bit key", sig->keybits);
+		else if (sig->algorithm != NULL &&
+		    strncmp(sig->algorithm, "ed25519", 7) == 0)
+			str_append(&note, "ed25519 key");
+		if (note.len > 0)
+			authres_comment(ar, str_cstr(&note));
+		if (sig->reason != NULL)
+			authres_reason(ar, sig->reason);
+		authres_prop(ar, "header", "d", sig->domain);
+		if (sig->identity != NULL)
+			authres_prop(ar, "header", "i", sig->identity);
+		authres_prop(ar, "header", "s", sig->selector);
+		if (sig->algorithm != NULL)
+			authres_prop(ar, "header", "a", sig->algorithm);
+		if (sig->b != NULL)
+			authres_prop(ar, "header", "b", sig->b);
+	}
+	str_free(&note);
+}
+
+/* headers_dmarc_applied - what was done: policy.dmarc */
+static const char *
+headers_dmarc_applied(const struct facts *f, const struct policy *p,
+    enum exempt_mode mode)
+{
+	const struct dmarc_actions *acts;
+	enum action a;
+
+	if (f->dmarc.result != DMARCR_FAIL || mode != EXEMPT_CHECK)
+		return "none";
+	acts = policy_dmarc_actions(p, f->from_domain);
+	a = acts->fail[f->dmarc.policy];
+	if (acts->report_only)
+		return "none";
+	return a == ACT_QUARANTINE ? "quarantine" : a == ACT_REJECT ? "reject" :
+	    "none";
+}
+
+/* headers_dmarc - dmarc=... with header.from and policy.dmarc */
+static void
+headers_dmarc(authres *ar, const struct facts *f, const struct policy *p,
+    str *names, str *skipped)
+{
+	const struct dmarc_outcome *o = &f->dmarc;
+	enum exempt_mode mode;
+	str why, note;
+
+	if (!f->message_done)
+		return;
+	str_init(&why);
+	str_init(&note);
+	mode = exempt_dmarc(p, f, &why);
+	if (mode == EXEMPT_SKIP) {
+		headers_skip(names, skipped, "DMARC", &why);
+		goto out;
+	}
+	if (f->from_error != NULL) {
+		/* accepted anyway (bad_from = accept): say why no DMARC */
+		authres_result(ar, "dmarc", "permerror");
+		str_appendf(&note, "From: %s", f->from_error);
+		authres_reason(ar, str_cstr(&note));
+		goto out;
+	}
+	if (!o->checked)
+		goto out;
+	authres_result(ar, "dmarc", dmarc_result_name(o->result));
+	if (o->result == DMARCR_PASS || o->result == DMARCR_FAIL) {
+		str_appendf(&note, "%s=%s", o->published_tag != NULL ?
+		    o->published_tag : "p", dmarc_disp_name(o->published));
+		if (o->policy != o->published)
+			str_appendf(&note, ", testing: %s",
+			    dmarc_disp_name(o->policy));
+		str_appendf(&note, "; SPF %s, DKIM %s",
+		    dmarc_align_name(o->spf_align),
+		    dmarc_align_name(o->dkim_align));
+		if (mode == EXEMPT_RECORD && o->result == DMARCR_FAIL)
+			str_appendf(&note, "; not enforced: %s", str_cstr(&why));
+		else if (o->result == DMARCR_FAIL &&
+		    policy_dmarc_actions(p, f->from_domain)->report_only)
+			str_append(&note, "; report only");
+		authres_comment(ar, str_cstr(&note));
+	} else if (o->reason != NULL)
+		authres_reason(ar, o->reason);
+	authres_prop(ar, "header", "from", o->from_domain);
+	authres_prop(ar, "policy", "dmarc", headers_dmarc_applied(f, p, mode));
+out:
+	str_free(&why);
+	str_free(&note);
 }
 
 /* headers_authres - our Authentication-Results value */
@@ -72,16 +205,23 @@ headers_authres(const struct facts *f, const struct policy *p,
     const char *authserv_id, str *out)
 {
 	authres *ar;
-	str skipped;
+	str names, skipped;
 
 	ar = authres_new(authserv_id);
+	str_init(&names);
 	str_init(&skipped);
-	headers_spf(ar, &f->spf_mailfrom, 0, f, p, &skipped);
-	headers_spf(ar, &f->spf_helo, 1, f, p, &skipped);
-	if (skipped.len > 0)
-		authres_comment(ar, str_cstr(&skipped));	/* only if none */
+	headers_spf(ar, &f->spf_mailfrom, 0, f, p, &names, &skipped);
+	headers_spf(ar, &f->spf_helo, 1, f, p, &names, &skipped);
+	headers_dkim(ar, f, p, &names, &skipped);
+	headers_dmarc(ar, f, p, &names, &skipped);
+	if (names.len > 0) {
+		/* explains a "none" field (ignored once there are results) */
+		str_appendf(&names, " not checked: %s", str_cstr(&skipped));
+		authres_comment(ar, str_cstr(&names));
+	}
 	authres_format(ar, out);
 	authres_free(ar);
+	str_free(&names);
 	str_free(&skipped);
 }
 

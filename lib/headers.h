@@ -3,7 +3,9 @@
  *
  *	headers_authres(facts, policy, authserv_id, out) - the value of our
  *		Authentication-Results field: one result per check that ran
- *		(spf for smtp.mailfrom and smtp.helo), "none" if none ran.
+ *		(spf for smtp.mailfrom and smtp.helo; dkim per signature with
+ *		the key size, header.d/i/s/a/b; dmarc with header.from and
+ *		policy.dmarc, the disposition applied), "none" if none ran.
  *		Exemptions (exempt.c) show: a skipped check is left out and
  *		explained in a comment before "none"; a result that would
  *		have refused but is recorded only carries "(not enforced:

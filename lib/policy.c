@@ -6,13 +6,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domlist.h"
+#include "mem.h"
+#include "netlist.h"
 #include "policy.h"
 
-static const char *const action_names[] = { "accept", "tempfail", "reject" };
+static const char *const action_names[ACT_COUNT] = {
+	"accept", "quarantine", "tempfail", "reject"
+};
 static const char *const stage_names[] = {
 	"connect", "helo", "mail", "rcpt", "data", "eom"
 };
 static const char *const exempt_mode_names[] = { "check", "record", "skip" };
+static const char *const check_names[CHECK_COUNT] = { "spf", "dkim", "dmarc" };
 
 /* policy_defaults - the careful receiver's choice */
 void
@@ -27,16 +33,56 @@ policy_defaults(struct policy *p)
 	p->spf_mailfrom[SPFR_FAIL] = p->spf_helo[SPFR_FAIL] = ACT_REJECT;
 	p->spf_mailfrom[SPFR_TEMPERROR] = p->spf_helo[SPFR_TEMPERROR] =
 	    ACT_TEMPFAIL;
+	/* DKIM alone refuses nothing: DMARC says what a failure means */
+	for (i = 0; i < DKIMR_COUNT; i++)
+		p->dkim[i] = ACT_ACCEPT;
+	p->dmarc.fail[DMARC_P_NONE] = ACT_ACCEPT;
+	/* quarantine: delivered, the header says dmarc=fail and
+	 * policy.dmarc=quarantine for the mailbox filter to act on */
+	p->dmarc.fail[DMARC_P_QUARANTINE] = ACT_ACCEPT;
+	p->dmarc.fail[DMARC_P_REJECT] = ACT_REJECT;
+	p->dmarc.temperror = ACT_TEMPFAIL;
+	p->dmarc.permerror = ACT_ACCEPT;
+	p->bad_from = ACT_REJECT;
 	/* own servers and logged-in users: their mail is not "received" */
-	p->spf_trusted = EXEMPT_SKIP;
-	p->spf_authenticated = EXEMPT_SKIP;
+	for (i = 0; i < CHECK_COUNT; i++)
+		p->trusted[i] = p->authenticated[i] = EXEMPT_SKIP;
+}
+
+/* policy_dmarc_actions - the actions for an author domain */
+const struct dmarc_actions *
+policy_dmarc_actions(const struct policy *p, const char *domain)
+{
+	domlist one;
+	char *entry;
+	size_t i;
+
+	if (domain == NULL)
+		return &p->dmarc;
+	for (i = 0; i < p->ndmarc_overrides; i++) {
+		entry = p->dmarc_overrides[i].domain;
+		one.v = &entry;
+		one.n = 1;
+		if (domlist_match(&one, domain) != NULL)
+			return &p->dmarc_overrides[i].actions;
+	}
+	return &p->dmarc;
 }
 
 /* policy_free - release the lists of a loaded policy */
 void
 policy_free(struct policy *p)
 {
+	size_t i;
+
 	domlist_free(&p->spf_exempt_domains);
+	domlist_free(&p->dmarc_trusted_signers);
+	netlist_free(&p->dmarc_trusted_clients);
+	for (i = 0; i < p->ndmarc_overrides; i++)
+		mem_free(p->dmarc_overrides[i].domain);
+	mem_free(p->dmarc_overrides);
+	p->dmarc_overrides = NULL;
+	p->ndmarc_overrides = 0;
 }
 
 /* policy_word - the word at index i of a table, "?" out of range */
@@ -62,14 +108,14 @@ policy_index(const char *const *words, int n, const char *word)
 const char *
 action_name(enum action a)
 {
-	return policy_word(action_names, 3, (int)a);
+	return policy_word(action_names, ACT_COUNT, (int)a);
 }
 
 /* action_parse - action by word, -1 if unknown */
 int
 action_parse(const char *word)
 {
-	return policy_index(action_names, 3, word);
+	return policy_index(action_names, ACT_COUNT, word);
 }
 
 /* stage_name - config/log word for a stage */
@@ -98,4 +144,11 @@ int
 exempt_mode_parse(const char *word)
 {
 	return policy_index(exempt_mode_names, 3, word);
+}
+
+/* check_name - the name of a check */
+const char *
+check_name(enum check c)
+{
+	return policy_word(check_names, CHECK_COUNT, (int)c);
 }

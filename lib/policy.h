@@ -2,55 +2,102 @@
  * policy - what the receiver wants done with check results: the policy
  * half of the verdict engine's input (the config loader fills it).
  *
- *	enum action - accept, tempfail (451 4.7.1) or reject (550 5.7.1).
+ *	enum action - in rising strictness: accept, quarantine (accept but
+ *		hold: Postfix's hold queue, only at end of message), tempfail
+ *		(451 4.7.1), reject (550 5.7.1).
  *	enum stage - the SMTP stage a decision is made at.
+ *	enum check - the checks exemptions are set for.
  *	enum exempt_mode - what a check does for an exempted client or
  *		sender: check (as for anyone), record (run it and report the
  *		result, never refuse on it), skip (do not run it).
+ *	struct dmarc_actions - what to do when DMARC fails, by the policy
+ *		the domain asks for (none, quarantine, reject), on temperror
+ *		and permerror, and whether to only log "would ..." (report
+ *		only). The default set and per-domain overrides share it.
  *	policy_defaults(p) - what a careful receiver chooses: SPF fail ->
- *		reject, temperror -> tempfail, everything else accepted and
- *		recorded; refusals delivered at RCPT; SPF skipped for trusted
- *		networks and for senders that authenticated (SMTP AUTH).
+ *		reject, SPF temperror -> tempfail; DMARC p=reject failures
+ *		rejected, p=quarantine failures accepted and marked in the
+ *		header, DMARC temperror -> tempfail; a From: field DMARC
+ *		cannot use -> reject; DKIM results only recorded (DMARC acts
+ *		on them); everything else accepted and recorded; refusals
+ *		delivered at RCPT; trusted networks and senders that
+ *		authenticated (SMTP AUTH) not checked.
+ *	policy_dmarc_actions(p, domain) - the DMARC actions for an author
+ *		domain: its override if one matches, else the default.
  *	policy_free(p) - release the lists a loaded policy holds.
  *	action_name/action_parse, stage_name/stage_parse,
- *	exempt_mode_name/exempt_mode_parse - the words used in the config
- *		file and the logs (-1 for unknown words).
+ *	exempt_mode_name/exempt_mode_parse, check_name - the words used
+ *		in the config file and the logs (-1 for unknown words).
  */
 #ifndef AUTHGATE_POLICY_H
 #define AUTHGATE_POLICY_H
 
+#include <stddef.h>
+
+#include "dkim.h"
+#include "dmarc_record.h"
 #include "domlist.h"
+#include "netlist.h"
 #include "spf.h"
 
 enum action {
-	ACT_ACCEPT, ACT_TEMPFAIL, ACT_REJECT
+	ACT_ACCEPT, ACT_QUARANTINE, ACT_TEMPFAIL, ACT_REJECT
 };
+#define ACT_COUNT	4
 
 enum stage {
 	STAGE_CONNECT, STAGE_HELO, STAGE_MAIL, STAGE_RCPT, STAGE_DATA,
 	STAGE_EOM
 };
 
+enum check {
+	CHECK_SPF, CHECK_DKIM, CHECK_DMARC
+};
+#define CHECK_COUNT	3
+
 enum exempt_mode {
 	EXEMPT_CHECK, EXEMPT_RECORD, EXEMPT_SKIP
 };
 
+struct dmarc_actions {
+	enum action	 fail[3];	/* by policy: none, quarantine, reject */
+	enum action	 temperror;
+	enum action	 permerror;
+	int		 report_only;	/* log "would ...", never act */
+};
+
+struct dmarc_override {
+	char			*domain;	/* "example.com" or ".example.com" */
+	struct dmarc_actions	 actions;
+};
+
 struct policy {
-	enum stage	 reject_stage;		/* earliest stage to refuse at */
-	enum action	 spf_mailfrom[SPFR_COUNT];
-	enum action	 spf_helo[SPFR_COUNT];
-	enum exempt_mode spf_trusted;		/* clients in trusted_networks */
-	enum exempt_mode spf_authenticated;	/* SMTP AUTH senders */
-	domlist		 spf_exempt_domains;	/* results never refused */
+	enum stage		 reject_stage;	/* earliest stage to refuse at */
+	enum action		 spf_mailfrom[SPFR_COUNT];
+	enum action		 spf_helo[SPFR_COUNT];
+	int			 spf_wait_for_dmarc;	/* see verdict.h */
+	enum action		 dkim[DKIMR_COUNT];	/* by message result */
+	struct dmarc_actions	 dmarc;
+	struct dmarc_override	*dmarc_overrides;
+	size_t			 ndmarc_overrides;
+	enum action		 bad_from;	/* From: unusable for DMARC */
+	enum exempt_mode	 trusted[CHECK_COUNT];	/* trusted_networks */
+	enum exempt_mode	 authenticated[CHECK_COUNT];	/* SMTP AUTH */
+	domlist			 spf_exempt_domains;	/* never refused */
+	domlist			 dmarc_trusted_signers;	/* DKIM d= of lists */
+	netlist			 dmarc_trusted_clients;	/* forwarder IPs */
 };
 
 void		 policy_defaults(struct policy *);
 void		 policy_free(struct policy *);
+const struct dmarc_actions *policy_dmarc_actions(const struct policy *,
+		    const char *);
 const char	*action_name(enum action);
 int		 action_parse(const char *);
 const char	*stage_name(enum stage);
 int		 stage_parse(const char *);
 const char	*exempt_mode_name(enum exempt_mode);
 int		 exempt_mode_parse(const char *);
+const char	*check_name(enum check);
 
 #endif

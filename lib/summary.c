@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "dkim.h"
+#include "dmarc.h"
 #include "facts.h"
 #include "spf.h"
 #include "str.h"
@@ -31,6 +33,59 @@ summary_spf(str *out, const char *key, const struct spf_outcome *o)
 	if (o->reason != NULL && o->result != SPFR_PASS) {
 		str_append(out, ": ");
 		str_append_printable(out, o->reason, strlen(o->reason), 160);
+	}
+	str_append_c(out, ')');
+}
+
+/* summary_dkim - every signature with its domain and reason */
+static void
+summary_dkim(str *out, const struct dkim_results *r)
+{
+	size_t i;
+
+	if (!r->checked)
+		return;
+	str_append(out, " dkim=");
+	if (r->n == 0)
+		str_append(out, "none");
+	for (i = 0; i < r->n && i < 10; i++) {
+		str_appendf(out, "%s%s(", i ? "," : "",
+		    dkim_result_name(r->sigs[i].result));
+		str_append_printable(out, r->sigs[i].domain,
+		    strlen(r->sigs[i].domain), 120);
+		if (r->sigs[i].reason != NULL) {
+			str_append(out, ": ");
+			str_append_printable(out, r->sigs[i].reason,
+			    strlen(r->sigs[i].reason), 120);
+		}
+		str_append_c(out, ')');
+	}
+	if (r->n > 10)
+		str_appendf(out, ",+%zu", r->n - 10);
+}
+
+/* summary_dmarc - the From: problem or the DMARC result */
+static void
+summary_dmarc(str *out, const struct facts *f)
+{
+	const struct dmarc_outcome *o = &f->dmarc;
+
+	if (f->from_error != NULL) {
+		str_append(out, " from_error=\"");
+		str_append_printable(out, f->from_error, strlen(f->from_error),
+		    200);
+		str_append_c(out, '"');
+	}
+	if (!o->checked)
+		return;
+	str_appendf(out, " dmarc=%s(", dmarc_result_name(o->result));
+	str_append_printable(out, o->from_domain, strlen(o->from_domain), 120);
+	if (o->result == DMARCR_FAIL || o->result == DMARCR_PASS)
+		str_appendf(out, " %s=%s", o->published_tag != NULL ?
+		    o->published_tag : "p", dmarc_disp_name(o->published));
+	if (o->result != DMARCR_PASS && o->reason != NULL) {
+		str_append(out, ": ");
+		str_append_printable(out, o->reason, strlen(o->reason), 200);
 	}
 	str_append_c(out, ')');
 }
@@ -68,13 +123,19 @@ summary_format(const struct facts *f, const struct verdict *v,
 	str_appendf(out, "> rcpts=%u", nrcpt);
 	summary_spf(out, "spf_mailfrom", &f->spf_mailfrom);
 	summary_spf(out, "spf_helo", &f->spf_helo);
+	summary_dkim(out, &f->dkim);
+	summary_dmarc(out, f);
 	if (v->exempt.len > 0)
 		str_appendf(out, " exempt=\"%s\"", str_cstr(&v->exempt));
+	if (v->would.len > 0)
+		str_appendf(out, " would=\"%s\"", str_cstr(&v->would));
 	if (v->action == ACT_ACCEPT && v->decided != ACT_ACCEPT)
 		str_appendf(out, " verdict=accept (pending %s by %s)",
 		    action_name(v->decided), v->check);
 	else if (v->action == ACT_ACCEPT)
 		str_append(out, " verdict=accept");
+	else if (v->action == ACT_QUARANTINE)
+		str_appendf(out, " verdict=quarantine (%s)", v->check);
 	else
 		str_appendf(out, " verdict=%s %s %s (%s)", action_name(v->action),
 		    v->code, v->xcode, v->check);

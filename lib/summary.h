@@ -6,10 +6,12 @@
  *		e.g. "4XbQk2 client=mail.example.org[192.0.2.7]
  *		helo=mail.example.org from=<a@example.org> rcpts=1
  *		spf_mailfrom=fail(example.org) spf_helo=pass
- *		[exempt="..."] verdict=reject 550 5.7.1 (spf-mailfrom)
+ *		dkim=pass(example.org) dmarc=fail(example.org p=reject: ...)
+ *		[exempt="..."] [would="..."] verdict=reject 550 5.7.1 (dmarc)
  *		stage=rcpt time=3ms reply="SPF fail: ... | To fix: ..."" -
- *		exempt= when an exemption applied, reply= whenever the
- *		message was refused.
+ *		exempt= when an exemption applied, would= what report-only
+ *		checks would have done, reply= whenever the message was
+ *		refused or held.
  * Untrusted values are made printable and bounded.
  */
 #ifndef AUTHGATE_SUMMARY_H

@@ -2,23 +2,30 @@
  * verdict - the one verdict engine: facts + policy + stage -> verdict.
  *
  *	verdict_decide(facts, policy, stage, v) - a pure function: no I/O, no
- *		clock, no globals. It looks at every check result available,
- *		maps each to an action through the policy, and keeps the
- *		strictest (reject > tempfail > accept; on a tie the earlier
- *		check in the fixed order spf-mailfrom, spf-helo explains).
- *		Exemptions (exempt.c) come first: a skipped check does not
- *		count even if it ran, a recorded-only one never refuses;
- *		v->exempt says which, for the log.
- *		Before policy->reject_stage a refusal is only recorded
+ *		clock, no globals. Every check result available votes with
+ *		the action the policy gives it; the strictest vote wins
+ *		(reject > tempfail > quarantine > accept) and on a tie the
+ *		first in this fixed order explains: from (a From: field DMARC
+ *		cannot use), dmarc, spf-mailfrom, spf-helo, dkim. Exemptions
+ *		(exempt.c) come first: a skipped check does not vote even if
+ *		it ran, a recorded-only one votes accept; DMARC's report-only
+ *		mode makes its vote accept too and notes what it would have
+ *		done. Before policy->reject_stage a refusal is only recorded
  *		(v->decided) while v->action stays accept, so that the MTA
- *		refuses at the configured stage.
+ *		refuses at the configured stage; quarantine is only possible
+ *		at the end of the message. With policy->spf_wait_for_dmarc an
+ *		SPF refusal waits for the end of the message and is dropped
+ *		when DMARC passes (forwarded mail that DKIM authenticates).
  *	verdict_clear(v) - release the reply lines and notes.
+ *	verdict_dkim_result(results) - the message's DKIM result, the
+ *		best of its signatures (pass, then temperror, fail, policy,
+ *		permerror, neutral); none when unsigned.
  *
  * The verdict carries the SMTP reply (code, enhanced code and plain
  * words that tell the sender what is wrong and how to fix it; see
- * verdict_text.c) and the exemptions that applied, e.g. "SPF not
- * checked (authenticated sender)" or "spf_mailfrom=fail not enforced
- * (trusted forwarder fwd.example)".
+ * verdict_text.c), the exemptions that applied ("SPF not checked
+ * (authenticated sender)", "dmarc=fail not enforced (trusted signer
+ * lists.example.org)") and what report-only checks would have done.
  * Reply lines hold printable ASCII only, at most VERDICT_LINE_MAX bytes
  * each; '%' is not escaped here (that is the milter glue's job).
  */
@@ -27,6 +34,7 @@
 
 #include <stddef.h>
 
+#include "dkim.h"
 #include "facts.h"
 #include "policy.h"
 #include "str.h"
@@ -38,20 +46,25 @@ struct verdict {
 	enum action	 action;	/* what to answer now */
 	enum action	 decided;	/* what the policy wants overall */
 	const char	*check;		/* the check that decided, or NULL */
-	const char	*code;		/* "550", "451"; NULL for accept */
-	const char	*xcode;		/* "5.7.1", "4.7.1"; NULL for accept */
+	const char	*code;		/* "550", "451"; NULL otherwise */
+	const char	*xcode;		/* "5.7.1", "4.7.1"; NULL otherwise */
 	size_t		 nlines;
 	char		*lines[VERDICT_MAX_LINES];
 	str		 exempt;	/* exemptions applied, "; "-separated */
+	str		 would;		/* report-only: what would have been */
 };
 
-void	verdict_decide(const struct facts *, const struct policy *,
-	    enum stage, struct verdict *);
-void	verdict_clear(struct verdict *);
+void		 verdict_decide(const struct facts *, const struct policy *,
+		    enum stage, struct verdict *);
+void		 verdict_clear(struct verdict *);
+enum dkim_result verdict_dkim_result(const struct dkim_results *);
 
 /* verdict_text.c */
 void	verdict_explain_spf(const struct spf_outcome *, int, const char *,
 	    struct verdict *);
+void	verdict_explain_dmarc(const struct facts *, struct verdict *);
+void	verdict_explain_from(const struct facts *, struct verdict *);
+void	verdict_explain_dkim(const struct facts *, struct verdict *);
 void	verdict_add_line(struct verdict *, const char *);
 
 #endif

@@ -6,6 +6,11 @@
  *		SPF result the policy refuses: identity, domain, client IP,
  *		the domain's record, the term that decided (e.g. "-all"),
  *		the domain's own explanation (exp=) and the fix.
+ *	verdict_explain_dmarc(facts, v) - DMARC: what the domain asks for,
+ *		what SPF and DKIM showed and why neither counts (alignment),
+ *		and how the sender gets authenticated; or temperror/permerror.
+ *	verdict_explain_from(facts, v) - a From: field DMARC cannot use.
+ *	verdict_explain_dkim(facts, v) - DKIM results an admin refuses.
  *	verdict_add_line(v, text) - append one reply line, made printable
  *		and cut to VERDICT_LINE_MAX bytes.
  *
@@ -18,6 +23,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dkim.h"
+#include "dmarc.h"
+#include "facts.h"
 #include "mem.h"
 #include "spf.h"
 #include "str.h"
@@ -258,5 +266,174 @@ verdict_explain_spf(const struct spf_outcome *o, int helo,
 		break;
 	}
 	verdict_add_line(v, str_cstr(&s));
+	str_free(&s);
+}
+
+/* text_dkim_sig - one signature in a sentence */
+static void
+text_dkim_sig(str *s, const struct dkim_sig *sig)
+{
+	str_append(s, "a signature of ");
+	text_name(s, sig->domain);
+	if (sig->result == DKIMR_PASS)
+		str_append(s, " that verifies");
+	else {
+		str_appendf(s, " that is %s", dkim_result_name(sig->result));
+		if (sig->reason != NULL) {
+			str_append(s, " (");
+			str_append_printable(s, sig->reason, strlen(sig->reason),
+			    TEXT_NAME_MAX);
+			str_append_c(s, ')');
+		}
+	}
+}
+
+/* verdict_explain_dmarc - reply lines for a refused DMARC result */
+void
+verdict_explain_dmarc(const struct facts *f, struct verdict *v)
+{
+	const struct dmarc_outcome *o = &f->dmarc;
+	const struct spf_outcome *spf = &f->spf_mailfrom;
+	const struct dkim_sig *sig;
+	size_t i;
+	str s;
+
+	str_init(&s);
+	switch (o->result) {
+	case DMARCR_TEMPERROR:
+		str_append(&s, "DMARC temperror: the DMARC check of ");
+		text_name(&s, o->from_domain);
+		str_append(&s, " could not be completed");
+		if (o->reason != NULL) {
+			str_append(&s, " (");
+			str_append_printable(&s, o->reason, strlen(o->reason),
+			    200);
+			str_append_c(&s, ')');
+		}
+		str_append_c(&s, '.');
+		verdict_add_line(v, str_cstr(&s));
+		verdict_add_line(v, "This is a temporary problem; please try "
+		    "again later.");
+		goto out;
+	case DMARCR_PERMERROR:
+		str_append(&s, "DMARC permerror: ");
+		str_append_printable(&s, o->reason != NULL ? o->reason :
+		    "the DMARC record is invalid", o->reason != NULL ?
+		    strlen(o->reason) : 27, 300);
+		str_append_c(&s, '.');
+		verdict_add_line(v, str_cstr(&s));
+		str_reset(&s);
+		str_append(&s, "To fix: the owner of ");
+		text_name(&s, o->record_domain != NULL ? o->record_domain :
+		    o->from_domain);
+		str_append(&s, " must correct its DMARC record (RFC 9989).");
+		verdict_add_line(v, str_cstr(&s));
+		goto out;
+	default:
+		break;
+	}
+	str_append(&s, "DMARC fail: ");
+	text_name(&s, o->from_domain);
+	str_appendf(&s, " asks receivers to %s mail that is not "
+	    "authenticated for it (%s=%s%s), and this message is not.",
+	    o->policy == DMARC_P_REJECT ? "reject" : o->policy ==
+	    DMARC_P_QUARANTINE ? "quarantine" : "report on",
+	    o->published_tag != NULL ? o->published_tag : "p",
+	    dmarc_disp_name(o->published), o->record_domain != NULL &&
+	    strcmp(o->record_domain, o->from_domain) != 0 ?
+	    " in the record of its parent" : "");
+	verdict_add_line(v, str_cstr(&s));
+
+	/* SPF: what it authenticated, and whether that aligns */
+	str_reset(&s);
+	str_append(&s, "SPF: ");
+	if (!spf->checked)
+		str_append(&s, "not checked.");
+	else {
+		str_appendf(&s, "%s for ", spf_result_name(spf->result));
+		text_name(&s, spf->domain);
+		if (o->spf_align == DMARC_ALIGN_FAIL) {
+			str_append(&s, ", which is not aligned with ");
+			text_name(&s, o->from_domain);
+		}
+		str_append_c(&s, '.');
+	}
+	verdict_add_line(v, str_cstr(&s));
+
+	/* DKIM: the signatures, and whether one aligns */
+	str_reset(&s);
+	str_append(&s, "DKIM: ");
+	if (f->dkim.n == 0)
+		str_append(&s, "the message is not signed.");
+	else {
+		for (i = 0; i < f->dkim.n && i < 3; i++) {
+			sig = &f->dkim.sigs[i];
+			if (i > 0)
+				str_append(&s, "; ");
+			text_dkim_sig(&s, sig);
+			if (sig->result == DKIMR_PASS &&
+			    o->dkim_align == DMARC_ALIGN_FAIL) {
+				str_append(&s, " but is not aligned with ");
+				text_name(&s, o->from_domain);
+			}
+		}
+		if (f->dkim.n > 3)
+			str_appendf(&s, "; and %zu more", f->dkim.n - 3);
+		str_append_c(&s, '.');
+	}
+	verdict_add_line(v, str_cstr(&s));
+
+	str_reset(&s);
+	str_append(&s, "To fix: sign the mail with a DKIM key of ");
+	text_name(&s, o->from_domain);
+	str_append(&s, " (d=");
+	text_name(&s, o->from_domain);
+	str_append(&s, "), or send it from a server that domain's SPF record "
+	    "lists, with a MAIL FROM address in that domain.");
+	verdict_add_line(v, str_cstr(&s));
+out:
+	str_free(&s);
+}
+
+/* verdict_explain_from - reply lines for a From: field DMARC cannot use */
+void
+verdict_explain_from(const struct facts *f, struct verdict *v)
+{
+	str s;
+
+	str_init(&s);
+	str_append(&s, "The From: header field ");
+	str_append_printable(&s, f->from_error, strlen(f->from_error), 300);
+	str_append(&s, "; this server needs exactly one From: field with one "
+	    "author domain to check who sent the message (RFC 5322 3.6, "
+	    "RFC 7489 6.6.1).");
+	verdict_add_line(v, str_cstr(&s));
+	verdict_add_line(v, "To fix: send the message with exactly one From: "
+	    "field holding one address, such as: From: Name "
+	    "<user@example.com>");
+	str_free(&s);
+}
+
+/* verdict_explain_dkim - reply lines for a refused DKIM result */
+void
+verdict_explain_dkim(const struct facts *f, struct verdict *v)
+{
+	size_t i;
+	str s;
+
+	str_init(&s);
+	str_appendf(&s, "DKIM %s: ", dkim_result_name(verdict_dkim_result(
+	    &f->dkim)));
+	if (f->dkim.n == 0)
+		str_append(&s, "the message is not signed");
+	for (i = 0; i < f->dkim.n && i < 3; i++) {
+		if (i > 0)
+			str_append(&s, "; ");
+		text_dkim_sig(&s, &f->dkim.sigs[i]);
+	}
+	str_append_c(&s, '.');
+	verdict_add_line(v, str_cstr(&s));
+	verdict_add_line(v, "To fix: the sender must sign the message with a "
+	    "key published in DNS and must not change it after signing.");
 	str_free(&s);
 }

@@ -102,20 +102,24 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		return SMFIS_TEMPFAIL;
 	s = session_new(rt);
 	smfi_setpriv(ctx, s);
-	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST);
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE |
+	    SMFIF_SETSYMLIST);
 	/* every command costs a round trip and a worker-pool dispatch in
-	 * libmilter: skip what we do not use (body until DKIM arrives, DATA,
+	 * libmilter: skip what we do not use (the body when DKIM is off, DATA,
 	 * unknown commands, end of header), and take "no reply" for the
 	 * stages where no refusal can be delivered, so the MTA need not
 	 * wait for us there. Keep header leading spaces (exact headers). */
-	want = SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH |
-	    SMFIP_SKIP | SMFIP_HDR_LEADSPC | SMFIP_NR_HDR | SMFIP_NR_CONN;
+	want = SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH | SMFIP_SKIP |
+	    SMFIP_HDR_LEADSPC | SMFIP_NR_HDR | SMFIP_NR_CONN;
+	if (!rt->conf->dkim_enabled)
+		want |= SMFIP_NOBODY;	/* only DKIM reads the body */
 	if (rt->conf->policy.reject_stage > STAGE_HELO)
 		want |= SMFIP_NR_HELO;
 	if (rt->conf->policy.reject_stage > STAGE_MAIL)
 		want |= SMFIP_NR_MAIL;
 	*pf1 = f1 & want;
 	s->no_reply = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL);
+	s->can_skip = (*pf1 & SMFIP_SKIP) != 0;
 	*pf2 = *pf3 = 0;
 	/* with HDR_LEADSPC the MTA adds no space after "Name:" of the
 	 * fields we add: their values must bring their own */
@@ -210,6 +214,34 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	return SMFIS_NOREPLY;
 }
 
+/* cb_body - a body chunk, for DKIM; skip the rest when done with it */
+static sfsistat
+cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct session *s = SESS(ctx);
+
+	if (s == NULL || chunk == NULL)
+		return SMFIS_CONTINUE;
+	if (!session_body(s, chunk, len) && s->can_skip)
+		return SMFIS_SKIP;
+	return SMFIS_CONTINUE;
+}
+
+/* cb_quarantine - hold the message in the MTA's quarantine */
+static void
+cb_quarantine(SMFICTX *ctx, struct session *s, const struct verdict *v)
+{
+	str reason;
+
+	str_init(&reason);
+	str_append(&reason, "authgate: ");
+	str_append(&reason, v->nlines > 0 ? v->lines[0] : v->check);
+	if (smfi_quarantine(ctx, reason.buf) != MI_SUCCESS)
+		log_error("%s: cannot quarantine the message (the MTA refused)",
+		    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
+	str_free(&reason);
+}
+
 /* cb_eom - end of message: the final verdict and our header fields */
 static sfsistat
 cb_eom(SMFICTX *ctx)
@@ -226,11 +258,13 @@ cb_eom(SMFICTX *ctx)
 	if ((qid = cb_macro(ctx, "i")) != NULL && s->queue_id == NULL)
 		s->queue_id = mem_strdup(qid);
 	v = session_decide(s, STAGE_EOM);
-	if (v->action != ACT_ACCEPT) {
+	if (v->action == ACT_TEMPFAIL || v->action == ACT_REJECT) {
 		rc = cb_answer(ctx, v);
 		session_end_tx(s);
 		return rc;
 	}
+	if (v->action == ACT_QUARANTINE)
+		cb_quarantine(ctx, s, v);
 	/* forged fields claiming our authserv-id: delete them first, highest
 	 * index first, because the MTA applies edits in order and our own
 	 * inserted field would count as one of them */
@@ -298,12 +332,13 @@ cb_close(SMFICTX *ctx)
 struct smfiDesc callbacks_milter = {
 	.xxfi_name = (char *)"authgate",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
 	.xxfi_connect = cb_connect,
 	.xxfi_helo = cb_helo,
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
 	.xxfi_header = cb_header,
+	.xxfi_body = cb_body,
 	.xxfi_eom = cb_eom,
 	.xxfi_abort = cb_abort,
 	.xxfi_close = cb_close,

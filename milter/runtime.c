@@ -36,6 +36,16 @@ runtime_build(struct conf *conf, const struct runtime *prev, str *err)
 		return NULL;
 	}
 	rt->spf = spf_engine_create(conf->authserv_id);
+	if ((conf->dkim_enabled && (rt->dkim = dkim_engine_create(&conf->dkim,
+	    err)) == NULL) || (conf->dmarc_enabled && (rt->dmarc =
+	    dmarc_engine_create(conf->dmarc_mode, conf->psl_file, err)) ==
+	    NULL)) {
+		dkim_engine_free(rt->dkim);
+		spf_engine_free(rt->spf);
+		dns_resolver_unref(rt->resolver);
+		mem_free(rt);
+		return NULL;
+	}
 	return rt;
 }
 
@@ -76,6 +86,8 @@ runtime_put(struct runtime *rt)
 	if (rt == NULL || atomic_fetch_sub(&rt->refs, 1) != 1)
 		return;
 	spf_engine_free(rt->spf);
+	dkim_engine_free(rt->dkim);
+	dmarc_engine_free(rt->dmarc);
 	dns_resolver_unref(rt->resolver);
 	conf_free(rt->conf);
 	mem_free(rt);

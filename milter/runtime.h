@@ -1,7 +1,7 @@
 /*
  * runtime - the daemon's shared state: an immutable snapshot of the
- * config with the objects built from it (resolver, SPF engine), and the
- * process-wide task pool.
+ * config with the objects built from it (resolver, SPF, DKIM and DMARC
+ * engines), and the process-wide task pool.
  *
  *	runtime_start(conf, err) - build the first snapshot (takes conf).
  *	runtime_get() - a reference to the current snapshot; a session
@@ -21,6 +21,8 @@
 #include <stdatomic.h>
 
 #include "conf.h"
+#include "dkim.h"
+#include "dmarc.h"
 #include "dns.h"
 #include "spf.h"
 #include "str.h"
@@ -31,6 +33,8 @@ struct runtime {
 	struct conf	*conf;
 	dns_resolver	*resolver;
 	spf_engine	*spf;
+	dkim_engine	*dkim;		/* NULL when DKIM is off */
+	dmarc_engine	*dmarc;		/* NULL when DMARC is off */
 };
 
 int		 runtime_start(struct conf *, str *);

@@ -13,6 +13,7 @@
 #include "ipaddr.h"
 #include "log.h"
 #include "mem.h"
+#include "message.h"
 #include "netlist.h"
 #include "smtp_addr.h"
 #include "spf.h"
@@ -31,7 +32,7 @@ static int
 session_forwarder_check(struct spf_job *job, int flags)
 {
 	struct session *s = job->sess;
-	const domlist *fw = &s->rt->conf->spf_forwarders;
+	const domlist *fw = &s->rt->conf->trusted_forwarders;
 	struct spf_outcome o;
 	size_t i;
 
@@ -158,12 +159,13 @@ session_connect(struct session *s, const ipaddr *ip, const char *client_name)
 	s->client_name = mem_strdup(client_name != NULL &&
 	    client_name[0] != '[' ? client_name : "unknown");
 	s->facts.client_ip = s->ip_text;
+	s->facts.ip = s->have_ip ? &s->ip : NULL;
 	s->facts.client_name = s->client_name;
 	s->facts.trusted_net = s->have_ip ? netlist_match(
 	    &s->rt->conf->trusted_networks, &s->ip) : NULL;
 	/* the forwarder check needs only the client address: start it now,
 	 * so its DNS lookups overlap HELO and MAIL */
-	if (s->rt->conf->spf_forwarders.n > 0 && session_spf_wanted(s))
+	if (s->rt->conf->trusted_forwarders.n > 0 && session_spf_wanted(s))
 		session_spf_start(s, &s->fwd_job, SPF_JOB_FORWARDER);
 }
 
@@ -217,12 +219,42 @@ session_rcpt(struct session *s)
 	s->nrcpt++;
 }
 
-/* session_header - look for A-R fields that claim to be ours */
+/* session_message - the message checks, started with the first field */
+static message *
+session_message(struct session *s)
+{
+	struct message_cfg mc;
+
+	if (s->msg != NULL)
+		return s->msg;
+	memset(&mc, 0, sizeof(mc));
+	mc.resolver = s->rt->resolver;
+	mc.dmarc_timeout_ms = s->rt->conf->dmarc_timeout_ms;
+	if (s->rt->dkim != NULL && exempt_check(&s->rt->conf->policy,
+	    &s->facts, CHECK_DKIM, NULL) != EXEMPT_SKIP)
+		mc.dkim = s->rt->dkim;
+	if (s->rt->dmarc != NULL && exempt_check(&s->rt->conf->policy,
+	    &s->facts, CHECK_DMARC, NULL) != EXEMPT_SKIP)
+		mc.dmarc = s->rt->dmarc;
+	s->msg = message_new(&mc);
+	return s->msg;
+}
+
+/* session_header - one header field: the message checks, and A-R fields
+ * that claim to be ours */
 void
 session_header(struct session *s, const char *name, const char *value)
 {
-	str id;
+	str id, v;
 
+	str_init(&v);
+	/* the field as it is in the message: without HDR_LEADSPC the MTA
+	 * removed the space after the colon */
+	if (!s->leading_space)
+		str_append_c(&v, ' ');
+	str_append(&v, value);
+	message_header(session_message(s), name, str_cstr(&v), v.len);
+	str_free(&v);
 	if (strcasecmp(name, "Authentication-Results") != 0)
 		return;
 	s->nauthres++;
@@ -240,6 +272,13 @@ session_header(struct session *s, const char *name, const char *value)
 	str_free(&id);
 }
 
+/* session_body - body bytes; 0 when the checks need no more */
+int
+session_body(struct session *s, const unsigned char *p, size_t n)
+{
+	return message_body(session_message(s), p, n);
+}
+
 /* session_decide - wait for what this stage needs, then decide */
 const struct verdict *
 session_decide(struct session *s, enum stage stage)
@@ -251,11 +290,31 @@ session_decide(struct session *s, enum stage stage)
 		session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
 		session_forwarder_join(s);
 	}
+	if (stage == STAGE_EOM && s->in_tx && !s->msg_done) {
+		message_end(session_message(s), &s->facts.spf_mailfrom,
+		    &s->facts);
+		s->msg_done = 1;
+	}
 	verdict_clear(&s->verdict);
 	verdict_decide(&s->facts, &s->rt->conf->policy, stage, &s->verdict);
 	s->decided = 1;
 	s->verdict_stage = stage;
 	return &s->verdict;
+}
+
+/* session_message_clear - forget the message and its facts */
+static void
+session_message_clear(struct session *s)
+{
+	dkim_results_clear(&s->facts.dkim);
+	dmarc_outcome_clear(&s->facts.dmarc);
+	s->facts.message_done = 0;
+	s->facts.from_fields = 0;
+	s->facts.from_domain = NULL;
+	s->facts.from_error = NULL;
+	message_free(s->msg);
+	s->msg = NULL;
+	s->msg_done = 0;
 }
 
 /* session_end_tx - log the transaction's summary, reset it */
@@ -279,6 +338,7 @@ session_end_tx(struct session *s)
 	verdict_clear(&s->verdict);
 	s->decided = 0;
 	spf_outcome_clear(&s->facts.spf_mailfrom);
+	session_message_clear(s);
 	smtp_addr_clear(&s->from);
 	s->facts.mail_from = NULL;
 	mem_free(s->auth_user);
@@ -302,6 +362,7 @@ session_free(struct session *s)
 	spf_outcome_clear(&s->facts.spf_helo);
 	spf_outcome_clear(&s->facts.spf_mailfrom);
 	spf_outcome_clear(&s->fwd);
+	session_message_clear(s);
 	smtp_addr_clear(&s->from);
 	mem_free(s->auth_user);
 	verdict_clear(&s->verdict);

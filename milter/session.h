@@ -16,10 +16,14 @@
  *		is the SMTP AUTH login ({auth_authen}), NULL if none.
  * A check that an exemption skips (exempt.c) is not started at all.
  *	session_rcpt(s) - count a recipient.
- *	session_header(s, name, value) - note Authentication-Results fields
- *		that claim our authserv-id (forgeries to delete at EOM).
- *	session_decide(s, stage) - wait for the checks this stage needs,
- *		then ask the verdict engine; the verdict stays in the session
+ *	session_header(s, name, value) - one header field: to the message
+ *		checks (From:, DKIM), and Authentication-Results fields that
+ *		claim our authserv-id noted (forgeries to delete at EOM).
+ *	session_body(s, chunk, len) - body bytes for DKIM; 0 when no more
+ *		are needed.
+ *	session_decide(s, stage) - wait for the checks this stage needs
+ *		(at EOM: finish DKIM and run DMARC), then ask the verdict
+ *		engine; the verdict stays in the session
  *		(s->verdict) until the next decision or the end of the
  *		transaction.
  *	session_end_tx(s) - log the summary line of the transaction, with
@@ -36,6 +40,7 @@
 
 #include "facts.h"
 #include "ipaddr.h"
+#include "message.h"
 #include "policy.h"
 #include "smtp_addr.h"
 #include "spf.h"
@@ -61,6 +66,7 @@ struct session {
 	struct runtime		*rt;
 	int			 leading_space;	/* SMFIP_HDR_LEADSPC granted */
 	unsigned long		 no_reply;	/* SMFIP_NR_* granted */
+	int			 can_skip;	/* SMFIP_SKIP granted */
 	int			 have_ip;
 	ipaddr			 ip;
 	char			 ip_text[IPADDR_STRLEN];
@@ -77,6 +83,8 @@ struct session {
 	char			*queue_id;
 	unsigned		 nrcpt;
 	struct spf_job		 mf_job;
+	message			*msg;		/* From:, DKIM, DMARC */
+	int			 msg_done;
 	unsigned		 nauthres;	/* A-R fields seen */
 	unsigned		*forged;	/* their indexes that claim our id */
 	unsigned		 nforged, capforged;
@@ -93,6 +101,7 @@ void		 session_mail(struct session *, const char *, const char *,
 		    const char *);
 void		 session_rcpt(struct session *);
 void		 session_header(struct session *, const char *, const char *);
+int		 session_body(struct session *, const unsigned char *, size_t);
 const struct verdict *session_decide(struct session *, enum stage);
 void		 session_end_tx(struct session *);
 void		 session_free(struct session *);

@@ -55,7 +55,7 @@ check tempfail
 ag_expect_log '[0-9A-F]+: client=unknown\[192\.0\.2\.10\] .*verdict=accept stage=eom' \
     "the daemon logged the delivered messages"
 ag_expect_log 'deleted 2 Authentication-Results fields' "forgeries logged"
-ag_expect_log 'client=unknown\[198\.51\.100\.20\] .*exempt="SPF not checked \(authenticated sender\)" verdict=accept' \
+ag_expect_log 'client=unknown\[198\.51\.100\.20\] .*exempt="SPF, DKIM, DMARC not checked \(authenticated sender\)" verdict=accept' \
     "the authenticated sender's exemption is logged"
 ag_no_errors_logged
 grep -E 'warning: .*milter|fatal:|panic:' "$PF/postfix.log" &&

@@ -110,8 +110,10 @@ def scenario_pass():
     ok(len(ar) == 1, "SPF pass: exactly one A-R field of ours")
     value = " ".join(ar[0].split())
     ok(value == "%s; spf=pass smtp.mailfrom=pass.authgate.example; "
-       "spf=pass smtp.helo=mail.authgate.example" % ARGS.authserv_id,
-       "SPF pass: Authentication-Results: " + value)
+       "spf=pass smtp.helo=mail.authgate.example; dkim=none (not signed); "
+       "dmarc=none reason=\"pass.authgate.example publishes no DMARC "
+       "record\" header.from=pass.authgate.example policy.dmarc=none"
+       % ARGS.authserv_id, "SPF pass: Authentication-Results: " + value)
     names = [n.lower() for n, _ in header_block(msg)]
     ok(names.index("authentication-results") < names.index("subject"),
        "SPF pass: A-R field is at the top of the header")
@@ -193,9 +195,9 @@ def scenario_authenticated():
     ok(msg is not None, "authenticated sender: delivered")
     ar = our_ar(header_block(msg))
     value = " ".join(ar[0].split()) if ar else ""
-    ok(value == "%s; (SPF not checked: authenticated sender) none"
-       % ARGS.authserv_id, "authenticated sender: Authentication-Results: "
-       + value)
+    ok(value == "%s; (SPF, DKIM, DMARC not checked: authenticated sender) "
+       "none" % ARGS.authserv_id, "authenticated sender: "
+       "Authentication-Results: " + value)
     ok("alice" not in msg, "authenticated sender: the login name is not "
        "in the message")
 

@@ -177,8 +177,10 @@ remote-control:
 EOF
 		for z in "$zones"/*.zone; do
 			name=$(basename "$z" .zone)
-			printf 'zone:\n    name: %s\n    zonefile: %s.zone\n' \
-			    "$name" "$name"
+			file=$name.zone
+			[ "$name" = root ] && name=.
+			printf 'zone:\n    name: %s\n    zonefile: %s\n' \
+			    "$name" "$file"
 		done
 		# a zone whose file is missing answers SERVFAIL: temperror fixture
 		printf 'zone:\n    name: servfail.example\n'

@@ -82,10 +82,21 @@ test_defaults(void **state)
 	assert_int_equal(c->trusted_networks.n, 2);
 	assert_string_equal(c->trusted_networks.v[0].text, "127.0.0.0/8");
 	assert_string_equal(c->trusted_networks.v[1].text, "::1/128");
-	assert_int_equal(c->policy.spf_trusted, EXEMPT_SKIP);
-	assert_int_equal(c->policy.spf_authenticated, EXEMPT_SKIP);
+	assert_int_equal(c->policy.trusted[CHECK_SPF], EXEMPT_SKIP);
+	assert_int_equal(c->policy.authenticated[CHECK_SPF], EXEMPT_SKIP);
 	assert_int_equal(c->policy.spf_exempt_domains.n, 0);
-	assert_int_equal(c->spf_forwarders.n, 0);
+	assert_true(c->dkim_enabled && c->dmarc_enabled);
+	assert_int_equal(c->dkim.min_key_bits, 1024);
+	assert_false(c->dkim.allow_sha1);
+	assert_int_equal(c->dkim.max_signatures, 5);
+	assert_int_equal(c->dmarc_mode, DMARC_RFC9989);
+	assert_int_equal(c->policy.dmarc.fail[DMARC_P_REJECT], ACT_REJECT);
+	assert_int_equal(c->policy.dmarc.fail[DMARC_P_QUARANTINE], ACT_ACCEPT);
+	assert_int_equal(c->policy.dmarc.temperror, ACT_TEMPFAIL);
+	assert_int_equal(c->policy.bad_from, ACT_REJECT);
+	assert_false(c->policy.dmarc.report_only);
+	assert_int_equal(c->policy.trusted[CHECK_DMARC], EXEMPT_SKIP);
+	assert_int_equal(c->trusted_forwarders.n, 0);
 	conf_free(c);
 
 	/* a missing default file means defaults; a missing -c file is an error */
@@ -119,6 +130,7 @@ test_full_config(void **state)
 	    "check_threads = 16\n"
 	    "reject_stage = eom\n"
 	    "trusted_networks = \"10.1.0.0/16 2001:db8::/32,192.0.2.9\"\n"
+	    "trusted_forwarders = \"pobox.example, fwd.example\"\n"
 	    "dns {\n"
 	    "  servers = \"127.0.0.1:5300, [::1]:5300\"\n"
 	    "  timeout = 750ms\n"
@@ -135,11 +147,65 @@ test_full_config(void **state)
 	    "  trusted = record\n"
 	    "  authenticated = check\n"
 	    "  exempt_domains = \"Partner.Example., .lists.example\"\n"
-	    "  trusted_forwarders = \"pobox.example, fwd.example\"\n"
+
+	    "}\n"
+	    "dkim {\n"
+	    "  min_key_bits = 2048\n"
+	    "  allow_sha1 = yes\n"
+	    "  max_signatures = 3\n"
+	    "  timeout = 3s\n"
+	    "  authenticated = record\n"
+	    "  fail = quarantine\n"
+	    "}\n"
+	    "dmarc {\n"
+	    "  mode = rfc7489\n"
+	    "  quarantine = quarantine\n"
+	    "  temperror = accept\n"
+	    "  bad_from = tempfail\n"
+	    "  report_only = yes\n"
+	    "  trusted_signers = \"lists.example.org\"\n"
+	    "  trusted_clients = \"198.51.100.0/24\"\n"
+	    "  domain \"paypal.example\" {\n"
+	    "    quarantine = reject\n"
+	    "    report_only = 0\n"
+	    "  }\n"
+	    "  domain \".lists.example\" {\n"
+	    "    reject = accept\n"
+	    "  }\n"
 	    "}\n");
 	str_init(&err);
 	if (conf_load(path, 1, &c, &err) != 0)
 		fail_msg("%s", str_cstr(&err));
+	assert_int_equal(c->dkim.min_key_bits, 2048);
+	assert_true(c->dkim.allow_sha1);
+	assert_int_equal(c->dkim.max_signatures, 3);
+	assert_int_equal(c->dkim.timeout_ms, 3000);
+	assert_int_equal(c->policy.authenticated[CHECK_DKIM], EXEMPT_RECORD);
+	assert_int_equal(c->policy.dkim[DKIMR_FAIL], ACT_QUARANTINE);
+	assert_int_equal(c->dmarc_mode, DMARC_RFC7489);
+	assert_int_equal(c->policy.dmarc.fail[DMARC_P_QUARANTINE],
+	    ACT_QUARANTINE);
+	assert_int_equal(c->policy.dmarc.temperror, ACT_ACCEPT);
+	assert_int_equal(c->policy.bad_from, ACT_TEMPFAIL);
+	assert_true(c->policy.dmarc.report_only);
+	assert_int_equal(c->policy.dmarc_trusted_signers.n, 1);
+	assert_int_equal(c->policy.dmarc_trusted_clients.n, 1);
+	assert_int_equal(c->policy.ndmarc_overrides, 2);
+	{
+		const struct dmarc_actions *a;
+
+		/* an override takes the section's values for what it omits */
+		a = policy_dmarc_actions(&c->policy, "PayPal.example");
+		assert_int_equal(a->fail[DMARC_P_QUARANTINE], ACT_REJECT);
+		assert_int_equal(a->fail[DMARC_P_REJECT], ACT_REJECT);
+		assert_int_equal(a->temperror, ACT_ACCEPT);
+		assert_false(a->report_only);
+		a = policy_dmarc_actions(&c->policy, "x.lists.example");
+		assert_int_equal(a->fail[DMARC_P_REJECT], ACT_ACCEPT);
+		assert_true(a->report_only);
+		a = policy_dmarc_actions(&c->policy, "other.example");
+		assert_ptr_equal(a, &c->policy.dmarc);
+	}
 	assert_string_equal(c->authserv_id, "mx.example.org");
 	assert_string_equal(c->socket, "inet:8891@127.0.0.1");
 	assert_int_equal(c->socket_mode, -1);
@@ -163,13 +229,13 @@ test_full_config(void **state)
 	assert_true(c->spf_mailfrom);
 	assert_int_equal(c->trusted_networks.n, 3);
 	assert_string_equal(c->trusted_networks.v[2].text, "192.0.2.9/32");
-	assert_int_equal(c->policy.spf_trusted, EXEMPT_RECORD);
-	assert_int_equal(c->policy.spf_authenticated, EXEMPT_CHECK);
+	assert_int_equal(c->policy.trusted[CHECK_SPF], EXEMPT_RECORD);
+	assert_int_equal(c->policy.authenticated[CHECK_SPF], EXEMPT_CHECK);
 	assert_int_equal(c->policy.spf_exempt_domains.n, 2);
 	assert_string_equal(c->policy.spf_exempt_domains.v[0],
 	    "partner.example");
-	assert_int_equal(c->spf_forwarders.n, 2);
-	assert_string_equal(c->spf_forwarders.v[1], "fwd.example");
+	assert_int_equal(c->trusted_forwarders.n, 2);
+	assert_string_equal(c->trusted_forwarders.v[1], "fwd.example");
 	conf_free(c);
 	str_free(&err);
 }
@@ -225,13 +291,31 @@ static const struct bad_case bad_cases[] = {
 	{ "spf {\n authenticated = yes\n}\n", "2: option 'authenticated'" },
 	{ "spf {\n\n  exempt_domains = \"ok.example bad_name\"\n}\n", "3: "
 	    "option 'exempt_domains': \"bad_name\" is not a domain name" },
-	{ "spf {\n  trusted_forwarders = \".fwd.example\"\n}\n", "2: option "
+	{ "\ntrusted_forwarders = \".fwd.example\"\n", "2: option "
 	    "'trusted_forwarders': \".fwd.example\" must be a domain name "
 	    "without a leading dot" },
-	{ "spf {\n  trusted_forwarders = \"a1.ex a2.ex a3.ex a4.ex a5.ex a6.ex "
+	{ "trusted_forwarders = \"a1.ex a2.ex a3.ex a4.ex a5.ex a6.ex "
 	    "a7.ex a8.ex a9.ex b1.ex b2.ex b3.ex b4.ex b5.ex b6.ex b7.ex b8.ex "
-	    "b9.ex c1.ex c2.ex c3.ex\"\n}\n", "2: option 'trusted_forwarders': "
+	    "b9.ex c1.ex c2.ex c3.ex\"\n", "1: option 'trusted_forwarders': "
 	    "21 domains, at most 20" },
+	{ "dkim {\n  min_key_bits = 256\n}\n", "2: option 'min_key_bits': 256 "
+	    "is out of range (512..8192)" },
+	{ "dkim {\n  max_signatures = 0\n}\n", "2: option 'max_signatures'" },
+	{ "dkim {\n  fail = bounce\n}\n", "2: option 'fail': \"bounce\" is not "
+	    "an action" },
+	{ "dmarc {\n  mode = rfc4408\n}\n", "2: option 'mode': \"rfc4408\" is "
+	    "not rfc9989 or rfc7489" },
+	{ "dmarc {\n  psl_file = /nonexistent/psl.dat\n}\n", "2: option "
+	    "'psl_file': cannot read \"/nonexistent/psl.dat\"" },
+	{ "dmarc {\n  trusted_signers = \"lists.example bad_one\"\n}\n",
+	    "2: option 'trusted_signers': \"bad_one\" is not a domain name" },
+	{ "dmarc {\n  trusted_clients = \"10.0.0.1/8\"\n}\n", "2: option "
+	    "'trusted_clients'" },
+	{ "dmarc {\n  reject = maybe\n}\n", "2: option 'reject'" },
+	{ "dmarc {\n  domain \"bad_name\" {\n    reject = accept\n  }\n}\n",
+	    "4: dmarc domain section \"bad_name\"" },
+	{ "dmarc {\n  domain \"a.example\" {\n    frobnicate = 1\n  }\n}\n",
+	    "3: unknown option 'frobnicate'" },
 	{ "authserv_id = \"unterminated\n", "2: premature end of file" },
 	{ "spf {\n  mailfrom {\n", "1: section opened here is never closed" },
 	{ "log_level = info\n\nspf { # {\n  timeout = 1s\n", "3: section opened "

@@ -178,7 +178,7 @@ test_exemptions_show(void **state)
 
 	/* recorded only: the result is there, with why it did not refuse */
 	str_reset(&out);
-	p.spf_trusted = EXEMPT_RECORD;
+	p.trusted[CHECK_SPF] = EXEMPT_RECORD;
 	headers_authres(&f, &p, "mx.example.net", &out);
 	assert_non_null(strstr(unfolded(&out), "spf=fail (not enforced: "
 	    "trusted network 127.0.0.0/8) smtp.helo=mail.example.org"));
@@ -210,6 +210,93 @@ test_exemptions_show(void **state)
 	headers_authres(&f, &p, "mx.example.net", &out);
 	assert_null(strstr(str_cstr(&out), "alice"));
 	verdict_clear(&v);
+	str_free(&out);
+	str_free(&err);
+}
+
+static void
+test_dkim_dmarc_results(void **state)
+{
+	struct authres_parsed parsed;
+	struct dkim_sig sigs[2];
+	struct policy p;
+	struct facts f;
+	str out, err;
+	const char *u;
+
+	policy_defaults(&p);
+	str_init(&out);
+	str_init(&err);
+	base(&f);
+	spf(&f.spf_mailfrom, SPFR_PASS, "example.org", "user@example.org",
+	    NULL);
+	memset(sigs, 0, sizeof(sigs));
+	sigs[0].result = DKIMR_PASS;
+	sigs[0].domain = (char *)"example.org";
+	sigs[0].selector = (char *)"s2048";
+	sigs[0].identity = (char *)"@example.org";
+	sigs[0].algorithm = (char *)"rsa-sha256";
+	sigs[0].b = (char *)"AbCdEf+/1234";
+	sigs[0].keybits = 2048;
+	sigs[1].result = DKIMR_FAIL;
+	sigs[1].domain = (char *)"esp.example";
+	sigs[1].selector = (char *)"k1";
+	sigs[1].algorithm = (char *)"ed25519-sha256";
+	sigs[1].b = (char *)"ZZZZZZZZZZZZ";
+	sigs[1].reason = (char *)"the body hash does not match";
+	f.dkim.checked = 1;
+	f.dkim.sigs = sigs;
+	f.dkim.n = 2;
+	f.message_done = 1;
+	f.from_domain = "example.org";
+	f.dmarc.checked = 1;
+	f.dmarc.result = DMARCR_PASS;
+	f.dmarc.from_domain = (char *)"example.org";
+	f.dmarc.p = f.dmarc.published = f.dmarc.policy = DMARC_P_REJECT;
+	f.dmarc.published_tag = "p";
+	f.dmarc.spf_align = DMARC_ALIGN_PASS;
+	f.dmarc.dkim_align = DMARC_ALIGN_PASS;
+	headers_authres(&f, &p, "mx.example.net", &out);
+	u = unfolded(&out);
+	assert_non_null(strstr(u, "dkim=pass (2048-bit key) header.d=example.org "
+	    "header.i=@example.org header.s=s2048 header.a=rsa-sha256 "
+	    "header.b=\"AbCdEf+/1234\";"));
+	assert_non_null(strstr(u, "dkim=fail (ed25519 key) reason=\"the body "
+	    "hash does not match\" header.d=esp.example header.s=k1 "
+	    "header.a=ed25519-sha256 header.b=ZZZZZZZZZZZZ;"));
+	assert_non_null(strstr(u, "dmarc=pass (p=reject; SPF aligned, DKIM "
+	    "aligned) header.from=example.org policy.dmarc=none"));
+	/* what we write, our strict parser reads */
+	if (authres_parse(str_cstr(&out), out.len, 0, &parsed, &err) != 0)
+		fail_msg("%s: %s", str_cstr(&out), str_cstr(&err));
+	assert_int_equal(parsed.nres, 4);
+	authres_parsed_free(&parsed);
+
+	/* a failure held in quarantine says so */
+	str_reset(&out);
+	f.dmarc.result = DMARCR_FAIL;
+	f.dmarc.p = f.dmarc.published = f.dmarc.policy = DMARC_P_QUARANTINE;
+	f.dmarc.spf_align = DMARC_ALIGN_FAIL;
+	f.dmarc.dkim_align = DMARC_ALIGN_NONE;
+	p.dmarc.fail[DMARC_P_QUARANTINE] = ACT_QUARANTINE;
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_non_null(strstr(unfolded(&out), "dmarc=fail (p=quarantine; SPF "
+	    "not aligned, DKIM did not pass) header.from=example.org "
+	    "policy.dmarc=quarantine"));
+	/* report only: delivered, the header says so */
+	str_reset(&out);
+	p.dmarc.report_only = 1;
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_non_null(strstr(unfolded(&out), "report only) "
+	    "header.from=example.org policy.dmarc=none"));
+
+	/* an unusable From: accepted anyway */
+	str_reset(&out);
+	f.from_domain = NULL;
+	f.from_error = "appears 2 times";
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_non_null(strstr(unfolded(&out), "dmarc=permerror reason=\"From: "
+	    "appears 2 times\""));
 	str_free(&out);
 	str_free(&err);
 }
@@ -342,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_authres_header),
 		cmocka_unit_test(test_received_spf),
 		cmocka_unit_test(test_exemptions_show),
+		cmocka_unit_test(test_dkim_dmarc_results),
 		cmocka_unit_test(test_summary_line),
 		cmocka_unit_test(test_str),
 		cmocka_unit_test(test_log),

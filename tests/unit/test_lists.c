@@ -242,8 +242,8 @@ test_exempt(void **state)
 		policy_defaults(&p);
 		assert_int_equal(domlist_parse("partner.example .lists.example",
 		    0, &p.spf_exempt_domains, &err), 0);
-		p.spf_trusted = c->trusted_mode;
-		p.spf_authenticated = c->auth_mode;
+		p.trusted[CHECK_SPF] = c->trusted_mode;
+		p.authenticated[CHECK_SPF] = c->auth_mode;
 		memset(&f, 0, sizeof(f));
 		f.trusted_net = c->trusted_net;
 		f.auth_user = c->auth_user;

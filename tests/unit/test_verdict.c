@@ -12,10 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "domlist.h"
+#include "ipaddr.h"
+#include "netlist.h"
 #include "facts.h"
 #include "policy.h"
 #include "spf.h"
@@ -183,7 +186,7 @@ exemption(struct facts *f, struct policy *p, enum who who)
 	switch (who) {
 	case TRUSTED_AND_AUTHED:
 		f->auth_user = "alice";
-		p->spf_authenticated = EXEMPT_SKIP;
+		p->authenticated[CHECK_SPF] = EXEMPT_SKIP;
 		/* FALLTHROUGH */
 	case TRUSTED:
 		f->trusted_net = "198.51.100.0/24";
@@ -221,7 +224,7 @@ test_table(void **state)
 
 		policy_defaults(&p);
 		p.reject_stage = c->reject_stage;
-		p.spf_trusted = p.spf_authenticated = c->mode;
+		p.trusted[CHECK_SPF] = p.authenticated[CHECK_SPF] = c->mode;
 		if (c->strict) {
 			p.spf_mailfrom[SPFR_SOFTFAIL] = ACT_REJECT;
 			p.spf_mailfrom[SPFR_PERMERROR] = ACT_REJECT;
@@ -397,6 +400,278 @@ test_names(void **state)
 	assert_int_equal(stage_parse("body"), -1);
 }
 
+/* --- the message checks: From:, DMARC, DKIM --- */
+
+enum tweak {
+	T_NONE, T_QUARANTINE_HOLD, T_REPORT_ONLY, T_OVERRIDE, T_SIGNER,
+	T_CLIENT, T_DKIM_FAIL_REJECT, T_BAD_FROM_ACCEPT, T_AUTHED, T_FORWARDER,
+	T_TRUSTED_RECORD, T_WAIT
+};
+
+struct msg_case {
+	const char		*name;
+	int			 spf;		/* MAIL FROM result */
+	int			 dkim;		/* -1 unsigned, else result */
+	int			 dmarc;		/* -1 not checked, else result */
+	enum dmarc_disp		 policy;
+	const char		*from_error;
+	enum tweak		 tweak;
+	enum stage		 stage;
+	enum action		 action, decided;
+	const char		*check;
+	const char		*note;		/* in exempt or would */
+	const char		*text;		/* in the reply */
+};
+
+#define NOSIG	(-1)
+#define NODMARC	(-1)
+#define QN	DMARC_P_NONE
+#define QQ	DMARC_P_QUARANTINE
+#define QR	DMARC_P_REJECT
+
+static const struct msg_case msg_cases[] = {
+	{ "dmarc pass", SPFR_PASS, DKIMR_PASS, DMARCR_PASS, QR, NULL, T_NONE,
+	    STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL },
+	{ "SPF fail refuses even when DMARC passes", SPFR_FAIL, DKIMR_PASS,
+	    DMARCR_PASS, QR, NULL, T_NONE, STAGE_EOM, ACT_REJECT, ACT_REJECT,
+	    "spf-mailfrom", NULL, "SPF fail" },
+	{ "wait for DMARC: SPF fail overruled", SPFR_FAIL, DKIMR_PASS,
+	    DMARCR_PASS, QR, NULL, T_WAIT, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, "spf_mailfrom=fail overruled by dmarc=pass", NULL },
+	{ "wait for DMARC: nothing refused at RCPT", SPFR_FAIL, NOSIG, NODMARC,
+	    QN, "x", T_WAIT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL,
+	    NULL },
+	{ "wait for DMARC: SPF fail stands when DMARC fails", SPFR_FAIL, NOSIG,
+	    DMARCR_FAIL, QN, NULL, T_WAIT, STAGE_EOM, ACT_REJECT, ACT_REJECT,
+	    "spf-mailfrom", NULL, "SPF fail" },
+	{ "p=reject fail", SPFR_SOFTFAIL, DKIMR_FAIL, DMARCR_FAIL, QR, NULL,
+	    T_NONE, STAGE_EOM, ACT_REJECT, ACT_REJECT, "dmarc", NULL,
+	    "DMARC fail: example.org asks receivers to reject" },
+	{ "p=reject fail names SPF and DKIM", SPFR_PASS, DKIMR_PASS,
+	    DMARCR_FAIL, QR, NULL, T_NONE, STAGE_EOM, ACT_REJECT, ACT_REJECT,
+	    "dmarc", NULL, "not aligned with example.org" },
+	{ "p=reject fail, fix named", SPFR_SOFTFAIL, NOSIG, DMARCR_FAIL, QR, NULL,
+	    T_NONE, STAGE_EOM, ACT_REJECT, ACT_REJECT, "dmarc", NULL,
+	    "sign the mail with a DKIM key of example.org (d=example.org)" },
+	{ "p=quarantine: accepted, marked", SPFR_SOFTFAIL, NOSIG, DMARCR_FAIL, QQ,
+	    NULL, T_NONE, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL },
+	{ "p=quarantine: held when configured", SPFR_SOFTFAIL, NOSIG, DMARCR_FAIL,
+	    QQ, NULL, T_QUARANTINE_HOLD, STAGE_EOM, ACT_QUARANTINE,
+	    ACT_QUARANTINE, "dmarc", NULL, "DMARC fail" },
+	{ "quarantine waits for the end of the message", SPFR_SOFTFAIL, NOSIG,
+	    DMARCR_FAIL, QQ, NULL, T_QUARANTINE_HOLD, STAGE_RCPT, ACT_ACCEPT,
+	    ACT_QUARANTINE, "dmarc", NULL, NULL },
+	{ "p=none fail", SPFR_SOFTFAIL, NOSIG, DMARCR_FAIL, QN, NULL, T_NONE,
+	    STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL },
+	{ "dmarc temperror", SPFR_PASS, NOSIG, DMARCR_TEMPERROR, QR, NULL,
+	    T_NONE, STAGE_EOM, ACT_TEMPFAIL, ACT_TEMPFAIL, "dmarc", NULL,
+	    "try again later" },
+	{ "dmarc permerror accepted", SPFR_PASS, NOSIG, DMARCR_PERMERROR, QN,
+	    NULL, T_NONE, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL },
+	{ "dmarc none", SPFR_FAIL, NOSIG, DMARCR_NONE, QN, NULL, T_NONE,
+	    STAGE_EOM, ACT_REJECT, ACT_REJECT, "spf-mailfrom", NULL,
+	    "SPF fail" },
+	{ "report only: accepted, would reject", SPFR_SOFTFAIL, NOSIG,
+	    DMARCR_FAIL, QR, NULL, T_REPORT_ONLY, STAGE_EOM, ACT_ACCEPT,
+	    ACT_ACCEPT, NULL, "reject: dmarc=fail (p=reject)", NULL },
+	{ "per-domain override", SPFR_SOFTFAIL, NOSIG, DMARCR_FAIL, QR, NULL,
+	    T_OVERRIDE, STAGE_EOM, ACT_QUARANTINE, ACT_QUARANTINE, "dmarc",
+	    NULL, NULL },
+	{ "trusted signer: recorded", SPFR_SOFTFAIL, DKIMR_PASS, DMARCR_FAIL, QR,
+	    NULL, T_SIGNER, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL,
+	    "dmarc=fail (p=reject) not enforced (trusted signer "
+	    "lists.example.net)", NULL },
+	{ "trusted client: recorded", SPFR_SOFTFAIL, NOSIG, DMARCR_FAIL, QR, NULL,
+	    T_CLIENT, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL,
+	    "not enforced (trusted client 198.51.100.0/24)", NULL },
+	{ "trusted forwarder: recorded", SPFR_PASS, NOSIG, DMARCR_FAIL, QR,
+	    NULL, T_FORWARDER, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL,
+	    "not enforced (trusted forwarder fwd.example)", NULL },
+	{ "authenticated: skipped", SPFR_SOFTFAIL, NOSIG, DMARCR_FAIL, QR,
+	    "is missing", T_AUTHED, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL,
+	    "DMARC not checked (authenticated sender)", NULL },
+	{ "bad From: refused", SPFR_PASS, NOSIG, NODMARC, QN, "appears 2 times",
+	    T_NONE, STAGE_EOM, ACT_REJECT, ACT_REJECT, "from", NULL,
+	    "The From: header field appears 2 times" },
+	{ "bad From: beats SPF fail on a tie", SPFR_SOFTFAIL, NOSIG, NODMARC, QN,
+	    "is missing", T_NONE, STAGE_EOM, ACT_REJECT, ACT_REJECT, "from",
+	    NULL, "exactly one From: field" },
+	{ "bad From: accepted when configured", SPFR_PASS, NOSIG, NODMARC, QN,
+	    "is missing", T_BAD_FROM_ACCEPT, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, NULL, NULL },
+	{ "bad From: report only", SPFR_PASS, NOSIG, NODMARC, QN,
+	    "is missing", T_REPORT_ONLY, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, "reject: from: is missing", NULL },
+	{ "bad From: trusted network recorded", SPFR_PASS, NOSIG, NODMARC, QN,
+	    "is missing", T_TRUSTED_RECORD, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, "from: is missing not enforced (trusted network", NULL },
+	{ "dkim fail: recorded by default", SPFR_PASS, DKIMR_FAIL, DMARCR_PASS,
+	    QR, NULL, T_NONE, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL,
+	    NULL },
+	{ "dkim fail refused when configured", SPFR_PASS, DKIMR_FAIL,
+	    DMARCR_PASS, QR, NULL, T_DKIM_FAIL_REJECT, STAGE_EOM, ACT_REJECT,
+	    ACT_REJECT, "dkim", NULL, "DKIM fail: a signature of example.org" },
+	{ "reject beats quarantine", SPFR_SOFTFAIL, NOSIG, DMARCR_FAIL, QQ, NULL,
+	    T_QUARANTINE_HOLD, STAGE_EOM, ACT_QUARANTINE, ACT_QUARANTINE,
+	    "dmarc", NULL, NULL },
+};
+
+/* msg_facts - the facts of one message row */
+static void
+msg_facts(struct facts *f, struct dkim_sig *sig, const struct msg_case *c)
+{
+	memset(f, 0, sizeof(*f));
+	f->client_ip = "198.51.100.7";
+	f->client_name = "client.example";
+	f->helo = "mail.example.net";
+	f->mail_from = "user@example.org";
+	outcome(&f->spf_mailfrom, c->spf, "example.org");
+	f->message_done = 1;
+	f->from_fields = c->from_error != NULL ? 0 : 1;
+	f->from_error = c->from_error;
+	f->from_domain = c->from_error != NULL ? NULL : "example.org";
+	f->dkim.checked = 1;
+	if (c->dkim != NOSIG) {
+		memset(sig, 0, sizeof(*sig));
+		sig->result = (enum dkim_result)c->dkim;
+		sig->domain = (char *)(c->tweak == T_SIGNER ? "lists.example.net" :
+		    "example.org");
+		sig->selector = (char *)"s1";
+		sig->reason = c->dkim == DKIMR_PASS ? NULL :
+		    (char *)"the body hash does not match";
+		f->dkim.sigs = sig;
+		f->dkim.n = 1;
+	}
+	if (c->dmarc != NODMARC) {
+		f->dmarc.checked = 1;
+		f->dmarc.result = (enum dmarc_result)c->dmarc;
+		f->dmarc.from_domain = (char *)"example.org";
+		f->dmarc.record_domain = (char *)"example.org";
+		f->dmarc.p = f->dmarc.published = f->dmarc.policy = c->policy;
+		f->dmarc.published_tag = "p";
+		f->dmarc.spf_align = c->spf == SPFR_PASS ? DMARC_ALIGN_FAIL :
+		    DMARC_ALIGN_NONE;
+		f->dmarc.dkim_align = c->dkim == DKIMR_PASS ? DMARC_ALIGN_FAIL :
+		    DMARC_ALIGN_NONE;
+		f->dmarc.reason = c->dmarc == DMARCR_PASS ? NULL :
+		    (char *)"the DMARC record could not be looked up";
+	}
+}
+
+static void
+test_message_table(void **state)
+{
+	static ipaddr ip;
+	struct dkim_sig sig;
+	struct policy p;
+	struct facts f;
+	struct verdict v;
+	char text[4096];
+	str err;
+	size_t i;
+
+	str_init(&err);
+	assert_int_equal(ipaddr_parse("198.51.100.7", &ip), 0);
+	for (i = 0; i < sizeof(msg_cases) / sizeof(msg_cases[0]); i++) {
+		const struct msg_case *c = &msg_cases[i];
+
+		policy_defaults(&p);
+		msg_facts(&f, &sig, c);
+		f.ip = &ip;
+		switch (c->tweak) {
+		case T_QUARANTINE_HOLD:
+			p.dmarc.fail[DMARC_P_QUARANTINE] = ACT_QUARANTINE;
+			break;
+		case T_REPORT_ONLY:
+			p.dmarc.report_only = 1;
+			break;
+		case T_OVERRIDE:
+			p.dmarc_overrides = calloc(1, sizeof(*p.dmarc_overrides));
+			p.dmarc_overrides[0].domain = strdup("example.org");
+			p.dmarc_overrides[0].actions = p.dmarc;
+			p.dmarc_overrides[0].actions.fail[DMARC_P_REJECT] =
+			    ACT_QUARANTINE;
+			p.ndmarc_overrides = 1;
+			break;
+		case T_SIGNER:
+			assert_int_equal(domlist_parse("lists.example.net", 0,
+			    &p.dmarc_trusted_signers, &err), 0);
+			break;
+		case T_CLIENT:
+			assert_int_equal(netlist_parse("198.51.100.0/24",
+			    &p.dmarc_trusted_clients, &err), 0);
+			break;
+		case T_DKIM_FAIL_REJECT:
+			p.dkim[DKIMR_FAIL] = ACT_REJECT;
+			break;
+		case T_BAD_FROM_ACCEPT:
+			p.bad_from = ACT_ACCEPT;
+			break;
+		case T_AUTHED:
+			f.auth_user = "alice";
+			break;
+		case T_FORWARDER:
+			f.forwarder = "fwd.example";
+			break;
+		case T_TRUSTED_RECORD:
+			f.trusted_net = "198.51.100.0/24";
+			p.trusted[CHECK_DMARC] = EXEMPT_RECORD;
+			break;
+		case T_WAIT:
+			p.spf_wait_for_dmarc = 1;
+			if (c->stage != STAGE_EOM)
+				f.message_done = 0;
+			break;
+		default:
+			break;
+		}
+		verdict_decide(&f, &p, c->stage, &v);
+		if (v.action != c->action || v.decided != c->decided)
+			fail_msg("%s: action %s decided %s, want %s/%s", c->name,
+			    action_name(v.action), action_name(v.decided),
+			    action_name(c->action), action_name(c->decided));
+		if ((c->check == NULL) != (v.check == NULL) ||
+		    (c->check != NULL && strcmp(c->check, v.check) != 0))
+			fail_msg("%s: check %s, want %s", c->name,
+			    v.check ? v.check : "-", c->check ? c->check : "-");
+		if (c->note != NULL && strstr(str_cstr(&v.exempt), c->note) ==
+		    NULL && strstr(str_cstr(&v.would), c->note) == NULL)
+			fail_msg("%s: notes \"%s\" / \"%s\" lack \"%s\"", c->name,
+			    str_cstr(&v.exempt), str_cstr(&v.would), c->note);
+		reply(&v, text, sizeof(text));
+		if (c->text != NULL && strstr(text, c->text) == NULL)
+			fail_msg("%s: reply \"%s\" lacks \"%s\"", c->name, text,
+			    c->text);
+		if (v.action == ACT_QUARANTINE && v.code != NULL)
+			fail_msg("%s: a quarantine with an SMTP code", c->name);
+		verdict_clear(&v);
+		policy_free(&p);
+	}
+	str_free(&err);
+}
+
+static void
+test_dkim_message_result(void **state)
+{
+	struct dkim_sig sigs[3];
+	struct dkim_results r;
+
+	memset(&r, 0, sizeof(r));
+	memset(sigs, 0, sizeof(sigs));
+	r.sigs = sigs;
+	assert_int_equal(verdict_dkim_result(&r), DKIMR_NONE);
+	r.n = 3;
+	sigs[0].result = DKIMR_NEUTRAL;
+	sigs[1].result = DKIMR_FAIL;
+	sigs[2].result = DKIMR_TEMPERROR;
+	assert_int_equal(verdict_dkim_result(&r), DKIMR_TEMPERROR);
+	sigs[0].result = DKIMR_PASS;
+	assert_int_equal(verdict_dkim_result(&r), DKIMR_PASS);
+	sigs[0].result = DKIMR_PERMERROR;
+	sigs[2].result = DKIMR_POLICY;
+	assert_int_equal(verdict_dkim_result(&r), DKIMR_FAIL);
+}
+
 int
 main(void)
 {
@@ -406,6 +681,8 @@ main(void)
 		cmocka_unit_test(test_helo_and_temperror_text),
 		cmocka_unit_test(test_hostile_text_is_bounded_and_printable),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_message_table),
+		cmocka_unit_test(test_dkim_message_result),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,52 @@
+/*
+ * message - the checks of one message's content, fed as the MTA hands it
+ * over: the From: field (the author domain DMARC is about), DKIM
+ * verification, and the DMARC check at the end. Every lookup starts as
+ * soon as its name is known: a DKIM key when its DKIM-Signature field
+ * arrives, the DMARC records when From: arrives.
+ *
+ *	message_new(cfg) - a checker for one message; cfg says which checks
+ *		run (NULL engines: that check is off) and the resolver.
+ *	message_header(m, name, value, len) - one header field; value as in
+ *		the message, after the colon (leading space included).
+ *	message_body(m, chunk, len) - body bytes; 0 when no check needs
+ *		more (the milter can then tell the MTA to skip the rest).
+ *	message_end(m, spf_mailfrom, facts) - finish: DKIM results, the From:
+ *		verdict (exactly one field with one author domain, else
+ *		facts->from_error in plain words), and the DMARC result
+ *		(using the MAIL FROM SPF result and the DKIM results) go into
+ *		facts; facts point into m, which must outlive their use.
+ *	message_free(m)
+ * Pure of libmilter; blocking only inside message_end (DNS answers that
+ * have not arrived yet, bounded by the checks' timeouts).
+ */
+#ifndef AUTHGATE_MESSAGE_H
+#define AUTHGATE_MESSAGE_H
+
+#include <stddef.h>
+
+#include "dkim.h"
+#include "dmarc.h"
+#include "dns.h"
+#include "facts.h"
+#include "spf.h"
+
+#define MESSAGE_FROM_MAX	16384	/* a From: field longer than this
+					 * is refused, not parsed */
+
+struct message_cfg {
+	dns_resolver	*resolver;
+	dkim_engine	*dkim;		/* NULL: no DKIM */
+	dmarc_engine	*dmarc;		/* NULL: no DMARC (nor From: check) */
+	int		 dmarc_timeout_ms;
+};
+
+typedef struct message message;
+
+message	*message_new(const struct message_cfg *);
+void	 message_header(message *, const char *, const char *, size_t);
+int	 message_body(message *, const unsigned char *, size_t);
+void	 message_end(message *, const struct spf_outcome *, struct facts *);
+void	 message_free(message *);
+
+#endif

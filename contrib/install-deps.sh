@@ -11,7 +11,8 @@ set -eu
 BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libmilter-dev libspf2-dev libopendkim-dev libopendmarc-dev
 	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev"
-TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3 iproute2"
+TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3
+	python3-dkim iproute2"
 DEMO="swaks"
 PACKAGES=$(echo $BUILD $TEST $DEMO)
 

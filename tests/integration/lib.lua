@@ -45,8 +45,8 @@ function rcpt(conn, to)
 	return mt.getreply(conn)
 end
 
--- headers, end of header, end of message
-function message(conn, headers)
+-- headers, end of header, [body,] end of message
+function message(conn, headers, body)
 	for _, h in ipairs(headers) do
 		local err = mt.header(conn, h[1], h[2])
 		if err ~= nil then
@@ -56,6 +56,12 @@ function message(conn, headers)
 	-- authgate negotiates SMFIP_NOEOH: the MTA sends no end-of-header
 	if not mt.test_option(conn, SMFIP_NOEOH) then
 		mt.eoh(conn)
+	end
+	if body ~= nil then
+		local e = mt.bodystring(conn, body)
+		if e ~= nil then
+			error("body: " .. e)
+		end
 	end
 	local err = mt.eom(conn)
 	if err ~= nil then
@@ -107,4 +113,15 @@ function unfold(v)
 		return nil
 	end
 	return (string.gsub(v, "\n[ \t]+", " "))
+end
+
+-- the contents of a small file (a signature made by the driver script)
+function slurp(path)
+	local f = io.open(path, "r")
+	if f == nil then
+		error("cannot read " .. path)
+	end
+	local text = f:read("*a")
+	f:close()
+	return text
 end

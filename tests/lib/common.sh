@@ -71,6 +71,15 @@ ag_fail() {
 	exit 1
 }
 
+ag_python_dkim() {	# AG_PYTHON: a python3 with Debian's python3-dkim
+	for py in /usr/bin/python3 python3; do
+		if "$py" -c 'import dkim' >/dev/null 2>&1; then
+			AG_PYTHON=$py
+			return 0
+		fi
+	done
+	ag_skip "python3-dkim is not installed"
+}
 ag_need() {
 	for tool in "$@"; do
 		command -v "$tool" >/dev/null 2>&1 ||

@@ -179,6 +179,7 @@ dkim_fix_key(const char *rec, size_t len)
 	const char *p, *v, *end;
 	str b64, der, spki, out;
 	char *fixed;
+	size_t left;
 
 	/* find the p= tag: "p" [FWS] "=" at the start of a tag */
 	fixed = NULL;
@@ -187,7 +188,8 @@ dkim_fix_key(const char *rec, size_t len)
 		while (p < rec + len && (*p == ' ' || *p == '\t' || *p == '\r' ||
 		    *p == '\n'))
 			p++;
-		if ((end = memchr(p, ';', (size_t)(rec + len - p))) == NULL)
+		left = p < rec + len ? (size_t)(rec + len - p) : 0;
+		if ((end = memchr(p, ';', left)) == NULL)
 			end = rec + len;
 		if (p < end && *p == 'p') {
 			for (v = p + 1; v < end && (*v == ' ' || *v == '\t'); v++)

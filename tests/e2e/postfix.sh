@@ -24,9 +24,15 @@ e2e_stop() {
 }
 
 ag_nsd_start
+ag_python_dkim
 ag_write_conf "$AG_WORK/authgate.conf" 'socket_mode = "0666"
 spf {
   received_spf_header = yes
+}
+dmarc {
+  domain "quar.authgate.example" {
+    quarantine = quarantine
+  }
 }'
 # as root, dropping privileges to "nobody" once the socket is open
 ag_authgate_start "$AG_WORK/authgate.conf" -u nobody
@@ -42,12 +48,17 @@ pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "unix:$AG_WORK/authgate.sock"
 pf_start "$PF" || ag_fail "postfix did not start"
 
 check() {
-	python3 "$top_srcdir/tests/e2e/smtp_check.py" --port "$SMTP_PORT" \
+	"$AG_PYTHON" "$top_srcdir/tests/e2e/smtp_check.py" --port "$SMTP_PORT" \
 	    --sink "$AG_WORK/sink" --authserv-id mx.authgate.test "$@" ||
 		ag_fail "smtp_check $*"
 }
 
-check pass fail forged huge percent authenticated
+check pass fail forged huge percent authenticated dkim_pass dkim_body \
+    dmarc_quarantine two_from
+# the p=quarantine failure waits in Postfix's hold queue
+postqueue -c "$PF/etc" -p 2>/dev/null | grep -q '^[0-9A-F]*!' ||
+	ag_fail "no message in the hold queue"
+echo "ok - the p=quarantine failure is in the hold queue"
 # the DNS server stops: never accept-as-pass, never 550
 ag_nsd_stop
 check tempfail

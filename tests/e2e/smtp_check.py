@@ -7,11 +7,12 @@ checks what the client was answered and what smtp-sink received.
 
     smtp_check.py --port PORT --sink DIR --authserv-id ID SCENARIO...
 
-Scenarios: pass, fail, forged, huge, percent, authenticated, tempfail.
-Each prints
+Scenarios: pass, fail, forged, huge, percent, authenticated, dkim_pass,
+dkim_body, dmarc_quarantine, two_from, tempfail. Each prints
 "ok - ..." lines and the script exits 1 at the first failed check.
 """
 import argparse
+import base64
 import glob
 import os
 import smtplib
@@ -19,6 +20,7 @@ import sys
 import time
 
 ARGS = None
+KEYS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "keys")
 
 
 def ok(cond, what):
@@ -42,8 +44,9 @@ def connect(addr, helo, login=None):
     return s
 
 
-def message(subject, headers=(), body="Hello.\r\n"):
-    lines = ["From: sender@pass.authgate.example",
+def message(subject, headers=(), body="Hello.\r\n",
+            from_addr="sender@pass.authgate.example"):
+    lines = ["From: " + from_addr,
              "To: rcpt@rcpt.example",
              "Subject: " + subject,
              "Message-ID: <%s@authgate.test>" % subject]
@@ -52,7 +55,7 @@ def message(subject, headers=(), body="Hello.\r\n"):
 
 
 def send(addr, helo, sender, subject, headers=(), body="Hello.\r\n",
-         login=None):
+         login=None, from_addr="sender@pass.authgate.example"):
     """MAIL, RCPT, DATA; returns (stage, code, text) of the first refusal,
     or ("data", 250, text) when the message was accepted."""
     s = connect(addr, helo, login)
@@ -63,7 +66,7 @@ def send(addr, helo, sender, subject, headers=(), body="Hello.\r\n",
     if code >= 400:
         s.quit()
         return ("rcpt", code, msg.decode())
-    code, msg = s.data(message(subject, headers, body).encode())
+    code, msg = s.data(message(subject, headers, body, from_addr).encode())
     s.quit()
     return ("data", code, msg.decode())
 
@@ -200,6 +203,98 @@ def scenario_authenticated():
        "Authentication-Results: " + value)
     ok("alice" not in msg, "authenticated sender: the login name is not "
        "in the message")
+
+
+def signed_message(subject, body, from_addr="alice@signed.authgate.example"):
+    """A message signed with the test key for signed.authgate.example
+    (python3-dkim), and its lines, ready for DATA."""
+    import dkim
+    text = ("From: Alice <%s>\r\nTo: rcpt@rcpt.example\r\n"
+            "Subject: %s\r\nMessage-ID: <%s@signed.authgate.example>\r\n"
+            "\r\n%s" % (from_addr, subject, subject, body))
+    with open(os.path.join(KEYS, "rsa2048.pem"), "rb") as f:
+        key = f.read()
+    sig = dkim.sign(text.encode(), b"s2048", b"signed.authgate.example", key,
+                    include_headers=[b"from", b"to", b"subject",
+                                     b"message-id"])
+    return sig.decode() + text
+
+
+def send_raw(addr, helo, sender, data):
+    """MAIL, RCPT, DATA with a message as given."""
+    s = connect(addr, helo)
+    code, msg = s.docmd("MAIL FROM:<%s>" % sender)
+    if code >= 400:
+        return ("mail", code, msg.decode())
+    code, msg = s.docmd("RCPT TO:<rcpt@rcpt.example>")
+    if code >= 400:
+        s.quit()
+        return ("rcpt", code, msg.decode())
+    try:
+        code, msg = s.data(data.encode())
+    except smtplib.SMTPDataError as e:
+        code, msg = e.smtp_code, e.smtp_error
+    s.quit()
+    return ("data", code, msg.decode())
+
+
+def scenario_dkim_pass():
+    data = signed_message("e2e-dkim", "Hello Bob,\r\nthe numbers.\r\n")
+    stage, code, text = send_raw("198.51.100.20", "mail.esp.authgate.example",
+                                 "bounce@esp.authgate.example", data)
+    ok(code == 250, "signed, aligned, p=reject: accepted (%s %d %s)"
+       % (stage, code, text))
+    msg = delivered("e2e-dkim")
+    ok(msg is not None, "signed, aligned, p=reject: delivered")
+    value = " ".join(our_ar(header_block(msg))[0].split())
+    ok("dkim=pass (2048-bit key) header.d=signed.authgate.example" in value,
+       "DKIM-signed message: dkim=pass in Authentication-Results")
+    ok("dmarc=pass (p=reject; SPF did not pass, DKIM aligned) "
+       "header.from=signed.authgate.example policy.dmarc=none" in value,
+       "DKIM-signed message: dmarc=pass in Authentication-Results")
+    print("    " + value)
+
+
+def scenario_dkim_body():
+    data = signed_message("e2e-body", "Hello Bob,\r\nthe numbers.\r\n")
+    data = data.replace("the numbers.", "the numberz.")
+    stage, code, text = send_raw("198.51.100.20", "mail.esp.authgate.example",
+                                 "bounce@esp.authgate.example", data)
+    ok(stage == "data" and code == 550,
+       "one body byte changed: refused after DATA with 550 (%s %d)"
+       % (stage, code))
+    print("    reply: " + text.replace("\n", "\n           "))
+    flat = " ".join(l[6:] for l in text.split("\n"))
+    ok("DMARC fail: signed.authgate.example asks receivers to reject mail "
+       "that is not authenticated for it (p=reject)" in flat,
+       "changed body: the reply explains the DMARC policy")
+    ok("the body hash does not match" in flat,
+       "changed body: the reply says the body was changed")
+    ok("sign the mail with a DKIM key of signed.authgate.example" in flat,
+       "changed body: the reply says how to fix it")
+    ok(delivered("e2e-body", wait=2) is None, "changed body: not delivered")
+
+
+def scenario_dmarc_quarantine():
+    stage, code, text = send("198.51.100.20", "mail.esp.authgate.example",
+                             "bounce@esp.authgate.example", "e2e-quarantine",
+                             from_addr="dave@quar.authgate.example")
+    ok(code == 250, "p=quarantine failure: accepted into the hold queue "
+       "(%s %d)" % (stage, code))
+    ok(delivered("e2e-quarantine", wait=3) is None,
+       "p=quarantine failure: held, not delivered")
+
+
+def scenario_two_from():
+    data = ("From: a@signed.authgate.example\r\nFrom: b@evil.example\r\n"
+            "To: rcpt@rcpt.example\r\nSubject: e2e-twofrom\r\n\r\nhi\r\n")
+    stage, code, text = send_raw("192.0.2.10", "mail.authgate.example",
+                                 "user@pass.authgate.example", data)
+    ok(code == 550, "two From: fields: refused with 550 (%s %d)"
+       % (stage, code))
+    ok("From: header field appears 2 times" in text,
+       "two From: fields: the reply says so")
+    ok(delivered("e2e-twofrom", wait=2) is None, "two From: not delivered")
 
 
 def scenario_tempfail():

@@ -526,17 +526,25 @@ void
 dkim_verifier_header(dkim_verifier *v, const char *name, const char *value,
     size_t len)
 {
+	const char *nl;
 	str line;
 	size_t i;
 
 	if (v->state != V_HEADERS)
 		return;
 	str_init(&line);
-	str_appendf(&line, "%s:", name);
-	for (i = 0; i < len; i++) {
-		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
+	str_append(&line, name);
+	str_append_c(&line, ':');
+	/* copy up to each bare LF, which becomes CRLF */
+	for (i = 0; i < len; i = (size_t)(nl - value) + 1) {
+		if ((nl = memchr(value + i, '\n', len - i)) == NULL) {
+			str_append_n(&line, value + i, len - i);
+			break;
+		}
+		str_append_n(&line, value + i, (size_t)(nl - value) - i);
+		if (nl == value || nl[-1] != '\r')
 			str_append_c(&line, '\r');
-		str_append_c(&line, value[i]);
+		str_append_c(&line, '\n');
 	}
 	(void)dkim_header(v->d, (unsigned char *)line.buf, line.len);
 	str_free(&line);

@@ -51,6 +51,18 @@ struct dmarc_ctx {
 	str			 temp;		/* first temporary failure */
 };
 
+/* dmarc_ctx_init - one evaluation's lookup budget and deadline */
+static void
+dmarc_ctx_init(struct dmarc_ctx *c, dmarc_engine *e, dns_resolver *res,
+    int64_t deadline)
+{
+	memset(c, 0, sizeof(*c));
+	c->engine = e;
+	c->resolver = res;
+	c->deadline = deadline;
+	str_init(&c->temp);
+}
+
 static const char *const dmarc_result_names[DMARCR_COUNT] = {
 	"none", "pass", "fail", "temperror", "permerror"
 };
@@ -286,11 +298,7 @@ dmarc_org_domain(dmarc_engine *e, dns_resolver *res, const char *domain,
 	struct dmarc_ctx c;
 	int rc;
 
-	memset(&c, 0, sizeof(c));
-	c.engine = e;
-	c.resolver = res;
-	c.deadline = deadline;
-	str_init(&c.temp);
+	dmarc_ctx_init(&c, e, res, deadline);
 	rc = dmarc_org(&c, domain, org);
 	str_free(&c.temp);
 	return rc;
@@ -384,11 +392,7 @@ dmarc_domains_aligned(dmarc_engine *e, dns_resolver *res, const char *auth,
 	struct dmarc_ctx c;
 	int rc;
 
-	memset(&c, 0, sizeof(c));
-	c.engine = e;
-	c.resolver = res;
-	c.deadline = deadline;
-	str_init(&c.temp);
+	dmarc_ctx_init(&c, e, res, deadline);
 	rc = dmarc_aligned(&c, auth, from, mode);
 	str_free(&c.temp);
 	return rc;
@@ -536,11 +540,7 @@ dmarc_check(dmarc_engine *e, dns_resolver *res, const struct dmarc_input *in,
 	o->from_domain = mem_strdup(in->from_domain);
 	o->p = o->policy = o->published = DMARC_P_NONE;
 	o->adkim = o->aspf = 'r';
-	memset(&c, 0, sizeof(c));
-	c.engine = e;
-	c.resolver = res;
-	c.deadline = deadline;
-	str_init(&c.temp);
+	dmarc_ctx_init(&c, e, res, deadline);
 	str_init(&where);
 	str_init(&text);
 	str_init(&err);

@@ -301,6 +301,17 @@ spf_parse_modifier(const char *t, size_t n, struct spf_record *rec, str *err)
 	return 1;
 }
 
+/* spf_take_spec - ":domain-spec" after a mechanism name into term->spec */
+static int
+spf_take_spec(struct spf_term *term, const char *rest, size_t rn)
+{
+	if (rn < 2 || rest[0] != ':' ||
+	    !spf_domain_spec_valid(rest + 1, rn - 1))
+		return -1;
+	term->spec = mem_strndup(rest + 1, rn - 1);
+	return 0;
+}
+
 /* spf_parse_directive - [qualifier] mechanism */
 static int
 spf_parse_directive(const char *t, size_t n, struct spf_term *term, str *err)
@@ -337,29 +348,19 @@ spf_parse_directive(const char *t, size_t n, struct spf_term *term, str *err)
 		return 0;
 	case SPF_M_INCLUDE:
 	case SPF_M_EXISTS:
-		if (rn < 2 || rest[0] != ':' ||
-		    !spf_domain_spec_valid(rest + 1, rn - 1))
+		if (spf_take_spec(term, rest, rn) != 0)
 			return spf_fail(err, t, tn, "invalid or missing domain");
-		term->spec = mem_strndup(rest + 1, rn - 1);
 		return 0;
 	case SPF_M_PTR:
-		if (rn == 0)
-			return 0;
-		if (rest[0] != ':' || rn < 2 ||
-		    !spf_domain_spec_valid(rest + 1, rn - 1))
+		if (rn != 0 && spf_take_spec(term, rest, rn) != 0)
 			return spf_fail(err, t, tn, "invalid domain");
-		term->spec = mem_strndup(rest + 1, rn - 1);
 		return 0;
 	case SPF_M_A:
 	case SPF_M_MX:
 		if (spf_dual_cidr(rest, &rn, &term->cidr4, &term->cidr6) != 0)
 			return spf_fail(err, t, tn, "invalid CIDR length");
-		if (rn == 0)
-			return 0;
-		if (rest[0] != ':' || rn < 2 ||
-		    !spf_domain_spec_valid(rest + 1, rn - 1))
+		if (rn != 0 && spf_take_spec(term, rest, rn) != 0)
 			return spf_fail(err, t, tn, "invalid domain");
-		term->spec = mem_strndup(rest + 1, rn - 1);
 		return 0;
 	case SPF_M_IP4:
 	case SPF_M_IP6:

@@ -58,6 +58,17 @@ text_name(str *s, const char *name)
 		str_append_printable(s, name, strlen(name), TEXT_NAME_MAX);
 }
 
+/* text_aside - append " (why)" when a check left a reason, bounded */
+static void
+text_aside(str *s, const char *why, size_t max)
+{
+	if (why == NULL)
+		return;
+	str_append(s, " (");
+	str_append_printable(s, why, strlen(why), max);
+	str_append_c(s, ')');
+}
+
 /* text_mechanism - the SPF term that would list this client IP */
 static void
 text_mechanism(str *s, const char *ip)
@@ -157,12 +168,7 @@ verdict_explain_spf(const struct spf_outcome *o, int helo,
 			text_name(&s, o->domain);
 			str_append(&s, " publishes no SPF record");
 		}
-		if (o->reason != NULL) {
-			str_append(&s, " (");
-			str_append_printable(&s, o->reason, strlen(o->reason),
-			    TEXT_NAME_MAX);
-			str_append_c(&s, ')');
-		}
+		text_aside(&s, o->reason, TEXT_NAME_MAX);
 		str_append(&s, ", and this server requires one.");
 		break;
 	case SPFR_PERMERROR:
@@ -182,12 +188,7 @@ verdict_explain_spf(const struct spf_outcome *o, int helo,
 		str_append(&s, " for ");
 		text_name(&s, client_ip);
 		str_append(&s, " could not be completed");
-		if (o->reason != NULL) {
-			str_append(&s, " (");
-			str_append_printable(&s, o->reason, strlen(o->reason),
-			    200);
-			str_append_c(&s, ')');
-		}
+		text_aside(&s, o->reason, 200);
 		str_append_c(&s, '.');
 		break;
 	case SPFR_PASS:
@@ -279,12 +280,7 @@ text_dkim_sig(str *s, const struct dkim_sig *sig)
 		str_append(s, " that verifies");
 	else {
 		str_appendf(s, " that is %s", dkim_result_name(sig->result));
-		if (sig->reason != NULL) {
-			str_append(s, " (");
-			str_append_printable(s, sig->reason, strlen(sig->reason),
-			    TEXT_NAME_MAX);
-			str_append_c(s, ')');
-		}
+		text_aside(s, sig->reason, TEXT_NAME_MAX);
 	}
 }
 
@@ -304,12 +300,7 @@ verdict_explain_dmarc(const struct facts *f, struct verdict *v)
 		str_append(&s, "DMARC temperror: the DMARC check of ");
 		text_name(&s, o->from_domain);
 		str_append(&s, " could not be completed");
-		if (o->reason != NULL) {
-			str_append(&s, " (");
-			str_append_printable(&s, o->reason, strlen(o->reason),
-			    200);
-			str_append_c(&s, ')');
-		}
+		text_aside(&s, o->reason, 200);
 		str_append_c(&s, '.');
 		verdict_add_line(v, str_cstr(&s));
 		verdict_add_line(v, "This is a temporary problem; please try "

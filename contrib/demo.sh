@@ -69,6 +69,9 @@ zone:
     name: shop.example
     zonefile: shop.example.zone
 zone:
+    name: esp.example
+    zonefile: esp.example.zone
+zone:
     name: .
     zonefile: root.zone
 EOF
@@ -127,13 +130,17 @@ EOF
 	say "2. A server shop.example does not list (203.0.113.66) claims to be shop.example:"
 	send 203.0.113.66 bulk.mailer.invalid news@shop.example "Fake invoice"
 
-	say "3. The good server again, but the message carries a forged Authentication-Results that claims our authserv-id:"
+	say "3. An email service (198.51.100.10, authorized by esp.example's SPF record) sends with From: news@shop.example but without a shop.example DKIM signature. SPF passes for esp.example, which is not shop.example, and shop.example publishes a DMARC p=reject policy:"
+	send 198.51.100.10 mail.esp.example bounces@esp.example "Promotion" \
+	    --header "From: Shop <news@shop.example>"
+
+	say "4. The good server again, but the message carries a forged Authentication-Results that claims our authserv-id:"
 	me=$(hostname)
 	send 192.0.2.25 mail.shop.example news@shop.example "Forged results" \
 	    --header "Authentication-Results: $me; spf=pass smtp.mailfrom=paypal.example"
 	delivered "Forged results"
 
-	say "4. The DNS server stops. A server of shop.example not seen before (192.0.2.26, HELO mx2.shop.example) cannot be checked: authgate answers 451, try again later - never an unchecked accept:"
+	say "5. The DNS server stops. A server of shop.example not seen before (192.0.2.26, HELO mx2.shop.example) cannot be checked: authgate answers 451, try again later - never an unchecked accept:"
 	kill "$(cat "$DEMO/nsd.pid")"
 	sleep 1
 	send 192.0.2.26 mx2.shop.example billing@shop.example "Unchecked"

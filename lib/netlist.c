@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,36 @@ netlist_word(const char *w, size_t n, struct netlist_entry *e, str *err)
 		return -1;
 	}
 	ipaddr_format(&e->net, text);
-	snprintf(e->text, sizeof(e->text), "%s/%d", text, e->prefix);
+	snprintf(e->cidr, sizeof(e->cidr), "%s/%d", text, e->prefix);
+	return 0;
+}
+
+/* netlist_add - one more network, with an optional text */
+int
+netlist_add(netlist *list, const char *w, size_t n, const char *text,
+    str *err)
+{
+	struct netlist_entry e;
+	str why;
+
+	memset(&e, 0, sizeof(e));
+	str_init(&why);
+	if (netlist_word(w, n, &e, &why) != 0) {
+		str_reset(err);
+		str_append_c(err, '"');
+		str_append_printable(err, w, n, 80);
+		str_appendf(err, "\" %s", str_cstr(&why));
+		str_free(&why);
+		return -1;
+	}
+	str_free(&why);
+	if (list->n == list->cap) {
+		list->cap = list->cap ? 2 * list->cap : 8;
+		list->v = mem_realloc(list->v, list->cap * sizeof(e));
+	}
+	e.order = list->n;
+	e.text = text != NULL ? mem_strdup(text) : NULL;
+	list->v[list->n++] = e;
 	return 0;
 }
 
@@ -86,47 +116,269 @@ netlist_word(const char *w, size_t n, struct netlist_entry *e, str *err)
 int
 netlist_parse(const char *text, netlist *list, str *err)
 {
-	struct netlist_entry e;
 	const char *p, *w;
 	size_t n;
-	str why;
 
 	memset(list, 0, sizeof(*list));
 	p = text;
-	while ((w = str_next_word(&p, &n)) != NULL) {
-		str_init(&why);
-		if (netlist_word(w, n, &e, &why) != 0) {
-			str_reset(err);
-			str_append_c(err, '"');
-			str_append_printable(err, w, n, 80);
-			str_appendf(err, "\" %s", str_cstr(&why));
-			str_free(&why);
+	while ((w = str_next_word(&p, &n)) != NULL)
+		if (netlist_add(list, w, n, NULL, err) != 0) {
 			netlist_free(list);
 			return -1;
 		}
-		str_free(&why);
-		list->v = mem_realloc(list->v, (list->n + 1) * sizeof(e));
-		list->v[list->n++] = e;
-	}
+	netlist_index(list);
 	return 0;
 }
 
-/* netlist_match - the entry holding ip, or NULL */
+#define NETLIST_LINE_MAX	4096
+#define NETLIST_FILE_MAX	4000000	/* entries */
+
+/* netlist_file_line - one line of a network file; 1 if it held one */
+static int
+netlist_file_line(char *line, netlist *list, str *err)
+{
+	char *w, *we, *text, *end;
+
+	if ((end = strchr(line, '#')) != NULL)
+		*end = '\0';
+	for (w = line; *w != '\0' && strchr(" \t\r\n", *w) != NULL; w++)
+		;
+	for (we = w; *we != '\0' && strchr(" \t\r\n", *we) == NULL; we++)
+		;
+	if (we == w)
+		return 0;
+	for (text = we; *text != '\0' && strchr(" \t\r\n", *text) != NULL;
+	    text++)
+		;
+	for (end = text + strlen(text); end > text &&
+	    strchr(" \t\r\n", end[-1]) != NULL; end--)
+		;
+	*end = '\0';
+	return netlist_add(list, w, (size_t)(we - w), *text != '\0' ? text :
+	    NULL, err) == 0 ? 1 : -1;
+}
+
+#define NETLIST_EOF		(-1)
+#define NETLIST_TOO_LONG	(-2)
+#define NETLIST_BINARY		(-3)
+
+/* netlist_read_line - one line without its newline, NUL-terminated: its
+ * length, or NETLIST_EOF, NETLIST_TOO_LONG (the rest of the line is
+ * skipped) or NETLIST_BINARY (a NUL byte in it) */
+static long
+netlist_read_line(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+	int c, nul;
+
+	n = 0;
+	nul = 0;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (c == '\0')
+			nul = 1;
+		if (n + 1 < size)
+			buf[n] = (char)c;
+		n++;
+	}
+	if (c == EOF && n == 0)
+		return NETLIST_EOF;
+	if (n + 1 > size)
+		return NETLIST_TOO_LONG;
+	buf[n] = '\0';
+	return nul ? NETLIST_BINARY : (long)n;
+}
+
+/* netlist_load_file - the networks of a file, "network [text]" lines */
+int
+netlist_load_file(const char *path, netlist *list, str *err)
+{
+	char buf[NETLIST_LINE_MAX + 1];
+	FILE *f;
+	str why;
+	long line, len;
+	int rc;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		str_reset(err);
+		str_appendf(err, "%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	str_init(&why);
+	line = 0;
+	rc = 0;
+	while (rc == 0 && (len = netlist_read_line(f, buf, sizeof(buf))) !=
+	    NETLIST_EOF) {
+		line++;
+		if (len == NETLIST_TOO_LONG) {
+			str_reset(err);
+			str_appendf(err, "%s:%ld: line longer than %d bytes",
+			    path, line, NETLIST_LINE_MAX);
+			rc = -1;
+		} else if (len == NETLIST_BINARY) {
+			str_reset(err);
+			str_appendf(err, "%s:%ld: NUL byte (not a text file?)",
+			    path, line);
+			rc = -1;
+		} else if (netlist_file_line(buf, list, &why) < 0) {
+			str_reset(err);
+			str_appendf(err, "%s:%ld: %s", path, line,
+			    str_cstr(&why));
+			rc = -1;
+		} else if (list->n > NETLIST_FILE_MAX) {
+			str_reset(err);
+			str_appendf(err, "%s:%ld: more than %d networks", path,
+			    line, NETLIST_FILE_MAX);
+			rc = -1;
+		}
+	}
+	if (rc == 0 && ferror(f)) {
+		str_reset(err);
+		str_appendf(err, "%s: read error: %s", path, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	str_free(&why);
+	netlist_index(list);
+	return rc;
+}
+
+/* netlist_bytes - the address bytes of an entry or a client */
+static const unsigned char *
+netlist_bytes(const ipaddr *ip)
+{
+	return ip->family == AF_INET ? (const unsigned char *)&ip->u.v4 :
+	    ip->u.v6.s6_addr;
+}
+
+/* netlist_cmp - family, longest prefix first, address, order added */
+static int
+netlist_cmp(const void *a, const void *b)
+{
+	const struct netlist_entry *x = a, *y = b;
+	int c;
+
+	if (x->net.family != y->net.family)
+		return x->net.family < y->net.family ? -1 : 1;
+	if (x->prefix != y->prefix)
+		return x->prefix > y->prefix ? -1 : 1;
+	c = memcmp(netlist_bytes(&x->net), netlist_bytes(&y->net),
+	    x->net.family == AF_INET ? 4 : 16);
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* netlist_index - sort, drop repeated networks, find the groups */
+void
+netlist_index(netlist *list)
+{
+	size_t i, out;
+
+	mem_free(list->groups);
+	list->groups = NULL;
+	list->ngroups = 0;
+	if (list->n == 0)
+		return;
+	qsort(list->v, list->n, sizeof(list->v[0]), netlist_cmp);
+	out = 0;
+	for (i = 0; i < list->n; i++) {
+		if (out > 0 && list->v[out - 1].net.family ==
+		    list->v[i].net.family && list->v[out - 1].prefix ==
+		    list->v[i].prefix && memcmp(netlist_bytes(
+		    &list->v[out - 1].net), netlist_bytes(&list->v[i].net),
+		    list->v[i].net.family == AF_INET ? 4 : 16) == 0) {
+			mem_free(list->v[i].text);	/* the first one stays */
+			continue;
+		}
+		list->v[out++] = list->v[i];
+	}
+	list->n = out;
+	for (i = 0; i < list->n; i++) {
+		if (i == 0 || list->v[i].net.family != list->v[i - 1].net.family ||
+		    list->v[i].prefix != list->v[i - 1].prefix) {
+			list->groups = mem_realloc(list->groups,
+			    (list->ngroups + 1) * sizeof(*list->groups));
+			list->groups[list->ngroups].family =
+			    list->v[i].net.family;
+			list->groups[list->ngroups].prefix = list->v[i].prefix;
+			list->groups[list->ngroups].start = i;
+			list->groups[list->ngroups].n = 0;
+			list->ngroups++;
+		}
+		list->groups[list->ngroups - 1].n++;
+	}
+}
+
+/* netlist_mask - ip cut to prefix bits */
+static void
+netlist_mask(const ipaddr *ip, int prefix, unsigned char *out)
+{
+	const unsigned char *b = netlist_bytes(ip);
+	int len = ip->family == AF_INET ? 4 : 16, i;
+
+	for (i = 0; i < len; i++) {
+		if (prefix >= 8 * (i + 1))
+			out[i] = b[i];
+		else if (prefix <= 8 * i)
+			out[i] = 0;
+		else
+			out[i] = b[i] & (unsigned char)(0xff << (8 * (i + 1) -
+			    prefix));
+	}
+}
+
+/* netlist_lookup - the most specific entry holding ip */
+const struct netlist_entry *
+netlist_lookup(const netlist *list, const ipaddr *ip)
+{
+	const struct netlist_group *g;
+	unsigned char key[16];
+	size_t i, lo, hi, mid;
+	int len, c;
+
+	if (ip == NULL)
+		return NULL;
+	len = ip->family == AF_INET ? 4 : 16;
+	for (i = 0; i < list->ngroups; i++) {
+		g = &list->groups[i];
+		if (g->family != ip->family)
+			continue;
+		netlist_mask(ip, g->prefix, key);
+		lo = g->start;
+		hi = g->start + g->n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			c = memcmp(netlist_bytes(&list->v[mid].net), key,
+			    (size_t)len);
+			if (c == 0)
+				return &list->v[mid];
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return NULL;
+}
+
+/* netlist_match - the text form of the entry holding ip, or NULL */
 const char *
 netlist_match(const netlist *list, const ipaddr *ip)
 {
-	size_t i;
+	const struct netlist_entry *e = netlist_lookup(list, ip);
 
-	for (i = 0; i < list->n; i++)
-		if (ipaddr_in_net(ip, &list->v[i].net, list->v[i].prefix))
-			return list->v[i].text;
-	return NULL;
+	return e != NULL ? e->cidr : NULL;
 }
 
 /* netlist_free - release a list */
 void
 netlist_free(netlist *list)
 {
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		mem_free(list->v[i].text);
 	mem_free(list->v);
+	mem_free(list->groups);
 	memset(list, 0, sizeof(*list));
 }

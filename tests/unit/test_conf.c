@@ -80,8 +80,8 @@ test_defaults(void **state)
 	assert_int_equal(c->policy.spf_helo[SPFR_FAIL], ACT_REJECT);
 	/* own servers (loopback) and logged-in users are not checked */
 	assert_int_equal(c->trusted_networks.n, 2);
-	assert_string_equal(c->trusted_networks.v[0].text, "127.0.0.0/8");
-	assert_string_equal(c->trusted_networks.v[1].text, "::1/128");
+	assert_string_equal(c->trusted_networks.v[0].cidr, "127.0.0.0/8");
+	assert_string_equal(c->trusted_networks.v[1].cidr, "::1/128");
 	assert_int_equal(c->policy.trusted[CHECK_SPF], EXEMPT_SKIP);
 	assert_int_equal(c->policy.authenticated[CHECK_SPF], EXEMPT_SKIP);
 	assert_int_equal(c->policy.spf_exempt_domains.n, 0);
@@ -228,7 +228,7 @@ test_full_config(void **state)
 	assert_false(c->spf_helo);
 	assert_true(c->spf_mailfrom);
 	assert_int_equal(c->trusted_networks.n, 3);
-	assert_string_equal(c->trusted_networks.v[2].text, "192.0.2.9/32");
+	assert_string_equal(c->trusted_networks.v[0].cidr, "192.0.2.9/32");
 	assert_int_equal(c->policy.trusted[CHECK_SPF], EXEMPT_RECORD);
 	assert_int_equal(c->policy.authenticated[CHECK_SPF], EXEMPT_CHECK);
 	assert_int_equal(c->policy.spf_exempt_domains.n, 2);

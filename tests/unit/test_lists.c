@@ -9,7 +9,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "domlist.h"
@@ -45,6 +48,16 @@ static const struct net_case net_cases[] = {
 	{ "198.51.100.128/25", "198.51.100.128", "198.51.100.128/25" },
 	{ "", "127.0.0.1", NULL },
 	{ " , ,", "127.0.0.1", NULL },
+	/* the most specific network wins, whatever the order written */
+	{ "10.0.0.0/8 10.1.0.0/16 10.1.2.0/24", "10.1.2.3", "10.1.2.0/24" },
+	{ "10.1.2.0/24 10.0.0.0/8 10.1.0.0/16", "10.1.3.3", "10.1.0.0/16" },
+	{ "10.1.2.0/24 10.0.0.0/8 10.1.0.0/16", "10.2.0.1", "10.0.0.0/8" },
+	{ "10.1.2.0/24, 10.1.2.0/24", "10.1.2.9", "10.1.2.0/24" },
+	{ "2001:db8::/32 2001:db8:1::/48 ::/0", "2001:db8:1::5",
+	    "2001:db8:1::/48" },
+	{ "2001:db8::/32 2001:db8:1::/48 ::/0", "2001:db9::5", "::/0" },
+	{ "2001:db8::/31", "2001:db9:ffff::1", "2001:db8::/31" },
+	{ "192.0.2.128/25 192.0.2.0/25", "192.0.2.127", "192.0.2.0/25" },
 };
 
 struct bad_case {
@@ -100,6 +113,144 @@ test_netlist(void **state)
 			    str_cstr(&err), net_bad[i].error);
 		assert_int_equal(list.n, 0);
 	}
+	str_free(&err);
+}
+
+/* a file: texts kept per line, comments, blank lines, errors by line */
+static void
+test_netlist_file(void **state)
+{
+	char path[] = "/tmp/test_lists.XXXXXX";
+	const struct netlist_entry *e;
+	netlist list;
+	ipaddr ip;
+	str err;
+	FILE *f;
+	int fd;
+
+	str_init(&err);
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	fputs("# abusers\n"
+	    "\n"
+	    "198.51.100.0/24   spam run of 2026-11-01  \n"
+	    "  198.51.100.7\t# just a comment\n"
+	    "2001:db8:bad::/48 known bad\r\n"
+	    "198.51.100.0/24 listed twice: the first text stays\n", f);
+	fclose(f);
+	memset(&list, 0, sizeof(list));
+	if (netlist_load_file(path, &list, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	assert_int_equal(list.n, 3);
+	assert_int_equal(ipaddr_parse("198.51.100.9", &ip), 0);
+	assert_non_null(e = netlist_lookup(&list, &ip));
+	assert_string_equal(e->cidr, "198.51.100.0/24");
+	assert_string_equal(e->text, "spam run of 2026-11-01");
+	assert_int_equal(ipaddr_parse("198.51.100.7", &ip), 0);
+	assert_non_null(e = netlist_lookup(&list, &ip));
+	assert_string_equal(e->cidr, "198.51.100.7/32");
+	assert_null(e->text);
+	assert_int_equal(ipaddr_parse("2001:db8:bad:1::1", &ip), 0);
+	assert_non_null(e = netlist_lookup(&list, &ip));
+	assert_string_equal(e->text, "known bad");
+	netlist_free(&list);
+
+	/* a bad line: the file name and line number, nothing half-loaded
+	 * is used (the caller drops the list) */
+	assert_non_null(f = fopen(path, "w"));
+	fputs("192.0.2.0/24\n# fine so far\n192.0.2.300 oops\n", f);
+	fclose(f);
+	assert_int_equal(netlist_load_file(path, &list, &err), -1);
+	if (strstr(str_cstr(&err), ":3: \"192.0.2.300\" is not an IPv4 or "
+	    "IPv6 address") == NULL || strncmp(str_cstr(&err), path,
+	    strlen(path)) != 0)
+		fail_msg("error: %s", str_cstr(&err));
+	netlist_free(&list);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("10.0.0.1/8\n", f);
+	fclose(f);
+	assert_int_equal(netlist_load_file(path, &list, &err), -1);
+	assert_non_null(strstr(str_cstr(&err), ":1: \"10.0.0.1/8\" has "
+	    "address bits set"));
+	netlist_free(&list);
+	/* binary garbage and overlong lines are refused, not misread */
+	assert_non_null(f = fopen(path, "w"));
+	fputs("192.0.2.0/24\n", f);
+	for (int i = 0; i < 5000; i++)
+		fputc('x', f);
+	fputc('\n', f);
+	fclose(f);
+	assert_int_equal(netlist_load_file(path, &list, &err), -1);
+	assert_non_null(strstr(str_cstr(&err), ":2: line longer than"));
+	netlist_free(&list);
+	assert_non_null(f = fopen(path, "w"));
+	fwrite("192.0.2.0/24\n\x00\xff\n", 1, 16, f);
+	fclose(f);
+	assert_int_equal(netlist_load_file(path, &list, &err), -1);
+	assert_non_null(strstr(str_cstr(&err), ":2:"));
+	netlist_free(&list);
+	unlink(path);
+	assert_int_equal(netlist_load_file(path, &list, &err), -1);
+	assert_non_null(strstr(str_cstr(&err), "cannot read"));
+	netlist_free(&list);
+	str_free(&err);
+}
+
+/* a big list: every entry found, neighbours not, against a linear scan */
+static void
+test_netlist_large(void **state)
+{
+	netlist list;
+	ipaddr ip;
+	char word[64];
+	const char *m;
+	str err;
+	unsigned i, a, b;
+
+	str_init(&err);
+	memset(&list, 0, sizeof(list));
+	for (i = 0; i < 20000; i++) {
+		/* /24s and /32s interleaved, plus a /16 that covers some */
+		a = (i * 7919u) % 250u + 1u;
+		b = (i * 104729u) % 256u;
+		if (i % 2)
+			snprintf(word, sizeof(word), "10.%u.%u.0/24", a, b);
+		else
+			snprintf(word, sizeof(word), "172.%u.%u.%u", a % 16 + 16,
+			    b, i % 256);
+		assert_int_equal(netlist_add(&list, word, strlen(word), NULL,
+		    &err), 0);
+	}
+	assert_int_equal(netlist_add(&list, "10.5.0.0/16", 11, NULL, &err), 0);
+	netlist_index(&list);
+	for (i = 0; i < 20000; i += 37) {
+		a = (i * 7919u) % 250u + 1u;
+		b = (i * 104729u) % 256u;
+		if (i % 2) {
+			snprintf(word, sizeof(word), "10.%u.%u.77", a, b);
+			assert_int_equal(ipaddr_parse(word, &ip), 0);
+			m = netlist_match(&list, &ip);
+			assert_non_null(m);
+			assert_int_equal(strncmp(m, "10.", 3), 0);
+			assert_non_null(strstr(m, "/24"));
+		} else {
+			snprintf(word, sizeof(word), "172.%u.%u.%u", a % 16 + 16,
+			    b, i % 256);
+			assert_int_equal(ipaddr_parse(word, &ip), 0);
+			m = netlist_match(&list, &ip);
+			assert_non_null(m);
+			assert_non_null(strstr(m, "/32"));
+		}
+	}
+	/* the /16 holds what no /24 of it holds */
+	assert_int_equal(ipaddr_parse("10.5.255.255", &ip), 0);
+	m = netlist_match(&list, &ip);
+	assert_non_null(m);
+	assert_true(strcmp(m, "10.5.0.0/16") == 0 ||
+	    strcmp(m, "10.5.255.0/24") == 0);
+	assert_int_equal(ipaddr_parse("11.0.0.1", &ip), 0);
+	assert_null(netlist_match(&list, &ip));
+	netlist_free(&list);
 	str_free(&err);
 }
 
@@ -275,6 +426,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_netlist),
+		cmocka_unit_test(test_netlist_file),
+		cmocka_unit_test(test_netlist_large),
 		cmocka_unit_test(test_domlist),
 		cmocka_unit_test(test_exempt),
 	};

@@ -144,21 +144,28 @@ ipaddr_nibbles(const ipaddr *ip, str *out)
 		    ip->u.v6.s6_addr[i] >> 4, ip->u.v6.s6_addr[i] & 15);
 }
 
-/* ipaddr_reverse_name - the name of the PTR records of an address */
+/* ipaddr_reversed - the address in reverse DNS order, without a suffix:
+ * "4.3.2.1" or 32 nibbles (DNSBLs use it too) */
 void
-ipaddr_reverse_name(const ipaddr *ip, str *out)
+ipaddr_reversed(const ipaddr *ip, str *out)
 {
 	const unsigned char *b;
 	int i;
 
 	if (ip->family == AF_INET) {
 		b = (const unsigned char *)&ip->u.v4;
-		str_appendf(out, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1],
-		    b[0]);
+		str_appendf(out, "%u.%u.%u.%u", b[3], b[2], b[1], b[0]);
 		return;
 	}
 	for (i = 15; i >= 0; i--)
-		str_appendf(out, "%x.%x.", ip->u.v6.s6_addr[i] & 15,
-		    ip->u.v6.s6_addr[i] >> 4);
-	str_append(out, "ip6.arpa");
+		str_appendf(out, "%s%x.%x", i < 15 ? "." : "",
+		    ip->u.v6.s6_addr[i] & 15, ip->u.v6.s6_addr[i] >> 4);
+}
+
+/* ipaddr_reverse_name - the name of the PTR records of an address */
+void
+ipaddr_reverse_name(const ipaddr *ip, str *out)
+{
+	ipaddr_reversed(ip, out);
+	str_append(out, ip->family == AF_INET ? ".in-addr.arpa" : ".ip6.arpa");
 }

@@ -12,6 +12,8 @@
  *	ipaddr_in_net(ip, net, prefix) - ip lies in net/prefix (same family).
  *	ipaddr_reverse_name(ip, out) - the PTR owner name:
  *		"4.3.2.1.in-addr.arpa" or 32 nibbles ".ip6.arpa".
+ *	ipaddr_reversed(ip, out) - the same without the suffix (DNSBL
+ *		query names are built from it).
  *	ipaddr_nibbles(ip, out) - IPv6 as 32 dot-separated hex nibbles, most
  *		significant first (SPF's %{i}); IPv4 as dotted quad.
  */
@@ -39,6 +41,7 @@ int	ipaddr_in_net(const ipaddr *, const ipaddr *, int);
 
 struct str;
 void	ipaddr_reverse_name(const ipaddr *, struct str *);
+void	ipaddr_reversed(const ipaddr *, struct str *);
 void	ipaddr_nibbles(const ipaddr *, struct str *);
 
 #endif

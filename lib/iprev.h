@@ -1,0 +1,59 @@
+/*
+ * iprev - the client's reverse DNS, checked forward (RFC 8601 section
+ * 3, "iprev"; Postfix's "FCrDNS"): the PTR names of the client address,
+ * then the addresses of those names; pass only if one name resolves back
+ * to the client.
+ *
+ *	iprev_check(opts, resolver, ip, deadline, flags, out) - the check.
+ *		Results: pass (a name confirms the address), fail (PTR names
+ *		exist but none resolves back, RFC 8601 2.7.3), permerror (no
+ *		PTR record), temperror (a lookup failed for now and nothing
+ *		confirmed). At most opts->max_names names are tried, all
+ *		forward lookups at once; names that cannot be asked (too
+ *		long, bad labels) count as not confirming. When opts->generic
+ *		is set, out->generic says whether the name (the confirmed one,
+ *		else the first) looks like an end-user address. With
+ *		IPREV_CACHE_ONLY nothing is sent: -1 if an answer was not
+ *		cached (out is then cleared), else 0.
+ *	iprev_outcome_clear(out)
+ *	iprev_result_name(r) - pass, fail, temperror, permerror.
+ */
+#ifndef AUTHGATE_IPREV_H
+#define AUTHGATE_IPREV_H
+
+#include <stdint.h>
+
+#include "dns.h"
+#include "generic_name.h"
+#include "ipaddr.h"
+
+enum iprev_result {
+	IPREVR_PASS, IPREVR_FAIL, IPREVR_TEMPERROR, IPREVR_PERMERROR
+};
+#define IPREVR_COUNT	4
+
+#define IPREV_CACHE_ONLY	1
+#define IPREV_NAMES_MAX		50	/* the most max_names may be */
+
+struct iprev_options {
+	unsigned		 max_names;
+	const generic_rules	*generic;	/* NULL: no generic check */
+};
+
+struct iprev_outcome {
+	int			 checked;
+	enum iprev_result	 result;
+	char			*name;		/* confirmed, or the first PTR */
+	unsigned		 nptr;		/* names in the PTR answer */
+	unsigned		 tried;		/* names looked up forward */
+	char			*reason;	/* unless pass */
+	int			 generic;
+	char			*generic_why;
+};
+
+int		 iprev_check(const struct iprev_options *, dns_resolver *,
+		    const ipaddr *, int64_t, int, struct iprev_outcome *);
+void		 iprev_outcome_clear(struct iprev_outcome *);
+const char	*iprev_result_name(enum iprev_result);
+
+#endif

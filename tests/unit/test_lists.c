@@ -1,5 +1,7 @@
 /*
- * test_lists - the config lists (netlist: trusted networks; domlist:
+ * test_lists - the config lists (netlist: networks, most specific first,
+ * from the config and from files; authz: per-domain sender networks;
+ * iplist: allow/deny lists; domlist:
  * exempt domains, trusted forwarders) and the exemption rules built on
  * them (exempt.c), table-driven.
  */
@@ -15,10 +17,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "authz.h"
 #include "domlist.h"
 #include "exempt.h"
 #include "facts.h"
 #include "ipaddr.h"
+#include "iplist.h"
+#include "mem.h"
 #include "netlist.h"
 #include "policy.h"
 #include "str.h"
@@ -421,6 +426,145 @@ test_exempt(void **state)
 	str_free(&err);
 }
 
+/* rule - an authorized-sender rule for the tests */
+static void
+rule(struct authz_rule *r, const char *domain, int sub, unsigned ids,
+    const char *nets)
+{
+	str err;
+
+	str_init(&err);
+	memset(r, 0, sizeof(*r));
+	r->domain = mem_strdup(domain);
+	r->subdomains = sub;
+	r->identities = ids;
+	if (netlist_parse(nets, &r->nets, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	str_free(&err);
+}
+
+struct authz_case {
+	const char	*domain;
+	unsigned	 identity;
+	const char	*ip;
+	int		 checked;
+	int		 allowed;
+	const char	*rule;		/* the rule's domain */
+};
+
+static const struct authz_case authz_cases[] = {
+	{ "example.com", AUTHZ_MAILFROM, "192.0.2.5", 1, 1, "example.com" },
+	{ "EXAMPLE.com.", AUTHZ_FROM, "192.0.2.5", 1, 1, "example.com" },
+	{ "example.com", AUTHZ_MAILFROM, "198.51.100.5", 1, 0, "example.com" },
+	/* subdomains are covered by the parent's rule */
+	{ "news.example.com", AUTHZ_MAILFROM, "198.51.100.5", 1, 0,
+	    "example.com" },
+	/* a more specific rule wins */
+	{ "bulk.example.com", AUTHZ_MAILFROM, "198.51.100.5", 1, 1,
+	    "bulk.example.com" },
+	{ "x.bulk.example.com", AUTHZ_MAILFROM, "192.0.2.5", 1, 1,
+	    "example.com" },
+	{ "notexample.com", AUTHZ_MAILFROM, "198.51.100.5", 0, 0, NULL },
+	/* bank.example covers From: only, not its own subdomains */
+	{ "bank.example", AUTHZ_FROM, "2001:db8::25", 1, 1, "bank.example" },
+	{ "bank.example", AUTHZ_FROM, "2001:db9::25", 1, 0, "bank.example" },
+	{ "bank.example", AUTHZ_MAILFROM, "2001:db9::25", 0, 0, NULL },
+	{ "www.bank.example", AUTHZ_FROM, "2001:db9::25", 0, 0, NULL },
+	{ "", AUTHZ_FROM, "2001:db9::25", 0, 0, NULL },
+};
+
+static void
+test_authz(void **state)
+{
+	struct authz_outcome o;
+	struct authz_set set;
+	unsigned ids;
+	ipaddr ip;
+	size_t i;
+	str err;
+
+	str_init(&err);
+	set.n = 3;
+	set.v = mem_calloc(3, sizeof(*set.v));
+	rule(&set.v[0], "example.com", 1, AUTHZ_MAILFROM | AUTHZ_FROM,
+	    "192.0.2.0/24");
+	rule(&set.v[1], "bulk.example.com", 0, AUTHZ_MAILFROM,
+	    "198.51.100.0/24");
+	rule(&set.v[2], "bank.example", 0, AUTHZ_FROM, "2001:db8::/32");
+	for (i = 0; i < sizeof(authz_cases) / sizeof(authz_cases[0]); i++) {
+		const struct authz_case *c = &authz_cases[i];
+
+		assert_int_equal(ipaddr_parse(c->ip, &ip), 0);
+		authz_check(&set, c->domain, c->identity, &ip, &o);
+		if (o.checked != c->checked || o.allowed != c->allowed ||
+		    (c->rule != NULL && strcmp(o.rule->domain, c->rule) != 0))
+			fail_msg("%s from %s: checked %d allowed %d rule %s",
+			    c->domain, c->ip, o.checked, o.allowed, o.rule ?
+			    o.rule->domain : "none");
+	}
+	authz_check(&set, "example.com", AUTHZ_FROM, NULL, &o);
+	assert_false(o.checked);
+	for (i = 0; i < set.n; i++)
+		authz_rule_free(&set.v[i]);
+	mem_free(set.v);
+
+	assert_int_equal(authz_identity_parse("mailfrom, From", &ids, &err), 0);
+	assert_int_equal(ids, AUTHZ_MAILFROM | AUTHZ_FROM);
+	assert_int_equal(authz_identity_parse("helo", &ids, &err), -1);
+	assert_non_null(strstr(str_cstr(&err), "\"helo\" is not an identity"));
+	assert_int_equal(authz_identity_parse("", &ids, &err), -1);
+	str_free(&err);
+}
+
+static void
+test_iplist(void **state)
+{
+	struct iplist_set set;
+	struct iplist_match m;
+	ipaddr ip;
+	str err;
+
+	str_init(&err);
+	set.n = 3;
+	set.v = mem_calloc(3, sizeof(*set.v));
+	set.v[0].name = mem_strdup("abusers");
+	assert_int_equal(netlist_parse("198.51.100.0/24 203.0.113.7",
+	    &set.v[0].nets, &err), 0);
+	set.v[1].name = mem_strdup("partners");
+	set.v[1].allow = 1;
+	assert_int_equal(netlist_parse("198.51.100.128/25 203.0.113.7",
+	    &set.v[1].nets, &err), 0);
+	set.v[2].name = mem_strdup("bad-host");
+	assert_int_equal(netlist_parse("198.51.100.200", &set.v[2].nets,
+	    &err), 0);
+
+	assert_int_equal(ipaddr_parse("198.51.100.5", &ip), 0);
+	assert_int_equal(iplist_lookup(&set, &ip, &m), 1);
+	assert_string_equal(m.list->name, "abusers");
+	/* the partner's /25 inside the deny /24 */
+	assert_int_equal(ipaddr_parse("198.51.100.130", &ip), 0);
+	assert_int_equal(iplist_lookup(&set, &ip, &m), 1);
+	assert_string_equal(m.list->name, "partners");
+	assert_string_equal(m.entry->cidr, "198.51.100.128/25");
+	/* one bad host inside the partner's range */
+	assert_int_equal(ipaddr_parse("198.51.100.200", &ip), 0);
+	assert_int_equal(iplist_lookup(&set, &ip, &m), 1);
+	assert_string_equal(m.list->name, "bad-host");
+	/* listed in both with the same prefix: allow wins */
+	assert_int_equal(ipaddr_parse("203.0.113.7", &ip), 0);
+	assert_int_equal(iplist_lookup(&set, &ip, &m), 1);
+	assert_true(m.list->allow);
+	assert_int_equal(ipaddr_parse("192.0.2.1", &ip), 0);
+	assert_int_equal(iplist_lookup(&set, &ip, &m), 0);
+	assert_null(m.list);
+	assert_int_equal(iplist_lookup(&set, NULL, &m), 0);
+	iplist_free(&set.v[0]);
+	iplist_free(&set.v[1]);
+	iplist_free(&set.v[2]);
+	mem_free(set.v);
+	str_free(&err);
+}
+
 int
 main(void)
 {
@@ -430,6 +574,8 @@ main(void)
 		cmocka_unit_test(test_netlist_large),
 		cmocka_unit_test(test_domlist),
 		cmocka_unit_test(test_exempt),
+		cmocka_unit_test(test_authz),
+		cmocka_unit_test(test_iplist),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

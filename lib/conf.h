@@ -22,10 +22,15 @@
 #ifndef AUTHGATE_CONF_H
 #define AUTHGATE_CONF_H
 
+#include "authz.h"
 #include "dkim.h"
+#include "dnsbl.h"
 #include "dmarc_record.h"
 #include "dns.h"
 #include "domlist.h"
+#include "generic_name.h"
+#include "iplist.h"
+#include "iprev.h"
 #include "netlist.h"
 #include "policy.h"
 #include "str.h"
@@ -60,6 +65,18 @@ struct conf {
 	enum dmarc_mode	 dmarc_mode;
 	char		*psl_file;
 	int		 dmarc_timeout_ms;
+	/* connect-stage IP checks */
+	struct iplist_set iplists;	/* ip_lists */
+	struct dnsbl_set dnsbl;
+	int		 dnsbl_timeout_ms;
+	int		 iprev_enabled;
+	int		 iprev_timeout_ms;
+	struct iprev_options iprev;
+	generic_rules	*generic;	/* NULL: no generic-name signal */
+	int		 helo_enabled;	/* the HELO facts */
+	int		 helo_timeout_ms;
+	domlist		 helo_own_names;
+	struct authz_set authz;		/* sender_networks */
 	/* what to do with the results */
 	struct policy	 policy;
 };

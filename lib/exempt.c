@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dkim.h"
 #include "domlist.h"
@@ -49,7 +50,53 @@ exempt_upfront(const struct policy *p, const struct facts *f, enum check c,
 	if (f->auth_user != NULL)
 		exempt_consider(&best, why, p->authenticated[c],
 		    "authenticated sender", NULL);
+	if (f->iplist.list != NULL && f->iplist.list->allow) {
+		str what;
+
+		str_init(&what);
+		str_append(&what, "allow list ");
+		str_append(&what, f->iplist.list->name);
+		exempt_consider(&best, why, p->allowlisted[c], str_cstr(&what),
+		    f->iplist.entry->cidr);
+		str_free(&what);
+	} else if (c != CHECK_DNSBL && f->dnsbl.checked &&
+	    f->dnsbl.score <= p->dnsbl_allow_threshold)
+		/* the DNSBL vote itself already has the DNSWL weight */
+		exempt_consider(&best, why, p->allowlisted[c],
+		    "allowlisted by DNSWL score", NULL);
+	if (f->exempt_rcpt)
+		exempt_consider(&best, why, p->exempt_rcpt[c],
+		    "mail to", f->exempt_rcpt_name);
 	return best;
+}
+
+/* exempt_rcpt_match - the exempt_recipients entry rcpt matches, or NULL:
+ * "postmaster" matches that local part at any domain, "abuse@example.com"
+ * only that address (any case) */
+const char *
+exempt_rcpt_match(const struct policy *p, const char *rcpt)
+{
+	const char *at, *entry;
+	size_t i, local;
+
+	if (rcpt == NULL)
+		return NULL;
+	if (rcpt[0] == '<')
+		rcpt++;
+	if ((at = strrchr(rcpt, '@')) == NULL)
+		at = rcpt + strcspn(rcpt, ">");
+	local = (size_t)(at - rcpt);
+	for (i = 0; i < p->nexempt_rcpts; i++) {
+		entry = p->exempt_rcpts[i];
+		if (strchr(entry, '@') == NULL) {
+			if (strlen(entry) == local &&
+			    strncasecmp(entry, rcpt, local) == 0)
+				return entry;
+		} else if (strncasecmp(entry, rcpt, strlen(entry)) == 0 &&
+		    (rcpt[strlen(entry)] == '\0' || rcpt[strlen(entry)] == '>'))
+			return entry;
+	}
+	return NULL;
 }
 
 /* exempt_check - the up-front exemptions of any check */

@@ -7,7 +7,14 @@
  *
  *	exempt_check(policy, facts, check, why) - the exemptions known up
  *		front, for any check: trusted network, authenticated sender,
- *		each in the mode the check's config gives.
+ *		allowlisted client (an allow list, or for the checks other
+ *		than DNSBL a DNS list score at or below
+ *		dnsbl_allow_threshold), mail only to exempt recipients
+ *		(postmaster@...), each in the mode the check's config gives.
+ *	exempt_rcpt_match(policy, rcpt) - the exempt_recipients entry a
+ *		recipient address matches ("postmaster" matches the local
+ *		part at any domain, "abuse@example.com" the address), or
+ *		NULL.
  *	exempt_spf(policy, facts, outcome, why) - the mode for one SPF
  *		identity: the above, plus, once outcome holds a result, the
  *		trusted forwarder and the exempt domains (record only).
@@ -36,5 +43,6 @@ enum exempt_mode exempt_spf(const struct policy *, const struct facts *,
 		    const struct spf_outcome *, str *);
 enum exempt_mode exempt_dmarc(const struct policy *, const struct facts *,
 		    str *);
+const char	*exempt_rcpt_match(const struct policy *, const char *);
 
 #endif

@@ -9,9 +9,14 @@
 #ifndef AUTHGATE_FACTS_H
 #define AUTHGATE_FACTS_H
 
+#include "authz.h"
 #include "dkim.h"
 #include "dmarc.h"
+#include "dnsbl.h"
+#include "helo_check.h"
 #include "ipaddr.h"
+#include "iplist.h"
+#include "iprev.h"
 #include "spf.h"
 
 struct facts {
@@ -25,6 +30,15 @@ struct facts {
 						 * holds the client, or NULL */
 	const char		*forwarder;	/* trusted forwarder domain whose
 						 * SPF record lists the client */
+	struct iplist_match	 iplist;	/* allow/deny list entry, or none */
+	struct dnsbl_outcome	 dnsbl;
+	struct iprev_outcome	 iprev;
+	struct helo_outcome	 helo_check;
+	struct authz_outcome	 authz_mailfrom;
+	struct authz_outcome	 authz_from;
+	int			 exempt_rcpt;	/* every recipient accepted so
+						 * far is postmaster@ or alike */
+	const char		*exempt_rcpt_name;	/* the first */
 	struct spf_outcome	 spf_helo;
 	struct spf_outcome	 spf_mailfrom;
 	/* the message (DATA) */

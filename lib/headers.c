@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "spf.h"
 #include "str.h"
+#include "verdict.h"
 
 /* headers_spf_result - one spf=... result in the A-R field, with a
  * comment when an exemption kept it from refusing */
@@ -199,6 +200,144 @@ out:
 	str_free(&note);
 }
 
+/* headers_not_enforced - "(not enforced: why)" when an exemption kept a
+ * result from refusing */
+static void
+headers_not_enforced(authres *ar, enum exempt_mode mode, enum action a,
+    const str *why)
+{
+	str note;
+
+	if (mode != EXEMPT_RECORD || a == ACT_ACCEPT)
+		return;
+	str_init(&note);
+	str_appendf(&note, "not enforced: %s", str_cstr(why));
+	authres_comment(ar, str_cstr(&note));
+	str_free(&note);
+}
+
+/* headers_iprev - iprev=... (RFC 8601 3) with the name it found */
+static void
+headers_iprev(authres *ar, const struct facts *f, const struct policy *p,
+    str *names, str *skipped)
+{
+	const struct iprev_outcome *o = &f->iprev;
+	enum exempt_mode mode;
+	str why;
+
+	if (f->ip == NULL)
+		return;
+	str_init(&why);
+	mode = exempt_check(p, f, CHECK_IPREV, &why);
+	if (mode == EXEMPT_SKIP) {
+		if (p->ip_checks & (1u << CHECK_IPREV))
+			headers_skip(names, skipped, "iprev", &why);
+	} else if (o->checked) {
+		authres_result(ar, "iprev", iprev_result_name(o->result));
+		if (o->name != NULL)
+			authres_comment(ar, o->name);
+		headers_not_enforced(ar, mode, p->iprev[o->result], &why);
+		if (o->result != IPREVR_PASS && o->reason != NULL)
+			authres_reason(ar, o->reason);
+		authres_prop(ar, "policy", "iprev", f->client_ip);
+	}
+	str_free(&why);
+}
+
+/* headers_dnsbl_zone - one list's answer: dnswl=pass for an allow list
+ * (RFC 8904), dnsbl=fail for a block list hit, permerror for an answer
+ * that is an error of the list, temperror when it did not answer */
+static void
+headers_dnsbl_zone(authres *ar, const struct dnsbl_result *r,
+    const char **not_enforced)
+{
+	const struct dnsbl_listing *l;
+	int allow = 0;
+	str note;
+	size_t j;
+
+	str_init(&note);
+	for (j = 0; j < r->zone->nlistings; j++)
+		if (r->hits & (1u << j)) {
+			l = &r->zone->listings[j];
+			allow = l->class == DNSBL_ALLOW;
+			str_appendf(&note, "%s%s, %+d", note.len ? "; " : "",
+			    l->category, l->weight);
+		}
+	switch (r->status) {
+	case DNSBL_LISTED:
+		authres_result(ar, allow ? "dnswl" : "dnsbl", allow ? "pass" :
+		    "fail");
+		authres_comment(ar, str_cstr(&note));
+		if (!allow && *not_enforced != NULL) {
+			authres_comment(ar, *not_enforced);
+			*not_enforced = NULL;	/* once, on the first hit */
+		}
+		break;
+	case DNSBL_LIST_ERROR:
+		authres_result(ar, "dnsbl", "permerror");
+		if (r->error != NULL)
+			authres_reason(ar, r->error);
+		break;
+	default:
+		authres_result(ar, "dnsbl", "temperror");
+		if (r->error != NULL)
+			authres_reason(ar, r->error);
+		break;
+	}
+	authres_prop(ar, "dns", "zone", r->zone->name);
+	if (r->codes != NULL)
+		authres_prop(ar, "policy", "ip", r->codes);
+	if (r->txt != NULL)
+		authres_prop(ar, "policy", "txt", r->txt);
+	str_free(&note);
+}
+
+/* headers_dnsbl - the DNS lists' answers, dnsbl=pass when none listed */
+static void
+headers_dnsbl(authres *ar, const struct facts *f, const struct policy *p,
+    str *names, str *skipped)
+{
+	const struct dnsbl_outcome *o = &f->dnsbl;
+	enum exempt_mode mode;
+	const char *not_enforced;
+	size_t i, shown;
+	str why, note;
+
+	if (f->ip == NULL)
+		return;
+	str_init(&why);
+	mode = exempt_check(p, f, CHECK_DNSBL, &why);
+	if (mode == EXEMPT_SKIP) {
+		if (p->ip_checks & (1u << CHECK_DNSBL))
+			headers_skip(names, skipped, "DNSBL", &why);
+	} else if (o->checked) {
+		str_init(&note);
+		not_enforced = NULL;
+		if (mode == EXEMPT_RECORD && p->dnsbl_action != ACT_ACCEPT &&
+		    verdict_dnsbl_score(f, p) >= p->dnsbl_threshold) {
+			str_appendf(&note, "not enforced: %s", str_cstr(&why));
+			not_enforced = str_cstr(&note);
+		}
+		for (shown = 0, i = 0; i < o->n; i++)
+			if (o->r[i].status != DNSBL_NOT_LISTED) {
+				headers_dnsbl_zone(ar, &o->r[i], &not_enforced);
+				shown++;
+			}
+		str_free(&note);
+		if (shown == 0) {
+			str_init(&note);
+			str_appendf(&note, "not listed on %zu list%s", o->n,
+			    o->n == 1 ? "" : "s");
+			authres_result(ar, "dnsbl", "pass");
+			authres_comment(ar, str_cstr(&note));
+			authres_prop(ar, "policy", "ip", f->client_ip);
+			str_free(&note);
+		}
+	}
+	str_free(&why);
+}
+
 /* headers_authres - our Authentication-Results value */
 void
 headers_authres(const struct facts *f, const struct policy *p,
@@ -210,6 +349,8 @@ headers_authres(const struct facts *f, const struct policy *p,
 	ar = authres_new(authserv_id);
 	str_init(&names);
 	str_init(&skipped);
+	headers_dnsbl(ar, f, p, &names, &skipped);
+	headers_iprev(ar, f, p, &names, &skipped);
 	headers_spf(ar, &f->spf_mailfrom, 0, f, p, &names, &skipped);
 	headers_spf(ar, &f->spf_helo, 1, f, p, &names, &skipped);
 	headers_dkim(ar, f, p, &names, &skipped);

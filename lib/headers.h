@@ -3,7 +3,14 @@
  *
  *	headers_authres(facts, policy, authserv_id, out) - the value of our
  *		Authentication-Results field: one result per check that ran
- *		(spf for smtp.mailfrom and smtp.helo; dkim per signature with
+ *		(iprev with the name found and policy.iprev=<client IP>, RFC
+ *		8601 3; per DNS list that answered with a listing or an
+ *		error: dnsbl=fail (category, weight) or dnswl=pass for an
+ *		allow list (RFC 8904) with dns.zone, policy.ip (the answer)
+ *		and policy.txt, dnsbl=permerror for an answer that is an error
+ *		of the list, dnsbl=temperror for no answer; dnsbl=pass when no
+ *		list has the client; spf for smtp.mailfrom and smtp.helo;
+ *		dkim per signature with
  *		the key size, header.d/i/s/a/b; dmarc with header.from and
  *		policy.dmarc, the disposition applied), "none" if none ran.
  *		Exemptions (exempt.c) show: a skipped check is left out and

@@ -18,7 +18,10 @@ static const char *const stage_names[] = {
 	"connect", "helo", "mail", "rcpt", "data", "eom"
 };
 static const char *const exempt_mode_names[] = { "check", "record", "skip" };
-static const char *const check_names[CHECK_COUNT] = { "spf", "dkim", "dmarc" };
+static const char *const check_names[CHECK_COUNT] = {
+	"spf", "dkim", "dmarc", "dnsbl", "iprev", "helo", "ip_list",
+	"sender_networks"
+};
 
 /* policy_defaults - the careful receiver's choice */
 void
@@ -45,8 +48,32 @@ policy_defaults(struct policy *p)
 	p->dmarc.permerror = ACT_ACCEPT;
 	p->bad_from = ACT_REJECT;
 	/* own servers and logged-in users: their mail is not "received" */
-	for (i = 0; i < CHECK_COUNT; i++)
+	for (i = 0; i < CHECK_COUNT; i++) {
 		p->trusted[i] = p->authenticated[i] = EXEMPT_SKIP;
+		p->allowlisted[i] = EXEMPT_CHECK;
+		/* postmaster@ and abuse@ must stay reachable (RFC 5321
+		 * 4.5.1): checks run and show in the header, none refuses */
+		p->exempt_rcpt[i] = EXEMPT_RECORD;
+	}
+	/* an allowlisted client's address says nothing bad about it; what
+	 * it claims to be (SPF, DKIM, DMARC, sender networks) still counts */
+	p->allowlisted[CHECK_DNSBL] = EXEMPT_SKIP;
+	p->allowlisted[CHECK_IPREV] = EXEMPT_RECORD;
+	p->allowlisted[CHECK_HELO] = EXEMPT_RECORD;
+	/* DNSBL zones have to be chosen (and most need registration) */
+	p->ip_checks = 1u << CHECK_IPREV | 1u << CHECK_HELO;
+	p->dnsbl_threshold = 3;
+	p->dnsbl_allow_threshold = -1;
+	p->dnsbl_action = ACT_REJECT;
+	p->dnsbl_temperror = ACT_ACCEPT;
+	/* reverse DNS is recorded only: many legitimate servers lack it */
+	for (i = 0; i < IPREVR_COUNT; i++)
+		p->iprev[i] = ACT_ACCEPT;
+	p->generic_weight = 1;
+	for (i = 0; i < HELOF_COUNT; i++)
+		p->helo[i] = ACT_ACCEPT;
+	p->helo[HELOF_OWN_NAME] = ACT_REJECT;	/* only we are us */
+	p->authz = ACT_REJECT;
 }
 
 /* policy_dmarc_actions - the actions for an author domain */
@@ -82,6 +109,11 @@ policy_free(struct policy *p)
 		mem_free(p->dmarc_overrides[i].domain);
 	mem_free(p->dmarc_overrides);
 	p->dmarc_overrides = NULL;
+	for (i = 0; i < p->nexempt_rcpts; i++)
+		mem_free(p->exempt_rcpts[i]);
+	mem_free(p->exempt_rcpts);
+	p->exempt_rcpts = NULL;
+	p->nexempt_rcpts = 0;
 	p->ndmarc_overrides = 0;
 }
 

@@ -7,6 +7,14 @@
  *		(451 4.7.1), reject (550 5.7.1).
  *	enum stage - the SMTP stage a decision is made at.
  *	enum check - the checks exemptions are set for.
+ *	The connect-stage IP checks: dnsbl (score of the DNS block and
+ *		allow lists against dnsbl_threshold), iprev (an action per
+ *		result; a generic-looking host name adds generic_weight to
+ *		the DNSBL score), helo (an action per HELO fact), iplist (the
+ *		admin's deny lists carry their own action) and authz
+ *		(per-domain authorized sender networks).
+ *	allowlisted[check] - what a check does for a client on an allow
+ *		list, or whose DNSWL score reaches dnsbl_allow_threshold.
  *	enum exempt_mode - what a check does for an exempted client or
  *		sender: check (as for anyone), record (run it and report the
  *		result, never refuse on it), skip (do not run it).
@@ -36,6 +44,8 @@
 
 #include "dkim.h"
 #include "dmarc_record.h"
+#include "helo_check.h"
+#include "iprev.h"
 #include "domlist.h"
 #include "netlist.h"
 #include "spf.h"
@@ -51,9 +61,10 @@ enum stage {
 };
 
 enum check {
-	CHECK_SPF, CHECK_DKIM, CHECK_DMARC
+	CHECK_SPF, CHECK_DKIM, CHECK_DMARC, CHECK_DNSBL, CHECK_IPREV,
+	CHECK_HELO, CHECK_IPLIST, CHECK_AUTHZ
 };
-#define CHECK_COUNT	3
+#define CHECK_COUNT	8
 
 enum exempt_mode {
 	EXEMPT_CHECK, EXEMPT_RECORD, EXEMPT_SKIP
@@ -83,6 +94,20 @@ struct policy {
 	enum action		 bad_from;	/* From: unusable for DMARC */
 	enum exempt_mode	 trusted[CHECK_COUNT];	/* trusted_networks */
 	enum exempt_mode	 authenticated[CHECK_COUNT];	/* SMTP AUTH */
+	enum exempt_mode	 allowlisted[CHECK_COUNT];	/* allow lists */
+	enum exempt_mode	 exempt_rcpt[CHECK_COUNT];	/* postmaster@ */
+	/* connect-stage IP checks */
+	unsigned		 ip_checks;	/* bit (1 << check): enabled */
+	int			 dnsbl_threshold;	/* score that refuses */
+	int			 dnsbl_allow_threshold;	/* score that allows */
+	enum action		 dnsbl_action;
+	enum action		 dnsbl_temperror;	/* a list unanswered */
+	enum action		 iprev[IPREVR_COUNT];
+	int			 generic_weight;	/* added to the score */
+	enum action		 helo[HELOF_COUNT];
+	enum action		 authz;
+	char			**exempt_rcpts;	/* "postmaster", "abuse@x" */
+	size_t			 nexempt_rcpts;
 	domlist			 spf_exempt_domains;	/* never refused */
 	domlist			 dmarc_trusted_signers;	/* DKIM d= of lists */
 	netlist			 dmarc_trusted_clients;	/* forwarder IPs */

@@ -90,6 +90,81 @@ summary_dmarc(str *out, const struct facts *f)
 	str_append_c(out, ')');
 }
 
+/* summary_ip - the connect-stage facts: the admin's list entry, each DNS
+ * list hit with its code and category, reverse DNS, HELO facts, the
+ * sender_networks rules that did not authorize the client */
+static void
+summary_ip(str *out, const struct facts *f)
+{
+	const struct dnsbl_result *r;
+	const char *sep;
+	size_t i, j;
+
+	if (f->iplist.list != NULL) {
+		str_appendf(out, " ip_list=%s(%s %s)", f->iplist.list->name,
+		    f->iplist.list->allow ? "allow" : "deny",
+		    f->iplist.entry->cidr);
+	}
+	if (f->dnsbl.checked) {
+		str_append(out, " dnsbl=");
+		sep = "";
+		for (i = 0; i < f->dnsbl.n; i++) {
+			r = &f->dnsbl.r[i];
+			if (r->status == DNSBL_NOT_LISTED)
+				continue;
+			str_appendf(out, "%s%s:", sep, r->zone->name);
+			sep = ",";
+			if (r->status != DNSBL_LISTED) {
+				str_append(out, r->status == DNSBL_LIST_ERROR ?
+				    "error" : "temperror");
+				if (r->codes != NULL)
+					str_appendf(out, "(%s)", r->codes);
+				continue;
+			}
+			str_appendf(out, "%s(", r->codes != NULL ? r->codes : "?");
+			for (j = 0; j < r->zone->nlistings; j++)
+				if (r->hits & (1u << j))
+					str_appendf(out, "%s%s %+d",
+					    out->buf[out->len - 1] == '(' ? "" : " ",
+					    r->zone->listings[j].category,
+					    r->zone->listings[j].weight);
+			str_append_c(out, ')');
+		}
+		if (sep[0] == '\0')
+			str_append(out, "none");
+		str_appendf(out, " dnsbl_score=%d", f->dnsbl.score);
+	}
+	if (f->iprev.checked) {
+		str_appendf(out, " iprev=%s", iprev_result_name(f->iprev.result));
+		if (f->iprev.name != NULL) {
+			str_append_c(out, '(');
+			str_append_printable(out, f->iprev.name,
+			    strlen(f->iprev.name), 120);
+			str_append_c(out, ')');
+		}
+		if (f->iprev.generic)
+			str_append(out, " generic_name=yes");
+	}
+	if (f->helo_check.checked && f->helo_check.facts != 0) {
+		str_append(out, " helo_facts=");
+		sep = "";
+		for (i = 0; i < HELOF_COUNT; i++)
+			if (f->helo_check.facts & (1u << i)) {
+				str_appendf(out, "%s%s", sep,
+				    helo_fact_name((enum helo_fact)i));
+				sep = ",";
+			}
+	}
+	if (f->authz_mailfrom.checked)
+		str_appendf(out, " sender_networks_mailfrom=%s",
+		    f->authz_mailfrom.allowed ? "yes" : "no");
+	if (f->authz_from.checked)
+		str_appendf(out, " sender_networks_from=%s",
+		    f->authz_from.allowed ? "yes" : "no");
+	if (f->exempt_rcpt)
+		summary_value(out, "rcpt_exempt", f->exempt_rcpt_name);
+}
+
 /* summary_reply - the reply text we gave, lines joined with " | " */
 static void
 summary_reply(str *out, const struct verdict *v)
@@ -121,6 +196,7 @@ summary_format(const struct facts *f, const struct verdict *v,
 		str_append_printable(out, f->mail_from, strlen(f->mail_from),
 		    200);
 	str_appendf(out, "> rcpts=%u", nrcpt);
+	summary_ip(out, f);
 	summary_spf(out, "spf_mailfrom", &f->spf_mailfrom);
 	summary_spf(out, "spf_helo", &f->spf_helo);
 	summary_dkim(out, &f->dkim);

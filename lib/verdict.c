@@ -13,9 +13,13 @@
 #include "policy.h"
 #include "verdict.h"
 
+/* in the order that explains a tie */
 enum vote_kind {
-	VOTE_FROM, VOTE_DMARC, VOTE_SPF_MAILFROM, VOTE_SPF_HELO, VOTE_DKIM
+	VOTE_IPLIST, VOTE_AUTHZ_MAILFROM, VOTE_AUTHZ_FROM, VOTE_FROM,
+	VOTE_DMARC, VOTE_SPF_MAILFROM, VOTE_SPF_HELO, VOTE_DNSBL, VOTE_IPREV,
+	VOTE_HELO, VOTE_DKIM
 };
+#define VOTES_MAX	16
 
 /* one check's say in the verdict */
 struct verdict_vote {
@@ -94,14 +98,21 @@ verdict_skipped(struct verdict_skips *sk, enum check c, const str *why)
 static void
 verdict_skip_note(struct verdict_skips *sk, struct verdict *v)
 {
-	static const char *const names[CHECK_COUNT] = { "SPF", "DKIM", "DMARC" };
+	/* in the order the checks run */
+	static const struct { enum check c; const char *name; } order[] = {
+		{ CHECK_IPLIST, "IP lists" }, { CHECK_DNSBL, "DNSBL" },
+		{ CHECK_IPREV, "iprev" }, { CHECK_HELO, "HELO" },
+		{ CHECK_SPF, "SPF" }, { CHECK_AUTHZ, "sender networks" },
+		{ CHECK_DKIM, "DKIM" }, { CHECK_DMARC, "DMARC" }
+	};
 	str note, rest;
-	int c;
+	size_t i;
 
 	str_init(&note);
-	for (c = 0; c < CHECK_COUNT; c++)
-		if (sk->skipped[c])
-			str_appendf(&note, "%s%s", note.len ? ", " : "", names[c]);
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (sk->skipped[order[i].c])
+			str_appendf(&note, "%s%s", note.len ? ", " : "",
+			    order[i].name);
 	if (note.len > 0) {
 		str_appendf(&note, " not checked (%s)", str_cstr(&sk->why));
 		/* first in the notes: it explains the most */
@@ -256,10 +267,136 @@ out:
 	str_free(&what);
 }
 
+/* verdict_ip_mode - the exemption mode of a connect-stage check; a
+ * skipped one that is enabled goes into the "not checked" note */
+static enum exempt_mode
+verdict_ip_mode(const struct facts *f, const struct policy *p,
+    enum check c, str *why, struct verdict_skips *sk)
+{
+	enum exempt_mode mode;
+
+	mode = exempt_check(p, f, c, why);
+	if (mode == EXEMPT_SKIP && (p->ip_checks & (1u << c)) && f->ip != NULL)
+		verdict_skipped(sk, c, why);
+	return mode;
+}
+
+/* verdict_dnsbl_score - the DNS list score with the generic-name signal */
+int
+verdict_dnsbl_score(const struct facts *f, const struct policy *p)
+{
+	int score = f->dnsbl.score;
+
+	if (f->iprev.checked && f->iprev.generic &&
+	    exempt_check(p, f, CHECK_IPREV, NULL) != EXEMPT_SKIP)
+		score += p->generic_weight;
+	return score;
+}
+
+/* verdict_vote_ip - the connect-stage checks' votes: the admin's deny
+ * lists, DNS lists, reverse DNS, HELO */
+static void
+verdict_vote_ip(struct verdict_vote *votes, size_t *n,
+    const struct facts *f, const struct policy *p, struct verdict *v,
+    struct verdict_skips *sk)
+{
+	enum exempt_mode mode;
+	enum action a;
+	str why, what;
+	size_t i;
+	int score, temp, h;
+
+	str_init(&why);
+	str_init(&what);
+	if (f->iplist.list != NULL && !f->iplist.list->allow &&
+	    (mode = verdict_ip_mode(f, p, CHECK_IPLIST, &why, sk)) !=
+	    EXEMPT_SKIP) {
+		str_appendf(&what, "ip_list=%s", f->iplist.list->name);
+		verdict_add_vote(votes, n, VOTE_IPLIST, "ip_list",
+		    str_cstr(&what), (enum action)f->iplist.list->action, mode,
+		    &why, 0, v);
+	}
+	if ((mode = verdict_ip_mode(f, p, CHECK_DNSBL, &why, sk)) !=
+	    EXEMPT_SKIP && f->dnsbl.checked) {
+		score = verdict_dnsbl_score(f, p);
+		for (temp = 0, i = 0; i < f->dnsbl.n; i++)
+			if (f->dnsbl.r[i].status == DNSBL_TEMPERROR)
+				temp = 1;
+		str_reset(&what);
+		a = ACT_ACCEPT;
+		if (score >= p->dnsbl_threshold) {
+			str_appendf(&what, "dnsbl score %d", score);
+			a = p->dnsbl_action;
+		} else if (temp) {
+			/* a list that did not answer might have said more */
+			str_append(&what, "dnsbl=temperror");
+			a = p->dnsbl_temperror;
+		}
+		if (what.len > 0)
+			verdict_add_vote(votes, n, VOTE_DNSBL, "dnsbl",
+			    str_cstr(&what), a, mode, &why, 0, v);
+	}
+	if ((mode = verdict_ip_mode(f, p, CHECK_IPREV, &why, sk)) !=
+	    EXEMPT_SKIP && f->iprev.checked) {
+		str_reset(&what);
+		str_appendf(&what, "iprev=%s", iprev_result_name(f->iprev.result));
+		verdict_add_vote(votes, n, VOTE_IPREV, "iprev", str_cstr(&what),
+		    p->iprev[f->iprev.result], mode, &why, 0, v);
+	}
+	if ((mode = verdict_ip_mode(f, p, CHECK_HELO, &why, sk)) !=
+	    EXEMPT_SKIP && f->helo_check.checked) {
+		/* the strongest fact speaks */
+		for (a = ACT_ACCEPT, h = -1, i = 0; i < HELOF_COUNT; i++)
+			if ((f->helo_check.facts & (1u << i)) &&
+			    (h < 0 || p->helo[i] > a)) {
+				a = p->helo[i];
+				h = (int)i;
+			}
+		if (h >= 0) {
+			str_reset(&what);
+			str_appendf(&what, "helo=%s",
+			    helo_fact_name((enum helo_fact)h));
+			verdict_add_vote(votes, n, VOTE_HELO, "helo",
+			    str_cstr(&what), a, mode, &why, 0, v);
+		}
+	}
+	str_free(&why);
+	str_free(&what);
+}
+
+/* verdict_vote_authz - per-domain authorized sender networks */
+static void
+verdict_vote_authz(struct verdict_vote *votes, size_t *n,
+    const struct facts *f, const struct policy *p, struct verdict *v,
+    struct verdict_skips *sk)
+{
+	const struct authz_outcome *o[2] = { &f->authz_mailfrom,
+	    &f->authz_from };
+	enum exempt_mode mode;
+	str why, what;
+	int i;
+
+	str_init(&why);
+	str_init(&what);
+	mode = verdict_ip_mode(f, p, CHECK_AUTHZ, &why, sk);
+	for (i = 0; i < 2 && mode != EXEMPT_SKIP; i++) {
+		if (!o[i]->checked || o[i]->allowed)
+			continue;
+		str_reset(&what);
+		str_appendf(&what, "sender_networks %s=%s", i ? "from" :
+		    "mailfrom", o[i]->domain);
+		verdict_add_vote(votes, n, i ? VOTE_AUTHZ_FROM :
+		    VOTE_AUTHZ_MAILFROM, "sender_networks", str_cstr(&what),
+		    p->authz, mode, &why, 0, v);
+	}
+	str_free(&why);
+	str_free(&what);
+}
+
 /* verdict_explain - the reply lines of the deciding vote */
 static void
 verdict_explain(const struct verdict_vote *win, const struct facts *f,
-    struct verdict *v)
+    const struct policy *p, struct verdict *v)
 {
 	switch (win->kind) {
 	case VOTE_FROM:
@@ -277,6 +414,25 @@ verdict_explain(const struct verdict_vote *win, const struct facts *f,
 	case VOTE_DKIM:
 		verdict_explain_dkim(f, v);
 		break;
+	case VOTE_IPLIST:
+		verdict_explain_iplist(f, v);
+		break;
+	case VOTE_AUTHZ_MAILFROM:
+		verdict_explain_authz(&f->authz_mailfrom, 0, f, v);
+		break;
+	case VOTE_AUTHZ_FROM:
+		verdict_explain_authz(&f->authz_from, 1, f, v);
+		break;
+	case VOTE_DNSBL:
+		verdict_explain_dnsbl(f, verdict_dnsbl_score(f, p),
+		    p->dnsbl_threshold, v);
+		break;
+	case VOTE_IPREV:
+		verdict_explain_iprev(f, v);
+		break;
+	case VOTE_HELO:
+		verdict_explain_helo(f, p, v);
+		break;
 	}
 }
 
@@ -285,7 +441,7 @@ void
 verdict_decide(const struct facts *f, const struct policy *p,
     enum stage stage, struct verdict *v)
 {
-	struct verdict_vote votes[8];
+	struct verdict_vote votes[VOTES_MAX];
 	const struct verdict_vote *win;
 	struct verdict_skips sk;
 	size_t n, i;
@@ -296,6 +452,8 @@ verdict_decide(const struct facts *f, const struct policy *p,
 	str_init(&v->would);
 	str_init(&sk.why);
 	n = 0;
+	verdict_vote_ip(votes, &n, f, p, v, &sk);
+	verdict_vote_authz(votes, &n, f, p, v, &sk);
 	verdict_vote_dmarc(votes, &n, f, p, v, &sk);
 	verdict_vote_spf(votes, &n, 0, f, p, v, &sk);
 	verdict_vote_spf(votes, &n, 1, f, p, v, &sk);
@@ -304,8 +462,9 @@ verdict_decide(const struct facts *f, const struct policy *p,
 	str_free(&sk.why);
 	win = NULL;
 	for (i = 0; i < n; i++)
-		if (votes[i].action != ACT_ACCEPT &&
-		    (win == NULL || votes[i].action > win->action))
+		if (votes[i].action != ACT_ACCEPT && (win == NULL ||
+		    votes[i].action > win->action || (votes[i].action ==
+		    win->action && votes[i].kind < win->kind)))
 			win = &votes[i];
 	v->decided = win != NULL ? win->action : ACT_ACCEPT;
 	v->action = stage >= p->reject_stage ? v->decided : ACT_ACCEPT;
@@ -318,8 +477,10 @@ verdict_decide(const struct facts *f, const struct policy *p,
 		v->code = "550";
 		v->xcode = "5.7.1";
 	} else if (v->decided == ACT_TEMPFAIL) {
-		v->code = "451";
+		/* 450 for reverse DNS, as Postfix's reject_unknown_client_
+		 * hostname answers a lookup that failed for now */
+		v->code = win->kind == VOTE_IPREV ? "450" : "451";
 		v->xcode = "4.7.1";
 	}
-	verdict_explain(win, f, v);
+	verdict_explain(win, f, p, v);
 }

@@ -5,8 +5,12 @@
  *		clock, no globals. Every check result available votes with
  *		the action the policy gives it; the strictest vote wins
  *		(reject > tempfail > quarantine > accept) and on a tie the
- *		first in this fixed order explains: from (a From: field DMARC
- *		cannot use), dmarc, spf-mailfrom, spf-helo, dkim. Exemptions
+ *		first in this fixed order explains: ip_list (the admin's deny
+ *		lists), sender_networks (MAIL FROM, then From:), from (a From:
+ *		field DMARC cannot use), dmarc, spf-mailfrom, spf-helo, dnsbl
+ *		(the DNS list score, plus generic_weight when the client's
+ *		name looks generic, against dnsbl_threshold; or a list that
+ *		did not answer), iprev, helo (its strongest fact), dkim. Exemptions
  *		(exempt.c) come first: a skipped check does not vote even if
  *		it ran, a recorded-only one votes accept; DMARC's report-only
  *		mode makes its vote accept too and notes what it would have
@@ -17,6 +21,8 @@
  *		SPF refusal waits for the end of the message and is dropped
  *		when DMARC passes (forwarded mail that DKIM authenticates).
  *	verdict_clear(v) - release the reply lines and notes.
+ *	verdict_dnsbl_score(facts, policy) - the DNS list score the engine
+ *		compares with dnsbl_threshold.
  *	verdict_dkim_result(results) - the message's DKIM result, the
  *		best of its signatures (pass, then temperror, fail, policy,
  *		permerror, neutral); none when unsigned.
@@ -66,5 +72,16 @@ void	verdict_explain_dmarc(const struct facts *, struct verdict *);
 void	verdict_explain_from(const struct facts *, struct verdict *);
 void	verdict_explain_dkim(const struct facts *, struct verdict *);
 void	verdict_add_line(struct verdict *, const char *);
+int	verdict_dnsbl_score(const struct facts *, const struct policy *);
+
+/* verdict_ip.c */
+void	verdict_explain_iplist(const struct facts *, struct verdict *);
+void	verdict_explain_authz(const struct authz_outcome *, int,
+	    const struct facts *, struct verdict *);
+void	verdict_explain_dnsbl(const struct facts *, int, int,
+	    struct verdict *);
+void	verdict_explain_iprev(const struct facts *, struct verdict *);
+void	verdict_explain_helo(const struct facts *, const struct policy *,
+	    struct verdict *);
 
 #endif

@@ -110,7 +110,9 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	 * stages where no refusal can be delivered, so the MTA need not
 	 * wait for us there. Keep header leading spaces (exact headers). */
 	want = SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH | SMFIP_SKIP |
-	    SMFIP_HDR_LEADSPC | SMFIP_NR_HDR | SMFIP_NR_CONN;
+	    SMFIP_HDR_LEADSPC | SMFIP_NR_HDR;
+	if (rt->conf->policy.reject_stage > STAGE_CONNECT)
+		want |= SMFIP_NR_CONN;
 	if (!rt->conf->dkim_enabled)
 		want |= SMFIP_NOBODY;	/* only DKIM reads the body */
 	if (rt->conf->policy.reject_stage > STAGE_HELO)
@@ -156,7 +158,9 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		log_info("connection from %s without an IP address: IP checks "
 		    "do not apply", hostname != NULL ? hostname : "unknown");
 	session_connect(s, have_ip ? &ip : NULL, hostname);
-	return (s->no_reply & SMFIP_NR_CONN) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	if (s->no_reply & SMFIP_NR_CONN)
+		return SMFIS_NOREPLY;	/* nothing is refused at connect */
+	return cb_answer(ctx, session_decide(s, STAGE_CONNECT));
 }
 
 /* cb_helo - HELO/EHLO */
@@ -193,13 +197,16 @@ static sfsistat
 cb_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct session *s = SESS(ctx);
+	const struct verdict *v;
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
 	if (s->queue_id == NULL && cb_macro(ctx, "i") != NULL)
 		s->queue_id = mem_strdup(cb_macro(ctx, "i"));
-	session_rcpt(s);
-	return cb_answer(ctx, session_decide(s, STAGE_RCPT));
+	session_rcpt(s, argv != NULL ? argv[0] : NULL);
+	v = session_decide(s, STAGE_RCPT);
+	session_rcpt_answered(s, v);
+	return cb_answer(ctx, v);
 }
 
 /* cb_header - one header field */

@@ -8,9 +8,14 @@
 
 #include "authres.h"
 #include "deadline.h"
+#include "authz.h"
+#include "dnsbl.h"
 #include "exempt.h"
 #include "facts.h"
+#include "helo_check.h"
 #include "ipaddr.h"
+#include "iplist.h"
+#include "iprev.h"
 #include "log.h"
 #include "mem.h"
 #include "message.h"
@@ -24,6 +29,8 @@
 
 #include "runtime.h"
 #include "session.h"
+
+static void	session_log_summary(struct session *);
 
 /* session_forwarder_check - the first trusted forwarder whose SPF record
  * lists the client (a pass for postmaster@forwarder); -1 if cache_only
@@ -126,6 +133,87 @@ session_forwarder_join(struct session *s)
 	    s->fwd.domain : NULL;
 }
 
+/* session_iprev_run - the background part of the reverse DNS check */
+static void
+session_iprev_run(void *arg)
+{
+	struct iprev_job *job = arg;
+	struct session *s = job->sess;
+
+	(void)iprev_check(&s->rt->conf->iprev, s->rt->resolver, &s->ip,
+	    job->deadline, 0, &job->out);
+}
+
+/* session_iprev_start - the reverse DNS check, inline when cached */
+static void
+session_iprev_start(struct session *s)
+{
+	struct iprev_job *job = &s->iprev_job;
+
+	memset(job, 0, sizeof(*job));
+	job->sess = s;
+	job->deadline = deadline_in(s->rt->conf->iprev_timeout_ms);
+	if (iprev_check(&s->rt->conf->iprev, s->rt->resolver, &s->ip,
+	    job->deadline, IPREV_CACHE_ONLY, &job->out) == 0) {
+		job->ready = 1;
+		return;
+	}
+	job->task = task_run(runtime_tasks(), session_iprev_run, job);
+}
+
+/* session_ip_checks_join - wait for the connect-stage checks (each has
+ * its own deadline) and move their results into the facts */
+static void
+session_ip_checks_join(struct session *s)
+{
+	struct iprev_job *job = &s->iprev_job;
+
+	if (s->dnsbl_q != NULL) {
+		dnsbl_finish(s->dnsbl_q, &s->facts.dnsbl);
+		s->dnsbl_q = NULL;
+	}
+	if (job->task != NULL || job->ready) {
+		if (job->task != NULL)
+			task_wait(job->task);
+		job->task = NULL;
+		job->ready = 0;
+		iprev_outcome_clear(&s->facts.iprev);
+		s->facts.iprev = job->out;
+		memset(&job->out, 0, sizeof(job->out));
+	}
+	if (s->helo_q != NULL) {
+		helo_resolve_finish(s->helo_q, s->helo_deadline,
+		    &s->facts.helo_check);
+		s->helo_q = NULL;
+	}
+}
+
+/* session_ip_checks_clear - forget the connect-stage checks; lookups
+ * still under way are dropped, a background iprev check is waited for
+ * (it writes into the session) */
+static void
+session_ip_checks_clear(struct session *s)
+{
+	dnsbl_cancel(s->dnsbl_q);
+	s->dnsbl_q = NULL;
+	helo_resolve_cancel(s->helo_q);
+	s->helo_q = NULL;
+	session_ip_checks_join(s);
+	dnsbl_outcome_clear(&s->facts.dnsbl);
+	iprev_outcome_clear(&s->facts.iprev);
+	helo_outcome_clear(&s->facts.helo_check);
+	memset(&s->facts.iplist, 0, sizeof(s->facts.iplist));
+}
+
+/* session_ip_wanted - is a connect-stage check on for this client */
+static int
+session_ip_wanted(const struct session *s, enum check c)
+{
+	return s->have_ip && (s->rt->conf->policy.ip_checks & (1u << c)) &&
+	    exempt_check(&s->rt->conf->policy, &s->facts, c, NULL) !=
+	    EXEMPT_SKIP;
+}
+
 /* session_new - a new milter connection, before the SMTP client is known */
 struct session *
 session_new(struct runtime *rt)
@@ -163,6 +251,16 @@ session_connect(struct session *s, const ipaddr *ip, const char *client_name)
 	s->facts.client_name = s->client_name;
 	s->facts.trusted_net = s->have_ip ? netlist_match(
 	    &s->rt->conf->trusted_networks, &s->ip) : NULL;
+	session_ip_checks_clear(s);
+	if (s->have_ip)
+		(void)iplist_lookup(&s->rt->conf->iplists, &s->ip,
+		    &s->facts.iplist);
+	/* all lookups at once, so their latency overlaps the dialogue */
+	if (session_ip_wanted(s, CHECK_DNSBL))
+		s->dnsbl_q = dnsbl_start(&s->rt->conf->dnsbl, s->rt->resolver,
+		    &s->ip, deadline_in(s->rt->conf->dnsbl_timeout_ms));
+	if (session_ip_wanted(s, CHECK_IPREV))
+		session_iprev_start(s);
 	/* the forwarder check needs only the client address: start it now,
 	 * so its DNS lookups overlap HELO and MAIL */
 	if (s->rt->conf->trusted_forwarders.n > 0 && session_spf_wanted(s))
@@ -181,6 +279,16 @@ session_helo(struct session *s, const char *helo)
 	mem_free(s->helo);
 	s->helo = mem_strdup(helo != NULL ? helo : "");
 	s->facts.helo = s->helo;
+	helo_resolve_cancel(s->helo_q);
+	s->helo_q = NULL;
+	helo_outcome_clear(&s->facts.helo_check);
+	if (session_ip_wanted(s, CHECK_HELO)) {
+		helo_classify(s->helo, &s->ip, &s->rt->conf->helo_own_names,
+		    &s->facts.helo_check);
+		s->helo_deadline = deadline_in(s->rt->conf->helo_timeout_ms);
+		s->helo_q = helo_resolve_start(s->rt->resolver,
+		    &s->facts.helo_check);
+	}
 	if (s->rt->conf->spf_helo && session_spf_wanted(s))
 		session_spf_start(s, &s->helo_job, SPF_JOB_HELO);
 }
@@ -210,13 +318,36 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 	}
 	if (s->rt->conf->spf_mailfrom && session_spf_wanted(s))
 		session_spf_start(s, &s->mf_job, SPF_JOB_MAILFROM);
+	if (s->have_ip && s->from.domain != NULL && s->from.domain[0] != '\0'
+	    && (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
+		authz_check(&s->rt->conf->authz, s->from.domain, AUTHZ_MAILFROM,
+		    &s->ip, &s->facts.authz_mailfrom);
 }
 
-/* session_rcpt - one more recipient */
+/* session_rcpt - one more recipient; is it postmaster@ or alike */
 void
-session_rcpt(struct session *s)
+session_rcpt(struct session *s, const char *rcpt)
 {
+	const char *match;
+
 	s->nrcpt++;
+	match = exempt_rcpt_match(&s->rt->conf->policy, rcpt);
+	s->facts.exempt_rcpt = match != NULL;
+	s->facts.exempt_rcpt_name = match;
+}
+
+/* session_rcpt_answered - count the recipients the verdict let through */
+void
+session_rcpt_answered(struct session *s, const struct verdict *v)
+{
+	if (v->action != ACT_ACCEPT)
+		return;
+	if (s->facts.exempt_rcpt)
+		s->nrcpt_exempt++;
+	else
+		s->nrcpt_ok++;
+	if (s->facts.exempt_rcpt && s->exempt_rcpt == NULL)
+		s->exempt_rcpt = mem_strdup(s->facts.exempt_rcpt_name);
 }
 
 /* session_message - the message checks, started with the first field */
@@ -286,19 +417,37 @@ session_decide(struct session *s, enum stage stage)
 	/* checks are joined only when the verdict can use them: at or
 	 * after the stage refusals are delivered, and always at the end */
 	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM) {
+		session_ip_checks_join(s);
 		session_spf_join(&s->helo_job, &s->facts.spf_helo);
 		session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
 		session_forwarder_join(s);
+	}
+	if (stage == STAGE_EOM && s->in_tx) {
+		/* the message goes to every recipient accepted: exempt only
+		 * if each of them is */
+		s->facts.exempt_rcpt = s->nrcpt_exempt > 0 && s->nrcpt_ok == 0;
+		s->facts.exempt_rcpt_name = s->facts.exempt_rcpt ?
+		    s->exempt_rcpt : NULL;
 	}
 	if (stage == STAGE_EOM && s->in_tx && !s->msg_done) {
 		message_end(session_message(s), &s->facts.spf_mailfrom,
 		    &s->facts);
 		s->msg_done = 1;
+		if (s->have_ip && s->facts.from_domain != NULL &&
+		    (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
+			authz_check(&s->rt->conf->authz, s->facts.from_domain,
+			    AUTHZ_FROM, &s->ip, &s->facts.authz_from);
 	}
 	verdict_clear(&s->verdict);
 	verdict_decide(&s->facts, &s->rt->conf->policy, stage, &s->verdict);
 	s->decided = 1;
 	s->verdict_stage = stage;
+	if (stage < STAGE_MAIL && s->verdict.action != ACT_ACCEPT &&
+	    !s->connect_logged) {
+		/* refused before any transaction: this is its log line */
+		session_log_summary(s);
+		s->connect_logged = 1;
+	}
 	return &s->verdict;
 }
 
@@ -317,12 +466,25 @@ session_message_clear(struct session *s)
 	s->msg_done = 0;
 }
 
+/* session_log_summary - the one log line of a transaction (or of a
+ * connection refused before one) */
+static void
+session_log_summary(struct session *s)
+{
+	str line;
+
+	str_init(&line);
+	summary_format(&s->facts, &s->verdict, s->verdict_stage, s->queue_id,
+	    s->nrcpt, s->in_tx ? (long)(deadline_now() - s->tx_start) : 0,
+	    &line);
+	log_info("%s", str_cstr(&line));
+	str_free(&line);
+}
+
 /* session_end_tx - log the transaction's summary, reset it */
 void
 session_end_tx(struct session *s)
 {
-	str line;
-
 	if (!s->in_tx)
 		return;
 	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
@@ -330,11 +492,7 @@ session_end_tx(struct session *s)
 	session_forwarder_join(s);
 	if (!s->decided)
 		session_decide(s, STAGE_MAIL);
-	str_init(&line);
-	summary_format(&s->facts, &s->verdict, s->verdict_stage, s->queue_id,
-	    s->nrcpt, (long)(deadline_now() - s->tx_start), &line);
-	log_info("%s", str_cstr(&line));
-	str_free(&line);
+	session_log_summary(s);
 	verdict_clear(&s->verdict);
 	s->decided = 0;
 	spf_outcome_clear(&s->facts.spf_mailfrom);
@@ -347,6 +505,13 @@ session_end_tx(struct session *s)
 	mem_free(s->queue_id);
 	s->queue_id = NULL;
 	s->nrcpt = s->nauthres = s->nforged = 0;
+	s->nrcpt_ok = s->nrcpt_exempt = 0;
+	mem_free(s->exempt_rcpt);
+	s->exempt_rcpt = NULL;
+	s->facts.exempt_rcpt = 0;
+	s->facts.exempt_rcpt_name = NULL;
+	memset(&s->facts.authz_mailfrom, 0, sizeof(s->facts.authz_mailfrom));
+	memset(&s->facts.authz_from, 0, sizeof(s->facts.authz_from));
 	s->in_tx = 0;
 }
 
@@ -362,8 +527,10 @@ session_free(struct session *s)
 	spf_outcome_clear(&s->facts.spf_helo);
 	spf_outcome_clear(&s->facts.spf_mailfrom);
 	spf_outcome_clear(&s->fwd);
+	session_ip_checks_clear(s);
 	session_message_clear(s);
 	smtp_addr_clear(&s->from);
+	mem_free(s->exempt_rcpt);
 	mem_free(s->auth_user);
 	verdict_clear(&s->verdict);
 	mem_free(s->forged);

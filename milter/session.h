@@ -6,16 +6,23 @@
  *	session_new(rt) - at option negotiation, before anything is known.
  *	session_connect(s, ip, client_name) - at connect; ip NULL when the
  *		MTA gave no IP address (then no IP-based check runs). Looks
- *		the client up in trusted_networks and starts the trusted
- *		forwarder check (is the client listed by the SPF record of a
- *		spf.trusted_forwarders domain) when there are any.
- *	session_helo(s, name) - remember HELO; start the SPF HELO check in
- *		the background.
+ *		the client up in trusted_networks and the ip_lists, and starts
+ *		at once, all in parallel: the DNS list lookups, the reverse
+ *		DNS check (iprev) and the trusted forwarder check (is the
+ *		client listed by the SPF record of a spf.trusted_forwarders
+ *		domain) when there are any.
+ *	session_helo(s, name) - remember HELO; classify it (helo_check.c)
+ *		and start its address lookup and the SPF HELO check in the
+ *		background.
  *	session_mail(s, arg, queue_id, auth_user) - start a transaction;
  *		start the SPF MAIL FROM check in the background. auth_user
  *		is the SMTP AUTH login ({auth_authen}), NULL if none.
  * A check that an exemption skips (exempt.c) is not started at all.
- *	session_rcpt(s) - count a recipient.
+ *	session_rcpt(s, rcpt) - a recipient; notes whether it is one of
+ *		exempt_recipients (postmaster@...) for the decision at RCPT.
+ *	session_rcpt_answered(s, verdict) - the recipient's answer: those
+ *		accepted count for the end of the message, which is exempt
+ *		only when every accepted recipient is.
  *	session_header(s, name, value) - one header field: to the message
  *		checks (From:, DKIM), and Authentication-Results fields that
  *		claim our authserv-id noted (forgeries to delete at EOM).
@@ -38,7 +45,10 @@
 
 #include <stdint.h>
 
+#include "dnsbl.h"
 #include "facts.h"
+#include "helo_check.h"
+#include "iprev.h"
 #include "ipaddr.h"
 #include "message.h"
 #include "policy.h"
@@ -62,6 +72,15 @@ struct spf_job {
 	struct spf_outcome	 out;
 };
 
+/* the reverse DNS check: inline when cached, else in the background */
+struct iprev_job {
+	task			*task;
+	int			 ready;
+	struct session		*sess;
+	int64_t			 deadline;
+	struct iprev_outcome	 out;
+};
+
 struct session {
 	struct runtime		*rt;
 	int			 leading_space;	/* SMFIP_HDR_LEADSPC granted */
@@ -75,6 +94,11 @@ struct session {
 	struct spf_job		 helo_job;
 	struct spf_job		 fwd_job;
 	struct spf_outcome	 fwd;		/* the forwarder that passed */
+	dnsbl_lookup		*dnsbl_q;	/* DNS list lookups under way */
+	struct iprev_job	 iprev_job;
+	helo_lookup		*helo_q;	/* the HELO name's addresses */
+	int64_t			 helo_deadline;
+	int			 connect_logged;	/* refusal before MAIL */
 	/* the current transaction */
 	int			 in_tx;
 	int64_t			 tx_start;
@@ -82,6 +106,9 @@ struct session {
 	char			*auth_user;
 	char			*queue_id;
 	unsigned		 nrcpt;
+	unsigned		 nrcpt_ok;	/* accepted, not exempt */
+	unsigned		 nrcpt_exempt;	/* accepted, postmaster@ ... */
+	char			*exempt_rcpt;	/* the first of those */
 	struct spf_job		 mf_job;
 	message			*msg;		/* From:, DKIM, DMARC */
 	int			 msg_done;
@@ -99,7 +126,8 @@ void		 session_connect(struct session *, const ipaddr *, const char *);
 void		 session_helo(struct session *, const char *);
 void		 session_mail(struct session *, const char *, const char *,
 		    const char *);
-void		 session_rcpt(struct session *);
+void		 session_rcpt(struct session *, const char *);
+void		 session_rcpt_answered(struct session *, const struct verdict *);
 void		 session_header(struct session *, const char *, const char *);
 int		 session_body(struct session *, const unsigned char *, size_t);
 const struct verdict *session_decide(struct session *, enum stage);

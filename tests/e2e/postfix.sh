@@ -33,6 +33,21 @@ dmarc {
   domain "quar.authgate.example" {
     quarantine = quarantine
   }
+}
+dnsbl {
+  zone "zen.bl.example" {
+    url = "https://check.bl.example/?ip=%{ip}"
+    txt = yes
+    listing "127.0.0.2" { category = "SBL"  weight = 3 }
+    listing "127.0.0.4-7" { category = "XBL"  weight = 3 }
+    listing "127.0.0.10,11" { category = "PBL"  weight = 3  class = policy }
+  }
+  zone "wl.bl.example" {
+    listing "127.0.[0..255].3" { category = "dnswl-high"  weight = -3  class = allow }
+  }
+}
+sender_networks {
+  domain "bank.authgate.example" { networks = "192.0.2.0/24" }
 }'
 # as root, dropping privileges to "nobody" once the socket is open
 ag_authgate_start "$AG_WORK/authgate.conf" -u nobody
@@ -54,7 +69,8 @@ check() {
 }
 
 check pass fail forged huge percent authenticated dkim_pass dkim_body \
-    dmarc_quarantine two_from
+    dmarc_quarantine two_from dnsbl_sbl dnsbl_pbl dnsbl_v6 dnsbl_postmaster \
+    dnswl sender_networks iprev_fail
 # the p=quarantine failure waits in Postfix's hold queue
 postqueue -c "$PF/etc" -p 2>/dev/null | grep -q '^[0-9A-F]*!' ||
 	ag_fail "no message in the hold queue"
@@ -66,8 +82,12 @@ check tempfail
 ag_expect_log '[0-9A-F]+: client=unknown\[192\.0\.2\.10\] .*verdict=accept stage=eom' \
     "the daemon logged the delivered messages"
 ag_expect_log 'deleted 2 Authentication-Results fields' "forgeries logged"
-ag_expect_log 'client=unknown\[198\.51\.100\.20\] .*exempt="SPF, DKIM, DMARC not checked \(authenticated sender\)" verdict=accept' \
+ag_expect_log 'client=unknown\[198\.51\.100\.20\] .*exempt="DNSBL, iprev, HELO, SPF, sender networks, DKIM, DMARC not checked \(authenticated sender\)" verdict=accept' \
     "the authenticated sender's exemption is logged"
+ag_expect_log 'client=unknown\[198\.51\.100\.50\] .*dnsbl=zen\.bl\.example:127\.0\.0\.2\(SBL \+3\) .*verdict=reject 550 5\.7\.1 \(dnsbl\)' \
+    "the SBL refusal is logged with the list, code and category"
+ag_expect_log 'client=unknown\[198\.51\.100\.50\] .*rcpt_exempt=postmaster .*verdict=accept' \
+    "the postmaster@ exemption is logged"
 ag_no_errors_logged
 grep -E 'warning: .*milter|fatal:|panic:' "$PF/postfix.log" &&
 	ag_fail "Postfix reported milter trouble"

@@ -35,7 +35,8 @@ def connect(addr, helo, login=None):
     client that logged in with SMTP AUTH when login is given."""
     s = smtplib.SMTP("127.0.0.1", ARGS.port, timeout=60)
     s.ehlo("client.test")
-    attrs = "ADDR=%s NAME=[UNAVAILABLE] HELO=%s PROTO=ESMTP" % (addr, helo)
+    xaddr = "IPV6:" + addr if ":" in addr else addr
+    attrs = "ADDR=%s NAME=[UNAVAILABLE] HELO=%s PROTO=ESMTP" % (xaddr, helo)
     if login is not None:
         attrs += " LOGIN=" + login
     code, msg = s.docmd("XCLIENT", attrs)
@@ -55,14 +56,15 @@ def message(subject, headers=(), body="Hello.\r\n",
 
 
 def send(addr, helo, sender, subject, headers=(), body="Hello.\r\n",
-         login=None, from_addr="sender@pass.authgate.example"):
+         login=None, from_addr="sender@pass.authgate.example",
+         rcpt="rcpt@rcpt.example"):
     """MAIL, RCPT, DATA; returns (stage, code, text) of the first refusal,
     or ("data", 250, text) when the message was accepted."""
     s = connect(addr, helo, login)
     code, msg = s.docmd("MAIL FROM:<%s>" % sender)
     if code >= 400:
         return ("mail", code, msg.decode())
-    code, msg = s.docmd("RCPT TO:<rcpt@rcpt.example>")
+    code, msg = s.docmd("RCPT TO:<%s>" % rcpt)
     if code >= 400:
         s.quit()
         return ("rcpt", code, msg.decode())
@@ -112,7 +114,9 @@ def scenario_pass():
     ar = our_ar(header_block(msg))
     ok(len(ar) == 1, "SPF pass: exactly one A-R field of ours")
     value = " ".join(ar[0].split())
-    ok(value == "%s; spf=pass smtp.mailfrom=pass.authgate.example; "
+    ok(value == "%s; dnsbl=pass (not listed on 2 lists) policy.ip=192.0.2.10; "
+       "iprev=pass (mail.authgate.example) "
+       "policy.iprev=192.0.2.10; spf=pass smtp.mailfrom=pass.authgate.example; "
        "spf=pass smtp.helo=mail.authgate.example; dkim=none (not signed); "
        "dmarc=none reason=\"pass.authgate.example publishes no DMARC "
        "record\" header.from=pass.authgate.example policy.dmarc=none"
@@ -198,7 +202,8 @@ def scenario_authenticated():
     ok(msg is not None, "authenticated sender: delivered")
     ar = our_ar(header_block(msg))
     value = " ".join(ar[0].split()) if ar else ""
-    ok(value == "%s; (SPF, DKIM, DMARC not checked: authenticated sender) "
+    ok(value == "%s; (DNSBL, iprev, SPF, DKIM, DMARC not checked: "
+       "authenticated sender) "
        "none" % ARGS.authserv_id, "authenticated sender: "
        "Authentication-Results: " + value)
     ok("alice" not in msg, "authenticated sender: the login name is not "
@@ -307,6 +312,91 @@ def scenario_tempfail():
     ok("try again later" in text, "DNS server stopped: says it is temporary")
     ok(delivered("e2e-tempfail", wait=2) is None,
        "DNS server stopped: nothing delivered")
+
+
+def refused_text(name, addr, sender, subject, want, helo=None):
+    """A refusal at RCPT with 550 5.7.1 whose text holds each of want."""
+    stage, code, text = send(addr, helo or "host.nowhere.authgate.example",
+                             sender, subject)
+    ok(stage == "rcpt" and code == 550,
+       "%s: refused at RCPT with 550 (%s %d)" % (name, stage, code))
+    print("    reply: " + text.replace("\n", "\n           "))
+    lines = text.split("\n")
+    ok(all(l.startswith("5.7.1 ") for l in lines),
+       "%s: every reply line carries 5.7.1" % name)
+    flat = " ".join(l[6:] for l in lines)
+    for w in want:
+        ok(w in flat, "%s: the reply says: %s" % (name, w))
+    ok(delivered(subject, wait=2) is None, "%s: nothing delivered" % name)
+
+
+def scenario_dnsbl_sbl():
+    refused_text("SBL listing", "198.51.100.50", "u@none.authgate.example",
+                 "e2e-sbl", ["IP 198.51.100.50 is listed in zen.bl.example "
+                             "(SBL, answer 127.0.0.2)",
+                             "SBL999 spam source",
+                             "https://check.bl.example/?ip=198.51.100.50"])
+
+
+def scenario_dnsbl_pbl():
+    refused_text("PBL listing", "198.51.100.51", "u@none.authgate.example",
+                 "e2e-pbl", ["as an end-user address that should not send "
+                             "mail directly",
+                             "send through your provider's SMTP relay "
+                             "(smarthost)"])
+
+
+def scenario_dnsbl_v6():
+    if not os.path.exists("/proc/net/if_inet6"):
+        print("skip - no IPv6 in this kernel: Postfix cannot take an IPv6 "
+              "XCLIENT address (the miltertest case covers the lookup)")
+        return
+    refused_text("IPv6 XBL listing", "2001:db8:2::25",
+                 "u@none.authgate.example", "e2e-xbl",
+                 ["IP 2001:db8:2::25 is listed in zen.bl.example (XBL"])
+
+
+def scenario_dnsbl_postmaster():
+    stage, code, text = send("198.51.100.50", "host.nowhere.authgate.example",
+                             "u@none.authgate.example", "e2e-postmaster",
+                             rcpt="postmaster@rcpt.example")
+    ok(code == 250, "postmaster@ from a listed IP: accepted (%s %d %s)"
+       % (stage, code, text))
+    msg = delivered("e2e-postmaster")
+    ok(msg is not None, "postmaster@ from a listed IP: delivered")
+    value = " ".join(our_ar(header_block(msg))[0].split())
+    ok("dnsbl=fail (SBL, +3) (not enforced: mail to postmaster) "
+       "dns.zone=zen.bl.example policy.ip=127.0.0.2" in value,
+       "postmaster@ from a listed IP: the header shows the listing: " + value)
+
+
+def scenario_dnswl():
+    stage, code, text = send("198.51.100.53", "host.nowhere.authgate.example",
+                             "u@none.authgate.example", "e2e-dnswl")
+    ok(code == 250, "DNSWL offsets SBL: accepted (%s %d)" % (stage, code))
+    msg = delivered("e2e-dnswl")
+    value = " ".join(our_ar(header_block(msg))[0].split()) if msg else ""
+    ok("dnswl=pass (dnswl-high, -3) dns.zone=wl.bl.example" in value,
+       "DNSWL offsets SBL: dnswl=pass in the header: " + value)
+
+
+def scenario_sender_networks():
+    refused_text("sender networks", "198.51.100.60", "u@bank.authgate.example",
+                 "e2e-authz", ["Mail with the MAIL FROM domain "
+                               "bank.authgate.example may come only from "
+                               "the networks",
+                               "IP 198.51.100.60 is not one of them"])
+
+
+def scenario_iprev_fail():
+    stage, code, text = send("192.0.2.11", "host.nowhere.authgate.example",
+                             "u@none.authgate.example", "e2e-iprev")
+    ok(code == 250, "iprev fail: recorded, accepted (%s %d)" % (stage, code))
+    msg = delivered("e2e-iprev")
+    value = " ".join(our_ar(header_block(msg))[0].split()) if msg else ""
+    ok("iprev=fail (none.authgate.example) reason=\"none.authgate.example "
+       "does not resolve back to 192.0.2.11\" policy.iprev=192.0.2.11"
+       in value, "iprev fail: in the header: " + value)
 
 
 def main():

@@ -9,8 +9,10 @@ local helo_none = "host.nowhere.authgate.example"	-- NXDOMAIN: helo=none
 -- pass: both identities, exact header value
 local ar = deliver("192.0.2.10", "mail.authgate.example", "Q-PASS",
     "<user@pass.authgate.example>")
-check(ar == "mx.authgate.test;\n\tspf=pass smtp.mailfrom=pass.authgate.example;\n\tspf=pass smtp.helo=mail.authgate.example;\n\tdkim=none (not signed);\n\tdmarc=none reason=\"example.org publishes no DMARC record\"\n\t header.from=example.org policy.dmarc=none",
-    "Q-PASS: A-R has both SPF results, dkim=none, dmarc=none")
+local want = "mx.authgate.test;\n\tiprev=pass (mail.authgate.example) policy.iprev=192.0.2.10;\n\tspf=pass smtp.mailfrom=pass.authgate.example;\n\tspf=pass smtp.helo=mail.authgate.example;\n\tdkim=none (not signed);\n\tdmarc=none reason=\"example.org publishes no DMARC record\"\n\t header.from=example.org policy.dmarc=none"
+if ar ~= want then print("got:  " .. ar .. "\nwant: " .. want) end
+check(ar == want,
+    "Q-PASS: A-R has iprev, both SPF results, dkim=none, dmarc=none")
 
 -- fail at MAIL FROM: refused at RCPT, reply text checked in the log
 refuse_at_rcpt("198.51.100.20", helo_none, "Q-FAIL",
@@ -98,7 +100,7 @@ check(rcpt(conn, "<r@rcpt.example>") == SMFIR_CONTINUE,
 check(message(conn, { { "From", "user@pass.authgate.example" } }) ==
     SMFIR_CONTINUE, "Q-AUTH: message accepted")
 ar = unlead(mt.getheader(conn, "Authentication-Results", 0))
-check(ar == "mx.authgate.test; (SPF, DKIM, DMARC not checked: authenticated sender) none",
+check(ar == "mx.authgate.test; (iprev, SPF, DKIM, DMARC not checked: authenticated sender) none",
     "Q-AUTH: A-R says why nothing was checked, without the login name")
 check(mt.getheader(conn, "Received-SPF", 0) == nil,
     "Q-AUTH: no Received-SPF for a check that did not run")
@@ -106,7 +108,7 @@ check(mt.getheader(conn, "Received-SPF", 0) == nil,
 -- a client in trusted_networks: skipped (default spf.trusted = skip)
 ar = deliver("203.0.113.200", "mail.authgate.example", "Q-TRUSTED",
     "<user@pass.authgate.example>")
-check(ar == "mx.authgate.test; (SPF, DKIM, DMARC not checked: trusted network 203.0.113.128/25) none",
+check(ar == "mx.authgate.test; (iprev, SPF, DKIM, DMARC not checked: trusted network 203.0.113.128/25) none",
     "Q-TRUSTED: A-R says the client is trusted")
 
 -- a trusted forwarder (its SPF record lists the client) relays mail whose

@@ -15,7 +15,7 @@ ag_authgate_start "$AG_WORK/authgate.conf"
 ag_miltertest "$top_srcdir/tests/integration/spf.lua"
 
 # what the log says about each transaction
-ag_expect_log 'Q-PASS: client=client.example\[192\.0\.2\.10\] helo=mail\.authgate\.example from=<user@pass\.authgate\.example> rcpts=1 spf_mailfrom=pass\(pass\.authgate\.example\) spf_helo=pass\(mail\.authgate\.example\) dkim=none dmarc=none\(example\.org: example\.org publishes no DMARC record\) verdict=accept stage=eom' \
+ag_expect_log 'Q-PASS: client=client.example\[192\.0\.2\.10\] helo=mail\.authgate\.example from=<user@pass\.authgate\.example> rcpts=1 iprev=pass\(mail\.authgate\.example\) spf_mailfrom=pass\(pass\.authgate\.example\) spf_helo=pass\(mail\.authgate\.example\) dkim=none dmarc=none\(example\.org: example\.org publishes no DMARC record\) verdict=accept stage=eom' \
     "summary line of an accepted message"
 ag_expect_log 'Q-FAIL: .* spf_mailfrom=fail\(pass\.authgate\.example\) .*verdict=reject 550 5\.7\.1 \(spf-mailfrom\) stage=rcpt' \
     "SPF fail is refused at RCPT with 550 5.7.1"
@@ -32,9 +32,9 @@ ag_expect_log 'Q-SOFT: .*spf_mailfrom=softfail.*verdict=accept' \
 ag_expect_log 'Q-NOIP: client=localhost\[unknown\]' "no-IP connection logged"
 ag_expect_log 'Q-EXP: .*verdict=reject 550 5\.7\.1 .*\| exp\.authgate\.example explains: 198\.51\.100\.20 is not a mail server of exp\.authgate\.example; see https://exp\.authgate\.example/mail \|' \
     "the domain's exp= text, expanded, is in the reply"
-ag_expect_log 'Q-AUTH: .*from=<user@pass\.authgate\.example> .*exempt="SPF, DKIM, DMARC not checked \(authenticated sender\)" verdict=accept' \
+ag_expect_log 'Q-AUTH: .*from=<user@pass\.authgate\.example> .*exempt="iprev, HELO, SPF, DKIM, DMARC not checked \(authenticated sender\)" verdict=accept' \
     "an authenticated sender is not checked, and the log says why"
-ag_expect_log 'Q-TRUSTED: client=client\.example\[203\.0\.113\.200\] .*exempt="SPF, DKIM, DMARC not checked \(trusted network 203\.0\.113\.128/25\)" verdict=accept' \
+ag_expect_log 'Q-TRUSTED: client=client\.example\[203\.0\.113\.200\] .*exempt="iprev, HELO, SPF, DKIM, DMARC not checked \(trusted network 203\.0\.113\.128/25\)" verdict=accept' \
     "a trusted network is not checked, and the log says why"
 ag_expect_log 'Q-FWD: .*spf_mailfrom=fail\(pass\.authgate\.example\).* exempt="spf_mailfrom=fail not enforced \(trusted forwarder forwarder\.authgate\.example\)" verdict=accept' \
     "mail through a trusted forwarder: fail recorded, not enforced"
@@ -68,7 +68,7 @@ ag_expect_log 'Q-STRICT-PERM: .*spf_mailfrom=permerror.*verdict=reject 550 5\.7\
     "strict: permerror refused"
 ag_expect_log 'Q-STRICT-LOCAL: client=client\.example\[127\.0\.0\.1\] .*spf_mailfrom=fail.*verdict=reject 550' \
     "strict: a trusted network checked like everybody"
-ag_expect_log 'Q-STRICT-AUTH: .*spf_mailfrom=fail\(pass\.authgate\.example\).* exempt="DKIM, DMARC not checked \(authenticated sender\); spf_mailfrom=fail not enforced \(authenticated sender\)" verdict=accept' \
+ag_expect_log 'Q-STRICT-AUTH: .*spf_mailfrom=fail\(pass\.authgate\.example\).* exempt="iprev, HELO, DKIM, DMARC not checked \(authenticated sender\); spf_mailfrom=fail not enforced \(authenticated sender\)" verdict=accept' \
     "strict: an authenticated sender recorded, not refused"
 ag_no_errors_logged
 echo "all SPF integration checks passed"

@@ -15,6 +15,10 @@ pf_setup() {
 	pf_dir="$1"
 	mkdir -p "$pf_dir/etc" "$pf_dir/spool" "$pf_dir/data"
 	chown postfix:postfix "$pf_dir/data"
+	# IPv6 only where the kernel has it: XCLIENT needs it for IPv6
+	# client addresses; the listener stays on 127.0.0.1 either way
+	pf_protocols=ipv4
+	[ -e /proc/net/if_inet6 ] && pf_protocols=all
 	cat > "$pf_dir/etc/main.cf" <<CF
 # private Postfix instance (authgate tests, demo, benchmark)
 compatibility_level = 3.6
@@ -28,7 +32,7 @@ myhostname = mx.authgate.test
 mydomain = authgate.test
 mydestination =
 inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+inet_protocols = $pf_protocols
 mynetworks = 127.0.0.0/8
 alias_maps =
 alias_database =

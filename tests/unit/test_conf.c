@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "iplist.h"
+#include "ipaddr.h"
 #include "policy.h"
 #include "spf.h"
 #include "str.h"
@@ -270,8 +272,47 @@ static const struct bad_case bad_cases[] = {
 	{ "log_level = loud\n", "1: option 'log_level': \"loud\" is not a log "
 	    "level" },
 	{ "syslog_facility = kern9\n", "1: option 'syslog_facility'" },
-	{ "reject_stage = connect\n", "1: option 'reject_stage': \"connect\" "
+	{ "reject_stage = quit\n", "1: option 'reject_stage': \"quit\" "
 	    "is not a stage" },
+	/* connect-stage checks */
+	{ "ip_lists {\n  list \"x\" {\n    networks = \"10.0.0.0/33\"\n"
+	    "  }\n}\n", "4: ip_lists list \"x\": \"10.0.0.0/33\" has a prefix "
+	    "longer than 32 bits" },
+	{ "ip_lists {\n  list \"x\" {\n    action = maybe\n  }\n}\n",
+	    "3: option 'action': \"maybe\" is not allow, reject or tempfail" },
+	{ "ip_lists {\n  list \"x\" {\n    file = \"/nonexistent/list\"\n"
+	    "  }\n}\n", "4: ip_lists list \"x\": /nonexistent/list: cannot "
+	    "read" },
+	{ "ip_lists {\n  list \"x\" {\n    text = \"%{ip} %{nope}\"\n"
+	    "  }\n}\n", "4: ip_lists list \"x\": unknown macro %{nope}" },
+	{ "dnsbl {\n  zone \"zen.spamhaus.org\" {\n    listing "
+	    "\"127.0.0.300\" {\n    }\n  }\n}\n", "4: listing \"127.0.0.300\"" },
+	{ "dnsbl {\n  zone \"bad_zone\" {\n  }\n}\n",
+	    "3: dnsbl zone \"bad_zone\": \"bad_zone\" is not a domain name" },
+	{ "dnsbl {\n  zone \"bl.example\" {\n    listing \"127.0.0.2\" {\n"
+	    "      weight = 1000\n    }\n  }\n}\n", "5: listing \"127.0.0.2\": "
+	    "weight 1000 is out of range" },
+	{ "dnsbl {\n  zone \"bl.example\" {\n    listing \"127.0.0.2\" {\n"
+	    "      class = evil\n    }\n  }\n}\n", "4: option 'class': \"evil\" "
+	    "is not reputation, policy or allow" },
+	{ "dnsbl {\n  zone \"bl.example\" {\n    url = \"https://x/%{who}\"\n"
+	    "  }\n}\n", "4: dnsbl zone \"bl.example\": unknown macro %{who}" },
+	{ "dnsbl {\n  threshold = 2\n  allow_threshold = 2\n}\n",
+	    "4: dnsbl: allow_threshold (2) must be below threshold (2)" },
+	{ "iprev {\n  max_names = 500\n}\n", "2: option 'max_names': 500 is "
+	    "out of range (1..50)" },
+	{ "iprev {\n  generic_patterns = {\"dyn(\"}\n}\n",
+	    "2: option 'generic_patterns':" },
+	{ "iprev {\n  unconfirmed = bounce\n}\n", "2: option 'unconfirmed'" },
+	{ "helo {\n  own_name = bounce\n}\n", "2: option 'own_name'" },
+	{ "sender_networks {\n  domain \"bank.example\" {\n  }\n}\n",
+	    "3: sender_networks domain \"bank.example\": no networks given" },
+	{ "sender_networks {\n  domain \"bank.example\" {\n    networks = "
+	    "\"192.0.2.0/24\"\n    identities = \"envelope\"\n  }\n}\n",
+	    "5: sender_networks domain \"bank.example\": \"envelope\" is not an "
+	    "identity" },
+	{ "exempt_recipients = \"postmaster <abuse>\"\n",
+	    "1: option 'exempt_recipients': \"<abuse>\"" },
 	{ "authserv_id = \"mx example\"\n", "1: option 'authserv_id'" },
 	{ "socket_mode = 0999\n", "1: option 'socket_mode'" },
 	{ "spf {\n  received_spf_header = maybe\n}\n", "2:" },
@@ -453,6 +494,88 @@ test_sample_config_and_docs(void **state)
 	free(man);
 }
 
+/* the connect-stage checks: defaults, a full setup, list files */
+static void
+test_ip_checks(void **state)
+{
+	const struct dnsbl_zone *z;
+	struct iplist_match m;
+	struct conf *c;
+	char listpath[600], text[2048];
+	const char *path;
+	ipaddr ip;
+	str err;
+
+	(void)state;
+	str_init(&err);
+	/* defaults: no DNS lists, iprev and HELO on, recorded only */
+	assert_int_equal(conf_load(NULL, 0, &c, &err), 0);
+	assert_int_equal(c->dnsbl.n, 0);
+	assert_true(c->iprev_enabled);
+	assert_int_equal(c->policy.iprev[IPREVR_PERMERROR], ACT_ACCEPT);
+	assert_int_equal(c->policy.helo[HELOF_OWN_NAME], ACT_REJECT);
+	assert_int_equal(c->policy.nexempt_rcpts, 2);
+	assert_string_equal(c->policy.exempt_rcpts[0], "postmaster");
+	assert_non_null(c->generic);
+	conf_free(c);
+
+	snprintf(listpath, sizeof(listpath), "%s", write_file("nets.txt",
+	    "# partners\n192.0.2.0/24 the office\n\n2001:db8::/32\n"));
+	snprintf(text, sizeof(text), "reject_stage = connect\n"
+	    "ip_lists {\n list \"partners\" {\n  action = allow\n"
+	    "  file = \"%s\"\n }\n"
+	    " list \"bad\" {\n  networks = \"192.0.2.128/25\"\n  action = "
+	    "tempfail\n }\n}\n"
+	    "dnsbl {\n zone \"zen.spamhaus.org\" { }\n"
+	    " zone \"bl.example\" {\n  listing \"127.0.0.2\" { weight = 2 "
+	    "category = \"X\" }\n }\n}\n"
+	    "iprev { no_ptr = reject  generic_weight = 0 }\n"
+	    "sender_networks { domain \"Bank.Example\" { networks = "
+	    "\"198.51.100.0/24\" identities = from } }\n", listpath);
+	path = write_file("ip.conf", text);
+	if (conf_load(path, 1, &c, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	assert_int_equal(c->policy.reject_stage, STAGE_CONNECT);
+	assert_int_equal(c->iplists.n, 2);
+	ipaddr_parse("192.0.2.7", &ip);
+	assert_int_equal(iplist_lookup(&c->iplists, &ip, &m), 1);
+	assert_string_equal(m.list->name, "partners");
+	assert_string_equal(m.entry->text, "the office");
+	ipaddr_parse("192.0.2.200", &ip);	/* the /25 is more specific */
+	assert_int_equal(iplist_lookup(&c->iplists, &ip, &m), 1);
+	assert_string_equal(m.list->name, "bad");
+	assert_int_equal(m.list->action, ACT_TEMPFAIL);
+	assert_int_equal(c->dnsbl.n, 2);
+	z = &c->dnsbl.zones[0];
+	assert_true(z->nlistings >= 5);		/* the Spamhaus preset */
+	z = &c->dnsbl.zones[1];
+	assert_int_equal(z->nlistings, 1);
+	assert_int_equal(z->listings[0].weight, 2);
+	assert_string_equal(z->listings[0].category, "X");
+	assert_int_equal(c->policy.iprev[IPREVR_PERMERROR], ACT_REJECT);
+	assert_null(c->generic);
+	assert_int_equal(c->authz.n, 1);
+	assert_string_equal(c->authz.v[0].domain, "bank.example");
+	assert_int_equal(c->authz.v[0].identities, AUTHZ_FROM);
+	assert_true(c->policy.ip_checks & (1u << CHECK_DNSBL));
+	assert_true(c->policy.ip_checks & (1u << CHECK_AUTHZ));
+	conf_free(c);
+
+	/* a malformed network in a list file: config line and file line */
+	snprintf(listpath, sizeof(listpath), "%s", write_file("bad.txt",
+	    "192.0.2.0/24\n10.0.0.1/8 typo\n"));
+	snprintf(text, sizeof(text), "log_level = info\nip_lists {\n"
+	    "  list \"x\" {\n    file = \"%s\"\n  }\n}\n", listpath);
+	path = write_file("badfile.conf", text);
+	assert_int_equal(conf_load(path, 1, &c, &err), -1);
+	snprintf(text, sizeof(text), "%s:5: ip_lists list \"x\": %s:2: "
+	    "\"10.0.0.1/8\" has address bits set beyond its prefix length",
+	    path, listpath);
+	if (strstr(str_cstr(&err), text) == NULL)
+		fail_msg("error \"%s\", want \"%s\"", str_cstr(&err), text);
+	str_free(&err);
+}
+
 int
 main(void)
 {
@@ -464,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_binary_file_refused),
 		cmocka_unit_test(test_several_errors_reported),
 		cmocka_unit_test(test_sample_config_and_docs),
+		cmocka_unit_test(test_ip_checks),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -347,6 +347,99 @@ test_summary_line(void **state)
 	str_free(&out);
 }
 
+/* iprev and the DNS lists in the A-R field and the log line */
+static void
+test_ip_facts(void **state)
+{
+	struct dnsbl_listing sbl = { .category = (char *)"SBL", .weight = 3 };
+	struct dnsbl_listing wl = { .category = (char *)"dnswl-high",
+	    .weight = -3, .class = DNSBL_ALLOW };
+	struct dnsbl_zone zen = { .name = (char *)"zen.example",
+	    .listings = &sbl, .nlistings = 1 };
+	struct dnsbl_zone dnswl = { .name = (char *)"wl.example",
+	    .listings = &wl, .nlistings = 1 };
+	struct dnsbl_zone slow = { .name = (char *)"slow.example" };
+	struct dnsbl_result r[3];
+	struct policy p;
+	struct facts f;
+	struct verdict v;
+	ipaddr ip;
+	str out;
+
+	(void)state;
+	str_init(&out);
+	base(&f);
+	ipaddr_parse("192.0.2.10", &ip);
+	f.ip = &ip;
+	policy_defaults(&p);
+	p.ip_checks |= 1u << CHECK_DNSBL;
+	f.iprev.checked = 1;
+	f.iprev.result = IPREVR_PASS;
+	f.iprev.name = (char *)"mail.example.org";
+	memset(r, 0, sizeof(r));
+	r[0].zone = &zen;
+	r[0].status = DNSBL_LISTED;
+	r[0].hits = 1;
+	r[0].weight = 3;
+	r[0].codes = (char *)"127.0.0.2";
+	r[0].txt = (char *)"see https://zen.example/q/192.0.2.10";
+	r[1].zone = &dnswl;
+	r[1].status = DNSBL_LISTED;
+	r[1].hits = 1;
+	r[1].weight = -3;
+	r[1].codes = (char *)"127.0.10.3";
+	r[2].zone = &slow;
+	r[2].status = DNSBL_TEMPERROR;
+	r[2].error = (char *)"no answer in time";
+	f.dnsbl.checked = 1;
+	f.dnsbl.r = r;
+	f.dnsbl.n = 3;
+	f.dnsbl.score = 0;
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_string_equal(unfolded(&out), "mx.example.net; "
+	    "dnsbl=fail (SBL, +3) dns.zone=zen.example policy.ip=127.0.0.2 "
+	    "policy.txt=\"see https://zen.example/q/192.0.2.10\"; "
+	    "dnswl=pass (dnswl-high, -3) dns.zone=wl.example "
+	    "policy.ip=127.0.10.3; "
+	    "dnsbl=temperror reason=\"no answer in time\" "
+	    "dns.zone=slow.example; "
+	    "iprev=pass (mail.example.org) policy.iprev=192.0.2.10");
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	str_reset(&out);
+	summary_format(&f, &v, STAGE_RCPT, "Q1", 1, 2, &out);
+	assert_non_null(strstr(str_cstr(&out), " dnsbl=zen.example:127.0.0.2"
+	    "(SBL +3),wl.example:127.0.10.3(dnswl-high -3),slow.example:"
+	    "temperror dnsbl_score=0 iprev=pass(mail.example.org) "));
+	assert_non_null(strstr(str_cstr(&out), "verdict=accept"));
+	verdict_clear(&v);
+
+	/* listed enough: refused, and an exemption shows as not enforced */
+	f.dnsbl.n = 1;
+	f.dnsbl.score = 3;
+	f.exempt_rcpt = 1;
+	f.exempt_rcpt_name = "postmaster";
+	str_reset(&out);
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_non_null(strstr(unfolded(&out), "dnsbl=fail (SBL, +3) "
+	    "(not enforced: mail to postmaster) dns.zone=zen.example"));
+	/* nothing listed: one dnsbl=pass */
+	r[0].status = DNSBL_NOT_LISTED;
+	f.exempt_rcpt = 0;
+	str_reset(&out);
+	headers_authres(&f, &p, "mx.example.net", &out);
+	assert_non_null(strstr(unfolded(&out), "dnsbl=pass (not listed on 1 "
+	    "list) policy.ip=192.0.2.10"));
+	/* skipped for an authenticated sender, and said so */
+	f.auth_user = "u";
+	str_reset(&out);
+	headers_authres(&f, &p, "mx.example.net", &out);
+	if (strstr(unfolded(&out), "(DNSBL, iprev, SPF not checked: "
+	    "authenticated sender) none") == NULL)
+		fail_msg("got %s", unfolded(&out));
+	policy_free(&p);
+	str_free(&out);
+}
+
 static void
 test_str(void **state)
 {
@@ -431,6 +524,7 @@ main(void)
 		cmocka_unit_test(test_exemptions_show),
 		cmocka_unit_test(test_dkim_dmarc_results),
 		cmocka_unit_test(test_summary_line),
+		cmocka_unit_test(test_ip_facts),
 		cmocka_unit_test(test_str),
 		cmocka_unit_test(test_log),
 	};

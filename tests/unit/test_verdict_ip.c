@@ -1,0 +1,507 @@
+/*
+ * test_verdict_ip - the verdict engine over the connect-stage facts,
+ * table-driven: DNS list scores (block and allow listings, the threshold,
+ * the generic-name signal, a list that did not answer), reverse DNS
+ * results under default and strict policies, HELO facts, the admin's
+ * allow and deny lists, per-domain sender networks, exemptions (trusted,
+ * authenticated, allowlisted, postmaster@), precedence against SPF, the
+ * stage a refusal is delivered at, reply codes and the reply texts.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "authz.h"
+#include "dnsbl.h"
+#include "facts.h"
+#include "helo_check.h"
+#include "ipaddr.h"
+#include "iplist.h"
+#include "iprev.h"
+#include "mem.h"
+#include "netlist.h"
+#include "policy.h"
+#include "spf.h"
+#include "verdict.h"
+
+#define NONE	(-1)
+
+/* the listings of the test zones: bit i of a case's "hits" */
+enum { L_SBL, L_PBL, L_SMALL, L_DNSWL };
+
+/* the policy a case runs under */
+enum pol { P_DEFAULT, P_STRICT_IPREV, P_HELO_STRICT, P_DNSBL_TEMPFAIL,
+	P_CONNECT, P_ALLOW_RECORD };
+
+/* who the client is */
+enum who { W_NOBODY, W_TRUSTED, W_AUTHED, W_ALLOWLIST, W_DENYLIST,
+	W_POSTMASTER };
+
+struct ip_case {
+	const char	*name;
+	unsigned	 hits;		/* listings hit, 1 << L_... */
+	int		 temperror;	/* a zone did not answer */
+	int		 list_error;	/* a zone answered 127.255.255.254 */
+	int		 iprev;		/* iprev result or NONE */
+	int		 generic;
+	unsigned	 helo;		/* helo facts */
+	int		 authz_bad;	/* MAIL FROM domain from a wrong net */
+	int		 spf;		/* MAIL FROM SPF result or NONE */
+	enum who	 who;
+	enum pol	 pol;
+	enum stage	 stage;
+	enum action	 action;	/* answered now */
+	enum action	 decided;
+	const char	*check;
+	const char	*code;
+	const char	*reply;		/* in the first reply lines, or NULL */
+	const char	*note;		/* in v.exempt, or NULL */
+};
+
+#define F(x)	(1u << (x))
+
+static const struct ip_case cases[] = {
+	/* DNS lists */
+	{ "clean", 0, 0, 0, IPREVR_PASS, 0, 0, 0, SPFR_PASS, W_NOBODY,
+	    P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL,
+	    NULL },
+	{ "SBL refuses at rcpt", F(L_SBL), 0, 0, IPREVR_PASS, 0, 0, 0, NONE,
+	    W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_REJECT, ACT_REJECT, "dnsbl",
+	    "550", "IP 198.51.100.7 is listed in zen.test (SBL, answer "
+	    "127.0.0.2): spam source 42", NULL },
+	{ "SBL waits before rcpt", F(L_SBL), 0, 0, IPREVR_PASS, 0, 0, 0, NONE,
+	    W_NOBODY, P_DEFAULT, STAGE_MAIL, ACT_ACCEPT, ACT_REJECT, "dnsbl",
+	    "550", NULL, NULL },
+	{ "SBL at connect stage", F(L_SBL), 0, 0, NONE, 0, 0, 0, NONE,
+	    W_NOBODY, P_CONNECT, STAGE_CONNECT, ACT_REJECT, ACT_REJECT,
+	    "dnsbl", "550", "listed in zen.test", NULL },
+	{ "PBL: relay advice", F(L_PBL), 0, 0, IPREVR_PASS, 0, 0, 0, NONE,
+	    W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_REJECT, ACT_REJECT, "dnsbl",
+	    "550", "as an end-user address that should not send mail "
+	    "directly", NULL },
+	{ "small list alone below the threshold", F(L_SMALL), 0, 0,
+	    IPREVR_PASS, 0, 0, 0, NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT,
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL, NULL },
+	{ "small list plus a generic name reaches 3", F(L_SMALL), 0, 0,
+	    IPREVR_PASS, 1, 0, 0, NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT,
+	    ACT_REJECT, ACT_REJECT, "dnsbl", "550", NULL, NULL },
+	{ "generic name alone is no refusal", 0, 0, 0, IPREVR_PASS, 1, 0, 0,
+	    NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, NULL, NULL, NULL },
+	{ "DNSWL offsets SBL", F(L_SBL) | F(L_DNSWL), 0, 0, IPREVR_PASS, 0, 0,
+	    0, NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, NULL, NULL, NULL },
+	{ "SBL plus small: score line", F(L_SBL) | F(L_SMALL), 0, 0,
+	    IPREVR_PASS, 0, 0, 0, NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT,
+	    ACT_REJECT, ACT_REJECT, "dnsbl", "550", "Score 5, the limit is 3",
+	    NULL },
+	{ "list error is no listing", 0, 0, 1, IPREVR_PASS, 0, 0, 0, NONE,
+	    W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL,
+	    NULL, NULL },
+	{ "list timeout accepted by default", 0, 1, 0, IPREVR_PASS, 0, 0, 0,
+	    NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL,
+	    NULL, NULL, NULL },
+	{ "list timeout tempfails when asked", 0, 1, 0, IPREVR_PASS, 0, 0, 0,
+	    NONE, W_NOBODY, P_DNSBL_TEMPFAIL, STAGE_RCPT, ACT_TEMPFAIL,
+	    ACT_TEMPFAIL, "dnsbl", "451", "did not answer", NULL },
+	{ "listed wins over a timeout", F(L_SBL), 1, 0, IPREVR_PASS, 0, 0, 0,
+	    NONE, W_NOBODY, P_DNSBL_TEMPFAIL, STAGE_RCPT, ACT_REJECT,
+	    ACT_REJECT, "dnsbl", "550", NULL, NULL },
+	/* reverse DNS */
+	{ "iprev fail recorded", 0, 0, 0, IPREVR_FAIL, 0, 0, 0, NONE,
+	    W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL,
+	    NULL, NULL, NULL },
+	{ "iprev permerror recorded", 0, 0, 0, IPREVR_PERMERROR, 0, 0, 0,
+	    NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL,
+	    NULL, NULL, NULL },
+	{ "strict: no PTR refused", 0, 0, 0, IPREVR_PERMERROR, 0, 0, 0, NONE,
+	    W_NOBODY, P_STRICT_IPREV, STAGE_RCPT, ACT_REJECT, ACT_REJECT,
+	    "iprev", "550", "has no reverse DNS (PTR record)", NULL },
+	{ "strict: unconfirmed refused", 0, 0, 0, IPREVR_FAIL, 0, 0, 0, NONE,
+	    W_NOBODY, P_STRICT_IPREV, STAGE_RCPT, ACT_REJECT, ACT_REJECT,
+	    "iprev", "550", "names host.example, but no such name resolves "
+	    "back", NULL },
+	{ "strict: temperror is 450", 0, 0, 0, IPREVR_TEMPERROR, 0, 0, 0, NONE,
+	    W_NOBODY, P_STRICT_IPREV, STAGE_RCPT, ACT_TEMPFAIL, ACT_TEMPFAIL,
+	    "iprev", "450", "could not be checked just now", NULL },
+	{ "strict: pass accepted", 0, 0, 0, IPREVR_PASS, 0, 0, 0, NONE,
+	    W_NOBODY, P_STRICT_IPREV, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL,
+	    NULL, NULL, NULL },
+	/* HELO */
+	{ "HELO own name refused", 0, 0, 0, IPREVR_PASS, 0,
+	    F(HELOF_OWN_NAME), 0, NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT,
+	    ACT_REJECT, ACT_REJECT, "helo", "550", "is a name of this server",
+	    NULL },
+	{ "HELO literal recorded", 0, 0, 0, IPREVR_PASS, 0,
+	    F(HELOF_IP_LITERAL), 0, NONE, W_NOBODY, P_DEFAULT, STAGE_RCPT,
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL, NULL },
+	{ "strict HELO: the strongest fact explains", 0, 0, 0, IPREVR_PASS, 0,
+	    F(HELOF_NOT_FQDN) | F(HELOF_UNRESOLVABLE), 0, NONE, W_NOBODY,
+	    P_HELO_STRICT, STAGE_RCPT, ACT_REJECT, ACT_REJECT, "helo", "550",
+	    "is not a fully qualified domain name", NULL },
+	/* the admin's lists */
+	{ "deny list", 0, 0, 0, IPREVR_PASS, 0, 0, 0, SPFR_PASS, W_DENYLIST,
+	    P_DEFAULT, STAGE_RCPT, ACT_REJECT, ACT_REJECT, "ip_list", "550",
+	    "on this server's list \"blocked\"", NULL },
+	{ "allow list skips DNS lists", F(L_SBL), 0, 0, IPREVR_PASS, 0, 0, 0,
+	    NONE, W_ALLOWLIST, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, NULL, NULL, "DNSBL not checked (allow list partners "
+	    "198.51.100.0/24)" },
+	{ "allow list records iprev", 0, 0, 0, IPREVR_PERMERROR, 0, 0, 0,
+	    NONE, W_ALLOWLIST, P_STRICT_IPREV, STAGE_RCPT, ACT_ACCEPT,
+	    ACT_ACCEPT, NULL, NULL, NULL, "iprev=permerror not enforced "
+	    "(allow list partners" },
+	{ "allow list, DNS lists recorded when asked", F(L_SBL), 0, 0,
+	    IPREVR_PASS, 0, 0, 0, NONE, W_ALLOWLIST, P_ALLOW_RECORD,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL,
+	    "dnsbl score 3 not enforced (allow list partners" },
+	{ "allow list does not excuse SPF", 0, 0, 0, IPREVR_PASS, 0, 0, 0,
+	    SPFR_FAIL, W_ALLOWLIST, P_DEFAULT, STAGE_RCPT, ACT_REJECT,
+	    ACT_REJECT, "spf-mailfrom", "550", NULL, NULL },
+	{ "DNSWL score allowlists iprev", F(L_DNSWL), 0, 0, IPREVR_FAIL, 0, 0,
+	    0, NONE, W_NOBODY, P_STRICT_IPREV, STAGE_RCPT, ACT_ACCEPT,
+	    ACT_ACCEPT, NULL, NULL, NULL, "iprev=fail not enforced "
+	    "(allowlisted by DNSWL score)" },
+	/* sender networks */
+	{ "sender networks mismatch", 0, 0, 0, IPREVR_PASS, 0, 0, 1,
+	    SPFR_NEUTRAL, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_REJECT,
+	    ACT_REJECT, "sender_networks", "550", "Mail with the MAIL FROM "
+	    "domain bank.example may come only from", NULL },
+	{ "sender networks explain before SPF", 0, 0, 0, IPREVR_PASS, 0, 0, 1,
+	    SPFR_FAIL, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_REJECT, ACT_REJECT,
+	    "sender_networks", "550", NULL, NULL },
+	{ "sender networks: authenticated skipped", 0, 0, 0, IPREVR_PASS, 0,
+	    0, 1, NONE, W_AUTHED, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT,
+	    ACT_ACCEPT, NULL, NULL, NULL, "sender networks" },
+	/* precedence */
+	{ "deny list explains before DNS lists", F(L_SBL), 0, 0, IPREVR_PASS,
+	    0, 0, 0, NONE, W_DENYLIST, P_DEFAULT, STAGE_RCPT, ACT_REJECT,
+	    ACT_REJECT, "ip_list", "550", NULL, NULL },
+	{ "SPF explains before DNS lists", F(L_SBL), 0, 0, IPREVR_PASS, 0, 0,
+	    0, SPFR_FAIL, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_REJECT,
+	    ACT_REJECT, "spf-mailfrom", "550", NULL, NULL },
+	{ "reject beats SPF tempfail", F(L_SBL), 0, 0, IPREVR_PASS, 0, 0, 0,
+	    SPFR_TEMPERROR, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_REJECT,
+	    ACT_REJECT, "dnsbl", "550", NULL, NULL },
+	{ "DNS lists explain before iprev", F(L_SBL), 0, 0, IPREVR_PERMERROR,
+	    0, 0, 0, NONE, W_NOBODY, P_STRICT_IPREV, STAGE_RCPT, ACT_REJECT,
+	    ACT_REJECT, "dnsbl", "550", NULL, NULL },
+	/* exemptions */
+	{ "postmaster from a listed IP", F(L_SBL), 0, 0, IPREVR_PASS, 0, 0, 0,
+	    NONE, W_POSTMASTER, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, NULL, NULL, "dnsbl score 3 not enforced (mail to "
+	    "postmaster)" },
+	{ "postmaster: own HELO recorded", 0, 0, 0, IPREVR_PASS, 0,
+	    F(HELOF_OWN_NAME), 0, NONE, W_POSTMASTER, P_DEFAULT, STAGE_RCPT,
+	    ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL, "helo=own_name not "
+	    "enforced (mail to postmaster)" },
+	{ "trusted network skips the IP checks", F(L_SBL), 0, 0,
+	    IPREVR_PERMERROR, 0, F(HELOF_OWN_NAME), 0, NONE, W_TRUSTED,
+	    P_STRICT_IPREV, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL,
+	    NULL, "DNSBL, iprev, HELO, SPF" },
+	{ "authenticated sender skips them", F(L_SBL), 0, 0, IPREVR_FAIL, 0,
+	    0, 0, NONE, W_AUTHED, P_STRICT_IPREV, STAGE_RCPT, ACT_ACCEPT,
+	    ACT_ACCEPT, NULL, NULL, NULL, "not checked (authenticated "
+	    "sender)" },
+};
+
+static struct dnsbl_zone zones[2];
+
+/* the test zones: zen.test like Spamhaus ZEN (with a test listing of
+ * weight 2), wl.test like DNSWL */
+static void
+zones_setup(void)
+{
+	struct dnsbl_listing *l;
+	str err;
+
+	str_init(&err);
+	memset(zones, 0, sizeof(zones));
+	zones[0].name = mem_strdup("zen.test");
+	zones[0].url = mem_strdup("https://zen.test/?%{ip}");
+	zones[0].listings = mem_calloc(3, sizeof(*l));
+	zones[0].nlistings = 3;
+	l = zones[0].listings;
+	l[0].codes = mem_strdup("127.0.0.2");
+	l[0].category = mem_strdup("SBL");
+	l[0].weight = 3;
+	l[1].codes = mem_strdup("127.0.0.11");
+	l[1].category = mem_strdup("PBL");
+	l[1].weight = 3;
+	l[1].class = DNSBL_POLICY;
+	l[2].codes = mem_strdup("127.0.0.3");
+	l[2].category = mem_strdup("small");
+	l[2].weight = 2;
+	zones[1].name = mem_strdup("wl.test");
+	zones[1].listings = mem_calloc(1, sizeof(*l));
+	zones[1].nlistings = 1;
+	l = zones[1].listings;
+	l[0].codes = mem_strdup("127.0.10.3");
+	l[0].category = mem_strdup("dnswl-high");
+	l[0].weight = -3;
+	l[0].class = DNSBL_ALLOW;
+	str_free(&err);
+}
+
+/* case_dnsbl - the DNS list outcome a case describes */
+static void
+case_dnsbl(const struct ip_case *c, struct dnsbl_outcome *o)
+{
+	struct dnsbl_result *r;
+
+	memset(o, 0, sizeof(*o));
+	o->checked = 1;
+	o->n = 2;
+	o->r = mem_calloc(2, sizeof(*o->r));
+	r = &o->r[0];
+	r->zone = &zones[0];
+	if (c->hits & (F(L_SBL) | F(L_PBL) | F(L_SMALL))) {
+		r->status = DNSBL_LISTED;
+		r->hits = c->hits & 7;
+		r->weight = (c->hits & F(L_SBL) ? 3 : 0) + (c->hits & F(L_PBL) ?
+		    3 : 0) + (c->hits & F(L_SMALL) ? 2 : 0);
+		r->codes = mem_strdup(c->hits & F(L_SBL) ? "127.0.0.2" :
+		    "127.0.0.11");
+		r->txt = mem_strdup("spam source 42");
+	} else if (c->temperror) {
+		r->status = DNSBL_TEMPERROR;
+	} else if (c->list_error) {
+		r->status = DNSBL_LIST_ERROR;
+		r->codes = mem_strdup("127.255.255.254");
+	}
+	o->score += r->weight;
+	r = &o->r[1];
+	r->zone = &zones[1];
+	if (c->hits & F(L_DNSWL)) {
+		r->status = DNSBL_LISTED;
+		r->hits = 1;
+		r->weight = -3;
+		r->codes = mem_strdup("127.0.10.3");
+	}
+	if (c->temperror && (c->hits & 7))
+		r->status = DNSBL_TEMPERROR;
+	o->score += r->weight;
+}
+
+/* case_policy - the policy a case runs under */
+static void
+case_policy(const struct ip_case *c, struct policy *p)
+{
+	policy_defaults(p);
+	p->ip_checks |= 1u << CHECK_DNSBL | 1u << CHECK_IPLIST |
+	    1u << CHECK_AUTHZ;
+	p->exempt_rcpts = mem_calloc(1, sizeof(char *));
+	p->exempt_rcpts[0] = mem_strdup("postmaster");
+	p->nexempt_rcpts = 1;
+	switch (c->pol) {
+	case P_STRICT_IPREV:
+		p->iprev[IPREVR_PERMERROR] = p->iprev[IPREVR_FAIL] = ACT_REJECT;
+		p->iprev[IPREVR_TEMPERROR] = ACT_TEMPFAIL;
+		break;
+	case P_HELO_STRICT:
+		p->helo[HELOF_NOT_FQDN] = ACT_REJECT;
+		p->helo[HELOF_UNRESOLVABLE] = ACT_TEMPFAIL;
+		break;
+	case P_DNSBL_TEMPFAIL:
+		p->dnsbl_temperror = ACT_TEMPFAIL;
+		break;
+	case P_CONNECT:
+		p->reject_stage = STAGE_CONNECT;
+		break;
+	case P_ALLOW_RECORD:
+		p->allowlisted[CHECK_DNSBL] = EXEMPT_RECORD;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+test_table(void **state)
+{
+	static const char *const acts[] = { "accept", "quarantine", "tempfail",
+		"reject" };
+	const struct ip_case *c;
+	struct iplist lists[2];
+	struct authz_rule rule;
+	struct policy p;
+	struct verdict v;
+	struct facts f;
+	ipaddr ip;
+	str err, all;
+	size_t i, j;
+
+	(void)state;
+	str_init(&err);
+	str_init(&all);
+	zones_setup();
+	memset(lists, 0, sizeof(lists));
+	lists[0].name = (char *)"partners";
+	lists[0].allow = 1;
+	assert_int_equal(netlist_parse("198.51.100.0/24", &lists[0].nets,
+	    &err), 0);
+	lists[1].name = (char *)"blocked";
+	lists[1].action = ACT_REJECT;
+	assert_int_equal(netlist_parse("198.51.100.0/24", &lists[1].nets,
+	    &err), 0);
+	memset(&rule, 0, sizeof(rule));
+	rule.domain = (char *)"bank.example";
+	ipaddr_parse("198.51.100.7", &ip);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c = &cases[i];
+		memset(&f, 0, sizeof(f));
+		f.client_ip = "198.51.100.7";
+		f.ip = &ip;
+		f.helo = "host.example";
+		f.mail_from = "u@bank.example";
+		case_policy(c, &p);
+		case_dnsbl(c, &f.dnsbl);
+		if (c->iprev != NONE) {
+			f.iprev.checked = 1;
+			f.iprev.result = (enum iprev_result)c->iprev;
+			f.iprev.name = (char *)"host.example";
+			f.iprev.nptr = c->iprev == IPREVR_PERMERROR ? 0 : 1;
+			f.iprev.generic = c->generic;
+		}
+		if (c->helo != 0) {
+			f.helo_check.checked = 1;
+			f.helo_check.facts = c->helo;
+			f.helo_check.name = (char *)"host";
+		}
+		if (c->authz_bad) {
+			f.authz_mailfrom.checked = 1;
+			f.authz_mailfrom.rule = &rule;
+			f.authz_mailfrom.domain = "bank.example";
+		}
+		if (c->spf != NONE) {
+			f.spf_mailfrom.checked = 1;
+			f.spf_mailfrom.result = (enum spf_result)c->spf;
+			f.spf_mailfrom.domain = (char *)"bank.example";
+			f.spf_mailfrom.identity = (char *)"u@bank.example";
+		}
+		switch (c->who) {
+		case W_TRUSTED:
+			f.trusted_net = "198.51.100.0/24";
+			break;
+		case W_AUTHED:
+			f.auth_user = "user";
+			break;
+		case W_ALLOWLIST:
+			f.iplist.list = &lists[0];
+			f.iplist.entry = &lists[0].nets.v[0];
+			break;
+		case W_DENYLIST:
+			f.iplist.list = &lists[1];
+			f.iplist.entry = &lists[1].nets.v[0];
+			break;
+		case W_POSTMASTER:
+			f.exempt_rcpt = 1;
+			f.exempt_rcpt_name = "postmaster";
+			break;
+		default:
+			break;
+		}
+		verdict_decide(&f, &p, c->stage, &v);
+		str_reset(&all);
+		for (j = 0; j < v.nlines; j++)
+			str_appendf(&all, "%s | ", v.lines[j]);
+		if (v.action != c->action || v.decided != c->decided)
+			fail_msg("%s: action %s decided %s, want %s / %s (%s)",
+			    c->name, acts[v.action], acts[v.decided],
+			    acts[c->action], acts[c->decided], str_cstr(&v.exempt));
+		if ((c->check == NULL) != (v.check == NULL) || (c->check != NULL &&
+		    strcmp(c->check, v.check) != 0))
+			fail_msg("%s: check %s, want %s", c->name,
+			    v.check ? v.check : "(none)",
+			    c->check ? c->check : "(none)");
+		if ((c->code == NULL) != (v.code == NULL) || (c->code != NULL &&
+		    strcmp(c->code, v.code) != 0))
+			fail_msg("%s: code %s, want %s", c->name,
+			    v.code ? v.code : "(none)", c->code ? c->code : "(none)");
+		if (c->reply != NULL && strstr(str_cstr(&all), c->reply) == NULL)
+			fail_msg("%s: reply \"%s\" lacks \"%s\"", c->name,
+			    str_cstr(&all), c->reply);
+		if (c->code != NULL && strstr(str_cstr(&all), "To fix") == NULL &&
+		    strstr(str_cstr(&all), "try again") == NULL &&
+		    c->who != W_DENYLIST)
+			fail_msg("%s: the reply names no fix: %s", c->name,
+			    str_cstr(&all));
+		if (c->note != NULL && strstr(str_cstr(&v.exempt), c->note) ==
+		    NULL)
+			fail_msg("%s: notes \"%s\" lack \"%s\"", c->name,
+			    str_cstr(&v.exempt), c->note);
+		verdict_clear(&v);
+		dnsbl_outcome_clear(&f.dnsbl);
+		policy_free(&p);
+	}
+	netlist_free(&lists[0].nets);
+	netlist_free(&lists[1].nets);
+	dnsbl_zone_free(&zones[0]);
+	dnsbl_zone_free(&zones[1]);
+	str_free(&err);
+	str_free(&all);
+}
+
+/* hostile TXT and names end up printable and bounded in the reply */
+static void
+test_hostile_text(void **state)
+{
+	struct policy p;
+	struct verdict v;
+	struct facts f;
+	ipaddr ip;
+	char txt[3000];
+	size_t i;
+
+	(void)state;
+	zones_setup();
+	policy_defaults(&p);
+	p.ip_checks |= 1u << CHECK_DNSBL;
+	memset(&f, 0, sizeof(f));
+	ipaddr_parse("198.51.100.7", &ip);
+	f.client_ip = "198.51.100.7";
+	f.ip = &ip;
+	f.dnsbl.checked = 1;
+	f.dnsbl.n = 1;
+	f.dnsbl.r = mem_calloc(1, sizeof(*f.dnsbl.r));
+	f.dnsbl.r[0].zone = &zones[0];
+	f.dnsbl.r[0].status = DNSBL_LISTED;
+	f.dnsbl.r[0].hits = 1;
+	f.dnsbl.r[0].weight = 3;
+	f.dnsbl.score = 3;
+	f.dnsbl.r[0].codes = mem_strdup("127.0.0.2");
+	for (i = 0; i < sizeof(txt) - 1; i++)
+		txt[i] = (char)(i % 7 == 0 ? '\r' : i % 11 == 0 ? '\x01' : 'a');
+	txt[sizeof(txt) - 1] = '\0';
+	f.dnsbl.r[0].txt = mem_strdup(txt);
+	verdict_decide(&f, &p, STAGE_RCPT, &v);
+	assert_int_equal(v.action, ACT_REJECT);
+	for (i = 0; i < v.nlines; i++) {
+		assert_true(strlen(v.lines[i]) <= VERDICT_LINE_MAX);
+		for (const char *q = v.lines[i]; *q; q++)
+			assert_true(*q >= 0x20 && *q < 0x7f);
+	}
+	verdict_clear(&v);
+	dnsbl_outcome_clear(&f.dnsbl);
+	policy_free(&p);
+	dnsbl_zone_free(&zones[0]);
+	dnsbl_zone_free(&zones[1]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_hostile_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -510,6 +510,7 @@ struct dnsbl_lookup {
 	int64_t			 deadline;
 	dns_query		**q;		/* per zone, NULL: not asked */
 	char			**names;
+	int64_t			 started;	/* ms, for the debug log */
 };
 
 /* dnsbl_start - start every zone's lookup */
@@ -528,6 +529,7 @@ dnsbl_start(const struct dnsbl_set *set, dns_resolver *res, const ipaddr *ip,
 	l->resolver = res;
 	l->ip = *ip;
 	l->deadline = deadline;
+	l->started = deadline_now();
 	l->q = mem_calloc(set->n, sizeof(*l->q));
 	l->names = mem_calloc(set->n, sizeof(*l->names));
 	for (i = 0; i < set->n; i++) {
@@ -647,6 +649,14 @@ dnsbl_finish(dnsbl_lookup *l, struct dnsbl_outcome *out)
 				txt[out->n - 1] = dns_query_start(l->resolver,
 				    l->names[i], DNS_T_TXT);
 		}
+	}
+	if (log_get_level() >= LOG_DEBUG) {
+		char text[IPADDR_STRLEN];
+
+		ipaddr_format(&l->ip, text);
+		log_debug("dnsbl %s: %zu lists answered in %lld ms, score %d",
+		    text, out->n, (long long)(deadline_now() - l->started),
+		    out->score);
 	}
 	/* the TXT reasons, all asked at once, within the same deadline */
 	for (i = 0; i < out->n; i++) {

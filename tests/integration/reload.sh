@@ -51,6 +51,32 @@ run Q-AFTER refuse
 ag_expect_log 'Q-AFTER: .*spf_mailfrom=softfail.*verdict=reject 550 5\.7\.1' \
     "the reloaded policy applies"
 
+# list files are read again on SIGHUP
+printf '# blocked networks\n203.0.113.0/24 somebody else\n' > "$AG_WORK/blocked.txt"
+ag_write_conf "$AG_WORK/authgate.conf" "ip_lists {
+  list \"blocked\" {
+    file = \"$AG_WORK/blocked.txt\"
+    text = \"%{ip} is blocked: %{text}\"
+  }
+}"
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 test "$(grep -c 'configuration reloaded from' "$AG_WORK/authgate.log")" -ge 2 ||
+	ag_fail "the list file config was not loaded"
+run Q-FILE1 accept
+printf '198.51.100.0/24 spam run of 2026-11\n' >> "$AG_WORK/blocked.txt"
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 test "$(grep -c 'configuration reloaded from' "$AG_WORK/authgate.log")" -ge 3 ||
+	ag_fail "no reload after the list file changed"
+run Q-FILE2 refuse
+ag_expect_log 'Q-FILE2: .*ip_list=blocked\(deny 198\.51\.100\.0/24\) .*verdict=reject 550 5\.7\.1 \(ip_list\) .*reply="198\.51\.100\.20 is blocked: spam run of 2026-11"' \
+    "a line added to a list file applies after SIGHUP, with its text"
+printf '198.51.100.300/32 typo\n' >> "$AG_WORK/blocked.txt"
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 ag_log_has "reload failed, keeping the running configuration: .*blocked\.txt:4: " ||
+	ag_fail "a bad list file line is not reported with file:line"
+run Q-FILE3 refuse
+echo "ok - a broken list file keeps the running lists"
+
 # SIGTERM: a clean stop
 [ -f "$AG_WORK/authgate.pid" ] || ag_fail "no pid file"
 kill -TERM "$AG_AUTHGATE_PID"

@@ -72,6 +72,9 @@ zone:
     name: esp.example
     zonefile: esp.example.zone
 zone:
+    name: 2.0.192.in-addr.arpa
+    zonefile: 2.0.192.in-addr.arpa.zone
+zone:
     name: .
     zonefile: root.zone
 EOF

@@ -52,6 +52,9 @@ ag_expect_log 'Q-AFTER: .*spf_mailfrom=softfail.*verdict=reject 550 5\.7\.1' \
     "the reloaded policy applies"
 
 # list files are read again on SIGHUP
+reloads() {	# at least N successful reloads logged so far
+	[ "$(grep -c 'configuration reloaded from' "$AG_WORK/authgate.log")" -ge "$1" ]
+}
 printf '# blocked networks\n203.0.113.0/24 somebody else\n' > "$AG_WORK/blocked.txt"
 ag_write_conf "$AG_WORK/authgate.conf" "ip_lists {
   list \"blocked\" {
@@ -60,12 +63,12 @@ ag_write_conf "$AG_WORK/authgate.conf" "ip_lists {
   }
 }"
 kill -HUP "$AG_AUTHGATE_PID"
-ag_wait_for 10 test "$(grep -c 'configuration reloaded from' "$AG_WORK/authgate.log")" -ge 2 ||
+ag_wait_for 10 reloads 2 ||
 	ag_fail "the list file config was not loaded"
 run Q-FILE1 accept
 printf '198.51.100.0/24 spam run of 2026-11\n' >> "$AG_WORK/blocked.txt"
 kill -HUP "$AG_AUTHGATE_PID"
-ag_wait_for 10 test "$(grep -c 'configuration reloaded from' "$AG_WORK/authgate.log")" -ge 3 ||
+ag_wait_for 10 reloads 3 ||
 	ag_fail "no reload after the list file changed"
 run Q-FILE2 refuse
 ag_expect_log 'Q-FILE2: .*ip_list=blocked\(deny 198\.51\.100\.0/24\) .*verdict=reject 550 5\.7\.1 \(ip_list\) .*reply="198\.51\.100\.20 is blocked: spam run of 2026-11"' \

@@ -20,6 +20,7 @@
 
 #include "authz.h"
 #include "dnsbl.h"
+#include "exempt.h"
 #include "facts.h"
 #include "helo_check.h"
 #include "ipaddr.h"
@@ -495,12 +496,53 @@ test_hostile_text(void **state)
 	dnsbl_zone_free(&zones[1]);
 }
 
+/* which recipients count as postmaster@ and alike */
+static void
+test_exempt_rcpt(void **state)
+{
+	static const struct { const char *rcpt; const char *want; } t[] = {
+		{ "<postmaster@example.org>", "postmaster" },
+		{ "<Postmaster@EXAMPLE.org>", "postmaster" },
+		{ "postmaster@example.org", "postmaster" },
+		{ "<postmaster>", "postmaster" },
+		{ "<postmasterx@example.org>", NULL },
+		{ "<xpostmaster@example.org>", NULL },
+		{ "<abuse@example.com>", "abuse@example.com" },
+		{ "<ABUSE@example.COM>", "abuse@example.com" },
+		{ "<abuse@example.com.evil>", NULL },
+		{ "<abuse@other.example>", NULL },
+		{ "<>", NULL },
+		{ "", NULL },
+		{ NULL, NULL },
+	};
+	struct policy p;
+	const char *got;
+	size_t i;
+
+	(void)state;
+	policy_defaults(&p);
+	p.exempt_rcpts = mem_calloc(2, sizeof(char *));
+	p.exempt_rcpts[0] = mem_strdup("postmaster");
+	p.exempt_rcpts[1] = mem_strdup("abuse@example.com");
+	p.nexempt_rcpts = 2;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		got = exempt_rcpt_match(&p, t[i].rcpt);
+		if ((got == NULL) != (t[i].want == NULL) || (got != NULL &&
+		    strcmp(got, t[i].want) != 0))
+			fail_msg("%s: got %s, want %s", t[i].rcpt ? t[i].rcpt :
+			    "(null)", got ? got : "(none)",
+			    t[i].want ? t[i].want : "(none)");
+	}
+	policy_free(&p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_hostile_text),
+		cmocka_unit_test(test_exempt_rcpt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

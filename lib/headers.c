@@ -293,7 +293,9 @@ headers_dnsbl_zone(authres *ar, const struct dnsbl_result *r,
 	str_free(&note);
 }
 
-/* headers_dnsbl - the DNS lists' answers, dnsbl=pass when none listed */
+/* headers_dnsbl - the DNS lists that listed the client or failed; a
+ * client no list has is not mentioned (downstream filters look for
+ * "dnsbl" to find listed clients) */
 static void
 headers_dnsbl(authres *ar, const struct facts *f, const struct policy *p,
     str *names, str *skipped)
@@ -301,7 +303,7 @@ headers_dnsbl(authres *ar, const struct facts *f, const struct policy *p,
 	const struct dnsbl_outcome *o = &f->dnsbl;
 	enum exempt_mode mode;
 	const char *not_enforced;
-	size_t i, shown;
+	size_t i;
 	str why, note;
 
 	if (f->ip == NULL)
@@ -319,21 +321,10 @@ headers_dnsbl(authres *ar, const struct facts *f, const struct policy *p,
 			str_appendf(&note, "not enforced: %s", str_cstr(&why));
 			not_enforced = str_cstr(&note);
 		}
-		for (shown = 0, i = 0; i < o->n; i++)
-			if (o->r[i].status != DNSBL_NOT_LISTED) {
+		for (i = 0; i < o->n; i++)
+			if (o->r[i].status != DNSBL_NOT_LISTED)
 				headers_dnsbl_zone(ar, &o->r[i], &not_enforced);
-				shown++;
-			}
 		str_free(&note);
-		if (shown == 0) {
-			str_init(&note);
-			str_appendf(&note, "not listed on %zu list%s", o->n,
-			    o->n == 1 ? "" : "s");
-			authres_result(ar, "dnsbl", "pass");
-			authres_comment(ar, str_cstr(&note));
-			authres_prop(ar, "policy", "ip", f->client_ip);
-			str_free(&note);
-		}
 	}
 	str_free(&why);
 }

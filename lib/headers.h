@@ -8,8 +8,8 @@
  *		error: dnsbl=fail (category, weight) or dnswl=pass for an
  *		allow list (RFC 8904) with dns.zone, policy.ip (the answer)
  *		and policy.txt, dnsbl=permerror for an answer that is an error
- *		of the list, dnsbl=temperror for no answer; dnsbl=pass when no
- *		list has the client; spf for smtp.mailfrom and smtp.helo;
+ *		of the list, dnsbl=temperror for no answer; nothing when no list
+ *		has the client; spf for smtp.mailfrom and smtp.helo;
  *		dkim per signature with
  *		the key size, header.d/i/s/a/b; dmarc with header.from and
  *		policy.dmarc, the disposition applied), "none" if none ran.

@@ -28,6 +28,8 @@
  *	dns_query_wait(q, deadline) - the answer (a new reference, never
  *		NULL); DNS_TEMPFAIL if the deadline passes first (the lookup
  *		goes on and still fills the cache).
+ *	dns_query_ready(q) - has the answer arrived (no waiting): lets a
+ *		caller start follow-up lookups early.
  *	dns_query_free(q) - forget a started query (it may still complete).
  *	dns_lookup(r, name, type, deadline) - start + wait + free.
  *	dns_prefetch(r, name, type) - start and forget: warms the cache.
@@ -146,6 +148,7 @@ dns_resolver	*dns_resolver_ref(dns_resolver *);
 void		 dns_resolver_unref(dns_resolver *);
 dns_query	*dns_query_start(dns_resolver *, const char *, int);
 dns_answer	*dns_query_wait(dns_query *, int64_t);
+int		 dns_query_ready(dns_query *);
 void		 dns_query_free(dns_query *);
 dns_answer	*dns_lookup(dns_resolver *, const char *, int, int64_t);
 void		 dns_prefetch(dns_resolver *, const char *, int);

@@ -252,6 +252,18 @@ dns_query_wait(dns_query *q, int64_t deadline)
 	return a;
 }
 
+/* dns_query_ready - has the answer arrived */
+int
+dns_query_ready(dns_query *q)
+{
+	int done;
+
+	pthread_mutex_lock(&q->res->lock);
+	done = q->done;
+	pthread_mutex_unlock(&q->res->lock);
+	return done;
+}
+
 /* dns_query_free - forget a query; the lookup itself may go on */
 void
 dns_query_free(dns_query *q)

@@ -509,6 +509,7 @@ struct dnsbl_lookup {
 	ipaddr			 ip;
 	int64_t			 deadline;
 	dns_query		**q;		/* per zone, NULL: not asked */
+	dns_query		**txt;		/* per zone: its TXT reason */
 	char			**names;
 	int64_t			 started;	/* ms, for the debug log */
 };
@@ -531,6 +532,7 @@ dnsbl_start(const struct dnsbl_set *set, dns_resolver *res, const ipaddr *ip,
 	l->deadline = deadline;
 	l->started = deadline_now();
 	l->q = mem_calloc(set->n, sizeof(*l->q));
+	l->txt = mem_calloc(set->n, sizeof(*l->txt));
 	l->names = mem_calloc(set->n, sizeof(*l->names));
 	for (i = 0; i < set->n; i++) {
 		if (ip->family == AF_INET6 && !set->zones[i].ipv6)
@@ -552,9 +554,12 @@ dnsbl_free(dnsbl_lookup *l)
 	for (i = 0; i < l->set->n; i++) {
 		if (l->q[i] != NULL)
 			dns_query_free(l->q[i]);
+		if (l->txt[i] != NULL)
+			dns_query_free(l->txt[i]);
 		mem_free(l->names[i]);
 	}
 	mem_free(l->q);
+	mem_free(l->txt);
 	mem_free(l->names);
 	mem_free(l);
 }
@@ -565,6 +570,43 @@ dnsbl_cancel(dnsbl_lookup *l)
 {
 	if (l != NULL)
 		dnsbl_free(l);
+}
+
+/* dnsbl_want_txt - start the TXT lookup of a zone that listed the client
+ * and wants its reason, once */
+static void
+dnsbl_want_txt(dnsbl_lookup *l, size_t i, const struct dnsbl_result *r)
+{
+	if (l->txt[i] == NULL && r->status == DNSBL_LISTED &&
+	    l->set->zones[i].txt)
+		l->txt[i] = dns_query_start(l->resolver, l->names[i],
+		    DNS_T_TXT);
+}
+
+/* dnsbl_poll - start the TXT lookups of the zones that have already
+ * answered with a listing, without waiting for the others */
+void
+dnsbl_poll(dnsbl_lookup *l)
+{
+	struct dnsbl_result r;
+	dns_answer *a;
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->set->n; i++) {
+		if (l->q[i] == NULL || l->txt[i] != NULL ||
+		    !l->set->zones[i].txt || !dns_query_ready(l->q[i]))
+			continue;
+		memset(&r, 0, sizeof(r));
+		a = dns_query_wait(l->q[i], 0);
+		dnsbl_classify(&l->set->zones[i], a, &r);
+		dns_answer_unref(a);
+		dnsbl_want_txt(l, i, &r);
+		mem_free(r.codes);
+		mem_free(r.txt);
+		mem_free(r.error);
+	}
 }
 
 /* dnsbl_txt_text - the first TXT string of an answer, made safe */
@@ -617,20 +659,20 @@ dnsbl_finish(dnsbl_lookup *l, struct dnsbl_outcome *out)
 {
 	struct dnsbl_zone *z;
 	struct dnsbl_result *r;
-	dns_query **txt;
 	dns_answer *a;
-	size_t i;
+	size_t i, *zone_of;
 
 	memset(out, 0, sizeof(*out));
 	if (l == NULL)
 		return;
 	out->checked = 1;
 	out->r = mem_calloc(l->set->n, sizeof(*out->r));
-	txt = mem_calloc(l->set->n, sizeof(*txt));
+	zone_of = mem_calloc(l->set->n, sizeof(*zone_of));
 	for (i = 0; i < l->set->n; i++) {
 		if (l->q[i] == NULL)
 			continue;
 		z = &l->set->zones[i];
+		zone_of[out->n] = i;
 		r = &out->r[out->n++];
 		a = dns_query_wait(l->q[i], l->deadline);
 		dnsbl_classify(z, a, r);
@@ -645,9 +687,7 @@ dnsbl_finish(dnsbl_lookup *l, struct dnsbl_outcome *out)
 			dnsbl_note_error(z, r, &l->ip);
 		if (r->status == DNSBL_LISTED) {
 			out->score += r->weight;
-			if (z->txt)
-				txt[out->n - 1] = dns_query_start(l->resolver,
-				    l->names[i], DNS_T_TXT);
+			dnsbl_want_txt(l, i, r);
 		}
 	}
 	if (log_get_level() >= LOG_DEBUG) {
@@ -658,16 +698,17 @@ dnsbl_finish(dnsbl_lookup *l, struct dnsbl_outcome *out)
 		    text, out->n, (long long)(deadline_now() - l->started),
 		    out->score);
 	}
-	/* the TXT reasons, all asked at once, within the same deadline */
+	/* the TXT reasons, all asked at once (most already by dnsbl_poll),
+	 * within the same deadline */
 	for (i = 0; i < out->n; i++) {
-		if (txt[i] == NULL)
+		if (out->r[i].status != DNSBL_LISTED ||
+		    l->txt[zone_of[i]] == NULL)
 			continue;
-		a = dns_query_wait(txt[i], l->deadline);
+		a = dns_query_wait(l->txt[zone_of[i]], l->deadline);
 		out->r[i].txt = dnsbl_txt_text(a);
 		dns_answer_unref(a);
-		dns_query_free(txt[i]);
 	}
-	mem_free(txt);
+	mem_free(zone_of);
 	dnsbl_free(l);
 }
 

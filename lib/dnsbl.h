@@ -40,6 +40,9 @@
  *		their TXT reason looked up, within the same deadline. Frees
  *		the lookup. List errors are counted per zone and logged as
  *		warnings (the first, then at most one a minute per zone).
+ *	dnsbl_poll(lookup) - without waiting: start the TXT lookups of the
+ *		zones that have already answered with a listing (the session
+ *		calls it at HELO and MAIL, so the reasons are in by RCPT).
  *	dnsbl_cancel(lookup) - forget a started lookup.
  *	dnsbl_outcome_clear(out)
  *	dnsbl_filter_match(filters, n, addr) - does addr pass a filter.
@@ -148,6 +151,7 @@ void		 dnsbl_classify(const struct dnsbl_zone *, const dns_answer *,
 dnsbl_lookup	*dnsbl_start(const struct dnsbl_set *, dns_resolver *,
 		    const ipaddr *, int64_t);
 void		 dnsbl_finish(dnsbl_lookup *, struct dnsbl_outcome *);
+void		 dnsbl_poll(dnsbl_lookup *);
 void		 dnsbl_cancel(dnsbl_lookup *);
 void		 dnsbl_outcome_clear(struct dnsbl_outcome *);
 const char	*dnsbl_class_name(enum dnsbl_class);

@@ -279,6 +279,7 @@ session_helo(struct session *s, const char *helo)
 	mem_free(s->helo);
 	s->helo = mem_strdup(helo != NULL ? helo : "");
 	s->facts.helo = s->helo;
+	dnsbl_poll(s->dnsbl_q);	/* TXT reasons of lists already in */
 	helo_resolve_cancel(s->helo_q);
 	s->helo_q = NULL;
 	helo_outcome_clear(&s->facts.helo_check);
@@ -300,6 +301,7 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 {
 	if (s->in_tx)
 		session_end_tx(s);
+	dnsbl_poll(s->dnsbl_q);
 	s->in_tx = 1;
 	s->tx_start = deadline_now();
 	s->queue_id = mem_strdup(queue_id);

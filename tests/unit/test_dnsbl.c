@@ -374,12 +374,34 @@ test_lookup(void **state)
 	assert_int_equal(o.score, 6 - 3 + 3);
 	assert_int_equal(atomic_load(&set.zones[2].list_errors), 1);
 	assert_int_equal(atomic_load(&set.zones[0].list_errors), 0);
+	{
+		/* dnsbl_poll starts the TXT lookup as soon as the listing
+		 * is in, once; finish then only collects it */
+		struct dnsbl_outcome o2;
+		struct dns_stats st0, st1, st2;
+		ipaddr ip2;
+
+		assert_int_equal(ipaddr_parse("192.0.2.25", &ip2), 0);
+		l = dnsbl_start(&set, res, &ip2, deadline_in(2000));
+		/* the answers are cached from the lookup above: in at once */
+		dns_resolver_stats(res, &st0);
+		dnsbl_poll(l);
+		dns_resolver_stats(res, &st1);
+		assert_int_equal(st1.queries - st0.queries, 1);	/* the TXT */
+		dnsbl_poll(l);
+		dnsbl_finish(l, &o2);
+		dns_resolver_stats(res, &st2);
+		assert_int_equal(st2.queries, st1.queries);	/* no more */
+		assert_non_null(o2.r[0].txt);
+		dnsbl_outcome_clear(&o2);
+	}
 	dnsbl_outcome_clear(&o);
 
-	/* again: counted again, cached answers */
+	/* again (the poll test above was the second time): counted again,
+	 * cached answers */
 	l = dnsbl_start(&set, res, &ip, deadline_in(2000));
 	dnsbl_finish(l, &o);
-	assert_int_equal(atomic_load(&set.zones[2].list_errors), 2);
+	assert_int_equal(atomic_load(&set.zones[2].list_errors), 3);
 	dnsbl_outcome_clear(&o);
 
 	/* IPv6: nibble names; the IPv4-only list is not asked */

@@ -5,6 +5,11 @@
  *	summary_format(facts, verdict, stage, queue_id, nrcpt, ms, out)
  *		e.g. "4XbQk2 client=mail.example.org[192.0.2.7]
  *		helo=mail.example.org from=<a@example.org> rcpts=1
+ *		[ip_list=name(deny 192.0.2.0/24)]
+ *		[dnsbl=zen.example:127.0.0.2(SBL +3),wl.example:error(...)
+ *		dnsbl_score=3] [iprev=pass(name) [generic_name=yes]]
+ *		[helo_facts=own_name,...] [sender_networks_mailfrom=no]
+ *		[rcpt_exempt=postmaster]
  *		spf_mailfrom=fail(example.org) spf_helo=pass
  *		dkim=pass(example.org) dmarc=fail(example.org p=reject: ...)
  *		[exempt="..."] [would="..."] verdict=reject 550 5.7.1 (dmarc)

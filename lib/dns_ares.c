@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -207,7 +208,8 @@ dns_ares_thread(void *arg)
 	struct timeval maxtv, tv, *tvp;
 	size_t capfds, nfds, i;
 	eventfd_t ev;
-	int timeout, stop;
+	struct timespec ts;
+	int stop;
 
 	fds = NULL;
 	capfds = 0;
@@ -241,8 +243,10 @@ dns_ares_thread(void *arg)
 		maxtv.tv_sec = 1;
 		maxtv.tv_usec = 0;
 		tvp = ares_timeout(da->channel, &maxtv, &tv);
-		timeout = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-		if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
+		/* ppoll, not poll: the daemon wraps libmilter's poll() */
+		ts.tv_sec = tvp->tv_sec;
+		ts.tv_nsec = tvp->tv_usec * 1000;
+		if (ppoll(fds, (nfds_t)nfds, &ts, NULL) < 0 && errno != EINTR)
 			log_error("dns: poll: %s", strerror(errno));
 		if (fds[0].revents & POLLIN)
 			(void)eventfd_read(da->evfd, &ev);

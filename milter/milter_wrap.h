@@ -1,6 +1,6 @@
 /*
- * milter_wrap - link-time wrappers around two libc calls that the static
- * libmilter makes (ld --wrap=read --wrap=sigwait):
+ * milter_wrap - link-time wrappers around libc calls that the static
+ * libmilter makes (ld --wrap=read,accept,poll,sigwait):
  *
  *	read()    - after each read on a TCP milter connection, re-arm
  *		    TCP_QUICKACK, so the MTA's small milter packets are
@@ -10,6 +10,10 @@
  *		    end of message we send several small packets (header
  *		    edits, then the reply), and Nagle would hold each one
  *		    until the MTA's delayed ACK of the previous.
+ *	poll()    - libmilter's worker waits 1 ms for the connection's next
+ *		    command before handing the connection back to its
+ *		    listener thread, several context switches per command;
+ *		    that one call waits MILTER_WRAP_LINGER_MS instead.
  *	sigwait() - libmilter's signal thread stops the milter on SIGHUP;
  *		    SIGHUP is taken out of its set so that our control thread
  *		    can use it to reload the configuration.
@@ -19,6 +23,10 @@
  */
 #ifndef AUTHGATE_MILTER_WRAP_H
 #define AUTHGATE_MILTER_WRAP_H
+
+#ifndef MILTER_WRAP_LINGER_MS
+#define MILTER_WRAP_LINGER_MS	25
+#endif
 
 void	milter_wrap_quickack(int);
 

@@ -1,7 +1,8 @@
 /*
- * milter_wrap - link-time wrappers of libmilter's read() and sigwait();
- * see milter_wrap.h. Only objects in our link see these wrappers (ld
- * --wrap), not the shared libraries, so nothing else changes.
+ * milter_wrap - link-time wrappers of libmilter's read(), accept(),
+ * poll() and sigwait(); see milter_wrap.h. Only objects in our link see
+ * these wrappers (ld --wrap), not the shared libraries, so nothing else
+ * changes.
  */
 #include "config.h"
 

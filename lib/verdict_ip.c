@@ -255,7 +255,8 @@ verdict_explain_dnsbl(const struct facts *f, int score, int threshold,
 	}
 	for (nhits = 0, i = 0; i < f->dnsbl.n; i++)
 		if (f->dnsbl.r[i].status == DNSBL_LISTED)
-			nhits += (size_t)__builtin_popcount(f->dnsbl.r[i].hits);
+			for (unsigned h = f->dnsbl.r[i].hits; h != 0; h &= h - 1)
+				nhits++;
 	if (nhits > 1 || score != l->weight)
 		ip_dnsbl_scoreline(f, score, threshold, v);
 out:

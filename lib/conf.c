@@ -178,6 +178,23 @@ parse_dmarc_mode(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+/* parse_reply_codes - generic or rfc7372 */
+static int
+parse_reply_codes(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+    void *result)
+{
+	if (strcasecmp(value, "generic") == 0)
+		*(long *)result = 0;
+	else if (strcasecmp(value, "rfc7372") == 0)
+		*(long *)result = 1;
+	else {
+		cfg_error(cfg, "option '%s': \"%s\" is not generic or rfc7372",
+		    opt->name, value);
+		return -1;
+	}
+	return 0;
+}
+
 /* parse_facility - syslog facility name */
 static int
 parse_facility(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
@@ -750,6 +767,7 @@ static cfg_opt_t spf_identity_opts[] = {
 };
 
 static cfg_opt_t spf_opts[] = {
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_INT_CB("timeout", 10000, CFGF_NONE, parse_duration),
 	CFG_BOOL("received_spf_header", cfg_false, CFGF_NONE),
 	CFG_INT_CB("trusted", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
@@ -762,6 +780,7 @@ static cfg_opt_t spf_opts[] = {
 };
 
 static cfg_opt_t dkim_opts[] = {
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_INT_CB("timeout", 5000, CFGF_NONE, parse_duration),
 	CFG_INT("min_key_bits", 1024, CFGF_NONE),
@@ -848,6 +867,7 @@ static cfg_opt_t iplist_opts[] = {
 };
 
 static cfg_opt_t iplists_opts[] = {
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_INT_CB("trusted", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
 	CFG_INT_CB("authenticated", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
 	CFG_SEC("list", iplist_opts, CFGF_MULTI | CFGF_TITLE |
@@ -875,6 +895,7 @@ static cfg_opt_t zone_opts[] = {
 };
 
 static cfg_opt_t dnsbl_opts[] = {
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_INT("threshold", 3, CFGF_NONE),
 	CFG_INT("allow_threshold", -1, CFGF_NONE),
 	CFG_INT_CB("action", ACT_REJECT, CFGF_NONE, parse_action),
@@ -889,6 +910,7 @@ static cfg_opt_t dnsbl_opts[] = {
 };
 
 static cfg_opt_t iprev_opts[] = {
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_INT_CB("timeout", 5000, CFGF_NONE, parse_duration),
 	CFG_INT("max_names", 10, CFGF_NONE),
@@ -905,6 +927,7 @@ static cfg_opt_t iprev_opts[] = {
 };
 
 static cfg_opt_t helo_opts[] = {
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_STR("own_names", "", CFGF_NONE),
 	CFG_INT_CB("timeout", 5000, CFGF_NONE, parse_duration),
@@ -929,6 +952,7 @@ static cfg_opt_t authz_domain_opts[] = {
 };
 
 static cfg_opt_t authz_opts[] = {
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_INT_CB("action", ACT_REJECT, CFGF_NONE, parse_action),
 	CFG_INT_CB("trusted", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
 	CFG_INT_CB("authenticated", EXEMPT_SKIP, CFGF_NONE, parse_exempt),
@@ -950,6 +974,8 @@ static cfg_opt_t root_opts[] = {
 	CFG_INT("check_threads", 64, CFGF_NONE),
 	CFG_INT_CB("reject_stage", STAGE_RCPT, CFGF_NONE, parse_stage),
 	CFG_STR("exempt_recipients", "postmaster abuse", CFGF_NONE),
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
+	CFG_INT_CB("reply_codes", 0, CFGF_NONE, parse_reply_codes),
 	CFG_STR("trusted_networks", "127.0.0.0/8, ::1", CFGF_NONE),
 	CFG_STR("trusted_forwarders", "", CFGF_NONE),
 	CFG_SEC("dns", dns_opts, CFGF_NONE),
@@ -1307,6 +1333,28 @@ conf_authz(cfg_t *sec, struct conf *c, str *err)
 	return 0;
 }
 
+/* conf_report_only - report_only at the top (every check) and in each
+ * check's section (that check) */
+static void
+conf_report_only(cfg_t *cfg, struct policy *p)
+{
+	static const struct { enum check c; const char *section; } map[] = {
+		{ CHECK_SPF, "spf" }, { CHECK_DKIM, "dkim" },
+		{ CHECK_IPLIST, "ip_lists" }, { CHECK_DNSBL, "dnsbl" },
+		{ CHECK_IPREV, "iprev" }, { CHECK_HELO, "helo" },
+		{ CHECK_AUTHZ, "sender_networks" }
+	};
+	int all;
+	size_t i;
+
+	all = cfg_getbool(cfg, "report_only");
+	for (i = 0; i < CHECK_COUNT; i++)
+		p->report_only[i] = all;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (cfg_getbool(cfg_getsec(cfg, map[i].section), "report_only"))
+			p->report_only[map[i].c] = 1;
+}
+
 /* conf_exempt_rcpts - exempt_recipients into the policy */
 static void
 conf_exempt_rcpts(const char *text, struct policy *p)
@@ -1399,6 +1447,8 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 
 	conf_dmarc(cfg_getsec(cfg, "dmarc"), c, &err);
 	conf_exempt_rcpts(cfg_getstr(cfg, "exempt_recipients"), &c->policy);
+	conf_report_only(cfg, &c->policy);
+	c->policy.rfc7372_codes = cfg_getint(cfg, "reply_codes") != 0;
 	/* these read list files: a file that changed since it was checked
 	 * can still fail here */
 	if (conf_ip_lists(cfg_getsec(cfg, "ip_lists"), c, &err) != 0 ||

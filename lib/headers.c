@@ -17,6 +17,22 @@
 #include "str.h"
 #include "verdict.h"
 
+/* headers_would - "(report only: would reject)" for a result a
+ * report-only check would have refused on */
+static void
+headers_would(authres *ar, const struct policy *p, enum check c,
+    enum action a)
+{
+	str note;
+
+	if (!p->report_only[c] || a == ACT_ACCEPT)
+		return;
+	str_init(&note);
+	str_appendf(&note, "report only: would %s", action_name(a));
+	authres_comment(ar, str_cstr(&note));
+	str_free(&note);
+}
+
 /* headers_spf_result - one spf=... result in the A-R field, with a
  * comment when an exemption kept it from refusing */
 static void
@@ -33,7 +49,8 @@ headers_spf_result(authres *ar, const struct spf_outcome *o, int helo,
 		str_appendf(&note, "not enforced: %s", exempt);
 		authres_comment(ar, str_cstr(&note));
 		str_free(&note);
-	}
+	} else if (exempt == NULL)
+		headers_would(ar, p, CHECK_SPF, actions[o->result]);
 	if (o->reason != NULL && (o->result == SPFR_TEMPERROR ||
 	    o->result == SPFR_PERMERROR || o->result == SPFR_NONE))
 		authres_reason(ar, o->reason);
@@ -142,7 +159,7 @@ headers_dmarc_applied(const struct facts *f, const struct policy *p,
 		return "none";
 	acts = policy_dmarc_actions(p, f->from_domain);
 	a = acts->fail[f->dmarc.policy];
-	if (acts->report_only)
+	if (acts->report_only || p->report_only[CHECK_DMARC])
 		return "none";
 	return a == ACT_QUARANTINE ? "quarantine" : a == ACT_REJECT ? "reject" :
 	    "none";
@@ -188,7 +205,8 @@ headers_dmarc(authres *ar, const struct facts *f, const struct policy *p,
 		if (mode == EXEMPT_RECORD && o->result == DMARCR_FAIL)
 			str_appendf(&note, "; not enforced: %s", str_cstr(&why));
 		else if (o->result == DMARCR_FAIL &&
-		    policy_dmarc_actions(p, f->from_domain)->report_only)
+		    (policy_dmarc_actions(p, f->from_domain)->report_only ||
+		    p->report_only[CHECK_DMARC]))
 			str_append(&note, "; report only");
 		authres_comment(ar, str_cstr(&note));
 	} else if (o->reason != NULL)
@@ -237,6 +255,8 @@ headers_iprev(authres *ar, const struct facts *f, const struct policy *p,
 		if (o->name != NULL)
 			authres_comment(ar, o->name);
 		headers_not_enforced(ar, mode, p->iprev[o->result], &why);
+		if (mode == EXEMPT_CHECK)
+			headers_would(ar, p, CHECK_IPREV, p->iprev[o->result]);
 		if (o->result != IPREVR_PASS && o->reason != NULL)
 			authres_reason(ar, o->reason);
 		authres_prop(ar, "policy", "iprev", f->client_ip);
@@ -319,6 +339,12 @@ headers_dnsbl(authres *ar, const struct facts *f, const struct policy *p,
 		if (mode == EXEMPT_RECORD && p->dnsbl_action != ACT_ACCEPT &&
 		    verdict_dnsbl_score(f, p) >= p->dnsbl_threshold) {
 			str_appendf(&note, "not enforced: %s", str_cstr(&why));
+			not_enforced = str_cstr(&note);
+		} else if (p->report_only[CHECK_DNSBL] && p->dnsbl_action !=
+		    ACT_ACCEPT && verdict_dnsbl_score(f, p) >=
+		    p->dnsbl_threshold) {
+			str_appendf(&note, "report only: would %s",
+			    action_name(p->dnsbl_action));
 			not_enforced = str_cstr(&note);
 		}
 		for (i = 0; i < o->n; i++)

@@ -15,6 +15,11 @@
  *		(per-domain authorized sender networks).
  *	allowlisted[check] - what a check does for a client on an allow
  *		list, or whose DNSWL score reaches dnsbl_allow_threshold.
+ *	report_only[check] - evaluate, log what would have been done
+ *		("would=reject: ..."), refuse nothing (DMARC also has it per
+ *		author domain in struct dmarc_actions).
+ *	rfc7372_codes - the specific enhanced status codes of RFC 7372 in
+ *		refusals instead of 5.7.1 / 4.7.1.
  *	enum exempt_mode - what a check does for an exempted client or
  *		sender: check (as for anyone), record (run it and report the
  *		result, never refuse on it), skip (do not run it).
@@ -84,6 +89,8 @@ struct dmarc_override {
 
 struct policy {
 	enum stage		 reject_stage;	/* earliest stage to refuse at */
+	int			 rfc7372_codes;	/* X.7.23 SPF, ... (verdict.c) */
+	int			 report_only[CHECK_COUNT];	/* log "would" */
 	enum action		 spf_mailfrom[SPFR_COUNT];
 	enum action		 spf_helo[SPFR_COUNT];
 	int			 spf_wait_for_dmarc;	/* see verdict.h */

@@ -163,7 +163,7 @@ verdict_vote_spf(struct verdict_vote *votes, size_t *n, int helo,
 		}
 		verdict_add_vote(votes, n, helo ? VOTE_SPF_HELO :
 		    VOTE_SPF_MAILFROM, helo ? "spf-helo" : "spf-mailfrom",
-		    str_cstr(&what), a, mode, &why, 0, v);
+		    str_cstr(&what), a, mode, &why, p->report_only[CHECK_SPF], v);
 	}
 	str_free(&why);
 	str_free(&what);
@@ -207,7 +207,7 @@ verdict_vote_dkim(struct verdict_vote *votes, size_t *n,
 		r = verdict_dkim_result(&f->dkim);
 		str_appendf(&what, "dkim=%s", dkim_result_name(r));
 		verdict_add_vote(votes, n, VOTE_DKIM, "dkim", str_cstr(&what),
-		    p->dkim[r], mode, &why, 0, v);
+		    p->dkim[r], mode, &why, p->report_only[CHECK_DKIM], v);
 	}
 	str_free(&why);
 	str_free(&what);
@@ -238,7 +238,8 @@ verdict_vote_dmarc(struct verdict_vote *votes, size_t *n,
 	if (f->from_error != NULL) {
 		str_appendf(&what, "from: %s", f->from_error);
 		verdict_add_vote(votes, n, VOTE_FROM, "from", str_cstr(&what),
-		    p->bad_from, mode, &why, acts->report_only, v);
+		    p->bad_from, mode, &why, acts->report_only ||
+		    p->report_only[CHECK_DMARC], v);
 	}
 	if (o->checked) {
 		switch (o->result) {
@@ -260,7 +261,8 @@ verdict_vote_dmarc(struct verdict_vote *votes, size_t *n,
 		if (o->result == DMARCR_FAIL)
 			str_appendf(&what, " (p=%s)", dmarc_disp_name(o->policy));
 		verdict_add_vote(votes, n, VOTE_DMARC, "dmarc", str_cstr(&what),
-		    a, mode, &why, acts->report_only, v);
+		    a, mode, &why, acts->report_only ||
+		    p->report_only[CHECK_DMARC], v);
 	}
 out:
 	str_free(&why);
@@ -314,7 +316,7 @@ verdict_vote_ip(struct verdict_vote *votes, size_t *n,
 		str_appendf(&what, "ip_list=%s", f->iplist.list->name);
 		verdict_add_vote(votes, n, VOTE_IPLIST, "ip_list",
 		    str_cstr(&what), (enum action)f->iplist.list->action, mode,
-		    &why, 0, v);
+		    &why, p->report_only[CHECK_IPLIST], v);
 	}
 	if ((mode = verdict_ip_mode(f, p, CHECK_DNSBL, &why, sk)) !=
 	    EXEMPT_SKIP && f->dnsbl.checked) {
@@ -334,14 +336,16 @@ verdict_vote_ip(struct verdict_vote *votes, size_t *n,
 		}
 		if (what.len > 0)
 			verdict_add_vote(votes, n, VOTE_DNSBL, "dnsbl",
-			    str_cstr(&what), a, mode, &why, 0, v);
+			    str_cstr(&what), a, mode, &why,
+			    p->report_only[CHECK_DNSBL], v);
 	}
 	if ((mode = verdict_ip_mode(f, p, CHECK_IPREV, &why, sk)) !=
 	    EXEMPT_SKIP && f->iprev.checked) {
 		str_reset(&what);
 		str_appendf(&what, "iprev=%s", iprev_result_name(f->iprev.result));
 		verdict_add_vote(votes, n, VOTE_IPREV, "iprev", str_cstr(&what),
-		    p->iprev[f->iprev.result], mode, &why, 0, v);
+		    p->iprev[f->iprev.result], mode, &why,
+		    p->report_only[CHECK_IPREV], v);
 	}
 	if ((mode = verdict_ip_mode(f, p, CHECK_HELO, &why, sk)) !=
 	    EXEMPT_SKIP && f->helo_check.checked) {
@@ -357,7 +361,8 @@ verdict_vote_ip(struct verdict_vote *votes, size_t *n,
 			str_appendf(&what, "helo=%s",
 			    helo_fact_name((enum helo_fact)h));
 			verdict_add_vote(votes, n, VOTE_HELO, "helo",
-			    str_cstr(&what), a, mode, &why, 0, v);
+			    str_cstr(&what), a, mode, &why,
+			    p->report_only[CHECK_HELO], v);
 		}
 	}
 	str_free(&why);
@@ -387,7 +392,7 @@ verdict_vote_authz(struct verdict_vote *votes, size_t *n,
 		    "mailfrom", o[i]->domain);
 		verdict_add_vote(votes, n, i ? VOTE_AUTHZ_FROM :
 		    VOTE_AUTHZ_MAILFROM, "sender_networks", str_cstr(&what),
-		    p->authz, mode, &why, 0, v);
+		    p->authz, mode, &why, p->report_only[CHECK_AUTHZ], v);
 	}
 	str_free(&why);
 	str_free(&what);
@@ -436,6 +441,44 @@ verdict_explain(const struct verdict_vote *win, const struct facts *f,
 	}
 }
 
+/* verdict_xcode - the enhanced status code: 5.7.1 / 4.7.1, or with
+ * policy->rfc7372_codes the code RFC 7372 gives the deciding check:
+ * X.7.20 no passing DKIM signature, X.7.23 SPF validation failed, X.7.24
+ * SPF validation error (temperror, permerror), X.7.25 reverse DNS
+ * validation failed, X.7.26 multiple authentication checks failed
+ * (DMARC) */
+static const char *
+verdict_xcode(const struct verdict_vote *win, const struct facts *f,
+    const struct policy *p, enum action a)
+{
+	const struct spf_outcome *o;
+	int temp = a == ACT_TEMPFAIL;
+
+	if (!p->rfc7372_codes)
+		return temp ? "4.7.1" : "5.7.1";
+	switch (win->kind) {
+	case VOTE_SPF_MAILFROM:
+	case VOTE_SPF_HELO:
+		o = win->kind == VOTE_SPF_HELO ? &f->spf_helo : &f->spf_mailfrom;
+		if (o->result == SPFR_TEMPERROR || o->result == SPFR_PERMERROR)
+			return temp ? "4.7.24" : "5.7.24";
+		return temp ? "4.7.23" : "5.7.23";
+	case VOTE_IPREV:
+		return temp ? "4.7.25" : "5.7.25";
+	case VOTE_DMARC:
+		if (f->dmarc.result == DMARCR_FAIL)
+			return temp ? "4.7.26" : "5.7.26";
+		break;
+	case VOTE_DKIM:
+		if (verdict_dkim_result(&f->dkim) != DKIMR_TEMPERROR)
+			return temp ? "4.7.20" : "5.7.20";
+		break;
+	default:
+		break;
+	}
+	return temp ? "4.7.1" : "5.7.1";
+}
+
 /* verdict_decide - facts + policy + stage -> verdict */
 void
 verdict_decide(const struct facts *f, const struct policy *p,
@@ -475,12 +518,12 @@ verdict_decide(const struct facts *f, const struct policy *p,
 	v->check = win->check;
 	if (v->decided == ACT_REJECT) {
 		v->code = "550";
-		v->xcode = "5.7.1";
+		v->xcode = verdict_xcode(win, f, p, ACT_REJECT);
 	} else if (v->decided == ACT_TEMPFAIL) {
 		/* 450 for reverse DNS, as Postfix's reject_unknown_client_
 		 * hostname answers a lookup that failed for now */
 		v->code = win->kind == VOTE_IPREV ? "450" : "451";
-		v->xcode = "4.7.1";
+		v->xcode = verdict_xcode(win, f, p, ACT_TEMPFAIL);
 	}
 	verdict_explain(win, f, p, v);
 }

@@ -25,7 +25,7 @@ e2e_stop() {
 
 ag_nsd_start
 ag_python_dkim
-ag_write_conf "$AG_WORK/authgate.conf" 'socket_mode = "0666"
+E2E_CONF='socket_mode = "0666"
 spf {
   received_spf_header = yes
 }
@@ -49,6 +49,7 @@ dnsbl {
 sender_networks {
   domain "bank.authgate.example" { networks = "192.0.2.0/24" }
 }'
+ag_write_conf "$AG_WORK/authgate.conf" "$E2E_CONF"
 # as root, dropping privileges to "nobody" once the socket is open
 ag_authgate_start "$AG_WORK/authgate.conf" -u nobody
 ag_expect_log 'running as user nobody' "privileges dropped"
@@ -75,6 +76,22 @@ check pass fail forged huge percent authenticated dkim_pass dkim_body \
 postqueue -c "$PF/etc" -p 2>/dev/null | grep -q '^[0-9A-F]*!' ||
 	ag_fail "no message in the hold queue"
 echo "ok - the p=quarantine failure is in the hold queue"
+# report only, switched on with SIGHUP: what would be refused is delivered
+ag_write_conf "$AG_WORK/authgate.conf" "report_only = yes
+$E2E_CONF"
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 ag_log_has 'configuration reloaded from' ||
+	ag_fail "the report-only configuration was not loaded"
+check report_only
+ag_expect_log 'client=unknown\[198\.51\.100\.50\] .*would="reject: dnsbl score 3; reject: spf_mailfrom=fail" verdict=accept' \
+    "report only: the log says what would have been refused, and why"
+reloads() {	# at least N successful reloads logged so far
+	[ "$(grep -c 'configuration reloaded from' "$AG_WORK/authgate.log")" -ge "$1" ]
+}
+ag_write_conf "$AG_WORK/authgate.conf" "$E2E_CONF"
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 reloads 2 || ag_fail "the normal configuration was not reloaded"
+
 # the DNS server stops: never accept-as-pass, never 550
 ag_nsd_stop
 check tempfail

@@ -398,6 +398,22 @@ def scenario_iprev_fail():
        in value, "iprev fail: in the header: " + value)
 
 
+def scenario_report_only():
+    # an SBL-listed client sending as a domain whose SPF fails it: with
+    # report_only = yes it is delivered, the header says what would
+    # have happened
+    stage, code, text = send("198.51.100.50", "host.nowhere.authgate.example",
+                             "user@pass.authgate.example", "e2e-report")
+    ok(code == 250, "report only: a message that would be refused is "
+       "accepted (%s %d %s)" % (stage, code, text))
+    msg = delivered("e2e-report")
+    ok(msg is not None, "report only: delivered")
+    value = " ".join(our_ar(header_block(msg))[0].split()) if msg else ""
+    ok("dnsbl=fail (SBL, +3) (report only: would reject)" in value and
+       "spf=fail (report only: would reject)" in value,
+       "report only: the header says what would have been done: " + value)
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()

@@ -81,8 +81,10 @@ ag_expect_log 'C-POSTMASTER: .*rcpts=2 .*dnsbl=zen\.bl\.example:127\.0\.0\.2\(SB
 ag_no_errors_logged
 ag_authgate_stop
 
-# strict reverse DNS: no PTR and unconfirmed refused, temperror 450
-ag_write_conf "$AG_WORK/strict.conf" 'iprev {
+# strict reverse DNS: no PTR and unconfirmed refused, temperror 450;
+# with the RFC 7372 codes
+ag_write_conf "$AG_WORK/strict.conf" 'reply_codes = rfc7372
+iprev {
   no_ptr = reject
   unconfirmed = reject
   temperror = tempfail
@@ -101,12 +103,34 @@ miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -s "$AG_WORK/strict.lu
 rc=$?
 cat "$AG_WORK/strict.out"
 [ "$rc" -eq 0 ] || ag_fail "miltertest strict.lua failed (exit $rc)"
-ag_expect_log 'S-NOPTR: .*verdict=reject 550 5\.7\.1 \(iprev\) .*reply="IP 192\.0\.2\.12 has no reverse DNS \(PTR record\).* \| To fix: ask the owner of 192\.0\.2\.12' \
+ag_expect_log 'S-NOPTR: .*verdict=reject 550 5\.7\.25 \(iprev\) .*reply="IP 192\.0\.2\.12 has no reverse DNS \(PTR record\).* \| To fix: ask the owner of 192\.0\.2\.12' \
     "strict: no PTR refused with 550 and the fix"
-ag_expect_log 'S-UNCONF: .*verdict=reject 550 5\.7\.1 \(iprev\) .*reply="The reverse DNS of IP 192\.0\.2\.11 names none\.authgate\.example, but no such name resolves back' \
+ag_expect_log 'S-UNCONF: .*verdict=reject 550 5\.7\.25 \(iprev\) .*reply="The reverse DNS of IP 192\.0\.2\.11 names none\.authgate\.example, but no such name resolves back' \
     "strict: an unconfirmed PTR refused"
-ag_expect_log 'S-TEMP: .*verdict=tempfail 450 4\.7\.1 \(iprev\)' \
+ag_expect_log 'S-TEMP: .*verdict=tempfail 450 4\.7\.25 \(iprev\)' \
     "strict: reverse DNS temperror is 450, as Postfix answers it"
+ag_no_errors_logged
+ag_authgate_stop
+
+# report only: everything evaluated and logged, nothing refused
+ag_write_conf "$AG_WORK/report.conf" "report_only = yes
+$zones"
+ag_authgate_start "$AG_WORK/report.conf"
+cat > "$AG_WORK/report.lua" <<'LUA'
+dofile(srcdir .. "/tests/integration/lib.lua")
+local ar = deliver("198.51.100.50", "mx.authgate.test", "R-SBL", "<user@pass.authgate.example>")
+check(has(unfold(ar), "dnsbl=fail (SBL, +3) (report only: would reject)"),
+    "R-SBL: the listing is in the header as report only")
+check(has(unfold(ar), "spf=fail (report only: would reject)"),
+    "R-SBL: so is the SPF failure")
+LUA
+miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -s "$AG_WORK/report.lua" \
+    > "$AG_WORK/report.out" 2>&1
+rc=$?
+cat "$AG_WORK/report.out"
+[ "$rc" -eq 0 ] || ag_fail "miltertest report.lua failed (exit $rc)"
+ag_expect_log 'R-SBL: .*would="reject: dnsbl score 3; reject: helo=own_name; reject: spf_mailfrom=fail" verdict=accept' \
+    "report only: delivered, the log says what would have been refused"
 ag_no_errors_logged
 ag_authgate_stop
 

@@ -311,6 +311,9 @@ static const struct bad_case bad_cases[] = {
 	    "\"192.0.2.0/24\"\n    identities = \"envelope\"\n  }\n}\n",
 	    "5: sender_networks domain \"bank.example\": \"envelope\" is not an "
 	    "identity" },
+	{ "reply_codes = rfc5321\n", "1: option 'reply_codes': \"rfc5321\" is "
+	    "not generic or rfc7372" },
+	{ "iprev {\n  report_only = perhaps\n}\n", "2:" },
 	{ "exempt_recipients = \"postmaster <abuse>\"\n",
 	    "1: option 'exempt_recipients': \"<abuse>\"" },
 	{ "authserv_id = \"mx example\"\n", "1: option 'authserv_id'" },
@@ -559,6 +562,24 @@ test_ip_checks(void **state)
 	assert_int_equal(c->authz.v[0].identities, AUTHZ_FROM);
 	assert_true(c->policy.ip_checks & (1u << CHECK_DNSBL));
 	assert_true(c->policy.ip_checks & (1u << CHECK_AUTHZ));
+	conf_free(c);
+
+	/* report_only: at the top for all, in a section for that check */
+	path = write_file("ro.conf", "reply_codes = rfc7372\n"
+	    "iprev { report_only = yes }\n");
+	if (conf_load(path, 1, &c, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	assert_true(c->policy.rfc7372_codes);
+	assert_true(c->policy.report_only[CHECK_IPREV]);
+	assert_false(c->policy.report_only[CHECK_SPF]);
+	assert_false(c->policy.report_only[CHECK_DMARC]);
+	conf_free(c);
+	path = write_file("ro2.conf", "report_only = yes\n");
+	if (conf_load(path, 1, &c, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	for (int k = 0; k < CHECK_COUNT; k++)
+		assert_true(c->policy.report_only[k]);
+	assert_false(c->policy.rfc7372_codes);
 	conf_free(c);
 
 	/* a malformed network in a list file: config line and file line */

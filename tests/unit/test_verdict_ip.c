@@ -496,6 +496,198 @@ test_hostile_text(void **state)
 	dnsbl_zone_free(&zones[1]);
 }
 
+/* a fact set for the code and report-only tests: check c fails */
+enum failing { FAIL_SPF, FAIL_SPF_TEMP, FAIL_SPF_PERM, FAIL_IPREV,
+	FAIL_IPREV_TEMP, FAIL_DMARC, FAIL_DKIM, FAIL_DNSBL, FAIL_HELO,
+	FAIL_AUTHZ };
+
+static void
+failing_facts(enum failing what, struct facts *f, struct policy *p,
+    ipaddr *ip, struct authz_rule *rule)
+{
+	memset(f, 0, sizeof(*f));
+	policy_defaults(p);
+	ipaddr_parse("198.51.100.7", ip);
+	f->client_ip = "198.51.100.7";
+	f->ip = ip;
+	f->helo = "host.example";
+	f->mail_from = "u@example.org";
+	f->message_done = 1;
+	switch (what) {
+	case FAIL_SPF:
+	case FAIL_SPF_TEMP:
+	case FAIL_SPF_PERM:
+		f->spf_mailfrom.checked = 1;
+		f->spf_mailfrom.result = what == FAIL_SPF ? SPFR_FAIL :
+		    what == FAIL_SPF_TEMP ? SPFR_TEMPERROR : SPFR_PERMERROR;
+		f->spf_mailfrom.domain = (char *)"example.org";
+		f->spf_mailfrom.identity = (char *)"u@example.org";
+		p->spf_mailfrom[SPFR_PERMERROR] = ACT_REJECT;
+		break;
+	case FAIL_IPREV:
+	case FAIL_IPREV_TEMP:
+		f->iprev.checked = 1;
+		f->iprev.result = what == FAIL_IPREV ? IPREVR_FAIL :
+		    IPREVR_TEMPERROR;
+		f->iprev.name = (char *)"host.example";
+		p->iprev[IPREVR_FAIL] = ACT_REJECT;
+		p->iprev[IPREVR_TEMPERROR] = ACT_TEMPFAIL;
+		break;
+	case FAIL_DMARC:
+		f->dmarc.checked = 1;
+		f->dmarc.result = DMARCR_FAIL;
+		f->dmarc.policy = f->dmarc.published = DMARC_P_REJECT;
+		f->dmarc.from_domain = (char *)"example.org";
+		f->from_domain = "example.org";
+		break;
+	case FAIL_DKIM:
+		f->dkim.checked = 1;
+		p->dkim[DKIMR_NONE] = ACT_REJECT;
+		break;
+	case FAIL_DNSBL:
+		zones_setup();
+		f->dnsbl.checked = 1;
+		f->dnsbl.n = 1;
+		f->dnsbl.r = mem_calloc(1, sizeof(*f->dnsbl.r));
+		f->dnsbl.r[0].zone = &zones[0];
+		f->dnsbl.r[0].status = DNSBL_LISTED;
+		f->dnsbl.r[0].hits = 1;
+		f->dnsbl.r[0].weight = 3;
+		f->dnsbl.r[0].codes = mem_strdup("127.0.0.2");
+		f->dnsbl.score = 3;
+		p->ip_checks |= 1u << CHECK_DNSBL;
+		break;
+	case FAIL_HELO:
+		f->helo_check.checked = 1;
+		f->helo_check.facts = 1u << HELOF_OWN_NAME;
+		f->helo_check.name = (char *)"mx.example.net";
+		break;
+	case FAIL_AUTHZ:
+		memset(rule, 0, sizeof(*rule));
+		rule->domain = (char *)"example.org";
+		f->authz_mailfrom.checked = 1;
+		f->authz_mailfrom.rule = rule;
+		f->authz_mailfrom.domain = "example.org";
+		p->ip_checks |= 1u << CHECK_AUTHZ;
+		break;
+	}
+}
+
+static void
+failing_clear(enum failing what, struct facts *f, struct policy *p)
+{
+	if (what == FAIL_DNSBL) {
+		dnsbl_outcome_clear(&f->dnsbl);
+		dnsbl_zone_free(&zones[0]);
+		dnsbl_zone_free(&zones[1]);
+	}
+	policy_free(p);
+}
+
+/* reply_codes = rfc7372: the code of the check that decided */
+static void
+test_rfc7372_codes(void **state)
+{
+	static const struct {
+		enum failing	 what;
+		const char	*code, *generic, *rfc7372;
+	} t[] = {
+		{ FAIL_SPF, "550", "5.7.1", "5.7.23" },
+		{ FAIL_SPF_TEMP, "451", "4.7.1", "4.7.24" },
+		{ FAIL_SPF_PERM, "550", "5.7.1", "5.7.24" },
+		{ FAIL_IPREV, "550", "5.7.1", "5.7.25" },
+		{ FAIL_IPREV_TEMP, "450", "4.7.1", "4.7.25" },
+		{ FAIL_DMARC, "550", "5.7.1", "5.7.26" },
+		{ FAIL_DKIM, "550", "5.7.1", "5.7.20" },
+		{ FAIL_DNSBL, "550", "5.7.1", "5.7.1" },
+		{ FAIL_HELO, "550", "5.7.1", "5.7.1" },
+		{ FAIL_AUTHZ, "550", "5.7.1", "5.7.1" },
+	};
+	struct authz_rule rule;
+	struct policy p;
+	struct verdict v;
+	struct facts f;
+	ipaddr ip;
+	size_t i;
+	int mode;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (mode = 0; mode < 2; mode++) {
+			failing_facts(t[i].what, &f, &p, &ip, &rule);
+			p.rfc7372_codes = mode;
+			verdict_decide(&f, &p, STAGE_EOM, &v);
+			if (v.code == NULL || strcmp(v.code, t[i].code) != 0 ||
+			    strcmp(v.xcode, mode ? t[i].rfc7372 :
+			    t[i].generic) != 0)
+				fail_msg("case %zu (%s): %s %s, want %s %s", i,
+				    mode ? "rfc7372" : "generic",
+				    v.code ? v.code : "-", v.xcode ? v.xcode :
+				    "-", t[i].code, mode ? t[i].rfc7372 :
+				    t[i].generic);
+			verdict_clear(&v);
+			failing_clear(t[i].what, &f, &p);
+		}
+}
+
+/* report_only, for every check alone and for all: accepted, and the
+ * notes say what would have been done */
+static void
+test_report_only(void **state)
+{
+	static const struct {
+		enum failing	 what;
+		enum check	 check;
+		const char	*would;
+	} t[] = {
+		{ FAIL_SPF, CHECK_SPF, "reject: spf_mailfrom=fail" },
+		{ FAIL_IPREV, CHECK_IPREV, "reject: iprev=fail" },
+		{ FAIL_DMARC, CHECK_DMARC, "reject: dmarc=fail (p=reject)" },
+		{ FAIL_DKIM, CHECK_DKIM, "reject: dkim=none" },
+		{ FAIL_DNSBL, CHECK_DNSBL, "reject: dnsbl score 3" },
+		{ FAIL_HELO, CHECK_HELO, "reject: helo=own_name" },
+		{ FAIL_AUTHZ, CHECK_AUTHZ, "reject: sender_networks "
+		    "mailfrom=example.org" },
+	};
+	struct authz_rule rule;
+	struct policy p;
+	struct verdict v;
+	struct facts f;
+	ipaddr ip;
+	size_t i, c;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		/* only that check report-only: accepted */
+		failing_facts(t[i].what, &f, &p, &ip, &rule);
+		p.report_only[t[i].check] = 1;
+		verdict_decide(&f, &p, STAGE_EOM, &v);
+		if (v.action != ACT_ACCEPT || v.decided != ACT_ACCEPT ||
+		    strstr(str_cstr(&v.would), t[i].would) == NULL)
+			fail_msg("case %zu: action %d, would \"%s\", want "
+			    "accept and \"%s\"", i, v.action,
+			    str_cstr(&v.would), t[i].would);
+		verdict_clear(&v);
+		/* another check report-only: this one still refuses */
+		p.report_only[t[i].check] = 0;
+		p.report_only[t[i].check == CHECK_SPF ? CHECK_DKIM :
+		    CHECK_SPF] = 1;
+		verdict_decide(&f, &p, STAGE_EOM, &v);
+		if (v.action != ACT_REJECT)
+			fail_msg("case %zu: another check's report_only let "
+			    "it through", i);
+		verdict_clear(&v);
+		/* all of them (report_only = yes at the top) */
+		for (c = 0; c < CHECK_COUNT; c++)
+			p.report_only[c] = 1;
+		verdict_decide(&f, &p, STAGE_EOM, &v);
+		assert_int_equal(v.action, ACT_ACCEPT);
+		assert_non_null(strstr(str_cstr(&v.would), t[i].would));
+		verdict_clear(&v);
+		failing_clear(t[i].what, &f, &p);
+	}
+}
+
 /* which recipients count as postmaster@ and alike */
 static void
 test_exempt_rcpt(void **state)
@@ -543,6 +735,8 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_exempt_rcpt),
+		cmocka_unit_test(test_rfc7372_codes),
+		cmocka_unit_test(test_report_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -173,3 +173,30 @@ str_next_word(const char **p, size_t *len)
 	*p = end;
 	return w;
 }
+
+/* str_append_json - a JSON string literal */
+void
+str_append_json(str *s, const char *text)
+{
+	const unsigned char *p;
+
+	if (text == NULL) {
+		str_append(s, "null");
+		return;
+	}
+	str_append_c(s, '"');
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\') {
+			str_append_c(s, '\\');
+			str_append_c(s, *p);
+		} else if (*p == '\n')
+			str_append(s, "\\n");
+		else if (*p == '\t')
+			str_append(s, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			str_appendf(s, "\\u%04x", *p);
+		else
+			str_append_c(s, *p);
+	}
+	str_append_c(s, '"');
+}

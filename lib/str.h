@@ -13,6 +13,8 @@
  *	str_append_printable(s, bytes, n, max) - untrusted text for logs and
  *		SMTP replies: control and non-ASCII bytes become '?', and text
  *		longer than max bytes is cut and marked with "...".
+ *	str_append_json(s, cstring) - a JSON string literal, quotes included
+ *		(NULL becomes null); bytes >= 0x80 pass as they are.
  *	str_steal(s) - hand the buffer to the caller (mem_free it), s is reset.
  *	str_next_word(&p, &len) - the next word of a config list (words
  *		separated by commas, spaces or tabs): returns its start and
@@ -43,6 +45,7 @@ void	 str_appendf(str *, const char *, ...)
 void	 str_vappendf(str *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 void	 str_append_printable(str *, const char *, size_t, size_t);
+void	 str_append_json(str *, const char *);
 const char *str_cstr(const str *);
 char	*str_steal(str *);
 const char *str_next_word(const char **, size_t *);

@@ -80,6 +80,8 @@ void	verdict_explain_authz(const struct authz_outcome *, int,
 	    const struct facts *, struct verdict *);
 void	verdict_explain_dnsbl(const struct facts *, int, int,
 	    struct verdict *);
+void	verdict_explain_dnsbl_listing(const struct facts *, int, int,
+	    struct verdict *);
 void	verdict_explain_iprev(const struct facts *, struct verdict *);
 void	verdict_explain_helo(const struct facts *, const struct policy *,
 	    struct verdict *);

@@ -178,10 +178,36 @@ ip_dnsbl_scoreline(const struct facts *f, int score, int threshold,
 	str_free(&s);
 }
 
-/* verdict_explain_dnsbl - the DNS list listing (or score) that refuses */
+/* verdict_explain_dnsbl - the DNS list listing (or score) that refuses,
+ * or, below the threshold, the lists that did not answer */
 void
 verdict_explain_dnsbl(const struct facts *f, int score, int threshold,
     struct verdict *v)
+{
+	size_t i;
+	str s;
+
+	if (score >= threshold) {
+		verdict_explain_dnsbl_listing(f, score, threshold, v);
+		return;
+	}
+	str_init(&s);
+	str_append(&s, "The DNS block list check of IP ");
+	str_append(&s, f->client_ip);
+	str_append(&s, " could not be completed:");
+	for (i = 0; i < f->dnsbl.n; i++)
+		if (f->dnsbl.r[i].status == DNSBL_TEMPERROR)
+			str_appendf(&s, " %s", f->dnsbl.r[i].zone->name);
+	str_append(&s, " did not answer. Please try again later.");
+	verdict_add_line(v, str_cstr(&s));
+	str_free(&s);
+}
+
+/* verdict_explain_dnsbl_listing - what the lists that have the client
+ * say, with the delisting or relay advice, and the score line */
+void
+verdict_explain_dnsbl_listing(const struct facts *f, int score,
+    int threshold, struct verdict *v)
 {
 	const struct dnsbl_result *r;
 	const struct dnsbl_listing *l;
@@ -191,18 +217,6 @@ verdict_explain_dnsbl(const struct facts *f, int score, int threshold,
 
 	str_init(&s);
 	str_init(&url);
-	if (score < threshold) {
-		/* a list did not answer (dnsbl.temperror) */
-		str_append(&s, "The DNS block list check of IP ");
-		str_append(&s, f->client_ip);
-		str_append(&s, " could not be completed:");
-		for (i = 0; i < f->dnsbl.n; i++)
-			if (f->dnsbl.r[i].status == DNSBL_TEMPERROR)
-				str_appendf(&s, " %s", f->dnsbl.r[i].zone->name);
-		str_append(&s, " did not answer. Please try again later.");
-		verdict_add_line(v, str_cstr(&s));
-		goto out;
-	}
 	if ((r = ip_dnsbl_lead(&f->dnsbl, &li)) == NULL) {
 		/* only the generic host name signal: the limit is that low */
 		ip_dnsbl_scoreline(f, score, threshold, v);

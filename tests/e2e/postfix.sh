@@ -34,21 +34,11 @@ dmarc {
     quarantine = quarantine
   }
 }
-dnsbl {
-  zone "zen.bl.example" {
-    url = "https://check.bl.example/?ip=%{ip}"
-    txt = yes
-    listing "127.0.0.2" { category = "SBL"  weight = 3 }
-    listing "127.0.0.4-7" { category = "XBL"  weight = 3 }
-    listing "127.0.0.10,11" { category = "PBL"  weight = 3  class = policy }
-  }
-  zone "wl.bl.example" {
-    listing "127.0.[0..255].3" { category = "dnswl-high"  weight = -3  class = allow }
-  }
-}
 sender_networks {
   domain "bank.authgate.example" { networks = "192.0.2.0/24" }
 }'
+E2E_CONF="$E2E_CONF
+$(cat "$top_srcdir/tests/lib/test-lists.conf")"
 ag_write_conf "$AG_WORK/authgate.conf" "$E2E_CONF"
 # as root, dropping privileges to "nobody" once the socket is open
 ag_authgate_start "$AG_WORK/authgate.conf" -u nobody

@@ -125,7 +125,7 @@ parse_action(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 
 	if ((a = action_parse(value)) < 0) {
 		cfg_error(cfg, "option '%s': \"%s\" is not an action (accept, "
-		    "tempfail or reject)", opt->name, value);
+		    "tag, quarantine, tempfail or reject)", opt->name, value);
 		return -1;
 	}
 	*(long *)result = a;
@@ -189,6 +189,23 @@ parse_reply_codes(cfg_t *cfg, cfg_opt_t *opt, const char *value,
 		*(long *)result = 1;
 	else {
 		cfg_error(cfg, "option '%s': \"%s\" is not generic or rfc7372",
+		    opt->name, value);
+		return -1;
+	}
+	return 0;
+}
+
+/* parse_quarantine - hold or header */
+static int
+parse_quarantine(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+    void *result)
+{
+	if (strcasecmp(value, "hold") == 0)
+		*(long *)result = 0;
+	else if (strcasecmp(value, "header") == 0)
+		*(long *)result = 1;
+	else {
+		cfg_error(cfg, "option '%s': \"%s\" is not hold or header",
 		    opt->name, value);
 		return -1;
 	}
@@ -976,6 +993,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_STR("exempt_recipients", "postmaster abuse", CFGF_NONE),
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_INT_CB("reply_codes", 0, CFGF_NONE, parse_reply_codes),
+	CFG_INT_CB("quarantine_method", 0, CFGF_NONE, parse_quarantine),
 	CFG_STR("trusted_networks", "127.0.0.0/8, ::1", CFGF_NONE),
 	CFG_STR("trusted_forwarders", "", CFGF_NONE),
 	CFG_SEC("dns", dns_opts, CFGF_NONE),
@@ -1449,6 +1467,7 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	conf_exempt_rcpts(cfg_getstr(cfg, "exempt_recipients"), &c->policy);
 	conf_report_only(cfg, &c->policy);
 	c->policy.rfc7372_codes = cfg_getint(cfg, "reply_codes") != 0;
+	c->policy.quarantine_header = cfg_getint(cfg, "quarantine_method") != 0;
 	/* these read list files: a file that changed since it was checked
 	 * can still fail here */
 	if (conf_ip_lists(cfg_getsec(cfg, "ip_lists"), c, &err) != 0 ||

@@ -12,7 +12,7 @@
 #include "policy.h"
 
 static const char *const action_names[ACT_COUNT] = {
-	"accept", "quarantine", "tempfail", "reject"
+	"accept", "tag", "quarantine", "tempfail", "reject"
 };
 static const char *const stage_names[] = {
 	"connect", "helo", "mail", "rcpt", "data", "eom"

@@ -2,9 +2,12 @@
  * policy - what the receiver wants done with check results: the policy
  * half of the verdict engine's input (the config loader fills it).
  *
- *	enum action - in rising strictness: accept, quarantine (accept but
- *		hold: Postfix's hold queue, only at end of message), tempfail
- *		(451 4.7.1), reject (550 5.7.1).
+ *	enum action - in rising strictness: accept, tag (deliver with an
+ *		X-Authgate-Tag header field naming the check, for the
+ *		mailbox filter), quarantine (accept but hold: Postfix's hold
+ *		queue, or with quarantine_header an X-Authgate-Quarantine
+ *		field), tempfail (451 4.7.1), reject (550 5.7.1). Tag and
+ *		quarantine happen only at the end of the message.
  *	enum stage - the SMTP stage a decision is made at.
  *	enum check - the checks exemptions are set for.
  *	The connect-stage IP checks: dnsbl (score of the DNS block and
@@ -56,9 +59,9 @@
 #include "spf.h"
 
 enum action {
-	ACT_ACCEPT, ACT_QUARANTINE, ACT_TEMPFAIL, ACT_REJECT
+	ACT_ACCEPT, ACT_TAG, ACT_QUARANTINE, ACT_TEMPFAIL, ACT_REJECT
 };
-#define ACT_COUNT	4
+#define ACT_COUNT	5
 
 enum stage {
 	STAGE_CONNECT, STAGE_HELO, STAGE_MAIL, STAGE_RCPT, STAGE_DATA,
@@ -90,6 +93,7 @@ struct dmarc_override {
 struct policy {
 	enum stage		 reject_stage;	/* earliest stage to refuse at */
 	int			 rfc7372_codes;	/* X.7.23 SPF, ... (verdict.c) */
+	int			 quarantine_header;	/* not the hold queue */
 	int			 report_only[CHECK_COUNT];	/* log "would" */
 	enum action		 spf_mailfrom[SPFR_COUNT];
 	enum action		 spf_helo[SPFR_COUNT];

@@ -210,8 +210,9 @@ summary_format(const struct facts *f, const struct verdict *v,
 		    action_name(v->decided), v->check);
 	else if (v->action == ACT_ACCEPT)
 		str_append(out, " verdict=accept");
-	else if (v->action == ACT_QUARANTINE)
-		str_appendf(out, " verdict=quarantine (%s)", v->check);
+	else if (v->action == ACT_QUARANTINE || v->action == ACT_TAG)
+		str_appendf(out, " verdict=%s (%s)", action_name(v->action),
+		    v->check);
 	else
 		str_appendf(out, " verdict=%s %s %s (%s)", action_name(v->action),
 		    v->code, v->xcode, v->check);

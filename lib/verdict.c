@@ -511,8 +511,10 @@ verdict_decide(const struct facts *f, const struct policy *p,
 			win = &votes[i];
 	v->decided = win != NULL ? win->action : ACT_ACCEPT;
 	v->action = stage >= p->reject_stage ? v->decided : ACT_ACCEPT;
-	if (v->action == ACT_QUARANTINE && stage != STAGE_EOM)
-		v->action = ACT_ACCEPT;	/* only a whole message can be held */
+	if ((v->action == ACT_QUARANTINE || v->action == ACT_TAG) &&
+	    stage != STAGE_EOM)
+		v->action = ACT_ACCEPT;	/* only a whole message is held or
+					 * marked */
 	if (win == NULL)
 		return;
 	v->check = win->check;

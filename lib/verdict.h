@@ -4,7 +4,7 @@
  *	verdict_decide(facts, policy, stage, v) - a pure function: no I/O, no
  *		clock, no globals. Every check result available votes with
  *		the action the policy gives it; the strictest vote wins
- *		(reject > tempfail > quarantine > accept) and on a tie the
+ *		(reject > tempfail > quarantine > tag > accept); on a tie the
  *		first in this fixed order explains: ip_list (the admin's deny
  *		lists), sender_networks (MAIL FROM, then From:), from (a From:
  *		field DMARC cannot use), dmarc, spf-mailfrom, spf-helo, dnsbl
@@ -16,8 +16,8 @@
  *		mode makes its vote accept too and notes what it would have
  *		done. Before policy->reject_stage a refusal is only recorded
  *		(v->decided) while v->action stays accept, so that the MTA
- *		refuses at the configured stage; quarantine is only possible
- *		at the end of the message. With policy->spf_wait_for_dmarc an
+ *		refuses at the configured stage; tag and quarantine are only
+ *		possible at the end of the message. With policy->spf_wait_for_dmarc an
  *		SPF refusal waits for the end of the message and is dropped
  *		when DMARC passes (forwarded mail that DKIM authenticates).
  *	verdict_clear(v) - release the reply lines and notes.

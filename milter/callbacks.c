@@ -21,6 +21,8 @@
 #include "session.h"
 
 #define SESS(ctx)	((struct session *)smfi_getpriv(ctx))
+#define CB_TAG_FIELD		"X-Authgate-Tag"
+#define CB_QUARANTINE_FIELD	"X-Authgate-Quarantine"
 
 /* cb_macro - a macro value or NULL */
 static const char *
@@ -249,6 +251,40 @@ cb_quarantine(SMFICTX *ctx, struct session *s, const struct verdict *v)
 	str_free(&reason);
 }
 
+/* cb_delete_all - delete every field of a name the message brought */
+static void
+cb_delete_all(SMFICTX *ctx, struct session *s, const char *name,
+    unsigned n)
+{
+	for (; n > 0; n--)
+		if (smfi_chgheader(ctx, (char *)name, (int)n, NULL) !=
+		    MI_SUCCESS)
+			log_error("%s: cannot delete a %s field",
+			    s->queue_id != NULL ? s->queue_id : "NOQUEUE", name);
+}
+
+/* cb_mark - the tag or quarantine field for the mailbox filter: which
+ * check and what it found ("dmarc: dmarc=fail (p=quarantine)") */
+static void
+cb_mark(SMFICTX *ctx, struct session *s, const struct verdict *v,
+    const char *name)
+{
+	str value;
+
+	str_init(&value);
+	if (s->leading_space)
+		str_append_c(&value, ' ');
+	str_appendf(&value, "%s", v->check != NULL ? v->check : "policy");
+	if (v->nlines > 0) {
+		str_append(&value, ": ");
+		str_append(&value, v->lines[0]);
+	}
+	if (smfi_insheader(ctx, 0, (char *)name, value.buf) != MI_SUCCESS)
+		log_error("%s: cannot add the %s field", s->queue_id != NULL ?
+		    s->queue_id : "NOQUEUE", name);
+	str_free(&value);
+}
+
 /* cb_eom - end of message: the final verdict and our header fields */
 static sfsistat
 cb_eom(SMFICTX *ctx)
@@ -270,8 +306,11 @@ cb_eom(SMFICTX *ctx)
 		session_end_tx(s);
 		return rc;
 	}
-	if (v->action == ACT_QUARANTINE)
+	if (v->action == ACT_QUARANTINE && !s->rt->conf->policy.quarantine_header)
 		cb_quarantine(ctx, s, v);
+	/* fields that claim to be our marks are not ours: delete them */
+	cb_delete_all(ctx, s, CB_TAG_FIELD, s->ntag_fields);
+	cb_delete_all(ctx, s, CB_QUARANTINE_FIELD, s->nquarantine_fields);
 	/* forged fields claiming our authserv-id: delete them first, highest
 	 * index first, because the MTA applies edits in order and our own
 	 * inserted field would count as one of them */
@@ -306,6 +345,9 @@ cb_eom(SMFICTX *ctx)
 			log_error("%s: cannot add the Received-SPF field",
 			    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
 	}
+	if (v->action == ACT_TAG || v->action == ACT_QUARANTINE)
+		cb_mark(ctx, s, v, v->action == ACT_TAG ? CB_TAG_FIELD :
+		    CB_QUARANTINE_FIELD);
 	str_free(&value);
 	session_end_tx(s);
 	return SMFIS_CONTINUE;

@@ -388,6 +388,11 @@ session_header(struct session *s, const char *name, const char *value)
 	str_append(&v, value);
 	message_header(session_message(s), name, str_cstr(&v), v.len);
 	str_free(&v);
+	/* our marks arrive only as forgeries: they are deleted at EOM */
+	if (strcasecmp(name, "X-Authgate-Tag") == 0)
+		s->ntag_fields++;
+	else if (strcasecmp(name, "X-Authgate-Quarantine") == 0)
+		s->nquarantine_fields++;
 	if (strcasecmp(name, "Authentication-Results") != 0)
 		return;
 	s->nauthres++;
@@ -507,6 +512,7 @@ session_end_tx(struct session *s)
 	mem_free(s->queue_id);
 	s->queue_id = NULL;
 	s->nrcpt = s->nauthres = s->nforged = 0;
+	s->ntag_fields = s->nquarantine_fields = 0;
 	s->nrcpt_ok = s->nrcpt_exempt = 0;
 	mem_free(s->exempt_rcpt);
 	s->exempt_rcpt = NULL;

@@ -115,6 +115,8 @@ struct session {
 	unsigned		 nauthres;	/* A-R fields seen */
 	unsigned		*forged;	/* their indexes that claim our id */
 	unsigned		 nforged, capforged;
+	unsigned		 ntag_fields;	/* X-Authgate-Tag seen */
+	unsigned		 nquarantine_fields;	/* X-Authgate-Quarantine */
 	struct facts		 facts;
 	int			 decided;	/* s->verdict is valid */
 	enum stage		 verdict_stage;

@@ -123,6 +123,51 @@ ag_expect_log 'R-SBL: .*would="reject: dnsbl score 3; reject: helo=own_name; rej
 ag_no_errors_logged
 ag_authgate_stop
 
+# tag and quarantine-by-header: delivered, marked for the mailbox filter;
+# marks that arrive with a message are deleted
+ag_write_conf "$AG_WORK/tag.conf" 'quarantine_method = header
+iprev {
+  unconfirmed = tag
+  no_ptr = quarantine
+}'
+ag_authgate_start "$AG_WORK/tag.conf"
+cat > "$AG_WORK/tag.lua" <<'LUA'
+dofile(srcdir .. "/tests/integration/lib.lua")
+local helo = "host.nowhere.authgate.example"
+local ar, conn = deliver("192.0.2.11", helo, "T-TAG", "<u@none.authgate.example>",
+    { { "From", "x@none.authgate.example" } })
+local tag = mt.getheader(conn, "X-Authgate-Tag", 0)
+check(tag ~= nil and has(tag, "iprev: The reverse DNS of IP 192.0.2.11 names none.authgate.example"),
+    "T-TAG: X-Authgate-Tag names the check and the finding")
+check(not mt.eom_check(conn, MT_QUARANTINE), "T-TAG: not held")
+mt.disconnect(conn)
+ar, conn = deliver("192.0.2.12", helo, "T-QUAR", "<u@none.authgate.example>",
+    { { "From", "x@none.authgate.example" } })
+local q = mt.getheader(conn, "X-Authgate-Quarantine", 0)
+check(q ~= nil and has(q, "iprev: IP 192.0.2.12 has no reverse DNS"),
+    "T-QUAR: quarantine by header, with the reason")
+check(not mt.eom_check(conn, MT_QUARANTINE), "T-QUAR: not in the hold queue")
+mt.disconnect(conn)
+ar, conn = deliver("192.0.2.10", "mail.authgate.example", "T-FORGED", "<user@pass.authgate.example>",
+    { { "From", "x@pass.authgate.example" }, { "X-Authgate-Tag", "none: trust me" } })
+check(mt.eom_check(conn, MT_HDRDELETE, "X-Authgate-Tag"),
+    "T-FORGED: an X-Authgate-Tag field from outside is deleted")
+check(mt.getheader(conn, "X-Authgate-Tag", 0) == nil,
+    "T-FORGED: and none is added for a clean message")
+mt.disconnect(conn)
+LUA
+miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -s "$AG_WORK/tag.lua" \
+    > "$AG_WORK/tag.out" 2>&1
+rc=$?
+cat "$AG_WORK/tag.out"
+[ "$rc" -eq 0 ] || ag_fail "miltertest tag.lua failed (exit $rc)"
+ag_expect_log 'T-TAG: .*iprev=fail\(none\.authgate\.example\) .*verdict=tag \(iprev\) stage=eom' \
+    "tag: logged as verdict=tag"
+ag_expect_log 'T-QUAR: .*verdict=quarantine \(iprev\) stage=eom' \
+    "quarantine by header: logged"
+ag_no_errors_logged
+ag_authgate_stop
+
 # refusals at connect: the listed client is refused before HELO
 ag_write_conf "$AG_WORK/connect.conf" "reject_stage = connect
 $zones"

@@ -244,7 +244,9 @@ ag_log_has() {
 }
 
 ag_expect_log() {
-	ag_log_has "$1" || ag_fail "$2: no log line matches /$1/"
+	# the daemon logs a transaction when the MTA closes it, which may be
+	# just after the client script has exited: wait a little (bounded)
+	ag_wait_for 5 ag_log_has "$1" || ag_fail "$2: no log line matches /$1/"
 	echo "ok - $2"
 }
 

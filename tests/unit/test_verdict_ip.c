@@ -39,7 +39,7 @@ enum { L_SBL, L_PBL, L_SMALL, L_DNSWL };
 
 /* the policy a case runs under */
 enum pol { P_DEFAULT, P_STRICT_IPREV, P_HELO_STRICT, P_DNSBL_TEMPFAIL,
-	P_CONNECT, P_ALLOW_RECORD };
+	P_CONNECT, P_ALLOW_RECORD, P_TAG };
 
 /* who the client is */
 enum who { W_NOBODY, W_TRUSTED, W_AUTHED, W_ALLOWLIST, W_DENYLIST,
@@ -194,6 +194,22 @@ static const struct ip_case cases[] = {
 	{ "DNS lists explain before iprev", F(L_SBL), 0, 0, IPREVR_PERMERROR,
 	    0, 0, 0, NONE, W_NOBODY, P_STRICT_IPREV, STAGE_RCPT, ACT_REJECT,
 	    ACT_REJECT, "dnsbl", "550", NULL, NULL },
+	/* tag and quarantine: only at the end of the message */
+	{ "tag waits for the message", 0, 0, 0, IPREVR_FAIL, 0, 0, 0, NONE,
+	    W_NOBODY, P_TAG, STAGE_RCPT, ACT_ACCEPT, ACT_TAG, "iprev", NULL,
+	    NULL, NULL },
+	{ "tag at eom", 0, 0, 0, IPREVR_FAIL, 0, 0, 0, NONE, W_NOBODY, P_TAG,
+	    STAGE_EOM, ACT_TAG, ACT_TAG, "iprev", NULL, "names host.example",
+	    NULL },
+	{ "quarantine beats tag", 0, 0, 0, IPREVR_PERMERROR, 0,
+	    F(HELOF_NOT_FQDN), 0, NONE, W_NOBODY, P_TAG, STAGE_EOM,
+	    ACT_QUARANTINE, ACT_QUARANTINE, "iprev", NULL, NULL, NULL },
+	{ "reject beats tag", F(L_SBL), 0, 0, IPREVR_FAIL, 0, 0, 0, NONE,
+	    W_NOBODY, P_TAG, STAGE_EOM, ACT_REJECT, ACT_REJECT, "dnsbl", "550",
+	    NULL, NULL },
+	{ "tag of an exempt recipient is a note", 0, 0, 0, IPREVR_FAIL, 0, 0,
+	    0, NONE, W_POSTMASTER, P_TAG, STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT,
+	    NULL, NULL, NULL, "iprev=fail not enforced (mail to postmaster)" },
 	/* exemptions */
 	{ "postmaster from a listed IP", F(L_SBL), 0, 0, IPREVR_PASS, 0, 0, 0,
 	    NONE, W_POSTMASTER, P_DEFAULT, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT,
@@ -319,6 +335,12 @@ case_policy(const struct ip_case *c, struct policy *p)
 	case P_ALLOW_RECORD:
 		p->allowlisted[CHECK_DNSBL] = EXEMPT_RECORD;
 		break;
+	case P_TAG:
+		/* reverse DNS failures tagged, no PTR quarantined */
+		p->iprev[IPREVR_FAIL] = ACT_TAG;
+		p->iprev[IPREVR_PERMERROR] = ACT_QUARANTINE;
+		p->helo[HELOF_NOT_FQDN] = ACT_TAG;
+		break;
 	default:
 		break;
 	}
@@ -327,8 +349,8 @@ case_policy(const struct ip_case *c, struct policy *p)
 static void
 test_table(void **state)
 {
-	static const char *const acts[] = { "accept", "quarantine", "tempfail",
-		"reject" };
+	static const char *const acts[] = { "accept", "tag", "quarantine",
+		"tempfail", "reject" };
 	const struct ip_case *c;
 	struct iplist lists[2];
 	struct authz_rule rule;

@@ -323,7 +323,7 @@ check_report(const struct check_opts *o, struct runtime *rt,
 }
 
 /* check_run - one SMTP transaction through the session, as the milter
- * callbacks drive it; the exit status, or -1 */
+ * callbacks drive it; the exit status, or -1. Takes the reference rt. */
 static int
 check_run(struct runtime *rt, const struct check_opts *o, const ipaddr *ip)
 {
@@ -337,6 +337,7 @@ check_run(struct runtime *rt, const struct check_opts *o, const ipaddr *ip)
 	str_init(&msg);
 	if (o->message != NULL && check_read(o->message, &msg) != 0) {
 		str_free(&msg);
+		runtime_put(rt);	/* no session took it */
 		return -1;
 	}
 	s = session_new(rt);

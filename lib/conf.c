@@ -979,6 +979,51 @@ static cfg_opt_t authz_opts[] = {
 	CFG_END()
 };
 
+/* score { }: weights and thresholds; SCORE_BUILTIN keeps the built-in
+ * value (policy_score_defaults) */
+#define SCORE_BUILTIN	(-1000)
+#define SCORE_INT(name)	CFG_INT(name, SCORE_BUILTIN, CFGF_NONE)
+
+static cfg_opt_t score_spf_opts[] = {
+	SCORE_INT("pass"), SCORE_INT("fail"), SCORE_INT("softfail"),
+	SCORE_INT("neutral"), SCORE_INT("none"), SCORE_INT("permerror"),
+	SCORE_INT("temperror"),
+	CFG_END()
+};
+
+static cfg_opt_t score_dkim_opts[] = {
+	SCORE_INT("none"), SCORE_INT("pass"), SCORE_INT("fail"),
+	SCORE_INT("neutral"), SCORE_INT("policy"), SCORE_INT("temperror"),
+	SCORE_INT("permerror"),
+	CFG_END()
+};
+
+static cfg_opt_t score_iprev_opts[] = {
+	SCORE_INT("pass"), SCORE_INT("fail"), SCORE_INT("temperror"),
+	SCORE_INT("permerror"),
+	CFG_END()
+};
+
+static cfg_opt_t score_helo_opts[] = {
+	SCORE_INT("ip_literal"), SCORE_INT("wrong_literal"),
+	SCORE_INT("not_fqdn"), SCORE_INT("own_name"), SCORE_INT("unresolvable"),
+	CFG_END()
+};
+
+static cfg_opt_t score_opts[] = {
+	CFG_BOOL("enabled", cfg_false, CFGF_NONE),
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
+	SCORE_INT("tag"), SCORE_INT("quarantine"), SCORE_INT("tempfail"),
+	SCORE_INT("reject"),
+	SCORE_INT("dmarc_fail"), SCORE_INT("dnsbl"),
+	CFG_SEC("spf", score_spf_opts, CFGF_NONE),
+	CFG_SEC("spf_helo", score_spf_opts, CFGF_NONE),
+	CFG_SEC("dkim", score_dkim_opts, CFGF_NONE),
+	CFG_SEC("iprev", score_iprev_opts, CFGF_NONE),
+	CFG_SEC("helo", score_helo_opts, CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t root_opts[] = {
 	CFG_STR("authserv_id", "", CFGF_NONE),
 	CFG_STR("socket", "unix:/run/authgate/authgate.sock", CFGF_NONE),
@@ -1005,6 +1050,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_SEC("iprev", iprev_opts, CFGF_NONE),
 	CFG_SEC("helo", helo_opts, CFGF_NONE),
 	CFG_SEC("sender_networks", authz_opts, CFGF_NONE),
+	CFG_SEC("score", score_opts, CFGF_NONE),
 	CFG_END()
 };
 
@@ -1089,6 +1135,108 @@ conf_host_name(void)
 		return mem_strdup("localhost");
 	host[sizeof(host) - 1] = '\0';
 	return mem_strdup(host);
+}
+
+/* conf_score_int - one weight or threshold, the built-in one if unset */
+static void
+conf_score_int(cfg_t *sec, const char *name, int *value)
+{
+	long v = cfg_getint(sec, name);
+
+	if (v != SCORE_BUILTIN)
+		*value = (int)v;
+}
+
+/* conf_score_named - weights named like the results of a check */
+static void
+conf_score_named(cfg_t *sec, int *values, int n,
+    const char *(*name)(int))
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		conf_score_int(sec, name(i), &values[i]);
+}
+
+static const char *score_spf_name(int i) { return spf_result_name(i); }
+static const char *score_dkim_name(int i) { return dkim_result_name(i); }
+static const char *score_iprev_name(int i) { return iprev_result_name(i); }
+static const char *score_helo_name(int i) { return helo_fact_name(i); }
+
+/* conf_score - the score section over the built-in weights */
+static void
+conf_score(cfg_t *sec, struct score_policy *sc)
+{
+	static const char *const thresholds[ACT_COUNT] = {
+		NULL, "tag", "quarantine", "tempfail", "reject"
+	};
+	int a;
+
+	policy_score_defaults(sc);
+	sc->enabled = cfg_getbool(sec, "enabled");
+	sc->report_only = cfg_getbool(sec, "report_only");
+	for (a = ACT_TAG; a < ACT_COUNT; a++)
+		conf_score_int(sec, thresholds[a], &sc->threshold[a]);
+	conf_score_int(sec, "dmarc_fail", &sc->dmarc_fail);
+	conf_score_int(sec, "dnsbl", &sc->dnsbl);
+	conf_score_named(cfg_getsec(sec, "spf"), sc->spf_mailfrom, SPFR_COUNT,
+	    score_spf_name);
+	conf_score_named(cfg_getsec(sec, "spf_helo"), sc->spf_helo, SPFR_COUNT,
+	    score_spf_name);
+	conf_score_named(cfg_getsec(sec, "dkim"), sc->dkim, DKIMR_COUNT,
+	    score_dkim_name);
+	conf_score_named(cfg_getsec(sec, "iprev"), sc->iprev, IPREVR_COUNT,
+	    score_iprev_name);
+	conf_score_named(cfg_getsec(sec, "helo"), sc->helo, HELOF_COUNT,
+	    score_helo_name);
+}
+
+/* validate_score_weight - a weight: -100..100 */
+static int
+validate_score_weight(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	if (v == SCORE_BUILTIN || (v >= -100 && v <= 100))
+		return 0;
+	cfg_error(cfg, "option '%s': weight %ld is out of range (-100..100)",
+	    opt->name, v);
+	return -1;
+}
+
+/* validate_score - thresholds 0..1000, in the order of the actions */
+static int
+validate_score(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const names[ACT_COUNT] = {
+		NULL, "tag", "quarantine", "tempfail", "reject"
+	};
+	struct score_policy sc;
+	cfg_t *sec;
+	int a, prev;
+
+	sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	policy_score_defaults(&sc);
+	for (a = ACT_TAG; a < ACT_COUNT; a++) {
+		conf_score_int(sec, names[a], &sc.threshold[a]);
+		if (sc.threshold[a] < 0 || sc.threshold[a] > 1000) {
+			cfg_error(cfg, "score: %s = %d is out of range (0..1000, "
+			    "0: not used)", names[a], sc.threshold[a]);
+			return -1;
+		}
+	}
+	for (prev = 0, a = ACT_TAG; a < ACT_COUNT; a++) {
+		if (sc.threshold[a] == 0)
+			continue;
+		if (prev > 0 && sc.threshold[a] <= sc.threshold[prev]) {
+			cfg_error(cfg, "score: thresholds out of order: %s (%d) "
+			    "must be above %s (%d)", names[a], sc.threshold[a],
+			    names[prev], sc.threshold[prev]);
+			return -1;
+		}
+		prev = a;
+	}
+	return 0;
 }
 
 /* conf_err_prefix - put a prefix before an error message */
@@ -1468,6 +1616,7 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	conf_report_only(cfg, &c->policy);
 	c->policy.rfc7372_codes = cfg_getint(cfg, "reply_codes") != 0;
 	c->policy.quarantine_header = cfg_getint(cfg, "quarantine_method") != 0;
+	conf_score(cfg_getsec(cfg, "score"), &c->policy.score);
 	/* these read list files: a file that changed since it was checked
 	 * can still fail here */
 	if (conf_ip_lists(cfg_getsec(cfg, "ip_lists"), c, &err) != 0 ||
@@ -1641,6 +1790,27 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	    validate_patterns);
 	cfg_set_validate_func(cfg, "helo|own_names", validate_domains);
 	cfg_set_validate_func(cfg, "sender_networks|domain", validate_authz);
+	cfg_set_validate_func(cfg, "score", validate_score);
+	cfg_set_validate_func(cfg, "score|dmarc_fail", validate_score_weight);
+	cfg_set_validate_func(cfg, "score|dnsbl", validate_score_weight);
+	{
+		static const char *const subs[] = { "spf", "spf_helo", "dkim",
+			"iprev", "helo" };
+		const cfg_opt_t *o;
+		char where[64];
+		size_t k;
+
+		for (k = 0; k < sizeof(subs) / sizeof(subs[0]); k++) {
+			o = k < 2 ? score_spf_opts : k == 2 ? score_dkim_opts :
+			    k == 3 ? score_iprev_opts : score_helo_opts;
+			for (; o->name != NULL; o++) {
+				snprintf(where, sizeof(where), "score|%s|%s",
+				    subs[k], o->name);
+				cfg_set_validate_func(cfg, where,
+				    validate_score_weight);
+			}
+		}
+	}
 
 	conf_file = path;
 	conf_errors = err;

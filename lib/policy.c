@@ -74,6 +74,36 @@ policy_defaults(struct policy *p)
 		p->helo[i] = ACT_ACCEPT;
 	p->helo[HELOF_OWN_NAME] = ACT_REJECT;	/* only we are us */
 	p->authz = ACT_REJECT;
+	policy_score_defaults(&p->score);
+}
+
+/* policy_score_defaults - weights a careful receiver starts from: a
+ * failed SPF alone tags, SPF fail with missing reverse DNS and a bad HELO
+ * refuses; off until the admin enables it */
+void
+policy_score_defaults(struct score_policy *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->threshold[ACT_TAG] = 5;
+	sc->threshold[ACT_REJECT] = 10;
+	sc->spf_mailfrom[SPFR_FAIL] = 5;
+	sc->spf_mailfrom[SPFR_SOFTFAIL] = 3;
+	sc->spf_mailfrom[SPFR_NEUTRAL] = 1;
+	sc->spf_mailfrom[SPFR_NONE] = 1;
+	sc->spf_mailfrom[SPFR_PERMERROR] = 2;
+	sc->spf_helo[SPFR_FAIL] = 2;
+	sc->spf_helo[SPFR_SOFTFAIL] = 1;
+	sc->dkim[DKIMR_FAIL] = 2;
+	sc->dkim[DKIMR_PERMERROR] = 1;
+	sc->dmarc_fail = 5;
+	sc->iprev[IPREVR_FAIL] = 2;
+	sc->iprev[IPREVR_PERMERROR] = 3;
+	sc->helo[HELOF_IP_LITERAL] = 1;
+	sc->helo[HELOF_WRONG_LITERAL] = 3;
+	sc->helo[HELOF_NOT_FQDN] = 2;
+	sc->helo[HELOF_OWN_NAME] = 5;
+	sc->helo[HELOF_UNRESOLVABLE] = 1;
+	sc->dnsbl = 1;
 }
 
 /* policy_dmarc_actions - the actions for an author domain */

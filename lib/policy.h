@@ -23,6 +23,9 @@
  *		author domain in struct dmarc_actions).
  *	rfc7372_codes - the specific enhanced status codes of RFC 7372 in
  *		refusals instead of 5.7.1 / 4.7.1.
+ *	score - the optional score model (verdict.c): the weights of the
+ *		results that count add up; the strictest action whose
+ *		threshold the sum reaches is one more vote.
  *	enum exempt_mode - what a check does for an exempted client or
  *		sender: check (as for anyone), record (run it and report the
  *		result, never refuse on it), skip (do not run it).
@@ -90,6 +93,21 @@ struct dmarc_override {
 	struct dmarc_actions	 actions;
 };
 
+/* the optional score model: each result a weight, the sum against a
+ * threshold per action (0: that action is not used) */
+struct score_policy {
+	int			 enabled;
+	int			 report_only;
+	int			 threshold[ACT_COUNT];
+	int			 spf_mailfrom[SPFR_COUNT];
+	int			 spf_helo[SPFR_COUNT];
+	int			 dkim[DKIMR_COUNT];	/* the message's result */
+	int			 dmarc_fail;
+	int			 iprev[IPREVR_COUNT];
+	int			 helo[HELOF_COUNT];
+	int			 dnsbl;		/* per point of the list score */
+};
+
 struct policy {
 	enum stage		 reject_stage;	/* earliest stage to refuse at */
 	int			 rfc7372_codes;	/* X.7.23 SPF, ... (verdict.c) */
@@ -117,6 +135,7 @@ struct policy {
 	int			 generic_weight;	/* added to the score */
 	enum action		 helo[HELOF_COUNT];
 	enum action		 authz;
+	struct score_policy	 score;
 	char			**exempt_rcpts;	/* "postmaster", "abuse@x" */
 	size_t			 nexempt_rcpts;
 	domlist			 spf_exempt_domains;	/* never refused */
@@ -125,6 +144,7 @@ struct policy {
 };
 
 void		 policy_defaults(struct policy *);
+void		 policy_score_defaults(struct score_policy *);
 void		 policy_free(struct policy *);
 const struct dmarc_actions *policy_dmarc_actions(const struct policy *,
 		    const char *);

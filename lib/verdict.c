@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "dkim.h"
@@ -17,7 +18,7 @@
 enum vote_kind {
 	VOTE_IPLIST, VOTE_AUTHZ_MAILFROM, VOTE_AUTHZ_FROM, VOTE_FROM,
 	VOTE_DMARC, VOTE_SPF_MAILFROM, VOTE_SPF_HELO, VOTE_DNSBL, VOTE_IPREV,
-	VOTE_HELO, VOTE_DKIM
+	VOTE_HELO, VOTE_DKIM, VOTE_SCORE
 };
 #define VOTES_MAX	16
 
@@ -27,6 +28,10 @@ struct verdict_vote {
 	const char		*check;
 	enum action		 action;
 };
+
+static void	verdict_explain(const struct verdict_vote *,
+		    const struct facts *, const struct policy *,
+		    struct verdict *);
 
 /* verdict_clear - release what a verdict holds */
 void
@@ -398,6 +403,166 @@ verdict_vote_authz(struct verdict_vote *votes, size_t *n,
 	str_free(&what);
 }
 
+/* one result's part of the score */
+struct score_part {
+	enum vote_kind	 kind;
+	int		 points;
+	char		 what[80];
+};
+
+#define SCORE_PARTS	16
+
+/* score_add - note a result's points (nothing for 0) */
+static void
+score_add(struct score_part *parts, size_t *n, int *total,
+    enum vote_kind kind, int points, const char *what)
+{
+	if (points == 0 || *n >= SCORE_PARTS)
+		return;
+	parts[*n].kind = kind;
+	parts[*n].points = points;
+	snprintf(parts[*n].what, sizeof(parts[*n].what), "%s", what);
+	(*n)++;
+	*total += points;
+}
+
+/* verdict_score_parts - the results that count for the score model:
+ * those of checks no exemption touches */
+static int
+verdict_score_parts(const struct facts *f, const struct policy *p,
+    struct score_part *parts, size_t *n)
+{
+	const struct score_policy *sc = &p->score;
+	char what[80];
+	int total = 0, i;
+
+	*n = 0;
+	if (f->spf_mailfrom.checked && exempt_spf(p, f, &f->spf_mailfrom,
+	    NULL) == EXEMPT_CHECK) {
+		snprintf(what, sizeof(what), "spf_mailfrom=%s",
+		    spf_result_name(f->spf_mailfrom.result));
+		score_add(parts, n, &total, VOTE_SPF_MAILFROM,
+		    sc->spf_mailfrom[f->spf_mailfrom.result], what);
+	}
+	if (f->spf_helo.checked && exempt_spf(p, f, &f->spf_helo, NULL) ==
+	    EXEMPT_CHECK) {
+		snprintf(what, sizeof(what), "spf_helo=%s",
+		    spf_result_name(f->spf_helo.result));
+		score_add(parts, n, &total, VOTE_SPF_HELO,
+		    sc->spf_helo[f->spf_helo.result], what);
+	}
+	if (f->dnsbl.checked && exempt_check(p, f, CHECK_DNSBL, NULL) ==
+	    EXEMPT_CHECK && f->dnsbl.score > 0) {
+		snprintf(what, sizeof(what), "dnsbl score %d", f->dnsbl.score);
+		score_add(parts, n, &total, VOTE_DNSBL, sc->dnsbl *
+		    f->dnsbl.score, what);
+	}
+	if (f->iprev.checked && exempt_check(p, f, CHECK_IPREV, NULL) ==
+	    EXEMPT_CHECK) {
+		snprintf(what, sizeof(what), "iprev=%s",
+		    iprev_result_name(f->iprev.result));
+		score_add(parts, n, &total, VOTE_IPREV,
+		    sc->iprev[f->iprev.result], what);
+	}
+	if (f->helo_check.checked && exempt_check(p, f, CHECK_HELO, NULL) ==
+	    EXEMPT_CHECK)
+		for (i = 0; i < HELOF_COUNT; i++)
+			if (f->helo_check.facts & (1u << i)) {
+				snprintf(what, sizeof(what), "helo=%s",
+				    helo_fact_name((enum helo_fact)i));
+				score_add(parts, n, &total, VOTE_HELO,
+				    sc->helo[i], what);
+			}
+	if (f->dkim.checked && exempt_check(p, f, CHECK_DKIM, NULL) ==
+	    EXEMPT_CHECK) {
+		enum dkim_result r = verdict_dkim_result(&f->dkim);
+
+		snprintf(what, sizeof(what), "dkim=%s", dkim_result_name(r));
+		score_add(parts, n, &total, VOTE_DKIM, sc->dkim[r], what);
+	}
+	if (f->message_done && f->dmarc.checked &&
+	    f->dmarc.result == DMARCR_FAIL && exempt_dmarc(p, f, NULL) ==
+	    EXEMPT_CHECK)
+		score_add(parts, n, &total, VOTE_DMARC, sc->dmarc_fail,
+		    "dmarc=fail");
+	return total;
+}
+
+/* verdict_score_action - the strictest action whose threshold the
+ * total reaches */
+static enum action
+verdict_score_action(const struct score_policy *sc, int total)
+{
+	int a;
+
+	for (a = ACT_REJECT; a > ACT_ACCEPT; a--)
+		if (sc->threshold[a] > 0 && total >= sc->threshold[a])
+			return (enum action)a;
+	return ACT_ACCEPT;
+}
+
+/* verdict_vote_score - the score model's vote */
+static void
+verdict_vote_score(struct verdict_vote *votes, size_t *n,
+    const struct facts *f, const struct policy *p, struct verdict *v)
+{
+	struct score_part parts[SCORE_PARTS];
+	size_t nparts;
+	enum action a;
+	str what, why;
+	int total;
+
+	if (!p->score.enabled)
+		return;
+	total = verdict_score_parts(f, p, parts, &nparts);
+	if ((a = verdict_score_action(&p->score, total)) == ACT_ACCEPT)
+		return;
+	str_init(&what);
+	str_init(&why);
+	str_appendf(&what, "score %d", total);
+	verdict_add_vote(votes, n, VOTE_SCORE, "score", str_cstr(&what), a,
+	    EXEMPT_CHECK, &why, p->score.report_only, v);
+	str_free(&what);
+	str_free(&why);
+}
+
+/* verdict_explain_score - the sum, its parts, and the words of the part
+ * that weighs most */
+static void
+verdict_explain_score(const struct facts *f, const struct policy *p,
+    enum action a, struct verdict *v)
+{
+	struct score_part parts[SCORE_PARTS];
+	struct verdict_vote top;
+	size_t nparts, i, best;
+	int total;
+	str s;
+
+	total = verdict_score_parts(f, p, parts, &nparts);
+	str_init(&s);
+	str_appendf(&s, "The checks of this message add up to %d points, and "
+	    "%d is the limit to %s it:", total, p->score.threshold[a],
+	    action_name(a));
+	for (best = 0, i = 0; i < nparts; i++) {
+		str_appendf(&s, "%s %s %+d", i ? "," : "", parts[i].what,
+		    parts[i].points);
+		if (parts[i].points > parts[best].points)
+			best = i;
+	}
+	str_append_c(&s, '.');
+	verdict_add_line(v, str_cstr(&s));
+	str_free(&s);
+	if (nparts > 0 && parts[best].kind == VOTE_DNSBL)
+		/* the listing itself, whatever the list threshold */
+		verdict_explain_dnsbl_listing(f, f->dnsbl.score,
+		    p->dnsbl_threshold, v);
+	else if (nparts > 0) {
+		memset(&top, 0, sizeof(top));
+		top.kind = parts[best].kind;
+		verdict_explain(&top, f, p, v);
+	}
+}
+
 /* verdict_explain - the reply lines of the deciding vote */
 static void
 verdict_explain(const struct verdict_vote *win, const struct facts *f,
@@ -437,6 +602,9 @@ verdict_explain(const struct verdict_vote *win, const struct facts *f,
 		break;
 	case VOTE_HELO:
 		verdict_explain_helo(f, p, v);
+		break;
+	case VOTE_SCORE:
+		verdict_explain_score(f, p, win->action, v);
 		break;
 	}
 }
@@ -501,6 +669,7 @@ verdict_decide(const struct facts *f, const struct policy *p,
 	verdict_vote_spf(votes, &n, 0, f, p, v, &sk);
 	verdict_vote_spf(votes, &n, 1, f, p, v, &sk);
 	verdict_vote_dkim(votes, &n, f, p, v, &sk);
+	verdict_vote_score(votes, &n, f, p, v);
 	verdict_skip_note(&sk, v);
 	str_free(&sk.why);
 	win = NULL;

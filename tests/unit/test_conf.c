@@ -311,6 +311,16 @@ static const struct bad_case bad_cases[] = {
 	    "\"192.0.2.0/24\"\n    identities = \"envelope\"\n  }\n}\n",
 	    "5: sender_networks domain \"bank.example\": \"envelope\" is not an "
 	    "identity" },
+	{ "score {\n  tag = 12\n  reject = 10\n}\n", "4: score: thresholds "
+	    "out of order: reject (10) must be above tag (12)" },
+	{ "score {\n  quarantine = 20\n}\n", "3: score: thresholds out of "
+	    "order: reject (10) must be above quarantine (20)" },
+	{ "score {\n  reject = 5000\n}\n", "3: score: reject = 5000 is out "
+	    "of range" },
+	{ "score {\n  spf {\n    fail = 500\n  }\n}\n", "3: option 'fail': "
+	    "weight 500 is out of range (-100..100)" },
+	{ "score {\n  helo {\n    bogus = 1\n  }\n}\n", "3: unknown option "
+	    "'bogus'" },
 	{ "reply_codes = rfc5321\n", "1: option 'reply_codes': \"rfc5321\" is "
 	    "not generic or rfc7372" },
 	{ "iprev {\n  report_only = perhaps\n}\n", "2:" },
@@ -562,6 +572,20 @@ test_ip_checks(void **state)
 	assert_int_equal(c->authz.v[0].identities, AUTHZ_FROM);
 	assert_true(c->policy.ip_checks & (1u << CHECK_DNSBL));
 	assert_true(c->policy.ip_checks & (1u << CHECK_AUTHZ));
+	conf_free(c);
+
+	/* the score model: set values over the built-in ones */
+	path = write_file("score.conf", "score {\n enabled = yes\n reject = 8\n"
+	    " spf { softfail = 4 }\n helo { own_name = 0 }\n}\n");
+	if (conf_load(path, 1, &c, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	assert_true(c->policy.score.enabled);
+	assert_int_equal(c->policy.score.threshold[ACT_REJECT], 8);
+	assert_int_equal(c->policy.score.threshold[ACT_TAG], 5);	/* built-in */
+	assert_int_equal(c->policy.score.spf_mailfrom[SPFR_SOFTFAIL], 4);
+	assert_int_equal(c->policy.score.spf_mailfrom[SPFR_FAIL], 5);
+	assert_int_equal(c->policy.score.helo[HELOF_OWN_NAME], 0);
+	assert_int_equal(c->policy.score.iprev[IPREVR_PERMERROR], 3);
 	conf_free(c);
 
 	/* report_only: at the top for all, in a section for that check */

@@ -710,6 +710,139 @@ test_report_only(void **state)
 	}
 }
 
+/* the score model: sums, thresholds, exemptions, report-only, and its
+ * place among the other votes */
+static void
+test_score(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 spf;		/* MAIL FROM result or NONE */
+		int		 iprev;		/* or NONE */
+		unsigned	 helo;
+		int		 dnsbl;		/* list score */
+		int		 authed;
+		int		 report_only;
+		int		 own_actions;	/* keep the per-check actions */
+		int		 quarantine;	/* quarantine threshold */
+		enum stage	 stage;
+		enum action	 action, decided;
+		const char	*check;
+		const char	*text;		/* in reply or would */
+	} t[] = {
+		{ "below tag", SPFR_SOFTFAIL, IPREVR_PASS, 0, 0, 0, 0, 0, 0,
+		    STAGE_EOM, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL },
+		{ "tag at 5", SPFR_SOFTFAIL, IPREVR_FAIL, 0, 0, 0, 0, 0, 0,
+		    STAGE_EOM, ACT_TAG, ACT_TAG, "score", "add up to 5 points" },
+		{ "tag waits for the message", SPFR_SOFTFAIL, IPREVR_FAIL, 0, 0,
+		    0, 0, 0, 0, STAGE_RCPT, ACT_ACCEPT, ACT_TAG, "score", NULL },
+		{ "reject at 10, explained by the heaviest part", SPFR_FAIL,
+		    IPREVR_PERMERROR, F(HELOF_NOT_FQDN), 0, 0, 0, 0, 0,
+		    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "score",
+		    "spf_mailfrom=fail +5, iprev=permerror +3, helo=not_fqdn +2" },
+		{ "the heaviest part's own words follow", SPFR_FAIL,
+		    IPREVR_PERMERROR, F(HELOF_NOT_FQDN), 0, 0, 0, 0, 0,
+		    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "score",
+		    "SPF fail: example.org does not allow 198.51.100.7" },
+		{ "DNS list points", SPFR_SOFTFAIL, IPREVR_PASS, 0, 3, 0, 0, 0, 0,
+		    STAGE_EOM, ACT_TAG, ACT_TAG, "score", "dnsbl score 3 +3" },
+		{ "a DNSWL allowlists: iprev does not count", SPFR_SOFTFAIL,
+		    IPREVR_FAIL, 0, -3, 0, 0, 0, 0, STAGE_EOM, ACT_ACCEPT,
+		    ACT_ACCEPT, NULL, NULL },
+		{ "quarantine between tag and reject", SPFR_FAIL, IPREVR_PERMERROR,
+		    0, 0, 0, 0, 0, 7, STAGE_EOM, ACT_QUARANTINE, ACT_QUARANTINE,
+		    "score", "add up to 8 points, and 7 is the limit to "
+		    "quarantine it" },
+		{ "authenticated: nothing counts", SPFR_FAIL, IPREVR_PERMERROR,
+		    F(HELOF_NOT_FQDN), 3, 1, 0, 0, 0, STAGE_RCPT, ACT_ACCEPT,
+		    ACT_ACCEPT, NULL, NULL },
+		{ "report only", SPFR_FAIL, IPREVR_PERMERROR, F(HELOF_NOT_FQDN),
+		    0, 0, 1, 0, 0, STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL,
+		    "reject: score 10" },
+		{ "a check's own reject explains before the score", SPFR_FAIL,
+		    IPREVR_PERMERROR, F(HELOF_NOT_FQDN), 0, 0, 0, 1, 0,
+		    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "spf-mailfrom", NULL },
+		{ "reject over SPF's tempfail; HELO's own vote explains", SPFR_TEMPERROR,
+		    IPREVR_PERMERROR, F(HELOF_OWN_NAME), 3, 0, 0, 1, 0,
+		    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "helo", NULL },
+	};
+	struct dnsbl_result r;
+	struct policy p;
+	struct verdict v;
+	struct facts f;
+	ipaddr ip;
+	size_t i, j;
+	str all;
+
+	(void)state;
+	zones_setup();
+	str_init(&all);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		policy_defaults(&p);
+		p.score.enabled = 1;
+		p.score.report_only = t[i].report_only;
+		p.score.threshold[ACT_QUARANTINE] = t[i].quarantine;
+		if (!t[i].own_actions) {
+			/* only the score decides */
+			for (j = 0; j < SPFR_COUNT; j++)
+				p.spf_mailfrom[j] = ACT_ACCEPT;
+			p.helo[HELOF_OWN_NAME] = ACT_ACCEPT;
+		}
+		p.ip_checks |= 1u << CHECK_DNSBL;
+		memset(&f, 0, sizeof(f));
+		ipaddr_parse("198.51.100.7", &ip);
+		f.client_ip = "198.51.100.7";
+		f.ip = &ip;
+		f.mail_from = "u@example.org";
+		f.message_done = t[i].stage == STAGE_EOM;
+		f.spf_mailfrom.checked = 1;
+		f.spf_mailfrom.result = (enum spf_result)t[i].spf;
+		f.spf_mailfrom.domain = (char *)"example.org";
+		f.spf_mailfrom.identity = (char *)"u@example.org";
+		if (t[i].iprev != NONE) {
+			f.iprev.checked = 1;
+			f.iprev.result = (enum iprev_result)t[i].iprev;
+		}
+		f.helo_check.checked = 1;
+		f.helo_check.facts = t[i].helo;
+		f.helo_check.name = (char *)"host";
+		memset(&r, 0, sizeof(r));
+		r.zone = &zones[0];
+		f.dnsbl.checked = 1;
+		f.dnsbl.n = 1;
+		f.dnsbl.r = &r;
+		f.dnsbl.score = t[i].dnsbl;
+		if (t[i].dnsbl > 0) {
+			r.status = DNSBL_LISTED;
+			r.hits = 1;
+			r.weight = 3;
+			r.codes = (char *)"127.0.0.2";
+		}
+		p.dnsbl_threshold = 100;	/* the list alone refuses nothing */
+		if (t[i].authed)
+			f.auth_user = "u";
+		verdict_decide(&f, &p, t[i].stage, &v);
+		str_reset(&all);
+		for (j = 0; j < v.nlines; j++)
+			str_appendf(&all, "%s | ", v.lines[j]);
+		str_append(&all, str_cstr(&v.would));
+		if (v.action != t[i].action || v.decided != t[i].decided ||
+		    (t[i].check == NULL) != (v.check == NULL) ||
+		    (t[i].check != NULL && strcmp(t[i].check, v.check) != 0) ||
+		    (t[i].text != NULL && strstr(str_cstr(&all), t[i].text) ==
+		    NULL))
+			fail_msg("%s: action %s decided %s check %s text \"%s\"",
+			    t[i].name, action_name(v.action),
+			    action_name(v.decided), v.check ? v.check : "-",
+			    str_cstr(&all));
+		verdict_clear(&v);
+		policy_free(&p);
+	}
+	str_free(&all);
+	dnsbl_zone_free(&zones[0]);
+	dnsbl_zone_free(&zones[1]);
+}
+
 /* which recipients count as postmaster@ and alike */
 static void
 test_exempt_rcpt(void **state)
@@ -759,6 +892,7 @@ main(void)
 		cmocka_unit_test(test_exempt_rcpt),
 		cmocka_unit_test(test_rfc7372_codes),
 		cmocka_unit_test(test_report_only),
+		cmocka_unit_test(test_score),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

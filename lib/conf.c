@@ -1191,17 +1191,13 @@ conf_score(cfg_t *sec, struct score_policy *sc)
 	    score_helo_name);
 }
 
-/* validate_score_weight - a weight: -100..100 */
+/* validate_score_weight - a weight: -100..100 (or left unset) */
 static int
 validate_score_weight(cfg_t *cfg, cfg_opt_t *opt)
 {
-	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
-
-	if (v == SCORE_BUILTIN || (v >= -100 && v <= 100))
+	if (cfg_opt_getnint(opt, cfg_opt_size(opt) - 1) == SCORE_BUILTIN)
 		return 0;
-	cfg_error(cfg, "option '%s': weight %ld is out of range (-100..100)",
-	    opt->name, v);
-	return -1;
+	return validate_range(cfg, opt, -100, 100);
 }
 
 /* validate_score - thresholds 0..1000, in the order of the actions */

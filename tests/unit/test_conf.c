@@ -318,7 +318,7 @@ static const struct bad_case bad_cases[] = {
 	{ "score {\n  reject = 5000\n}\n", "3: score: reject = 5000 is out "
 	    "of range" },
 	{ "score {\n  spf {\n    fail = 500\n  }\n}\n", "3: option 'fail': "
-	    "weight 500 is out of range (-100..100)" },
+	    "500 is out of range (-100..100)" },
 	{ "score {\n  helo {\n    bogus = 1\n  }\n}\n", "3: unknown option "
 	    "'bogus'" },
 	{ "reply_codes = rfc5321\n", "1: option 'reply_codes': \"rfc5321\" is "

@@ -1038,6 +1038,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_STR("exempt_recipients", "postmaster abuse", CFGF_NONE),
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_INT_CB("reply_codes", 0, CFGF_NONE, parse_reply_codes),
+	CFG_STR("allowlist_senders", "", CFGF_NONE),
 	CFG_INT_CB("quarantine_method", 0, CFGF_NONE, parse_quarantine),
 	CFG_STR("trusted_networks", "127.0.0.0/8, ::1", CFGF_NONE),
 	CFG_STR("trusted_forwarders", "", CFGF_NONE),
@@ -1589,6 +1590,8 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	    "authenticated");
 	if (domlist_parse(cfg_getstr(spf, "exempt_domains"), 0,
 	    &c->policy.spf_exempt_domains, &err) != 0 ||
+	    domlist_parse(cfg_getstr(cfg, "allowlist_senders"), 0,
+	    &c->policy.allowlist_senders, &err) != 0 ||
 	    domlist_parse(cfg_getstr(cfg, "trusted_forwarders"), DOMLIST_EXACT,
 	    &c->trusted_forwarders, &err) != 0)
 		log_panic("config: domain list: %s", str_cstr(&err));
@@ -1762,6 +1765,7 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	cfg_set_validate_func(cfg, "trusted_networks", validate_networks);
 	cfg_set_validate_func(cfg, "spf|exempt_domains", validate_domains);
 	cfg_set_validate_func(cfg, "trusted_forwarders", validate_domains);
+	cfg_set_validate_func(cfg, "allowlist_senders", validate_domains);
 	cfg_set_validate_func(cfg, "dkim|min_key_bits", validate_key_bits);
 	cfg_set_validate_func(cfg, "dkim|max_signatures",
 	    validate_max_signatures);

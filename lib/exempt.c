@@ -40,6 +40,7 @@ exempt_upfront(const struct policy *p, const struct facts *f, enum check c,
     str *why)
 {
 	enum exempt_mode best;
+	const char *match;
 
 	best = EXEMPT_CHECK;
 	if (why != NULL)
@@ -59,6 +60,13 @@ exempt_upfront(const struct policy *p, const struct facts *f, enum check c,
 		exempt_consider(&best, why, p->allowlisted[c], str_cstr(&what),
 		    f->iplist.entry->cidr);
 		str_free(&what);
+	} else if (f->spf_mailfrom.checked &&
+	    f->spf_mailfrom.result == SPFR_PASS && (match = domlist_match(
+	    &p->allowlist_senders, f->spf_mailfrom.domain)) != NULL) {
+		/* only a domain that SPF authenticated: a bare MAIL FROM
+		 * could be anyone's */
+		exempt_consider(&best, why, p->allowlisted[c],
+		    "allowlisted sender domain (SPF pass)", match);
 	} else if (c != CHECK_DNSBL && f->dnsbl.checked &&
 	    f->dnsbl.score <= p->dnsbl_allow_threshold)
 		/* the DNSBL vote itself already has the DNSWL weight */

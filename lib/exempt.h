@@ -7,7 +7,8 @@
  *
  *	exempt_check(policy, facts, check, why) - the exemptions known up
  *		front, for any check: trusted network, authenticated sender,
- *		allowlisted client (an allow list, or for the checks other
+ *		allowlisted client (an allow list, a MAIL FROM domain of
+ *		allowlist_senders that passed SPF, or for the checks other
  *		than DNSBL a DNS list score at or below
  *		dnsbl_allow_threshold), mail only to exempt recipients
  *		(postmaster@...), each in the mode the check's config gives.

@@ -133,6 +133,7 @@ policy_free(struct policy *p)
 	size_t i;
 
 	domlist_free(&p->spf_exempt_domains);
+	domlist_free(&p->allowlist_senders);
 	domlist_free(&p->dmarc_trusted_signers);
 	netlist_free(&p->dmarc_trusted_clients);
 	for (i = 0; i < p->ndmarc_overrides; i++)

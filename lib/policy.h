@@ -139,6 +139,8 @@ struct policy {
 	char			**exempt_rcpts;	/* "postmaster", "abuse@x" */
 	size_t			 nexempt_rcpts;
 	domlist			 spf_exempt_domains;	/* never refused */
+	domlist			 allowlist_senders;	/* SPF-passing domains
+							 * that are allowlisted */
 	domlist			 dmarc_trusted_signers;	/* DKIM d= of lists */
 	netlist			 dmarc_trusted_clients;	/* forwarder IPs */
 };

@@ -19,7 +19,8 @@ sender_networks {
 }
 ip_lists {
   list "blocked" { networks = "203.0.113.66" }
-}'
+}
+allowlist_senders = "pass.authgate.example"'
 
 # qid|ip|helo|from|rcpt|message kind
 cat > "$AG_WORK/scenarios" <<'EOF2'
@@ -38,6 +39,8 @@ K-TWOFROM|192.0.2.10|mail.authgate.example|<u@aligned.authgate.example>|<r@rcpt.
 K-IPLIST|203.0.113.66|host.nowhere.authgate.example|<u@none.authgate.example>|<r@rcpt.example>|plain
 K-POSTMASTER|198.51.100.50|host.nowhere.authgate.example|<u@none.authgate.example>|<postmaster@rcpt.example>|plain
 K-IPREVFAIL|192.0.2.11|host.nowhere.authgate.example|<u@none.authgate.example>|<r@rcpt.example>|none
+K-ALLOWSENDER|192.0.2.30|host.nowhere.authgate.example|<user@pass.authgate.example>|<r@rcpt.example>|plain
+K-NOTALLOWED|192.0.2.30|host.nowhere.authgate.example|<u@none.authgate.example>|<r@rcpt.example>|plain
 EOF2
 
 # the messages, as files for the tool (the Lua script has the same fields)
@@ -102,6 +105,12 @@ grep -q '^  550 5\.7\.1 To fix' "$AG_WORK/K-DMARC.out" ||
 grep -q '^Authentication-Results: mx\.authgate\.test;' "$AG_WORK/K-PASS.out" ||
 	ag_fail "K-PASS: no Authentication-Results field"
 echo "ok - the diagnoses name the fixes"
+grep -q 'Exemptions: DNSBL not checked (allowlisted sender domain (SPF pass) pass\.authgate\.example)' \
+    "$AG_WORK/K-ALLOWSENDER.out" || ag_fail "K-ALLOWSENDER: the exemption is not shown"
+grep -q '^Verdict: accept' "$AG_WORK/K-ALLOWSENDER.out" &&
+    grep -q '^Verdict: reject at rcpt (dnsbl)' "$AG_WORK/K-NOTALLOWED.out" ||
+	ag_fail "allowlist_senders: wrong verdicts"
+echo "ok - an allowlisted sender domain that passes SPF skips the DNS lists"
 
 # JSON for scripts
 "$CHECK" -c "$AG_WORK/authgate.conf" --json --ip 198.51.100.50 \

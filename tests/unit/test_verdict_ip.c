@@ -20,6 +20,7 @@
 
 #include "authz.h"
 #include "dnsbl.h"
+#include "domlist.h"
 #include "exempt.h"
 #include "facts.h"
 #include "helo_check.h"
@@ -39,7 +40,7 @@ enum { L_SBL, L_PBL, L_SMALL, L_DNSWL };
 
 /* the policy a case runs under */
 enum pol { P_DEFAULT, P_STRICT_IPREV, P_HELO_STRICT, P_DNSBL_TEMPFAIL,
-	P_CONNECT, P_ALLOW_RECORD, P_TAG };
+	P_CONNECT, P_ALLOW_RECORD, P_TAG, P_SENDER_ALLOW };
 
 /* who the client is */
 enum who { W_NOBODY, W_TRUSTED, W_AUTHED, W_ALLOWLIST, W_DENYLIST,
@@ -170,6 +171,15 @@ static const struct ip_case cases[] = {
 	    0, NONE, W_NOBODY, P_STRICT_IPREV, STAGE_RCPT, ACT_ACCEPT,
 	    ACT_ACCEPT, NULL, NULL, NULL, "iprev=fail not enforced "
 	    "(allowlisted by DNSWL score)" },
+	/* allowlisted sender domains: only with SPF pass */
+	{ "allowlisted sender with SPF pass skips DNS lists", F(L_SBL), 0, 0,
+	    IPREVR_PASS, 0, 0, 0, SPFR_PASS, W_NOBODY, P_SENDER_ALLOW,
+	    STAGE_RCPT, ACT_ACCEPT, ACT_ACCEPT, NULL, NULL, NULL,
+	    "DNSBL not checked (allowlisted sender domain (SPF pass) "
+	    "bank.example)" },
+	{ "allowlisted sender without SPF pass is not", F(L_SBL), 0, 0,
+	    IPREVR_PASS, 0, 0, 0, SPFR_SOFTFAIL, W_NOBODY, P_SENDER_ALLOW,
+	    STAGE_RCPT, ACT_REJECT, ACT_REJECT, "dnsbl", "550", NULL, NULL },
 	/* sender networks */
 	{ "sender networks mismatch", 0, 0, 0, IPREVR_PASS, 0, 0, 1,
 	    SPFR_NEUTRAL, W_NOBODY, P_DEFAULT, STAGE_RCPT, ACT_REJECT,
@@ -335,6 +345,15 @@ case_policy(const struct ip_case *c, struct policy *p)
 	case P_ALLOW_RECORD:
 		p->allowlisted[CHECK_DNSBL] = EXEMPT_RECORD;
 		break;
+	case P_SENDER_ALLOW: {
+		str err;
+
+		str_init(&err);
+		assert_int_equal(domlist_parse("bank.example, .partner.example",
+		    0, &p->allowlist_senders, &err), 0);
+		str_free(&err);
+		break;
+	}
 	case P_TAG:
 		/* reverse DNS failures tagged, no PTR quarantined */
 		p->iprev[IPREVR_FAIL] = ACT_TAG;

@@ -29,6 +29,7 @@
 #include "iplist.h"
 #include "iprev.h"
 #include "template.h"
+#include "verdict.h"
 #include "dns.h"
 #include "domlist.h"
 #include "log.h"
@@ -564,6 +565,14 @@ static const char *const url_macros[] = { "ip", "zone", NULL };
 static const char *const authz_macros[] = { "ip", "domain", "identity",
 	NULL };
 
+/* validate_check_text - a check's reply template (spf.text, ...) */
+static int
+validate_check_text(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_template_ok(cfg, "option 'text'", cfg_opt_getnstr(opt,
+	    cfg_opt_size(opt) - 1), verdict_text_macros);
+}
+
 /* validate_iplist - an ip_lists { list "name" { } } section: its
  * networks, its file and its text */
 static int
@@ -784,6 +793,7 @@ static cfg_opt_t spf_identity_opts[] = {
 };
 
 static cfg_opt_t spf_opts[] = {
+	CFG_STR("text", "", CFGF_NONE),
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_INT_CB("timeout", 10000, CFGF_NONE, parse_duration),
 	CFG_BOOL("received_spf_header", cfg_false, CFGF_NONE),
@@ -797,6 +807,7 @@ static cfg_opt_t spf_opts[] = {
 };
 
 static cfg_opt_t dkim_opts[] = {
+	CFG_STR("text", "", CFGF_NONE),
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_INT_CB("timeout", 5000, CFGF_NONE, parse_duration),
@@ -828,6 +839,7 @@ static cfg_opt_t dmarc_domain_opts[] = {
 };
 
 static cfg_opt_t dmarc_opts[] = {
+	CFG_STR("text", "", CFGF_NONE),
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_INT_CB("mode", DMARC_RFC9989, CFGF_NONE, parse_dmarc_mode),
 	CFG_STR("psl_file", "/usr/share/publicsuffix/public_suffix_list.dat",
@@ -912,6 +924,7 @@ static cfg_opt_t zone_opts[] = {
 };
 
 static cfg_opt_t dnsbl_opts[] = {
+	CFG_STR("text", "", CFGF_NONE),
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_INT("threshold", 3, CFGF_NONE),
 	CFG_INT("allow_threshold", -1, CFGF_NONE),
@@ -927,6 +940,7 @@ static cfg_opt_t dnsbl_opts[] = {
 };
 
 static cfg_opt_t iprev_opts[] = {
+	CFG_STR("text", "", CFGF_NONE),
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_INT_CB("timeout", 5000, CFGF_NONE, parse_duration),
@@ -944,6 +958,7 @@ static cfg_opt_t iprev_opts[] = {
 };
 
 static cfg_opt_t helo_opts[] = {
+	CFG_STR("text", "", CFGF_NONE),
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_STR("own_names", "", CFGF_NONE),
@@ -1011,6 +1026,7 @@ static cfg_opt_t score_helo_opts[] = {
 };
 
 static cfg_opt_t score_opts[] = {
+	CFG_STR("text", "", CFGF_NONE),
 	CFG_BOOL("enabled", cfg_false, CFGF_NONE),
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	SCORE_INT("tag"), SCORE_INT("quarantine"), SCORE_INT("tempfail"),
@@ -1518,6 +1534,26 @@ conf_report_only(cfg_t *cfg, struct policy *p)
 			p->report_only[map[i].c] = 1;
 }
 
+/* conf_texts - the checks' reply templates ("" for the built-in) */
+static void
+conf_texts(cfg_t *cfg, struct policy *p)
+{
+	static const struct { enum check c; const char *section; } map[] = {
+		{ CHECK_SPF, "spf" }, { CHECK_DKIM, "dkim" },
+		{ CHECK_DMARC, "dmarc" }, { CHECK_DNSBL, "dnsbl" },
+		{ CHECK_IPREV, "iprev" }, { CHECK_HELO, "helo" }
+	};
+	const char *t;
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		t = cfg_getstr(cfg_getsec(cfg, map[i].section), "text");
+		p->text[map[i].c] = t[0] != '\0' ? mem_strdup(t) : NULL;
+	}
+	t = cfg_getstr(cfg_getsec(cfg, "score"), "text");
+	p->score_text = t[0] != '\0' ? mem_strdup(t) : NULL;
+}
+
 /* conf_exempt_rcpts - exempt_recipients into the policy */
 static void
 conf_exempt_rcpts(const char *text, struct policy *p)
@@ -1616,6 +1652,7 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	c->policy.rfc7372_codes = cfg_getint(cfg, "reply_codes") != 0;
 	c->policy.quarantine_header = cfg_getint(cfg, "quarantine_method") != 0;
 	conf_score(cfg_getsec(cfg, "score"), &c->policy.score);
+	conf_texts(cfg, &c->policy);
 	/* these read list files: a file that changed since it was checked
 	 * can still fail here */
 	if (conf_ip_lists(cfg_getsec(cfg, "ip_lists"), c, &err) != 0 ||
@@ -1791,6 +1828,13 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	cfg_set_validate_func(cfg, "helo|own_names", validate_domains);
 	cfg_set_validate_func(cfg, "sender_networks|domain", validate_authz);
 	cfg_set_validate_func(cfg, "score", validate_score);
+	cfg_set_validate_func(cfg, "spf|text", validate_check_text);
+	cfg_set_validate_func(cfg, "dkim|text", validate_check_text);
+	cfg_set_validate_func(cfg, "dmarc|text", validate_check_text);
+	cfg_set_validate_func(cfg, "dnsbl|text", validate_check_text);
+	cfg_set_validate_func(cfg, "iprev|text", validate_check_text);
+	cfg_set_validate_func(cfg, "helo|text", validate_check_text);
+	cfg_set_validate_func(cfg, "score|text", validate_check_text);
 	cfg_set_validate_func(cfg, "score|dmarc_fail", validate_score_weight);
 	cfg_set_validate_func(cfg, "score|dnsbl", validate_score_weight);
 	{

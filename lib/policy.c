@@ -140,6 +140,12 @@ policy_free(struct policy *p)
 		mem_free(p->dmarc_overrides[i].domain);
 	mem_free(p->dmarc_overrides);
 	p->dmarc_overrides = NULL;
+	for (i = 0; i < CHECK_COUNT; i++) {
+		mem_free(p->text[i]);
+		p->text[i] = NULL;
+	}
+	mem_free(p->score_text);
+	p->score_text = NULL;
 	for (i = 0; i < p->nexempt_rcpts; i++)
 		mem_free(p->exempt_rcpts[i]);
 	mem_free(p->exempt_rcpts);

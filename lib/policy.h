@@ -23,6 +23,9 @@
  *		author domain in struct dmarc_actions).
  *	rfc7372_codes - the specific enhanced status codes of RFC 7372 in
  *		refusals instead of 5.7.1 / 4.7.1.
+ *	text[check], score_text - the admin's reply template for refusals
+ *		by that check (verdict.c; macros in verdict_text_macros),
+ *		NULL for the built-in words.
  *	score - the optional score model (verdict.c): the weights of the
  *		results that count add up; the strictest action whose
  *		threshold the sum reaches is one more vote.
@@ -136,6 +139,8 @@ struct policy {
 	enum action		 helo[HELOF_COUNT];
 	enum action		 authz;
 	struct score_policy	 score;
+	char			*text[CHECK_COUNT];	/* reply templates */
+	char			*score_text;
 	char			**exempt_rcpts;	/* "postmaster", "abuse@x" */
 	size_t			 nexempt_rcpts;
 	domlist			 spf_exempt_domains;	/* never refused */

@@ -12,6 +12,7 @@
 #include "facts.h"
 #include "mem.h"
 #include "policy.h"
+#include "template.h"
 #include "verdict.h"
 
 /* in the order that explains a tie */
@@ -563,6 +564,105 @@ verdict_explain_score(const struct facts *f, const struct policy *p,
 	}
 }
 
+/* the macros of the admin's reply templates (text options) */
+const char *const verdict_text_macros[] = {
+	"ip", "helo", "sender", "check", "result", "domain", "record", "url",
+	"list", NULL
+};
+
+/* verdict_template - the admin's words for a refusal by this vote, with
+ * the macros filled in from the facts; 0 if there is no template */
+static int
+verdict_template(const struct verdict_vote *win, const struct facts *f,
+    const struct policy *p, struct verdict *v)
+{
+	const struct spf_outcome *spf = NULL;
+	const char *text = NULL, *result = NULL, *domain = NULL;
+	const char *record = NULL, *list = NULL;
+	struct template_var vars[9];
+	size_t i;
+	str out, url;
+
+	switch (win->kind) {
+	case VOTE_SPF_MAILFROM:
+	case VOTE_SPF_HELO:
+		spf = win->kind == VOTE_SPF_HELO ? &f->spf_helo :
+		    &f->spf_mailfrom;
+		text = p->text[CHECK_SPF];
+		result = spf_result_name(spf->result);
+		domain = spf->domain;
+		record = spf->record;
+		break;
+	case VOTE_DMARC:
+		text = p->text[CHECK_DMARC];
+		result = dmarc_result_name(f->dmarc.result);
+		domain = f->dmarc.from_domain;
+		record = f->dmarc.record;
+		break;
+	case VOTE_DKIM:
+		text = p->text[CHECK_DKIM];
+		result = dkim_result_name(verdict_dkim_result(&f->dkim));
+		domain = f->dkim.n > 0 ? f->dkim.sigs[0].domain : NULL;
+		break;
+	case VOTE_IPREV:
+		text = p->text[CHECK_IPREV];
+		result = iprev_result_name(f->iprev.result);
+		domain = f->iprev.name;
+		break;
+	case VOTE_HELO:
+		text = p->text[CHECK_HELO];
+		domain = f->helo;
+		for (i = 0; i < HELOF_COUNT; i++)
+			if (f->helo_check.facts & (1u << i)) {
+				result = helo_fact_name((enum helo_fact)i);
+				break;
+			}
+		break;
+	case VOTE_DNSBL:
+		text = p->text[CHECK_DNSBL];
+		result = "listed";
+		for (i = 0; i < f->dnsbl.n; i++)
+			if (f->dnsbl.r[i].status == DNSBL_LISTED &&
+			    f->dnsbl.r[i].weight > 0) {
+				list = f->dnsbl.r[i].zone->name;
+				break;
+			}
+		break;
+	case VOTE_SCORE:
+		text = p->score_text;
+		result = "score";
+		break;
+	default:
+		break;
+	}
+	if (text == NULL)
+		return 0;
+	str_init(&out);
+	str_init(&url);
+	if (win->kind == VOTE_DNSBL && list != NULL && f->dnsbl.r[i].zone->url !=
+	    NULL) {
+		struct template_var uv[2] = { { "ip", f->client_ip },
+		    { "zone", list } };
+
+		template_expand(f->dnsbl.r[i].zone->url, uv, 2, &url);
+	}
+	vars[0] = (struct template_var){ "ip", f->client_ip };
+	vars[1] = (struct template_var){ "helo", f->helo };
+	vars[2] = (struct template_var){ "sender", f->mail_from };
+	vars[3] = (struct template_var){ "check", win->check };
+	vars[4] = (struct template_var){ "result", result };
+	vars[5] = (struct template_var){ "domain", domain };
+	vars[6] = (struct template_var){ "record", record };
+	vars[7] = (struct template_var){ "url", url.len ? str_cstr(&url) :
+	    NULL };
+	vars[8] = (struct template_var){ "list", list };
+	template_expand(text, vars, 9, &out);
+	verdict_add_line(v, str_cstr(&out));
+	str_free(&out);
+	str_free(&url);
+	return 1;
+}
+
 /* verdict_explain - the reply lines of the deciding vote */
 static void
 verdict_explain(const struct verdict_vote *win, const struct facts *f,
@@ -696,5 +796,6 @@ verdict_decide(const struct facts *f, const struct policy *p,
 		v->code = win->kind == VOTE_IPREV ? "450" : "451";
 		v->xcode = verdict_xcode(win, f, p, ACT_TEMPFAIL);
 	}
-	verdict_explain(win, f, p, v);
+	if (!verdict_template(win, f, p, v))
+		verdict_explain(win, f, p, v);
 }

@@ -21,6 +21,11 @@
  *		SPF refusal waits for the end of the message and is dropped
  *		when DMARC passes (forwarded mail that DKIM authenticates).
  *	verdict_clear(v) - release the reply lines and notes.
+ *	The admin's reply templates (policy->text) replace the built-in
+ *	words of a check; verdict_text_macros lists the macros they may use:
+ *	ip, helo, sender, check, result, domain (the check's: SPF domain,
+ *	From: domain, signing domain, PTR name, HELO name), record (the SPF
+ *	or DMARC record), url (the DNS list's), list (the DNS list zone).
  *	verdict_dnsbl_score(facts, policy) - the DNS list score the engine
  *		compares with dnsbl_threshold.
  *	verdict_dkim_result(results) - the message's DKIM result, the
@@ -73,6 +78,7 @@ void	verdict_explain_from(const struct facts *, struct verdict *);
 void	verdict_explain_dkim(const struct facts *, struct verdict *);
 void	verdict_add_line(struct verdict *, const char *);
 int	verdict_dnsbl_score(const struct facts *, const struct policy *);
+extern const char *const verdict_text_macros[];
 
 /* verdict_ip.c */
 void	verdict_explain_iplist(const struct facts *, struct verdict *);

@@ -73,6 +73,9 @@ ag_authgate_stop
 # strict reverse DNS: no PTR and unconfirmed refused, temperror 450;
 # with the RFC 7372 codes
 ag_write_conf "$AG_WORK/strict.conf" 'reply_codes = rfc7372
+helo {
+  text = "Greeting as %{helo} from %{ip} (%{result}) is not allowed here"
+}
 iprev {
   no_ptr = reject
   unconfirmed = reject
@@ -84,6 +87,7 @@ dofile(srcdir .. "/tests/integration/lib.lua")
 refuse_at_rcpt("192.0.2.12", "host.nowhere.authgate.example", "S-NOPTR", "<u@none.authgate.example>")
 refuse_at_rcpt("192.0.2.11", "host.nowhere.authgate.example", "S-UNCONF", "<u@none.authgate.example>")
 refuse_at_rcpt("192.0.2.16", "host.nowhere.authgate.example", "S-TEMP", "<u@none.authgate.example>")
+refuse_at_rcpt("192.0.2.10", "mx.authgate.test", "S-TEXT", "<user@pass.authgate.example>")
 local ar = deliver("192.0.2.10", "mail.authgate.example", "S-PASS", "<user@pass.authgate.example>")
 check(has(unfold(ar), "iprev=pass"), "S-PASS: confirmed reverse DNS accepted")
 LUA
@@ -96,6 +100,8 @@ ag_expect_log 'S-NOPTR: .*verdict=reject 550 5\.7\.25 \(iprev\) .*reply="IP 192\
     "strict: no PTR refused with 550 and the fix"
 ag_expect_log 'S-UNCONF: .*verdict=reject 550 5\.7\.25 \(iprev\) .*reply="The reverse DNS of IP 192\.0\.2\.11 names none\.authgate\.example, but no such name resolves back' \
     "strict: an unconfirmed PTR refused"
+ag_expect_log 'S-TEXT: .*verdict=reject 550 5\.7\.1 \(helo\) .*reply="Greeting as mx\.authgate\.test from 192\.0\.2\.10 \(own_name\) is not allowed here"' \
+    "helo.text: the admin's reply template with its macros filled in"
 ag_expect_log 'S-TEMP: .*verdict=tempfail 450 4\.7\.25 \(iprev\)' \
     "strict: reverse DNS temperror is 450, as Postfix answers it"
 ag_no_errors_logged

@@ -321,6 +321,8 @@ static const struct bad_case bad_cases[] = {
 	    "500 is out of range (-100..100)" },
 	{ "score {\n  helo {\n    bogus = 1\n  }\n}\n", "3: unknown option "
 	    "'bogus'" },
+	{ "\ndmarc {\n  text = \"%{ip} %{whom}\"\n}\n", "3: option 'text': "
+	    "unknown macro %{whom}" },
 	{ "reply_codes = rfc5321\n", "1: option 'reply_codes': \"rfc5321\" is "
 	    "not generic or rfc7372" },
 	{ "iprev {\n  report_only = perhaps\n}\n", "2:" },

@@ -862,6 +862,50 @@ test_score(void **state)
 	dnsbl_zone_free(&zones[1]);
 }
 
+/* the admin's reply templates replace the built-in words */
+static void
+test_templates(void **state)
+{
+	static const struct {
+		enum failing	 what;
+		enum check	 check;
+		const char	*text, *want;
+	} t[] = {
+		{ FAIL_SPF, CHECK_SPF, "%{ip} may not send for %{domain} "
+		    "(%{check}: %{result}); sender %{sender}",
+		    "198.51.100.7 may not send for example.org (spf-mailfrom: "
+		    "fail); sender u@example.org" },
+		{ FAIL_DNSBL, CHECK_DNSBL, "Listed in %{list}: see %{url}",
+		    "Listed in zen.test: see https://zen.test/?198.51.100.7" },
+		{ FAIL_IPREV, CHECK_IPREV, "No FCrDNS for %{ip} (%{domain}, "
+		    "%{result})", "No FCrDNS for 198.51.100.7 (host.example, "
+		    "fail)" },
+		{ FAIL_HELO, CHECK_HELO, "Bad HELO %{helo}: %{result}",
+		    "Bad HELO host.example: own_name" },
+		{ FAIL_DMARC, CHECK_DMARC, "DMARC %{result} for %{domain}",
+		    "DMARC fail for example.org" },
+	};
+	struct authz_rule rule;
+	struct policy p;
+	struct verdict v;
+	struct facts f;
+	ipaddr ip;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		failing_facts(t[i].what, &f, &p, &ip, &rule);
+		p.text[t[i].check] = mem_strdup(t[i].text);
+		verdict_decide(&f, &p, STAGE_EOM, &v);
+		assert_int_equal(v.action, ACT_REJECT);
+		if (v.nlines != 1 || strcmp(v.lines[0], t[i].want) != 0)
+			fail_msg("case %zu: \"%s\" (%zu lines), want \"%s\"", i,
+			    v.nlines ? v.lines[0] : "", v.nlines, t[i].want);
+		verdict_clear(&v);
+		failing_clear(t[i].what, &f, &p);
+	}
+}
+
 /* which recipients count as postmaster@ and alike */
 static void
 test_exempt_rcpt(void **state)
@@ -912,6 +956,7 @@ main(void)
 		cmocka_unit_test(test_rfc7372_codes),
 		cmocka_unit_test(test_report_only),
 		cmocka_unit_test(test_score),
+		cmocka_unit_test(test_templates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,20 +163,29 @@ parse_exempt(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+/* parse_either - one of two words, stored as its value */
+static int
+parse_either(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result,
+    const char *w0, long v0, const char *w1, long v1)
+{
+	if (strcasecmp(value, w0) == 0)
+		*(long *)result = v0;
+	else if (strcasecmp(value, w1) == 0)
+		*(long *)result = v1;
+	else {
+		cfg_error(cfg, "option '%s': \"%s\" is not %s or %s", opt->name,
+		    value, w0, w1);
+		return -1;
+	}
+	return 0;
+}
+
 /* parse_dmarc_mode - rfc9989 or rfc7489 */
 static int
 parse_dmarc_mode(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	if (strcasecmp(value, "rfc9989") == 0)
-		*(long *)result = DMARC_RFC9989;
-	else if (strcasecmp(value, "rfc7489") == 0)
-		*(long *)result = DMARC_RFC7489;
-	else {
-		cfg_error(cfg, "option '%s': \"%s\" is not rfc9989 or rfc7489",
-		    opt->name, value);
-		return -1;
-	}
-	return 0;
+	return parse_either(cfg, opt, value, result, "rfc9989", DMARC_RFC9989,
+	    "rfc7489", DMARC_RFC7489);
 }
 
 /* parse_reply_codes - generic or rfc7372 */
@@ -184,16 +193,7 @@ static int
 parse_reply_codes(cfg_t *cfg, cfg_opt_t *opt, const char *value,
     void *result)
 {
-	if (strcasecmp(value, "generic") == 0)
-		*(long *)result = 0;
-	else if (strcasecmp(value, "rfc7372") == 0)
-		*(long *)result = 1;
-	else {
-		cfg_error(cfg, "option '%s': \"%s\" is not generic or rfc7372",
-		    opt->name, value);
-		return -1;
-	}
-	return 0;
+	return parse_either(cfg, opt, value, result, "generic", 0, "rfc7372", 1);
 }
 
 /* parse_quarantine - hold or header */
@@ -201,16 +201,15 @@ static int
 parse_quarantine(cfg_t *cfg, cfg_opt_t *opt, const char *value,
     void *result)
 {
-	if (strcasecmp(value, "hold") == 0)
-		*(long *)result = 0;
-	else if (strcasecmp(value, "header") == 0)
-		*(long *)result = 1;
-	else {
-		cfg_error(cfg, "option '%s': \"%s\" is not hold or header",
-		    opt->name, value);
-		return -1;
-	}
-	return 0;
+	return parse_either(cfg, opt, value, result, "hold", 0, "header", 1);
+}
+
+/* parse_match - what an override's title names: recipient or sender */
+static int
+parse_match(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	return parse_either(cfg, opt, value, result, "recipient", 0, "sender",
+	    1);
 }
 
 /* parse_facility - syslog facility name */
@@ -401,26 +400,37 @@ validate_readable(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+/* conf_title_domain - a section title that must be one domain name
+ * (flags as for domlist_parse); 0, or -1 with err */
+static int
+conf_title_domain(const char *title, int flags, str *err)
+{
+	domlist list;
+	size_t n;
+
+	if (domlist_parse(title, flags, &list, err) != 0)
+		return -1;
+	n = list.n;
+	domlist_free(&list);
+	if (n == 1)
+		return 0;
+	str_append(err, "give one domain per section");
+	return -1;
+}
+
 /* validate_dmarc_domain - the title of a dmarc { domain "..." { } } */
 static int
 validate_dmarc_domain(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec;
-	domlist list;
 	str err;
 	int rc;
 
 	sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
 	str_init(&err);
-	rc = domlist_parse(cfg_title(sec), 0, &list, &err);
-	if (rc == 0 && list.n != 1) {
-		str_append(&err, "give one domain per section");
-		rc = -1;
-	}
-	if (rc != 0)
+	if ((rc = conf_title_domain(cfg_title(sec), 0, &err)) != 0)
 		cfg_error(cfg, "dmarc domain section \"%s\": %s", cfg_title(sec),
 		    str_cstr(&err));
-	domlist_free(&list);
 	str_free(&err);
 	return rc;
 }
@@ -605,7 +615,6 @@ validate_authz(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec;
 	netlist nets;
-	domlist dl;
 	unsigned ids;
 	str err, where;
 	int rc;
@@ -614,13 +623,7 @@ validate_authz(cfg_t *cfg, cfg_opt_t *opt)
 	str_init(&err);
 	str_init(&where);
 	str_appendf(&where, "sender_networks domain \"%s\"", cfg_title(sec));
-	rc = domlist_parse(cfg_title(sec), DOMLIST_EXACT, &dl, &err);
-	if (rc == 0 && dl.n != 1) {
-		str_append(&err, "give one domain per section");
-		rc = -1;
-	}
-	if (rc == 0)
-		domlist_free(&dl);
+	rc = conf_title_domain(cfg_title(sec), DOMLIST_EXACT, &err);
 	if (rc == 0)
 		rc = authz_identity_parse(cfg_getstr(sec, "identities"), &ids,
 		    &err);
@@ -680,7 +683,6 @@ validate_zone(cfg_t *cfg, cfg_opt_t *opt)
 {
 	struct dnsbl_filter *filters;
 	cfg_t *sec;
-	domlist dl;
 	size_t n;
 	str err, where;
 	int rc;
@@ -689,13 +691,7 @@ validate_zone(cfg_t *cfg, cfg_opt_t *opt)
 	str_init(&err);
 	str_init(&where);
 	str_appendf(&where, "dnsbl zone \"%s\"", cfg_title(sec));
-	rc = domlist_parse(cfg_title(sec), DOMLIST_EXACT, &dl, &err);
-	if (rc == 0 && dl.n != 1) {
-		str_append(&err, "give one zone per section");
-		rc = -1;
-	}
-	if (rc == 0)
-		domlist_free(&dl);
+	rc = conf_title_domain(cfg_title(sec), DOMLIST_EXACT, &err);
 	if (rc == 0 && cfg_getstr(sec, "errors")[0] != '\0') {
 		if ((rc = dnsbl_filter_parse(cfg_getstr(sec, "errors"),
 		    &filters, &n, &err)) == 0)
@@ -1040,6 +1036,39 @@ static cfg_opt_t score_opts[] = {
 	CFG_END()
 };
 
+/* override "domain" { }: policy options for one recipient or sender
+ * domain; what an override does not set comes from the rest of the file */
+static int parse_match(cfg_t *, cfg_opt_t *, const char *, void *);
+
+static cfg_opt_t override_opts[] = {
+	CFG_INT_CB("match", 0, CFGF_NONE, parse_match),
+	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
+	CFG_INT_CB("reply_codes", 0, CFGF_NONE, parse_reply_codes),
+	CFG_INT_CB("quarantine_method", 0, CFGF_NONE, parse_quarantine),
+	CFG_SEC("spf", spf_opts, CFGF_NONE),
+	CFG_SEC("dkim", dkim_opts, CFGF_NONE),
+	CFG_SEC("dmarc", dmarc_opts, CFGF_NONE),
+	CFG_SEC("dnsbl", dnsbl_opts, CFGF_NONE),
+	CFG_SEC("iprev", iprev_opts, CFGF_NONE),
+	CFG_SEC("helo", helo_opts, CFGF_NONE),
+	CFG_SEC("sender_networks", authz_opts, CFGF_NONE),
+	CFG_SEC("score", score_opts, CFGF_NONE),
+	CFG_END()
+};
+
+/* options an override may not set: they decide what is looked up or
+ * loaded, for every message alike */
+static const char *const override_fixed[] = {
+	"spf|timeout", "spf|received_spf_header", "spf|mailfrom|enabled",
+	"spf|helo|enabled", "dkim|enabled", "dkim|timeout",
+	"dkim|min_key_bits", "dkim|allow_sha1", "dkim|max_signatures",
+	"dmarc|enabled", "dmarc|mode", "dmarc|psl_file", "dmarc|timeout",
+	"dmarc|domain", "dnsbl|timeout", "dnsbl|zone", "iprev|enabled",
+	"iprev|timeout", "iprev|max_names", "iprev|generic_patterns",
+	"iprev|generic_ip_in_name", "helo|enabled", "helo|own_names",
+	"helo|timeout", "sender_networks|domain", NULL
+};
+
 static cfg_opt_t root_opts[] = {
 	CFG_STR("authserv_id", "", CFGF_NONE),
 	CFG_STR("socket", "unix:/run/authgate/authgate.sock", CFGF_NONE),
@@ -1068,6 +1097,8 @@ static cfg_opt_t root_opts[] = {
 	CFG_SEC("helo", helo_opts, CFGF_NONE),
 	CFG_SEC("sender_networks", authz_opts, CFGF_NONE),
 	CFG_SEC("score", score_opts, CFGF_NONE),
+	CFG_SEC("override", override_opts, CFGF_MULTI | CFGF_TITLE |
+	    CFGF_NO_TITLE_DUPES),
 	CFG_END()
 };
 
@@ -1250,6 +1281,94 @@ validate_score(cfg_t *cfg, cfg_opt_t *opt)
 		prev = a;
 	}
 	return 0;
+}
+
+/* conf_override_fixed - may an override not set this option */
+static int
+conf_override_fixed(const char *path)
+{
+	size_t i;
+
+	for (i = 0; override_fixed[i] != NULL; i++)
+		if (strcmp(path, override_fixed[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* conf_override_walk - every option an override section sets: refuse
+ * the fixed ones (err, -1), or copy it into dst when dst is given */
+static int
+conf_override_walk(cfg_t *src, cfg_t *dst, const char *prefix, str *err)
+{
+	cfg_opt_t *opt, *to;
+	unsigned i, j;
+	str path;
+	int rc = 0;
+
+	for (i = 0; i < cfg_num(src) && rc == 0; i++) {
+		opt = cfg_getnopt(src, i);
+		str_init(&path);
+		str_appendf(&path, "%s%s%s", prefix, prefix[0] ? "|" : "",
+		    cfg_opt_name(opt));
+		if (opt->type == CFGT_SEC && !(opt->flags & CFGF_MULTI)) {
+			rc = conf_override_walk(cfg_opt_getnsec(opt, 0), dst ?
+			    cfg_getsec(dst, cfg_opt_name(opt)) : NULL,
+			    str_cstr(&path), err);
+		} else if ((opt->flags & CFGF_MODIFIED) || (opt->type ==
+		    CFGT_SEC && cfg_opt_size(opt) > 0)) {
+			if (conf_override_fixed(str_cstr(&path))) {
+				for (char *c = path.buf; *c; c++)
+					if (*c == '|')
+						*c = '.';
+				str_appendf(err, "option '%s' cannot be set per "
+				    "domain: it decides what is looked up or loaded "
+				    "for every message", str_cstr(&path));
+				rc = -1;
+			} else if (dst != NULL && strcmp(str_cstr(&path),
+			    "match") != 0) {
+				to = cfg_getopt(dst, cfg_opt_name(opt));
+				for (j = 0; to != NULL && j < cfg_opt_size(opt); j++)
+					switch (opt->type) {
+					case CFGT_INT:
+						cfg_opt_setnint(to,
+						    cfg_opt_getnint(opt, j), j);
+						break;
+					case CFGT_BOOL:
+						cfg_opt_setnbool(to,
+						    cfg_opt_getnbool(opt, j), j);
+						break;
+					case CFGT_STR:
+						cfg_opt_setnstr(to,
+						    cfg_opt_getnstr(opt, j), j);
+						break;
+					default:
+						break;
+					}
+			}
+		}
+		str_free(&path);
+	}
+	return rc;
+}
+
+/* validate_override - an override's title and the options it sets */
+static int
+validate_override(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec;
+	str err;
+	int rc;
+
+	sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	str_init(&err);
+	rc = conf_title_domain(cfg_title(sec), 0, &err);
+	if (rc == 0)
+		rc = conf_override_walk(sec, NULL, "", &err);
+	if (rc != 0)
+		cfg_error(cfg, "override \"%s\": %s", cfg_title(sec),
+		    str_cstr(&err));
+	str_free(&err);
+	return rc;
 }
 
 /* conf_err_prefix - put a prefix before an error message */
@@ -1780,12 +1899,87 @@ conf_read_file(const char *path, str *out, str *err)
 	return 0;
 }
 
+/* conf_overrides - each override's policy: the whole file again, with
+ * the override's options set over it */
+static int
+conf_overrides(cfg_t *cfg, const char *text, struct conf *c, str *err)
+{
+	struct conf *c2;
+	cfg_t *sec, *cfg2;
+	unsigned i, n;
+	str e;
+
+	n = cfg_size(cfg, "override");
+	if (n == 0)
+		return 0;
+	c->overrides = mem_calloc(n, sizeof(*c->overrides));
+	str_init(&e);
+	for (i = 0; i < n; i++) {
+		sec = cfg_getnsec(cfg, "override", i);
+		cfg2 = cfg_init(root_opts, CFGF_NONE);
+		if (cfg2 == NULL || cfg_parse_buf(cfg2, text) != CFG_SUCCESS ||
+		    conf_override_walk(sec, cfg2, "", &e) != 0 ||
+		    (c2 = conf_build(cfg2, c->path, &e)) == NULL) {
+			str_appendf(err, "%s: override \"%s\": cannot be built%s%s",
+			    c->path != NULL ? c->path : "(config)",
+			    cfg_title(sec), e.len ? ": " : "", str_cstr(&e));
+			if (cfg2 != NULL)
+				cfg_free(cfg2);
+			str_free(&e);
+			return -1;
+		}
+		c->overrides[c->noverrides].domain = mem_strdup(cfg_title(sec));
+		for (char *p = c->overrides[c->noverrides].domain; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		c->overrides[c->noverrides].sender = cfg_getint(sec, "match") != 0;
+		/* the override keeps only the policy */
+		c->overrides[c->noverrides].policy = c2->policy;
+		memset(&c2->policy, 0, sizeof(c2->policy));
+		c->noverrides++;
+		conf_free(c2);
+		cfg_free(cfg2);
+	}
+	str_free(&e);
+	return 0;
+}
+
+/* conf_policy_for - the policy for a transaction: the override of the
+ * recipient domain, else of the sender domain, else the file's */
+const struct policy *
+conf_policy_for(const struct conf *c, const char *sender_domain,
+    const char *rcpt_domain)
+{
+	const struct policy *p = &c->policy;
+	domlist one;
+	char *entry;
+	size_t i;
+	int want;
+
+	for (want = 0; want < 2; want++) {
+		const char *d = want == 0 ? rcpt_domain : sender_domain;
+
+		if (d == NULL || d[0] == '\0')
+			continue;
+		for (i = 0; i < c->noverrides; i++) {
+			if (c->overrides[i].sender != want)
+				continue;
+			entry = c->overrides[i].domain;
+			one.v = &entry;
+			one.n = 1;
+			if (domlist_match(&one, d) != NULL)
+				return &c->overrides[i].policy;
+		}
+	}
+	return p;
+}
+
 /* conf_load - read, validate and build a config */
 int
 conf_load(const char *path, int must_exist, struct conf **out,
     str *err)
 {
 	cfg_t *cfg;
+	str text;
 	int rc;
 
 	*out = NULL;
@@ -1828,6 +2022,7 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	cfg_set_validate_func(cfg, "helo|own_names", validate_domains);
 	cfg_set_validate_func(cfg, "sender_networks|domain", validate_authz);
 	cfg_set_validate_func(cfg, "score", validate_score);
+	cfg_set_validate_func(cfg, "override", validate_override);
 	cfg_set_validate_func(cfg, "spf|text", validate_check_text);
 	cfg_set_validate_func(cfg, "dkim|text", validate_check_text);
 	cfg_set_validate_func(cfg, "dmarc|text", validate_check_text);
@@ -1859,10 +2054,8 @@ conf_load(const char *path, int must_exist, struct conf **out,
 	conf_file = path;
 	conf_errors = err;
 	rc = CFG_SUCCESS;
+	str_init(&text);
 	if (path != NULL) {
-		str text;
-
-		str_init(&text);
 		if (access(path, F_OK) != 0 && errno == ENOENT && !must_exist) {
 			path = NULL;	/* no file: built-in defaults */
 		} else if (conf_read_file(path, &text, err) != 0) {
@@ -1872,11 +2065,11 @@ conf_load(const char *path, int must_exist, struct conf **out,
 			if (rc != CFG_SUCCESS && err->len == 0)
 				str_appendf(err, "%s: syntax error\n", path);
 		}
-		str_free(&text);
 	}
 	conf_file = NULL;
 	conf_errors = NULL;
 	if (rc != CFG_SUCCESS) {
+		str_free(&text);
 		cfg_free(cfg);
 		/* drop the final newline */
 		if (err->len > 0 && err->buf[err->len - 1] == '\n')
@@ -1884,6 +2077,12 @@ conf_load(const char *path, int must_exist, struct conf **out,
 		return -1;
 	}
 	*out = conf_build(cfg, path, err);
+	if (*out != NULL && conf_overrides(cfg, str_cstr(&text), *out, err) !=
+	    0) {
+		conf_free(*out);
+		*out = NULL;
+	}
+	str_free(&text);
 	cfg_free(cfg);
 	return *out != NULL ? 0 : -1;
 }
@@ -1897,7 +2096,11 @@ conf_list_section(const cfg_opt_t *opts, const char *prefix, str *out)
 	for (; opts->name != NULL; opts++) {
 		str_init(&name);
 		str_appendf(&name, "%s%s", prefix, opts->name);
-		if (opts->type == CFGT_SEC) {
+		if (opts->type == CFGT_SEC && strcmp(str_cstr(&name),
+		    "override.") > 0 && strncmp(str_cstr(&name), "override.",
+		    9) == 0) {
+			/* an override's sections are the top-level ones */
+		} else if (opts->type == CFGT_SEC) {
 			str_append_c(&name, '.');
 			conf_list_section(opts->subopts, str_cstr(&name), out);
 		} else
@@ -1941,6 +2144,11 @@ conf_free(struct conf *c)
 	mem_free(c->authz.v);
 	generic_rules_free(c->generic);
 	domlist_free(&c->helo_own_names);
+	for (i = 0; i < c->noverrides; i++) {
+		mem_free(c->overrides[i].domain);
+		policy_free(&c->overrides[i].policy);
+	}
+	mem_free(c->overrides);
 	policy_free(&c->policy);
 	mem_free(c);
 }

@@ -14,6 +14,11 @@
  *	conf_same_dns(a, b) - same resolver settings, so a reload may
  *		keep the resolver and its warm cache.
  *	conf_default_path() - the path used when none is given.
+ *	conf_policy_for(cfg, sender_domain, rcpt_domain) - the policy for a
+ *		transaction: an override "domain" { } of the recipient's
+ *		domain, else one of the sender's (match = sender), else the
+ *		file's. An override is the whole file again with the
+ *		override's options set over it.
  *	conf_list_options(out) - every option name, one per line, with
  *		sections as prefixes ("spf.mailfrom.fail"); the docs tests use
  *		it to check that each option is documented.
@@ -34,6 +39,13 @@
 #include "netlist.h"
 #include "policy.h"
 #include "str.h"
+
+/* a policy for one recipient or sender domain (override "x" { }) */
+struct conf_override {
+	char		*domain;	/* "example.com" or ".example.com" */
+	int		 sender;	/* matches the sender, else a recipient */
+	struct policy	 policy;
+};
 
 struct conf {
 	char		*path;		/* NULL: built-in defaults */
@@ -79,12 +91,16 @@ struct conf {
 	struct authz_set authz;		/* sender_networks */
 	/* what to do with the results */
 	struct policy	 policy;
+	struct conf_override *overrides;
+	size_t		 noverrides;
 };
 
 int		 conf_load(const char *, int, struct conf **, str *);
 void		 conf_free(struct conf *);
 int		 conf_same_dns(const struct conf *, const struct conf *);
 const char	*conf_default_path(void);
+const struct policy *conf_policy_for(const struct conf *, const char *,
+		    const char *);
 void		 conf_list_options(str *);
 
 #endif

@@ -306,7 +306,7 @@ cb_eom(SMFICTX *ctx)
 		session_end_tx(s);
 		return rc;
 	}
-	if (v->action == ACT_QUARANTINE && !s->rt->conf->policy.quarantine_header)
+	if (v->action == ACT_QUARANTINE && !session_policy(s)->quarantine_header)
 		cb_quarantine(ctx, s, v);
 	/* fields that claim to be our marks are not ours: delete them */
 	cb_delete_all(ctx, s, CB_TAG_FIELD, s->ntag_fields);
@@ -329,7 +329,7 @@ cb_eom(SMFICTX *ctx)
 	str_init(&value);
 	if (s->leading_space)
 		str_append_c(&value, ' ');
-	headers_authres(&s->facts, &s->rt->conf->policy,
+	headers_authres(&s->facts, session_policy(s),
 	    s->rt->conf->authserv_id, &value);
 	if (smfi_insheader(ctx, 0, (char *)"Authentication-Results",
 	    value.buf) != MI_SUCCESS)
@@ -339,7 +339,7 @@ cb_eom(SMFICTX *ctx)
 		str_reset(&value);
 		if (s->leading_space)
 			str_append_c(&value, ' ');
-		if (headers_received_spf(&s->facts, &s->rt->conf->policy,
+		if (headers_received_spf(&s->facts, session_policy(s),
 		    s->rt->conf->authserv_id, &value) == 0 && smfi_insheader(ctx, 0,
 		    (char *)"Received-SPF", value.buf) != MI_SUCCESS)
 			log_error("%s: cannot add the Received-SPF field",

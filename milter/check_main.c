@@ -304,11 +304,11 @@ check_report(const struct check_opts *o, struct runtime *rt,
 	refused = v->action == ACT_REJECT || v->action == ACT_TEMPFAIL;
 	str_init(&ar);
 	if (!refused)
-		headers_authres(&s->facts, &rt->conf->policy,
+		headers_authres(&s->facts, session_policy(s),
 		    rt->conf->authserv_id, &ar);
 	str_init(&line);
 	summary_format(&s->facts, v, stage, s->queue_id, s->nrcpt, 0, &line);
-	diagnose_facts(&s->facts, &rt->conf->policy, &d);
+	diagnose_facts(&s->facts, session_policy(s), &d);
 	if (o->json)
 		check_print_json(v, stage, refused ? NULL : str_cstr(&ar),
 		    str_cstr(&line), &d);

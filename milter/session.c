@@ -318,6 +318,8 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 		s->helo = mem_strdup("");
 		s->facts.helo = s->helo;
 	}
+	if (s->rt->conf->noverrides > 0)
+		s->policy = conf_policy_for(s->rt->conf, s->from.domain, NULL);
 	if (s->rt->conf->spf_mailfrom && session_spf_wanted(s))
 		session_spf_start(s, &s->mf_job, SPF_JOB_MAILFROM);
 	if (s->have_ip && s->from.domain != NULL && s->from.domain[0] != '\0'
@@ -326,14 +328,39 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 		    &s->ip, &s->facts.authz_mailfrom);
 }
 
-/* session_rcpt - one more recipient; is it postmaster@ or alike */
+/* session_policy - the policy in force for this transaction */
+const struct policy *
+session_policy(const struct session *s)
+{
+	return s->policy != NULL ? s->policy : &s->rt->conf->policy;
+}
+
+/* session_rcpt_domain - the domain of a recipient argument, or NULL */
+static char *
+session_rcpt_domain(const char *rcpt)
+{
+	const char *at;
+
+	if (rcpt == NULL || (at = strrchr(rcpt, '@')) == NULL)
+		return NULL;
+	return mem_strndup(at + 1, strcspn(at + 1, ">"));
+}
+
+/* session_rcpt - one more recipient; is it postmaster@ or alike; its
+ * domain's policy override, if any */
 void
 session_rcpt(struct session *s, const char *rcpt)
 {
 	const char *match;
+	char *domain;
 
 	s->nrcpt++;
-	match = exempt_rcpt_match(&s->rt->conf->policy, rcpt);
+	if (s->rt->conf->noverrides > 0) {
+		domain = session_rcpt_domain(rcpt);
+		s->policy = conf_policy_for(s->rt->conf, s->from.domain, domain);
+		mem_free(domain);
+	}
+	match = exempt_rcpt_match(session_policy(s), rcpt);
 	s->facts.exempt_rcpt = match != NULL;
 	s->facts.exempt_rcpt_name = match;
 }
@@ -344,6 +371,8 @@ session_rcpt_answered(struct session *s, const struct verdict *v)
 {
 	if (v->action != ACT_ACCEPT)
 		return;
+	if (s->eom_policy == NULL)
+		s->eom_policy = session_policy(s);
 	if (s->facts.exempt_rcpt)
 		s->nrcpt_exempt++;
 	else
@@ -363,10 +392,12 @@ session_message(struct session *s)
 	memset(&mc, 0, sizeof(mc));
 	mc.resolver = s->rt->resolver;
 	mc.dmarc_timeout_ms = s->rt->conf->dmarc_timeout_ms;
-	if (s->rt->dkim != NULL && exempt_check(&s->rt->conf->policy,
+	if (s->eom_policy != NULL)
+		s->policy = s->eom_policy;	/* the message's policy */
+	if (s->rt->dkim != NULL && exempt_check(session_policy(s),
 	    &s->facts, CHECK_DKIM, NULL) != EXEMPT_SKIP)
 		mc.dkim = s->rt->dkim;
-	if (s->rt->dmarc != NULL && exempt_check(&s->rt->conf->policy,
+	if (s->rt->dmarc != NULL && exempt_check(session_policy(s),
 	    &s->facts, CHECK_DMARC, NULL) != EXEMPT_SKIP)
 		mc.dmarc = s->rt->dmarc;
 	s->msg = message_new(&mc);
@@ -429,6 +460,8 @@ session_decide(struct session *s, enum stage stage)
 		session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
 		session_forwarder_join(s);
 	}
+	if (stage == STAGE_EOM && s->in_tx && s->eom_policy != NULL)
+		s->policy = s->eom_policy;
 	if (stage == STAGE_EOM && s->in_tx) {
 		/* the message goes to every recipient accepted: exempt only
 		 * if each of them is */
@@ -446,7 +479,7 @@ session_decide(struct session *s, enum stage stage)
 			    AUTHZ_FROM, &s->ip, &s->facts.authz_from);
 	}
 	verdict_clear(&s->verdict);
-	verdict_decide(&s->facts, &s->rt->conf->policy, stage, &s->verdict);
+	verdict_decide(&s->facts, session_policy(s), stage, &s->verdict);
 	s->decided = 1;
 	s->verdict_stage = stage;
 	if (stage < STAGE_MAIL && s->verdict.action != ACT_ACCEPT &&
@@ -518,6 +551,7 @@ session_end_tx(struct session *s)
 	s->exempt_rcpt = NULL;
 	s->facts.exempt_rcpt = 0;
 	s->facts.exempt_rcpt_name = NULL;
+	s->policy = s->eom_policy = NULL;
 	memset(&s->facts.authz_mailfrom, 0, sizeof(s->facts.authz_mailfrom));
 	memset(&s->facts.authz_from, 0, sizeof(s->facts.authz_from));
 	s->in_tx = 0;

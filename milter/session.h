@@ -28,6 +28,10 @@
  *		claim our authserv-id noted (forgeries to delete at EOM).
  *	session_body(s, chunk, len) - body bytes for DKIM; 0 when no more
  *		are needed.
+ *	session_policy(s) - the policy in force: an override "domain" { }
+ *		of the current recipient's domain, else of the sender's
+ *		(chosen at MAIL and at each RCPT; the end of the message uses
+ *		the first accepted recipient's), else the file's.
  *	session_decide(s, stage) - wait for the checks this stage needs
  *		(at EOM: finish DKIM and run DMARC), then ask the verdict
  *		engine; the verdict stays in the session
@@ -109,6 +113,8 @@ struct session {
 	unsigned		 nrcpt_ok;	/* accepted, not exempt */
 	unsigned		 nrcpt_exempt;	/* accepted, postmaster@ ... */
 	char			*exempt_rcpt;	/* the first of those */
+	const struct policy	*policy;	/* an override, NULL: the file's */
+	const struct policy	*eom_policy;	/* the first accepted rcpt's */
 	struct spf_job		 mf_job;
 	message			*msg;		/* From:, DKIM, DMARC */
 	int			 msg_done;
@@ -133,6 +139,7 @@ void		 session_rcpt_answered(struct session *, const struct verdict *);
 void		 session_header(struct session *, const char *, const char *);
 int		 session_body(struct session *, const unsigned char *, size_t);
 const struct verdict *session_decide(struct session *, enum stage);
+const struct policy *session_policy(const struct session *);
 void		 session_end_tx(struct session *);
 void		 session_free(struct session *);
 

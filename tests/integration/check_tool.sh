@@ -20,7 +20,14 @@ sender_networks {
 ip_lists {
   list "blocked" { networks = "203.0.113.66" }
 }
-allowlist_senders = "pass.authgate.example"'
+allowlist_senders = "pass.authgate.example"
+override "strict.example" {
+  spf { mailfrom { softfail = reject } }
+}
+override "lenient.authgate.example" {
+  match = sender
+  report_only = yes
+}'
 
 # qid|ip|helo|from|rcpt|message kind
 cat > "$AG_WORK/scenarios" <<'EOF2'
@@ -39,6 +46,9 @@ K-TWOFROM|192.0.2.10|mail.authgate.example|<u@aligned.authgate.example>|<r@rcpt.
 K-IPLIST|203.0.113.66|host.nowhere.authgate.example|<u@none.authgate.example>|<r@rcpt.example>|plain
 K-POSTMASTER|198.51.100.50|host.nowhere.authgate.example|<u@none.authgate.example>|<postmaster@rcpt.example>|plain
 K-IPREVFAIL|192.0.2.11|host.nowhere.authgate.example|<u@none.authgate.example>|<r@rcpt.example>|none
+K-OVR-RCPT|198.51.100.20|host.nowhere.authgate.example|<u@softfail.authgate.example>|<r@strict.example>|plain
+K-OVR-NONE|198.51.100.20|host.nowhere.authgate.example|<u@softfail.authgate.example>|<r@rcpt.example>|plain
+K-OVR-SENDER|198.51.100.50|host.nowhere.authgate.example|<u@lenient.authgate.example>|<r@rcpt.example>|plain
 K-ALLOWSENDER|192.0.2.30|host.nowhere.authgate.example|<user@pass.authgate.example>|<r@rcpt.example>|plain
 K-NOTALLOWED|192.0.2.30|host.nowhere.authgate.example|<u@none.authgate.example>|<r@rcpt.example>|plain
 EOF2
@@ -111,6 +121,12 @@ grep -q '^Verdict: accept' "$AG_WORK/K-ALLOWSENDER.out" &&
     grep -q '^Verdict: reject at rcpt (dnsbl)' "$AG_WORK/K-NOTALLOWED.out" ||
 	ag_fail "allowlist_senders: wrong verdicts"
 echo "ok - an allowlisted sender domain that passes SPF skips the DNS lists"
+grep -q '^Verdict: reject at rcpt (spf-mailfrom)' "$AG_WORK/K-OVR-RCPT.out" &&
+    grep -q '^Verdict: accept' "$AG_WORK/K-OVR-NONE.out" ||
+	ag_fail "a recipient-domain override did not apply (or applied to all)"
+grep -q '^Report only, would: reject: dnsbl score 3' "$AG_WORK/K-OVR-SENDER.out" ||
+	ag_fail "a sender-domain override did not apply"
+echo "ok - per-domain overrides: by recipient domain and by sender domain"
 
 # JSON for scripts
 "$CHECK" -c "$AG_WORK/authgate.conf" --json --ip 198.51.100.50 \

@@ -323,6 +323,15 @@ static const struct bad_case bad_cases[] = {
 	    "'bogus'" },
 	{ "\ndmarc {\n  text = \"%{ip} %{whom}\"\n}\n", "3: option 'text': "
 	    "unknown macro %{whom}" },
+	{ "override \"x.example\" {\n  dnsbl {\n    zone \"a.example\" {\n"
+	    "    }\n  }\n}\n", "6: override \"x.example\": option 'dnsbl.zone' "
+	    "cannot be set per domain" },
+	{ "override \"x.example\" {\n  frobnicate = 1\n}\n", "2: unknown "
+	    "option 'frobnicate' in section override" },
+	{ "override \"bad_name\" {\n}\n", "2: override \"bad_name\": "
+	    "\"bad_name\" is not a domain name" },
+	{ "override \"x.example\" {\n  match = author\n}\n", "2: option "
+	    "'match': \"author\" is not recipient or sender" },
 	{ "reply_codes = rfc5321\n", "1: option 'reply_codes': \"rfc5321\" is "
 	    "not generic or rfc7372" },
 	{ "iprev {\n  report_only = perhaps\n}\n", "2:" },
@@ -574,6 +583,37 @@ test_ip_checks(void **state)
 	assert_int_equal(c->authz.v[0].identities, AUTHZ_FROM);
 	assert_true(c->policy.ip_checks & (1u << CHECK_DNSBL));
 	assert_true(c->policy.ip_checks & (1u << CHECK_AUTHZ));
+	conf_free(c);
+
+	/* overrides: the file's policy with the override's options over it */
+	path = write_file("ovr.conf", "spf { mailfrom { neutral = tempfail } }\n"
+	    "override \"Strict.Example\" {\n spf { mailfrom { softfail = "
+	    "reject } }\n}\noverride \".partner.example\" {\n match = sender\n"
+	    " report_only = yes\n}\n");
+	if (conf_load(path, 1, &c, &err) != 0)
+		fail_msg("%s", str_cstr(&err));
+	assert_int_equal(c->noverrides, 2);
+	{
+		const struct policy *pp;
+
+		pp = conf_policy_for(c, "a.example", "strict.example");
+		assert_int_equal(pp->spf_mailfrom[SPFR_SOFTFAIL], ACT_REJECT);
+		/* what the override does not set comes from the file */
+		assert_int_equal(pp->spf_mailfrom[SPFR_NEUTRAL], ACT_TEMPFAIL);
+		assert_false(pp->report_only[CHECK_SPF]);
+		pp = conf_policy_for(c, "mx.partner.example", "other.example");
+		assert_true(pp->report_only[CHECK_DNSBL]);
+		assert_int_equal(pp->spf_mailfrom[SPFR_SOFTFAIL], ACT_ACCEPT);
+		/* the recipient's override wins over the sender's */
+		pp = conf_policy_for(c, "mx.partner.example", "strict.example");
+		assert_int_equal(pp->spf_mailfrom[SPFR_SOFTFAIL], ACT_REJECT);
+		/* no match: the file's policy */
+		assert_ptr_equal(conf_policy_for(c, "a.example", "b.example"),
+		    &c->policy);
+		/* "strict.example" is that domain only */
+		assert_ptr_equal(conf_policy_for(c, NULL, "x.strict.example"),
+		    &c->policy);
+	}
 	conf_free(c);
 
 	/* the score model: set values over the built-in ones */

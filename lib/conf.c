@@ -1248,39 +1248,49 @@ validate_score_weight(cfg_t *cfg, cfg_opt_t *opt)
 	return validate_range(cfg, opt, -100, 100);
 }
 
-/* validate_score - thresholds 0..1000, in the order of the actions */
+/* conf_score_order - thresholds 0..1000, rising in the order of the
+ * actions they stand for (0: not used); 0, or -1 with err */
 static int
-validate_score(cfg_t *cfg, cfg_opt_t *opt)
+conf_score_order(const int *threshold, str *err)
 {
 	static const char *const names[ACT_COUNT] = {
 		NULL, "tag", "quarantine", "tempfail", "reject"
 	};
-	struct score_policy sc;
-	cfg_t *sec;
 	int a, prev;
 
-	sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
-	policy_score_defaults(&sc);
-	for (a = ACT_TAG; a < ACT_COUNT; a++) {
-		conf_score_int(sec, names[a], &sc.threshold[a]);
-		if (sc.threshold[a] < 0 || sc.threshold[a] > 1000) {
-			cfg_error(cfg, "score: %s = %d is out of range (0..1000, "
-			    "0: not used)", names[a], sc.threshold[a]);
+	for (prev = 0, a = ACT_TAG; a < ACT_COUNT; a++) {
+		if (threshold[a] < 0 || threshold[a] > 1000) {
+			str_appendf(err, "score: %s = %d is out of range (0..1000, "
+			    "0: not used)", names[a], threshold[a]);
 			return -1;
 		}
-	}
-	for (prev = 0, a = ACT_TAG; a < ACT_COUNT; a++) {
-		if (sc.threshold[a] == 0)
+		if (threshold[a] == 0)
 			continue;
-		if (prev > 0 && sc.threshold[a] <= sc.threshold[prev]) {
-			cfg_error(cfg, "score: thresholds out of order: %s (%d) "
-			    "must be above %s (%d)", names[a], sc.threshold[a],
-			    names[prev], sc.threshold[prev]);
+		if (prev > 0 && threshold[a] <= threshold[prev]) {
+			str_appendf(err, "score: thresholds out of order: %s (%d) "
+			    "must be above %s (%d)", names[a], threshold[a],
+			    names[prev], threshold[prev]);
 			return -1;
 		}
 		prev = a;
 	}
 	return 0;
+}
+
+/* validate_score - the score section's thresholds */
+static int
+validate_score(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct score_policy sc;
+	str err;
+	int rc;
+
+	conf_score(cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1), &sc);
+	str_init(&err);
+	if ((rc = conf_score_order(sc.threshold, &err)) != 0)
+		cfg_error(cfg, "%s", str_cstr(&err));
+	str_free(&err);
+	return rc;
 }
 
 /* conf_override_fixed - may an override not set this option */
@@ -1925,6 +1935,15 @@ conf_overrides(cfg_t *cfg, const char *text, struct conf *c, str *err)
 			    cfg_title(sec), e.len ? ": " : "", str_cstr(&e));
 			if (cfg2 != NULL)
 				cfg_free(cfg2);
+			str_free(&e);
+			return -1;
+		}
+		if (conf_score_order(c2->policy.score.threshold, &e) != 0) {
+			str_appendf(err, "%s: override \"%s\": %s",
+			    c->path != NULL ? c->path : "(config)",
+			    cfg_title(sec), str_cstr(&e));
+			conf_free(c2);
+			cfg_free(cfg2);
 			str_free(&e);
 			return -1;
 		}

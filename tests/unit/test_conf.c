@@ -326,6 +326,9 @@ static const struct bad_case bad_cases[] = {
 	{ "override \"x.example\" {\n  dnsbl {\n    zone \"a.example\" {\n"
 	    "    }\n  }\n}\n", "6: override \"x.example\": option 'dnsbl.zone' "
 	    "cannot be set per domain" },
+	{ "score {\n  reject = 20\n}\noverride \"x.example\" {\n  score {\n"
+	    "    tag = 30\n  }\n}\n", " override \"x.example\": score: "
+	    "thresholds out of order: reject (20) must be above tag (30)" },
 	{ "override \"x.example\" {\n  frobnicate = 1\n}\n", "2: unknown "
 	    "option 'frobnicate' in section override" },
 	{ "override \"bad_name\" {\n}\n", "2: override \"bad_name\": "

@@ -67,7 +67,7 @@ static const char *const dkim_result_names[DKIMR_COUNT] = {
 const char *
 dkim_result_name(enum dkim_result r)
 {
-	return (unsigned)r < DKIMR_COUNT ? dkim_result_names[r] : "?";
+	return str_word(dkim_result_names, DKIMR_COUNT, (int)r);
 }
 
 /* --- key records: PKCS#1 RSAPublicKey to SubjectPublicKeyInfo --- */

@@ -71,7 +71,7 @@ static const char *const dmarc_result_names[DMARCR_COUNT] = {
 const char *
 dmarc_result_name(enum dmarc_result r)
 {
-	return (unsigned)r < DMARCR_COUNT ? dmarc_result_names[r] : "?";
+	return str_word(dmarc_result_names, DMARCR_COUNT, (int)r);
 }
 
 /* dmarc_align_name - words for an alignment outcome */

@@ -68,19 +68,14 @@ static const char *const dnsbl_class_names[] = {
 const char *
 dnsbl_class_name(enum dnsbl_class c)
 {
-	return dnsbl_class_names[c];
+	return str_word(dnsbl_class_names, 3, (int)c);
 }
 
 /* dnsbl_class_parse - a class from its word, -1 if unknown */
 int
 dnsbl_class_parse(const char *word)
 {
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		if (strcasecmp(word, dnsbl_class_names[i]) == 0)
-			return (int)i;
-	return -1;
+	return str_word_index(dnsbl_class_names, 3, word);
 }
 
 /* dnsbl_status_name - words for the log */

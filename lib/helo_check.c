@@ -24,19 +24,14 @@ static const char *const helo_fact_names[HELOF_COUNT] = {
 const char *
 helo_fact_name(enum helo_fact f)
 {
-	return helo_fact_names[f];
+	return str_word(helo_fact_names, HELOF_COUNT, (int)f);
 }
 
 /* helo_fact_parse - a fact from its word, -1 if unknown */
 int
 helo_fact_parse(const char *word)
 {
-	int i;
-
-	for (i = 0; i < HELOF_COUNT; i++)
-		if (strcasecmp(word, helo_fact_names[i]) == 0)
-			return i;
-	return -1;
+	return str_word_index(helo_fact_names, HELOF_COUNT, word);
 }
 
 /* helo_literal - "[a.b.c.d]", "[IPv6:...]" or a bare address: the

@@ -21,7 +21,7 @@ static const char *const iprev_result_names[IPREVR_COUNT] = {
 const char *
 iprev_result_name(enum iprev_result r)
 {
-	return iprev_result_names[r];
+	return str_word(iprev_result_names, IPREVR_COUNT, (int)r);
 }
 
 /* iprev_outcome_clear - release an outcome */

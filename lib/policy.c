@@ -10,6 +10,7 @@
 #include "mem.h"
 #include "netlist.h"
 #include "policy.h"
+#include "str.h"
 
 static const char *const action_names[ACT_COUNT] = {
 	"accept", "tag", "quarantine", "tempfail", "reject"
@@ -154,70 +155,51 @@ policy_free(struct policy *p)
 	p->ndmarc_overrides = 0;
 }
 
-/* policy_word - the word at index i of a table, "?" out of range */
-static const char *
-policy_word(const char *const *words, int n, int i)
-{
-	return i >= 0 && i < n ? words[i] : "?";
-}
-
-/* policy_index - the index of a word in a table (any case), -1 if absent */
-static int
-policy_index(const char *const *words, int n, const char *word)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcasecmp(word, words[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* action_name - config/log word for an action */
 const char *
 action_name(enum action a)
 {
-	return policy_word(action_names, ACT_COUNT, (int)a);
+	return str_word(action_names, ACT_COUNT, (int)a);
 }
 
 /* action_parse - action by word, -1 if unknown */
 int
 action_parse(const char *word)
 {
-	return policy_index(action_names, ACT_COUNT, word);
+	return str_word_index(action_names, ACT_COUNT, word);
 }
 
 /* stage_name - config/log word for a stage */
 const char *
 stage_name(enum stage s)
 {
-	return policy_word(stage_names, 6, (int)s);
+	return str_word(stage_names, 6, (int)s);
 }
 
 /* stage_parse - stage by word, -1 if unknown */
 int
 stage_parse(const char *word)
 {
-	return policy_index(stage_names, 6, word);
+	return str_word_index(stage_names, 6, word);
 }
 
 /* exempt_mode_name - config/log word for an exemption mode */
 const char *
 exempt_mode_name(enum exempt_mode m)
 {
-	return policy_word(exempt_mode_names, 3, (int)m);
+	return str_word(exempt_mode_names, 3, (int)m);
 }
 
 /* exempt_mode_parse - exemption mode by word, -1 if unknown */
 int
 exempt_mode_parse(const char *word)
 {
-	return policy_index(exempt_mode_names, 3, word);
+	return str_word_index(exempt_mode_names, 3, word);
 }
 
 /* check_name - the name of a check */
 const char *
 check_name(enum check c)
 {
-	return policy_word(check_names, CHECK_COUNT, (int)c);
+	return str_word(check_names, CHECK_COUNT, (int)c);
 }

@@ -35,19 +35,14 @@ static const char *const spf_result_names[SPFR_COUNT] = {
 const char *
 spf_result_name(enum spf_result r)
 {
-	return (unsigned)r < SPFR_COUNT ? spf_result_names[r] : "?";
+	return str_word(spf_result_names, SPFR_COUNT, (int)r);
 }
 
 /* spf_result_parse - result by name, -1 if unknown */
 int
 spf_result_parse(const char *name)
 {
-	int i;
-
-	for (i = 0; i < SPFR_COUNT; i++)
-		if (strcasecmp(name, spf_result_names[i]) == 0)
-			return i;
-	return -1;
+	return str_word_index(spf_result_names, SPFR_COUNT, name);
 }
 
 /* spf_lib_error - libspf2's fatal handler: its state is broken */

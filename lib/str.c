@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mem.h"
 #include "str.h"
@@ -199,4 +200,23 @@ str_append_json(str *s, const char *text)
 			str_append_c(s, *p);
 	}
 	str_append_c(s, '"');
+}
+
+/* str_word - the word at index i of a name table, "?" out of range */
+const char *
+str_word(const char *const *words, int n, int i)
+{
+	return i >= 0 && i < n ? words[i] : "?";
+}
+
+/* str_word_index - the index of a word in a name table, -1 if absent */
+int
+str_word_index(const char *const *words, int n, const char *word)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(word, words[i]) == 0)
+			return i;
+	return -1;
 }

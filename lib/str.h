@@ -13,6 +13,9 @@
  *	str_append_printable(s, bytes, n, max) - untrusted text for logs and
  *		SMTP replies: control and non-ASCII bytes become '?', and text
  *		longer than max bytes is cut and marked with "...".
+ *	str_word(words, n, i) - the word at index i of a name table, "?"
+ *		out of range; str_word_index(words, n, word) - the index of a
+ *		word in such a table (any case), -1 if it is not there.
  *	str_append_json(s, cstring) - a JSON string literal, quotes included
  *		(NULL becomes null); bytes >= 0x80 pass as they are.
  *	str_steal(s) - hand the buffer to the caller (mem_free it), s is reset.
@@ -49,5 +52,7 @@ void	 str_append_json(str *, const char *);
 const char *str_cstr(const str *);
 char	*str_steal(str *);
 const char *str_next_word(const char **, size_t *);
+const char *str_word(const char *const *, int, int);
+int	 str_word_index(const char *const *, int, const char *);
 
 #endif

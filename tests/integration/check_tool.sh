@@ -67,12 +67,8 @@ msg twofrom "From: a@aligned.authgate.example" "From: b@other.example" "Subject:
 msg bank "From: Bank <alerts@bank.authgate.example>" "To: r@rcpt.example" "Subject: alert"
 
 ag_authgate_start "$AG_WORK/authgate.conf"
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" \
-    -D scenarios="$AG_WORK/scenarios" \
-    -s "$top_srcdir/tests/integration/check_tool.lua" > "$AG_WORK/miltertest.out" 2>&1
-rc=$?
-cat "$AG_WORK/miltertest.out"
-[ "$rc" -eq 0 ] || ag_fail "miltertest check_tool.lua failed (exit $rc)"
+ag_miltertest "$top_srcdir/tests/integration/check_tool.lua" \
+    -D scenarios="$AG_WORK/scenarios"
 ag_authgate_stop
 
 verdict_of() {	# the "verdict=... stage=..." part of a log line

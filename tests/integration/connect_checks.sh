@@ -25,11 +25,7 @@ ip_lists {
   }
 }"
 ag_authgate_start "$AG_WORK/authgate.conf"
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" \
-    -s "$top_srcdir/tests/integration/connect_checks.lua" > "$AG_WORK/miltertest.out" 2>&1
-rc=$?
-cat "$AG_WORK/miltertest.out"
-[ "$rc" -eq 0 ] || ag_fail "miltertest connect_checks.lua failed (exit $rc)"
+ag_miltertest "$top_srcdir/tests/integration/connect_checks.lua"
 
 ag_expect_log 'C-SBL: .*dnsbl=zen\.bl\.example:127\.0\.0\.2\(SBL \+3\) dnsbl_score=3 .*verdict=reject 550 5\.7\.1 \(dnsbl\) stage=rcpt .*reply="IP 198\.51\.100\.50 is listed in zen\.bl\.example \(SBL, answer 127\.0\.0\.2\): https://www\.spamhaus\.org/query/ip/198\.51\.100\.50 SBL999 spam source: the list has seen spam or abuse from it\. \| To fix: .* ask the list to remove the address at https://check\.bl\.example/\?ip=198\.51\.100\.50\."' \
     "an SBL listing is refused with the list's text and the delisting URL"
@@ -91,11 +87,7 @@ refuse_at_rcpt("192.0.2.10", "mx.authgate.test", "S-TEXT", "<user@pass.authgate.
 local ar = deliver("192.0.2.10", "mail.authgate.example", "S-PASS", "<user@pass.authgate.example>")
 check(has(unfold(ar), "iprev=pass"), "S-PASS: confirmed reverse DNS accepted")
 LUA
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -s "$AG_WORK/strict.lua" \
-    > "$AG_WORK/strict.out" 2>&1
-rc=$?
-cat "$AG_WORK/strict.out"
-[ "$rc" -eq 0 ] || ag_fail "miltertest strict.lua failed (exit $rc)"
+ag_miltertest "$AG_WORK/strict.lua"
 ag_expect_log 'S-NOPTR: .*verdict=reject 550 5\.7\.25 \(iprev\) .*reply="IP 192\.0\.2\.12 has no reverse DNS \(PTR record\).* \| To fix: ask the owner of 192\.0\.2\.12' \
     "strict: no PTR refused with 550 and the fix"
 ag_expect_log 'S-UNCONF: .*verdict=reject 550 5\.7\.25 \(iprev\) .*reply="The reverse DNS of IP 192\.0\.2\.11 names none\.authgate\.example, but no such name resolves back' \
@@ -119,11 +111,7 @@ check(has(unfold(ar), "dnsbl=fail (SBL, +3) (report only: would reject)"),
 check(has(unfold(ar), "spf=fail (report only: would reject)"),
     "R-SBL: so is the SPF failure")
 LUA
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -s "$AG_WORK/report.lua" \
-    > "$AG_WORK/report.out" 2>&1
-rc=$?
-cat "$AG_WORK/report.out"
-[ "$rc" -eq 0 ] || ag_fail "miltertest report.lua failed (exit $rc)"
+ag_miltertest "$AG_WORK/report.lua"
 ag_expect_log 'R-SBL: .*would="reject: dnsbl score 3; reject: helo=own_name; reject: spf_mailfrom=fail" verdict=accept' \
     "report only: delivered, the log says what would have been refused"
 ag_no_errors_logged
@@ -162,11 +150,7 @@ check(mt.getheader(conn, "X-Authgate-Tag", 0) == nil,
     "T-FORGED: and none is added for a clean message")
 mt.disconnect(conn)
 LUA
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -s "$AG_WORK/tag.lua" \
-    > "$AG_WORK/tag.out" 2>&1
-rc=$?
-cat "$AG_WORK/tag.out"
-[ "$rc" -eq 0 ] || ag_fail "miltertest tag.lua failed (exit $rc)"
+ag_miltertest "$AG_WORK/tag.lua"
 ag_expect_log 'T-TAG: .*iprev=fail\(none\.authgate\.example\) .*verdict=tag \(iprev\) stage=eom' \
     "tag: logged as verdict=tag"
 ag_expect_log 'T-QUAR: .*verdict=quarantine \(iprev\) stage=eom' \
@@ -190,11 +174,7 @@ check(mt.conninfo(conn, "client.example", "192.0.2.10") == nil, "conninfo sent")
 check(mt.getreply(conn) == SMFIR_CONTINUE, "K-CLEAN: a clean client continues at connect")
 mt.disconnect(conn)
 LUA
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -s "$AG_WORK/connect.lua" \
-    > "$AG_WORK/connect.out" 2>&1
-rc=$?
-cat "$AG_WORK/connect.out"
-[ "$rc" -eq 0 ] || ag_fail "miltertest connect.lua failed (exit $rc)"
+ag_miltertest "$AG_WORK/connect.lua"
 ag_expect_log 'NOQUEUE: client=client\.example\[198\.51\.100\.50\] .*dnsbl=zen\.bl\.example:127\.0\.0\.2\(SBL \+3\) .*verdict=reject 550 5\.7\.1 \(dnsbl\) stage=connect' \
     "reject_stage = connect: refused at connect, one log line"
 ag_no_errors_logged

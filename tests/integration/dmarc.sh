@@ -31,11 +31,7 @@ ag_write_conf "$AG_WORK/authgate.conf" 'dmarc {
   }
 }'
 ag_authgate_start "$AG_WORK/authgate.conf"
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -D work="$AG_WORK" \
-    -s "$top_srcdir/tests/integration/dmarc.lua" > "$AG_WORK/miltertest.out" 2>&1
-rc=$?
-cat "$AG_WORK/miltertest.out"
-[ "$rc" -eq 0 ] || ag_fail "miltertest dmarc.lua failed (exit $rc)"
+ag_miltertest "$top_srcdir/tests/integration/dmarc.lua" -D work="$AG_WORK"
 
 ag_expect_log 'D-PASS: .*dkim=pass\(signed\.authgate\.example\) dmarc=pass\(signed\.authgate\.example p=reject\) verdict=accept' \
     "a signed, aligned message from a p=reject domain passes"
@@ -64,12 +60,8 @@ ag_write_conf "$AG_WORK/report.conf" 'dmarc {
 }'
 AG_SOCKET="unix:$AG_WORK/report.sock"
 ag_authgate_start "$AG_WORK/report.conf"
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -D work="$AG_WORK" \
-    -D report_only=1 -s "$top_srcdir/tests/integration/dmarc.lua" \
-    > "$AG_WORK/miltertest2.out" 2>&1 || {
-	cat "$AG_WORK/miltertest2.out"
-	ag_fail "miltertest dmarc.lua (report only) failed"
-}
+ag_miltertest "$top_srcdir/tests/integration/dmarc.lua" -D work="$AG_WORK" \
+    -D report_only=1
 ag_expect_log 'R-UNSIGNED: .*dmarc=fail\(signed\.authgate\.example p=reject.* would="reject: dmarc=fail \(p=reject\)" verdict=accept' \
     "report only: delivered, and the log says it would have been refused"
 ag_no_errors_logged

@@ -13,10 +13,8 @@ AG_DNS_TIMEOUT=300ms ag_write_conf "$AG_WORK/authgate.conf" 'spf {
 ag_authgate_start "$AG_WORK/authgate.conf"
 
 run() {	# qid domain expect
-	miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -D qid="$1" \
-	    -D domain="$2" -D expect="$3" \
-	    -s "$top_srcdir/tests/integration/dns_failures.lua" ||
-		ag_fail "$1: miltertest failed"
+	ag_miltertest "$top_srcdir/tests/integration/dns_failures.lua" \
+	    -D qid="$1" -D domain="$2" -D expect="$3"
 }
 
 run Q-UP pass.authgate.example accept

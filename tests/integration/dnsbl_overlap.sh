@@ -46,11 +46,7 @@ check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_CONTINUE,
     "RCPT accepted (it waited for the DNS lists)")
 mt.disconnect(conn)
 LUA
-miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -s "$AG_WORK/overlap.lua" \
-    > "$AG_WORK/overlap.out" 2>&1
-rc=$?
-cat "$AG_WORK/overlap.out"
-[ "$rc" -eq 0 ] || ag_fail "miltertest overlap.lua failed (exit $rc)"
+ag_miltertest "$AG_WORK/overlap.lua"
 ag_wait_for 10 grep -q 'dnsbl 198\.51\.100\.70: ' "$AG_WORK/authgate.log" ||
 	ag_fail "no DNS list timing in the log"
 line=$(grep 'dnsbl 198\.51\.100\.70: ' "$AG_WORK/authgate.log" | head -1)

@@ -24,9 +24,8 @@ echo "ok - authgate -n -c good.conf: $out"
 
 ag_authgate_start "$AG_WORK/authgate.conf"
 run() {	# qid expect
-	miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" -D qid="$1" \
-	    -D expect="$2" -s "$top_srcdir/tests/integration/reload.lua" ||
-		ag_fail "$1: miltertest failed"
+	ag_miltertest "$top_srcdir/tests/integration/reload.lua" -D qid="$1" \
+	    -D expect="$2"
 }
 run Q-BEFORE accept
 

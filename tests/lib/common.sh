@@ -15,7 +15,8 @@
 #	ag_nsd_start          nsd serving tests/zones on $AG_DNS_PORT
 #	ag_authgate_start CONF [ARGS]  the daemon in the foreground, log in
 #	                      $AG_WORK/authgate.log, socket $AG_SOCKET
-#	ag_miltertest SCRIPT  run a Lua script with socket/srcdir defined
+#	ag_miltertest SCRIPT [-D name=value ...]  run a Lua script with
+#	                      socket/srcdir (and the given names) defined
 #	ag_log_has REGEX      authgate's log matches (extended regex)
 #	ag_expect_log REGEX DESCRIPTION  fail unless it does
 #	ag_no_errors_logged [EXPECTED]  fail if the daemon logged an error
@@ -229,14 +230,17 @@ ag_authgate_stop() {
 	ag_stop_pid "$AG_AUTHGATE_PID"
 }
 
-# ag_miltertest SCRIPT - run a Lua script against the daemon
+# ag_miltertest SCRIPT [-D name=value ...] - run a Lua script against the
+# daemon; its output is shown, a failure ends the test
 ag_miltertest() {
 	ag_need miltertest
-	miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" \
-	    -s "$1" > "$AG_WORK/miltertest.out" 2>&1
+	script="$1"
+	shift
+	miltertest -D socket="$AG_SOCKET" -D srcdir="$top_srcdir" "$@" \
+	    -s "$script" > "$AG_WORK/miltertest.out" 2>&1
 	rc=$?
 	cat "$AG_WORK/miltertest.out"
-	[ "$rc" -eq 0 ] || ag_fail "miltertest $1 failed (exit $rc)"
+	[ "$rc" -eq 0 ] || ag_fail "miltertest $script failed (exit $rc)"
 }
 
 ag_log_has() {

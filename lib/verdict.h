@@ -77,6 +77,7 @@ void	verdict_explain_dmarc(const struct facts *, struct verdict *);
 void	verdict_explain_from(const struct facts *, struct verdict *);
 void	verdict_explain_dkim(const struct facts *, struct verdict *);
 void	verdict_add_line(struct verdict *, const char *);
+void	verdict_aside(str *, const char *, size_t);
 int	verdict_dnsbl_score(const struct facts *, const struct policy *);
 extern const char *const verdict_text_macros[];
 

@@ -70,11 +70,7 @@ verdict_explain_iplist(const struct facts *f, struct verdict *v)
 		str_appendf(&s, "IP %s is in %s, on this server's list \"%s\" of "
 		    "networks it does not take mail from", f->client_ip,
 		    f->iplist.entry->cidr, l->name);
-		if (line_text != NULL) {
-			str_append(&s, " (");
-			ip_name(&s, line_text);
-			str_append_c(&s, ')');
-		}
+		verdict_aside(&s, line_text, TEXT_NAME_MAX);
 		str_append_c(&s, '.');
 		verdict_add_line(v, str_cstr(&s));
 		verdict_add_line(v, "To fix: send through another server, or "
@@ -301,11 +297,7 @@ verdict_explain_iprev(const struct facts *f, struct verdict *v)
 			str_appendf(&s, " (and %u more)", o->nptr - 1);
 		str_appendf(&s, ", but no such name resolves back to %s",
 		    f->client_ip);
-		if (o->reason != NULL) {
-			str_append(&s, " (");
-			ip_name(&s, o->reason);
-			str_append_c(&s, ')');
-		}
+		verdict_aside(&s, o->reason, TEXT_NAME_MAX);
 		str_append_c(&s, '.');
 		verdict_add_line(v, str_cstr(&s));
 		ip_fix_ptr(f->client_ip, v);
@@ -313,11 +305,7 @@ verdict_explain_iprev(const struct facts *f, struct verdict *v)
 	default:
 		str_appendf(&s, "The reverse DNS of IP %s could not be checked "
 		    "just now", f->client_ip);
-		if (o->reason != NULL) {
-			str_append(&s, " (");
-			ip_name(&s, o->reason);
-			str_append_c(&s, ')');
-		}
+		verdict_aside(&s, o->reason, TEXT_NAME_MAX);
 		str_append(&s, "; please try again later.");
 		verdict_add_line(v, str_cstr(&s));
 		break;

@@ -13,6 +13,8 @@
  *	verdict_explain_dkim(facts, v) - DKIM results an admin refuses.
  *	verdict_add_line(v, text) - append one reply line, made printable
  *		and cut to VERDICT_LINE_MAX bytes.
+ *	verdict_aside(s, why, max) - append " (why)" when why is not NULL,
+ *		made printable and cut to max bytes.
  *
  * Everything that came from outside (addresses, HELO names, DNS text) is
  * passed through str_append_printable, so a reply never carries control
@@ -58,9 +60,9 @@ text_name(str *s, const char *name)
 		str_append_printable(s, name, strlen(name), TEXT_NAME_MAX);
 }
 
-/* text_aside - append " (why)" when a check left a reason, bounded */
-static void
-text_aside(str *s, const char *why, size_t max)
+/* verdict_aside - append " (why)" when a check left a reason, bounded */
+void
+verdict_aside(str *s, const char *why, size_t max)
 {
 	if (why == NULL)
 		return;
@@ -168,7 +170,7 @@ verdict_explain_spf(const struct spf_outcome *o, int helo,
 			text_name(&s, o->domain);
 			str_append(&s, " publishes no SPF record");
 		}
-		text_aside(&s, o->reason, TEXT_NAME_MAX);
+		verdict_aside(&s, o->reason, TEXT_NAME_MAX);
 		str_append(&s, ", and this server requires one.");
 		break;
 	case SPFR_PERMERROR:
@@ -188,7 +190,7 @@ verdict_explain_spf(const struct spf_outcome *o, int helo,
 		str_append(&s, " for ");
 		text_name(&s, client_ip);
 		str_append(&s, " could not be completed");
-		text_aside(&s, o->reason, 200);
+		verdict_aside(&s, o->reason, 200);
 		str_append_c(&s, '.');
 		break;
 	case SPFR_PASS:
@@ -280,7 +282,7 @@ text_dkim_sig(str *s, const struct dkim_sig *sig)
 		str_append(s, " that verifies");
 	else {
 		str_appendf(s, " that is %s", dkim_result_name(sig->result));
-		text_aside(s, sig->reason, TEXT_NAME_MAX);
+		verdict_aside(s, sig->reason, TEXT_NAME_MAX);
 	}
 }
 
@@ -300,7 +302,7 @@ verdict_explain_dmarc(const struct facts *f, struct verdict *v)
 		str_append(&s, "DMARC temperror: the DMARC check of ");
 		text_name(&s, o->from_domain);
 		str_append(&s, " could not be completed");
-		text_aside(&s, o->reason, 200);
+		verdict_aside(&s, o->reason, 200);
 		str_append_c(&s, '.');
 		verdict_add_line(v, str_cstr(&s));
 		verdict_add_line(v, "This is a temporary problem; please try "

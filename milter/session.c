@@ -335,30 +335,21 @@ session_policy(const struct session *s)
 	return s->policy != NULL ? s->policy : &s->rt->conf->policy;
 }
 
-/* session_rcpt_domain - the domain of a recipient argument, or NULL */
-static char *
-session_rcpt_domain(const char *rcpt)
-{
-	const char *at;
-
-	if (rcpt == NULL || (at = strrchr(rcpt, '@')) == NULL)
-		return NULL;
-	return mem_strndup(at + 1, strcspn(at + 1, ">"));
-}
-
 /* session_rcpt - one more recipient; is it postmaster@ or alike; its
  * domain's policy override, if any */
 void
 session_rcpt(struct session *s, const char *rcpt)
 {
+	struct smtp_addr to;
 	const char *match;
-	char *domain;
 
 	s->nrcpt++;
 	if (s->rt->conf->noverrides > 0) {
-		domain = session_rcpt_domain(rcpt);
-		s->policy = conf_policy_for(s->rt->conf, s->from.domain, domain);
-		mem_free(domain);
+		/* a recipient without a usable domain has no override */
+		(void)smtp_addr_parse(rcpt != NULL ? rcpt : "", &to);
+		s->policy = conf_policy_for(s->rt->conf, s->from.domain,
+		    to.error == NULL ? to.domain : NULL);
+		smtp_addr_clear(&to);
 	}
 	match = exempt_rcpt_match(session_policy(s), rcpt);
 	s->facts.exempt_rcpt = match != NULL;

@@ -9,16 +9,16 @@
 
 #include <libmilter/mfapi.h>
 
-#include "headers.h"
-#include "ipaddr.h"
-#include "log.h"
-#include "mem.h"
-#include "str.h"
-#include "verdict.h"
+#include "util/ipaddr.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "verdict/verdict.h"
+#include "report/headers.h"
+#include "session/runtime.h"
+#include "session/session.h"
 
 #include "callbacks.h"
-#include "runtime.h"
-#include "session.h"
 
 #define SESS(ctx)	((struct session *)smfi_getpriv(ctx))
 #define CB_TAG_FIELD		"X-Authgate-Tag"

@@ -11,7 +11,7 @@
 
 #include <libmilter/mfapi.h>
 
-#include "verdict.h"
+#include "verdict/verdict.h"
 
 extern struct smfiDesc callbacks_milter;
 

@@ -18,18 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "diagnose.h"
-#include "headers.h"
-#include "ipaddr.h"
-#include "log.h"
-#include "mem.h"
-#include "str.h"
-#include "summary.h"
-#include "verdict.h"
-
-#include "runtime.h"
-#include "session.h"
+#include "util/ipaddr.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "verdict/verdict.h"
+#include "report/diagnose.h"
+#include "report/headers.h"
+#include "report/summary.h"
+#include "config/conf.h"
+#include "session/runtime.h"
+#include "session/session.h"
 
 #define CHECK_MSG_MAX	(64 * 1024 * 1024)
 #define CHECK_RCPT_MAX	100

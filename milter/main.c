@@ -27,14 +27,14 @@
 
 #include <libmilter/mfapi.h>
 
-#include "conf.h"
-#include "log.h"
-#include "mem.h"
-#include "str.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "config/conf.h"
+#include "session/runtime.h"
 
 #include "callbacks.h"
 #include "milter_wrap.h"
-#include "runtime.h"
 
 struct options {
 	const char	*config;

@@ -21,23 +21,23 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "authz.h"
-#include "conf.h"
-#include "dnsbl.h"
-#include "generic_name.h"
-#include "helo_check.h"
-#include "iplist.h"
-#include "iprev.h"
-#include "template.h"
-#include "verdict.h"
-#include "dns.h"
-#include "domlist.h"
-#include "log.h"
-#include "mem.h"
-#include "netlist.h"
-#include "policy.h"
-#include "spf.h"
-#include "str.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/netlist.h"
+#include "util/str.h"
+#include "util/template.h"
+#include "dns/dns.h"
+#include "mail/domlist.h"
+#include "spf/spf.h"
+#include "ipcheck/authz.h"
+#include "ipcheck/dnsbl.h"
+#include "ipcheck/generic_name.h"
+#include "ipcheck/helo_check.h"
+#include "ipcheck/iplist.h"
+#include "ipcheck/iprev.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
+#include "config/conf.h"
 
 #ifndef AUTHGATE_CONFIG_PATH
 #define AUTHGATE_CONFIG_PATH	"/etc/authgate/authgate.conf"
@@ -1579,7 +1579,6 @@ conf_helo(cfg_t *sec, struct conf *c, str *err)
 	char *host;
 	str dflt;
 	int i, rc;
-
 
 	c->helo_enabled = cfg_getbool(sec, "enabled");
 	c->helo_timeout_ms = (int)cfg_getint(sec, "timeout");

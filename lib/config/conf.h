@@ -27,18 +27,18 @@
 #ifndef AUTHGATE_CONF_H
 #define AUTHGATE_CONF_H
 
-#include "authz.h"
-#include "dkim.h"
-#include "dnsbl.h"
-#include "dmarc_record.h"
-#include "dns.h"
-#include "domlist.h"
-#include "generic_name.h"
-#include "iplist.h"
-#include "iprev.h"
-#include "netlist.h"
-#include "policy.h"
-#include "str.h"
+#include "util/netlist.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "mail/domlist.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc_record.h"
+#include "ipcheck/authz.h"
+#include "ipcheck/dnsbl.h"
+#include "ipcheck/generic_name.h"
+#include "ipcheck/iplist.h"
+#include "ipcheck/iprev.h"
+#include "verdict/policy.h"
 
 /* a policy for one recipient or sender domain (override "x" { }) */
 struct conf_override {

@@ -18,12 +18,12 @@
 
 #include <opendkim/dkim.h>
 
-#include "deadline.h"
-#include "dkim.h"
-#include "dns.h"
-#include "log.h"
-#include "mem.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dkim/dkim.h"
 
 #define DKIM_B_SHOWN	12	/* characters of b= kept for the header */
 

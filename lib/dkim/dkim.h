@@ -38,8 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns.h"
-#include "str.h"
+#include "util/str.h"
+#include "dns/dns.h"
 
 enum dkim_result {
 	DKIMR_NONE, DKIMR_PASS, DKIMR_FAIL, DKIMR_NEUTRAL, DKIMR_POLICY,

@@ -22,13 +22,13 @@
 
 #include <libpsl.h>
 
-#include "dmarc.h"
-#include "dmarc_record.h"
-#include "dns.h"
-#include "log.h"
-#include "mem.h"
-#include "spf.h"
-#include "str.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "dmarc/dmarc.h"
+#include "dmarc/dmarc_record.h"
 
 #define DMARC_MAX_LOOKUPS	64	/* all queries of one check */
 

@@ -37,10 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dmarc_record.h"
-#include "dns.h"
-#include "spf.h"
-#include "str.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "dmarc/dmarc_record.h"
 
 #define DMARC_WALK_MAX	8
 

@@ -17,10 +17,10 @@
 
 #include <opendmarc/dmarc.h>
 
-#include "dmarc_record.h"
-#include "dns.h"
-#include "log.h"
-#include "str.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dmarc/dmarc_record.h"
 
 #define DMARC_RECORD_MAX	4096	/* longer than any sane record */
 

@@ -22,8 +22,8 @@
 
 #include <stddef.h>
 
-#include "dns.h"
-#include "str.h"
+#include "util/str.h"
+#include "dns/dns.h"
 
 enum dmarc_mode {
 	DMARC_RFC9989, DMARC_RFC7489

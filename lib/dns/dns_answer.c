@@ -16,9 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dns.h"
-#include "mem.h"
-#include "str.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
 
 #define DNS_HDR_LEN	12
 #define DNS_RR_MAX	512	/* answer RRs we look at in one reply */

@@ -27,10 +27,10 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "dns.h"
-#include "dns_backend.h"
-#include "log.h"
-#include "mem.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "dns/dns.h"
+#include "dns/dns_backend.h"
 
 struct dns_ares {
 	ares_channel		 channel;

@@ -14,7 +14,7 @@
 
 #include <pthread.h>
 
-#include "dns.h"
+#include "dns/dns.h"
 
 struct dns_query {
 	dns_resolver		*res;

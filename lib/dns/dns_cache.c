@@ -10,9 +10,9 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "dns.h"
-#include "dns_cache.h"
-#include "mem.h"
+#include "util/mem.h"
+#include "dns/dns.h"
+#include "dns/dns_cache.h"
 
 struct dns_cache_entry {
 	struct dns_cache_entry	*hnext;		/* bucket chain */

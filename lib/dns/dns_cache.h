@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns.h"
+#include "dns/dns.h"
 
 typedef struct dns_cache dns_cache;
 

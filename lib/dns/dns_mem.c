@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
-#include "dns_backend.h"
-#include "dns_mem.h"
-#include "mem.h"
+#include "util/mem.h"
+#include "dns/dns.h"
+#include "dns/dns_backend.h"
+#include "dns/dns_mem.h"
 
 struct dns_mem_rec {
 	struct dns_mem_rec	*next;

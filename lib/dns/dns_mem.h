@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns.h"
-#include "str.h"
+#include "util/str.h"
+#include "dns/dns.h"
 
 dns_mem		*dns_mem_create(void);
 void		 dns_mem_free(dns_mem *);

@@ -14,12 +14,12 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "dns_backend.h"
-#include "dns_cache.h"
-#include "log.h"
-#include "mem.h"
+#include "util/deadline.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "dns/dns.h"
+#include "dns/dns_backend.h"
+#include "dns/dns_cache.h"
 
 #define DNS_TABLE_SIZE	1024		/* in-flight buckets, power of two */
 

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "authz.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "netlist.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/netlist.h"
+#include "util/str.h"
+#include "ipcheck/authz.h"
 
 /* authz_covers - does a rule cover the domain; the length matched */
 static size_t

@@ -18,9 +18,9 @@
 
 #include <stddef.h>
 
-#include "ipaddr.h"
-#include "netlist.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/netlist.h"
+#include "util/str.h"
 
 #define AUTHZ_MAILFROM	1
 #define AUTHZ_FROM	2

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "dnsbl.h"
-#include "ipaddr.h"
-#include "log.h"
-#include "mem.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/ipaddr.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "ipcheck/dnsbl.h"
 
 #define DNSBL_TXT_MAX		200	/* bytes of a list's TXT reason */
 #define DNSBL_CODES_MAX		8	/* answer addresses kept per zone */

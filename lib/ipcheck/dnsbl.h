@@ -55,9 +55,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns.h"
-#include "ipaddr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
+#include "dns/dns.h"
 
 enum dnsbl_class {
 	DNSBL_REPUTATION, DNSBL_POLICY, DNSBL_ALLOW

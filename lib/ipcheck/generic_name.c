@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "generic_name.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "ipcheck/generic_name.h"
 
 /* a keyword label of access networks, somewhere before the last two
  * labels (so "dsl.example" or "mail.customer.example" stay unflagged) */

@@ -23,8 +23,8 @@
 
 #include <stddef.h>
 
-#include "ipaddr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
 
 typedef struct generic_rules generic_rules;
 

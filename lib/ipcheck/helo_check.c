@@ -6,13 +6,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dns.h"
-#include "domlist.h"
-#include "helo_check.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "smtp_addr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "mail/domlist.h"
+#include "mail/smtp_addr.h"
+#include "ipcheck/helo_check.h"
 
 #define HELO_NAME_MAX	255
 

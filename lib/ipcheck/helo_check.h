@@ -28,10 +28,10 @@
 
 #include <stdint.h>
 
-#include "dns.h"
-#include "domlist.h"
-#include "ipaddr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "mail/domlist.h"
 
 enum helo_fact {
 	HELOF_IP_LITERAL, HELOF_WRONG_LITERAL, HELOF_NOT_FQDN, HELOF_OWN_NAME,

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "iplist.h"
-#include "mem.h"
-#include "netlist.h"
+#include "util/mem.h"
+#include "util/netlist.h"
+#include "ipcheck/iplist.h"
 
 /* iplist_lookup - the most specific entry over all lists */
 int

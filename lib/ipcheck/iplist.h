@@ -14,8 +14,8 @@
 
 #include <stddef.h>
 
-#include "ipaddr.h"
-#include "netlist.h"
+#include "util/ipaddr.h"
+#include "util/netlist.h"
 
 struct iplist {
 	char		*name;

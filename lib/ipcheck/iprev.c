@@ -6,12 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dns.h"
-#include "generic_name.h"
-#include "ipaddr.h"
-#include "iprev.h"
-#include "mem.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "ipcheck/generic_name.h"
+#include "ipcheck/iprev.h"
 
 static const char *const iprev_result_names[IPREVR_COUNT] = {
 	"pass", "fail", "temperror", "permerror"

@@ -23,9 +23,9 @@
 
 #include <stdint.h>
 
-#include "dns.h"
-#include "generic_name.h"
-#include "ipaddr.h"
+#include "util/ipaddr.h"
+#include "dns/dns.h"
+#include "ipcheck/generic_name.h"
 
 enum iprev_result {
 	IPREVR_PASS, IPREVR_FAIL, IPREVR_TEMPERROR, IPREVR_PERMERROR

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "authres.h"
-#include "mem.h"
-#include "str.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "mail/authres.h"
 
 #define AUTHRES_VALUE_MAX	256	/* a property value */
 #define AUTHRES_TEXT_MAX	200	/* a comment or reason */

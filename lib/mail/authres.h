@@ -33,7 +33,7 @@
 
 #include <stddef.h>
 
-#include "str.h"
+#include "util/str.h"
 
 typedef struct authres authres;
 

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "authres.h"
-#include "mem.h"
-#include "str.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "mail/authres.h"
 
 struct ar_lex {
 	const char	*p;

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "domlist.h"
-#include "mem.h"
-#include "smtp_addr.h"
-#include "str.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "mail/domlist.h"
+#include "mail/smtp_addr.h"
 
 /* domlist_parse - read a list of domains */
 int

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "str.h"
+#include "util/str.h"
 
 #define DOMLIST_EXACT	1
 

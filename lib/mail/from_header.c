@@ -16,9 +16,9 @@
 
 #include <idn2.h>
 
-#include "from_header.h"
-#include "mem.h"
-#include "str.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "mail/from_header.h"
 
 #define FROM_COMMENT_DEPTH	32
 

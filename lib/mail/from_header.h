@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 
-#include "str.h"
+#include "util/str.h"
 
 #define FROM_MAX_MAILBOXES	64
 

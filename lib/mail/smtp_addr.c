@@ -6,11 +6,11 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "dns.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "smtp_addr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "mail/smtp_addr.h"
 
 /* smtp_addr_clear - release the strings */
 void

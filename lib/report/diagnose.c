@@ -5,18 +5,18 @@
 
 #include <string.h>
 
-#include "diagnose.h"
-#include "dkim.h"
-#include "dmarc.h"
-#include "dnsbl.h"
-#include "facts.h"
-#include "helo_check.h"
-#include "iprev.h"
-#include "mem.h"
-#include "policy.h"
-#include "spf.h"
-#include "str.h"
-#include "verdict.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "ipcheck/dnsbl.h"
+#include "ipcheck/helo_check.h"
+#include "ipcheck/iprev.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
+#include "report/diagnose.h"
 
 /* diag_add - a new finding with the result "what (detail)" */
 static struct finding *

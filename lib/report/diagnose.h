@@ -20,9 +20,9 @@
 
 #include <stddef.h>
 
-#include "facts.h"
-#include "policy.h"
-#include "verdict.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
 
 #define DIAGNOSE_MAX	16
 

@@ -6,16 +6,16 @@
 
 #include <string.h>
 
-#include "authres.h"
-#include "dkim.h"
-#include "dmarc.h"
-#include "exempt.h"
-#include "facts.h"
-#include "headers.h"
-#include "policy.h"
-#include "spf.h"
-#include "str.h"
-#include "verdict.h"
+#include "util/str.h"
+#include "mail/authres.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "verdict/exempt.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
+#include "report/headers.h"
 
 /* headers_would - "(report only: would reject)" for a result a
  * report-only check would have refused on */

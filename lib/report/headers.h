@@ -26,9 +26,9 @@
 #ifndef AUTHGATE_HEADERS_H
 #define AUTHGATE_HEADERS_H
 
-#include "facts.h"
-#include "policy.h"
-#include "str.h"
+#include "util/str.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
 
 void	headers_authres(const struct facts *, const struct policy *,
 	    const char *, str *);

@@ -5,13 +5,13 @@
 
 #include <string.h>
 
-#include "dkim.h"
-#include "dmarc.h"
-#include "facts.h"
-#include "spf.h"
-#include "str.h"
-#include "summary.h"
-#include "verdict.h"
+#include "util/str.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "verdict/facts.h"
+#include "verdict/verdict.h"
+#include "report/summary.h"
 
 /* summary_value - key=value with an untrusted value */
 static void

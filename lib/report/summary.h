@@ -22,10 +22,10 @@
 #ifndef AUTHGATE_SUMMARY_H
 #define AUTHGATE_SUMMARY_H
 
-#include "facts.h"
-#include "policy.h"
-#include "str.h"
-#include "verdict.h"
+#include "util/str.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
 
 void	summary_format(const struct facts *, const struct verdict *,
 	    enum stage, const char *, unsigned, long, str *);

@@ -6,15 +6,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include "deadline.h"
-#include "dkim.h"
-#include "dmarc.h"
-#include "facts.h"
-#include "from_header.h"
-#include "mem.h"
-#include "message.h"
-#include "spf.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "mail/from_header.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "verdict/facts.h"
+#include "session/message.h"
 
 struct message {
 	struct message_cfg	 cfg;

@@ -25,11 +25,11 @@
 
 #include <stddef.h>
 
-#include "dkim.h"
-#include "dmarc.h"
-#include "dns.h"
-#include "facts.h"
-#include "spf.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "verdict/facts.h"
 
 #define MESSAGE_FROM_MAX	16384	/* a From: field longer than this
 					 * is refused, not parsed */

@@ -6,15 +6,14 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "conf.h"
-#include "dns.h"
-#include "log.h"
-#include "mem.h"
-#include "spf.h"
-#include "str.h"
-#include "task.h"
-
-#include "runtime.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "util/task.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "config/conf.h"
+#include "session/runtime.h"
 
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *runtime_current;

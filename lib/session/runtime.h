@@ -20,13 +20,13 @@
 
 #include <stdatomic.h>
 
-#include "conf.h"
-#include "dkim.h"
-#include "dmarc.h"
-#include "dns.h"
-#include "spf.h"
-#include "str.h"
-#include "task.h"
+#include "util/str.h"
+#include "util/task.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "config/conf.h"
 
 struct runtime {
 	atomic_int	 refs;

@@ -49,19 +49,18 @@
 
 #include <stdint.h>
 
-#include "dnsbl.h"
-#include "facts.h"
-#include "helo_check.h"
-#include "iprev.h"
-#include "ipaddr.h"
-#include "message.h"
-#include "policy.h"
-#include "smtp_addr.h"
-#include "spf.h"
-#include "task.h"
-#include "verdict.h"
-
-#include "runtime.h"
+#include "util/ipaddr.h"
+#include "util/task.h"
+#include "mail/smtp_addr.h"
+#include "spf/spf.h"
+#include "ipcheck/dnsbl.h"
+#include "ipcheck/helo_check.h"
+#include "ipcheck/iprev.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
+#include "session/message.h"
+#include "session/runtime.h"
 
 enum spf_job_kind {
 	SPF_JOB_HELO, SPF_JOB_MAILFROM, SPF_JOB_FORWARDER

@@ -13,13 +13,13 @@
 
 #include <spf2/spf.h>
 
-#include "dns.h"
-#include "log.h"
-#include "mem.h"
-#include "spf.h"
-#include "spf_dns.h"
-#include "spf_eval.h"
-#include "str.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "spf/spf_dns.h"
+#include "spf/spf_eval.h"
 
 struct spf_engine {
 	SPF_server_t		*server;

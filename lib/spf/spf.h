@@ -35,9 +35,9 @@
 
 #include <stdint.h>
 
-#include "dns.h"
-#include "ipaddr.h"
-#include "smtp_addr.h"
+#include "util/ipaddr.h"
+#include "dns/dns.h"
+#include "mail/smtp_addr.h"
 
 enum spf_result {
 	SPFR_NONE, SPFR_NEUTRAL, SPFR_PASS, SPFR_FAIL, SPFR_SOFTFAIL,

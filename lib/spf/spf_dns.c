@@ -10,11 +10,11 @@
 #include <spf2/spf.h>
 #include <spf2/spf_dns.h>
 
-#include "dns.h"
-#include "log.h"
-#include "mem.h"
-#include "spf_dns.h"
-#include "spf_eval.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "dns/dns.h"
+#include "spf/spf_dns.h"
+#include "spf/spf_eval.h"
 
 static __thread struct spf_eval *spf_dns_current;
 

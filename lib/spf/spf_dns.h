@@ -16,7 +16,7 @@
 #ifndef AUTHGATE_SPF_DNS_H
 #define AUTHGATE_SPF_DNS_H
 
-#include "spf_eval.h"
+#include "spf/spf_eval.h"
 
 struct SPF_dns_server_struct;
 

@@ -10,15 +10,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "spf.h"
-#include "spf_eval.h"
-#include "spf_macro.h"
-#include "spf_record.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "spf/spf_eval.h"
+#include "spf/spf_macro.h"
+#include "spf/spf_record.h"
 
 #define SYN_SUFFIX	".spf.authgate.invalid"
 

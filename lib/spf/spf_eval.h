@@ -40,10 +40,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns.h"
-#include "ipaddr.h"
-#include "spf_record.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "spf/spf_record.h"
 
 #define SPF_MAX_TERMS	10	/* DNS-querying terms, RFC 7208 4.6.4 */
 #define SPF_MAX_VOID	2	/* void lookups */

@@ -6,9 +6,9 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "ipaddr.h"
-#include "spf_macro.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
+#include "spf/spf_macro.h"
 
 #define SPF_EXPAND_WORK	16384	/* a domain expansion keeps only its tail */
 

@@ -17,8 +17,8 @@
 
 #include <stddef.h>
 
-#include "ipaddr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
 
 #define SPF_EXPAND_DOMAIN	0
 #define SPF_EXPAND_EXPLAIN	1

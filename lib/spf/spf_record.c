@@ -17,11 +17,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dns.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "spf_record.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "spf/spf_record.h"
 
 static const struct {
 	const char	*name;

@@ -23,9 +23,9 @@
 
 #include <stddef.h>
 
-#include "dns.h"
-#include "ipaddr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
+#include "dns/dns.h"
 
 enum spf_mech {
 	SPF_M_ALL, SPF_M_INCLUDE, SPF_M_A, SPF_M_MX, SPF_M_PTR, SPF_M_IP4,

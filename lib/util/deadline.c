@@ -7,8 +7,8 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "deadline.h"
-#include "log.h"
+#include "util/deadline.h"
+#include "util/log.h"
 
 /* deadline_now - monotonic time in milliseconds */
 int64_t

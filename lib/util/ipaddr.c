@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ipaddr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
 
 /* ipaddr_unmap - IPv4-mapped IPv6 becomes IPv4 */
 static void

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 
 static int log_to_stderr = 1;
 static atomic_int log_min_level = LOG_INFO;	/* changed by reloads */

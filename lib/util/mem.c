@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "mem.h"
+#include "util/log.h"
+#include "util/mem.h"
 
 /* mem_oom - out of memory: nothing sensible can continue */
 static void

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipaddr.h"
-#include "mem.h"
-#include "netlist.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/netlist.h"
+#include "util/str.h"
 
 /* netlist_host_bits - are bits set beyond the prefix */
 static int

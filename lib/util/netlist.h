@@ -30,8 +30,8 @@
 
 #include <stddef.h>
 
-#include "ipaddr.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
 
 struct netlist_entry {
 	ipaddr	 net;

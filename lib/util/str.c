@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mem.h"
-#include "str.h"
+#include "util/mem.h"
+#include "util/str.h"
 
 /* str_init - make an empty string */
 void

@@ -10,10 +10,10 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "deadline.h"
-#include "log.h"
-#include "mem.h"
-#include "task.h"
+#include "util/deadline.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/task.h"
 
 #define TASK_IDLE_MS	30000
 

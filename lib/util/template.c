@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#include "str.h"
-#include "template.h"
+#include "util/str.h"
+#include "util/template.h"
 
 /* template_macro - at "%{": the name's length, or -1 if not closed */
 static long

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "str.h"
+#include "util/str.h"
 
 #define TEMPLATE_MAX		400
 #define TEMPLATE_VALUE_MAX	200

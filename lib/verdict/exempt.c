@@ -7,14 +7,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dkim.h"
-#include "domlist.h"
-#include "exempt.h"
-#include "facts.h"
-#include "netlist.h"
-#include "policy.h"
-#include "spf.h"
-#include "str.h"
+#include "util/netlist.h"
+#include "util/str.h"
+#include "mail/domlist.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "verdict/exempt.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
 
 /* exempt_consider - keep the stronger of two exemptions */
 static void

@@ -33,10 +33,10 @@
 #ifndef AUTHGATE_EXEMPT_H
 #define AUTHGATE_EXEMPT_H
 
-#include "facts.h"
-#include "policy.h"
-#include "spf.h"
-#include "str.h"
+#include "util/str.h"
+#include "spf/spf.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
 
 enum exempt_mode exempt_check(const struct policy *, const struct facts *,
 		    enum check, str *);

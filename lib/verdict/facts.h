@@ -9,15 +9,15 @@
 #ifndef AUTHGATE_FACTS_H
 #define AUTHGATE_FACTS_H
 
-#include "authz.h"
-#include "dkim.h"
-#include "dmarc.h"
-#include "dnsbl.h"
-#include "helo_check.h"
-#include "ipaddr.h"
-#include "iplist.h"
-#include "iprev.h"
-#include "spf.h"
+#include "util/ipaddr.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "ipcheck/authz.h"
+#include "ipcheck/dnsbl.h"
+#include "ipcheck/helo_check.h"
+#include "ipcheck/iplist.h"
+#include "ipcheck/iprev.h"
 
 struct facts {
 	const char		*client_ip;	/* text form */

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "domlist.h"
-#include "mem.h"
-#include "netlist.h"
-#include "policy.h"
-#include "str.h"
+#include "util/mem.h"
+#include "util/netlist.h"
+#include "util/str.h"
+#include "mail/domlist.h"
+#include "verdict/policy.h"
 
 static const char *const action_names[ACT_COUNT] = {
 	"accept", "tag", "quarantine", "tempfail", "reject"

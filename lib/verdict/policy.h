@@ -56,13 +56,13 @@
 
 #include <stddef.h>
 
-#include "dkim.h"
-#include "dmarc_record.h"
-#include "helo_check.h"
-#include "iprev.h"
-#include "domlist.h"
-#include "netlist.h"
-#include "spf.h"
+#include "util/netlist.h"
+#include "mail/domlist.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc_record.h"
+#include "ipcheck/helo_check.h"
+#include "ipcheck/iprev.h"
 
 enum action {
 	ACT_ACCEPT, ACT_TAG, ACT_QUARANTINE, ACT_TEMPFAIL, ACT_REJECT

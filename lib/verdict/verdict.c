@@ -6,14 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dkim.h"
-#include "dmarc.h"
-#include "exempt.h"
-#include "facts.h"
-#include "mem.h"
-#include "policy.h"
-#include "template.h"
-#include "verdict.h"
+#include "util/mem.h"
+#include "util/template.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "verdict/exempt.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
 
 /* in the order that explains a tie */
 enum vote_kind {

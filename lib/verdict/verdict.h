@@ -45,10 +45,10 @@
 
 #include <stddef.h>
 
-#include "dkim.h"
-#include "facts.h"
-#include "policy.h"
-#include "str.h"
+#include "util/str.h"
+#include "dkim/dkim.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
 
 #define VERDICT_MAX_LINES	8
 #define VERDICT_LINE_MAX	500

@@ -14,16 +14,16 @@
 
 #include <string.h>
 
-#include "authz.h"
-#include "dnsbl.h"
-#include "facts.h"
-#include "helo_check.h"
-#include "iplist.h"
-#include "iprev.h"
-#include "policy.h"
-#include "str.h"
-#include "template.h"
-#include "verdict.h"
+#include "util/str.h"
+#include "util/template.h"
+#include "ipcheck/authz.h"
+#include "ipcheck/dnsbl.h"
+#include "ipcheck/helo_check.h"
+#include "ipcheck/iplist.h"
+#include "ipcheck/iprev.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
 
 #define TEXT_NAME_MAX	120
 

@@ -25,13 +25,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dkim.h"
-#include "dmarc.h"
-#include "facts.h"
-#include "mem.h"
-#include "spf.h"
-#include "str.h"
-#include "verdict.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "verdict/facts.h"
+#include "verdict/verdict.h"
 
 #define TEXT_NAME_MAX	120	/* an address or domain in a reply */
 #define TEXT_RECORD_MAX	300	/* an SPF record in a reply */

@@ -29,12 +29,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dkim.h"
-#include "dns.h"
-#include "dns_mem.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "dkim/dkim.h"
 #include "harness.h"
-#include "mem.h"
-#include "str.h"
 
 #define DKIM_DIR	CONFORMANCE_DIR "/dkim"
 

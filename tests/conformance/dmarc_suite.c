@@ -29,16 +29,16 @@
 #include <string.h>
 #include <strings.h>
 
-#include "deadline.h"
-#include "dmarc.h"
-#include "dmarc_record.h"
-#include "dns.h"
-#include "dns_mem.h"
-#include "from_header.h"
+#include "util/deadline.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "mail/from_header.h"
+#include "spf/spf.h"
+#include "dmarc/dmarc.h"
+#include "dmarc/dmarc_record.h"
 #include "harness.h"
-#include "mem.h"
-#include "spf.h"
-#include "str.h"
 #include "ytree.h"
 
 #define CASES	CONFORMANCE_DIR "/dmarc/cases.yaml"

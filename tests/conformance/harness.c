@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "str.h"
+#include "util/str.h"
 
 static str known;		/* <name>-known-failures.txt */
 static str ratchet;		/* <name>-ratchet.txt */

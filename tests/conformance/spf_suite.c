@@ -25,19 +25,18 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "dns_mem.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "smtp_addr.h"
-#include "spf.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "mail/smtp_addr.h"
+#include "spf/spf.h"
 #include "harness.h"
 #include "ytree.h"
 
 #define TYPE_TIMEOUT	-1
-
 
 /* type_of - RR type of a zonedata key */
 static int

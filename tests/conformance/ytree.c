@@ -7,8 +7,8 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "mem.h"
-#include "str.h"
+#include "util/mem.h"
+#include "util/str.h"
 #include "ytree.h"
 
 /* ytree_add - append a child */

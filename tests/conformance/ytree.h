@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "str.h"
+#include "util/str.h"
 
 enum ytree_kind { Y_SCALAR, Y_SEQ, Y_MAP };
 

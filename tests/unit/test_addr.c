@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ipaddr.h"
-#include "smtp_addr.h"
+#include "util/ipaddr.h"
+#include "mail/smtp_addr.h"
 
 struct addr_case {
 	const char	*arg;

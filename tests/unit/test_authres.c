@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "authres.h"
-#include "str.h"
+#include "util/str.h"
+#include "mail/authres.h"
 
 /* format - the writer's output for a filled field */
 static const char *

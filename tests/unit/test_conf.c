@@ -17,12 +17,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "conf.h"
-#include "iplist.h"
-#include "ipaddr.h"
-#include "policy.h"
-#include "spf.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
+#include "spf/spf.h"
+#include "ipcheck/iplist.h"
+#include "verdict/policy.h"
+#include "config/conf.h"
 
 static char tmpdir[] = "/tmp/authgate-test-conf.XXXXXX";
 

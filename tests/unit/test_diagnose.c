@@ -13,12 +13,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "diagnose.h"
-#include "facts.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "policy.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "report/diagnose.h"
 
 /* find - the finding of a check, or NULL */
 static const struct finding *

@@ -21,10 +21,10 @@
 
 #include <opendkim/dkim.h>
 
-#include "dkim.h"
-#include "dns.h"
-#include "dns_mem.h"
-#include "str.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "dkim/dkim.h"
 
 #define KEYS	TOP_SRCDIR "/tests/keys/"
 

@@ -16,13 +16,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "deadline.h"
-#include "dmarc.h"
-#include "dmarc_record.h"
-#include "dns.h"
-#include "dns_mem.h"
-#include "from_header.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "mail/from_header.h"
+#include "dmarc/dmarc.h"
+#include "dmarc/dmarc_record.h"
 
 #ifndef PSL_FILE
 #define PSL_FILE	"/usr/share/publicsuffix/public_suffix_list.dat"

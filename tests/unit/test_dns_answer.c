@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dns.h"
+#include "dns/dns.h"
 #include "dnspkt.h"
 
 /* parse - run the parser on a built packet */

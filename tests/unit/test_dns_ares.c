@@ -34,8 +34,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "deadline.h"
-#include "dns.h"
+#include "util/deadline.h"
+#include "dns/dns.h"
 #include "dnspkt.h"
 
 struct fake_dns {

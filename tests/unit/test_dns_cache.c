@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dns.h"
-#include "dns_cache.h"
+#include "dns/dns.h"
+#include "dns/dns_cache.h"
 
 /* answer - an answer with a status and TTL */
 static dns_answer *

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "dns_mem.h"
+#include "util/deadline.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
 
 static const struct dns_options opts = {
 	NULL, 1000, 1, 100, 86400, 3600

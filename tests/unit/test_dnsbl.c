@@ -17,13 +17,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "dns_mem.h"
-#include "dnsbl.h"
-#include "ipaddr.h"
-#include "mem.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "ipcheck/dnsbl.h"
 
 struct filter_case {
 	const char	*filters;

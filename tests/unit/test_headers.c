@@ -14,15 +14,15 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "authres.h"
-#include "facts.h"
-#include "headers.h"
-#include "log.h"
-#include "policy.h"
-#include "spf.h"
-#include "str.h"
-#include "summary.h"
-#include "verdict.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "mail/authres.h"
+#include "spf/spf.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
+#include "report/headers.h"
+#include "report/summary.h"
 
 /* spf - fill an outcome */
 static void

@@ -13,13 +13,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "dns_mem.h"
-#include "domlist.h"
-#include "helo_check.h"
-#include "ipaddr.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/ipaddr.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "mail/domlist.h"
+#include "ipcheck/helo_check.h"
 
 #define F(x)	(1u << HELOF_##x)
 

@@ -14,14 +14,14 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "dns_mem.h"
-#include "generic_name.h"
-#include "ipaddr.h"
-#include "iprev.h"
-#include "mem.h"
-#include "str.h"
+#include "util/deadline.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "ipcheck/generic_name.h"
+#include "ipcheck/iprev.h"
 
 static dns_mem *mem;
 static dns_resolver *res;

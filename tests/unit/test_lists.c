@@ -17,16 +17,16 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "authz.h"
-#include "domlist.h"
-#include "exempt.h"
-#include "facts.h"
-#include "ipaddr.h"
-#include "iplist.h"
-#include "mem.h"
-#include "netlist.h"
-#include "policy.h"
-#include "str.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/netlist.h"
+#include "util/str.h"
+#include "mail/domlist.h"
+#include "ipcheck/authz.h"
+#include "ipcheck/iplist.h"
+#include "verdict/exempt.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
 
 struct net_case {
 	const char	*list;

@@ -17,12 +17,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "deadline.h"
-#include "dns.h"
-#include "dns_mem.h"
-#include "ipaddr.h"
-#include "smtp_addr.h"
-#include "spf.h"
+#include "util/deadline.h"
+#include "util/ipaddr.h"
+#include "dns/dns.h"
+#include "dns/dns_mem.h"
+#include "mail/smtp_addr.h"
+#include "spf/spf.h"
 
 static const struct {
 	const char	*name;

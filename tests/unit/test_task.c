@@ -14,7 +14,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "task.h"
+#include "util/task.h"
 
 static atomic_int running, peak, done;
 

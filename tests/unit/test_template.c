@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "str.h"
-#include "template.h"
+#include "util/str.h"
+#include "util/template.h"
 
 static const char *const names[] = { "ip", "zone", "url", NULL };
 

@@ -16,13 +16,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "domlist.h"
-#include "ipaddr.h"
-#include "netlist.h"
-#include "facts.h"
-#include "policy.h"
-#include "spf.h"
-#include "verdict.h"
+#include "util/ipaddr.h"
+#include "util/netlist.h"
+#include "mail/domlist.h"
+#include "spf/spf.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
 
 #define NOT_RUN	(-1)
 

@@ -18,20 +18,20 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "authz.h"
-#include "dnsbl.h"
-#include "domlist.h"
-#include "exempt.h"
-#include "facts.h"
-#include "helo_check.h"
-#include "ipaddr.h"
-#include "iplist.h"
-#include "iprev.h"
-#include "mem.h"
-#include "netlist.h"
-#include "policy.h"
-#include "spf.h"
-#include "verdict.h"
+#include "util/ipaddr.h"
+#include "util/mem.h"
+#include "util/netlist.h"
+#include "mail/domlist.h"
+#include "spf/spf.h"
+#include "ipcheck/authz.h"
+#include "ipcheck/dnsbl.h"
+#include "ipcheck/helo_check.h"
+#include "ipcheck/iplist.h"
+#include "ipcheck/iprev.h"
+#include "verdict/exempt.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
 
 #define NONE	(-1)
 

@@ -63,6 +63,23 @@ static const char *const dkim_result_names[DKIMR_COUNT] = {
 	"none", "pass", "fail", "neutral", "policy", "temperror", "permerror"
 };
 
+/* dkim_message_result - the message's DKIM result: its best signature's */
+enum dkim_result
+dkim_message_result(const struct dkim_results *r)
+{
+	static const enum dkim_result rank[] = {
+		DKIMR_PASS, DKIMR_TEMPERROR, DKIMR_FAIL, DKIMR_POLICY,
+		DKIMR_PERMERROR, DKIMR_NEUTRAL
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(rank) / sizeof(rank[0]); i++)
+		for (j = 0; j < r->n; j++)
+			if (r->sigs[j].result == rank[i])
+				return rank[i];
+	return DKIMR_NONE;
+}
+
 /* dkim_result_name - the RFC 8601 word */
 const char *
 dkim_result_name(enum dkim_result r)

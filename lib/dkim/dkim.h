@@ -22,6 +22,10 @@
  *	dkim_verifier_end(v, out) - finish and fill out with one result per
  *		signature, top-down (none at all: dkim=none).
  *	dkim_verifier_free(v)
+ *	dkim_message_result(results) - the message's DKIM result, the best
+ *		of its signatures (pass, then temperror, fail, policy,
+ *		permerror, neutral); none when unsigned. DMARC, the verdict
+ *		and the reports all mean this one when they say "dkim=".
  *	dkim_results_clear(out), dkim_result_name(r)
  *
  * Result words are RFC 8601's: pass; fail (signature or body hash does
@@ -86,6 +90,7 @@ int		 dkim_verifier_body(dkim_verifier *, const unsigned char *,
 void		 dkim_verifier_end(dkim_verifier *, struct dkim_results *);
 void		 dkim_verifier_free(dkim_verifier *);
 void		 dkim_results_clear(struct dkim_results *);
+enum dkim_result dkim_message_result(const struct dkim_results *);
 const char	*dkim_result_name(enum dkim_result);
 
 #endif

@@ -205,7 +205,7 @@ diagnose_facts(const struct facts *f, const struct policy *p,
 		}
 	}
 	if (f->dkim.checked) {
-		dr = verdict_dkim_result(&f->dkim);
+		dr = dkim_message_result(&f->dkim);
 		fi = diag_add(d, "dkim", dr == DKIMR_PASS, dkim_result_name(dr),
 		    f->dkim.n == 0 ? "not signed" : NULL);
 		if (dr != DKIMR_PASS) {

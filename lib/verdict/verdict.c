@@ -176,23 +176,6 @@ verdict_vote_spf(struct verdict_vote *votes, size_t *n, int helo,
 	str_free(&note);
 }
 
-/* verdict_dkim_result - the message's DKIM result */
-enum dkim_result
-verdict_dkim_result(const struct dkim_results *r)
-{
-	static const enum dkim_result rank[] = {
-		DKIMR_PASS, DKIMR_TEMPERROR, DKIMR_FAIL, DKIMR_POLICY,
-		DKIMR_PERMERROR, DKIMR_NEUTRAL
-	};
-	size_t i, j;
-
-	for (i = 0; i < sizeof(rank) / sizeof(rank[0]); i++)
-		for (j = 0; j < r->n; j++)
-			if (r->sigs[j].result == rank[i])
-				return rank[i];
-	return DKIMR_NONE;
-}
-
 /* verdict_vote_dkim - DKIM's vote (DMARC does the real work) */
 static void
 verdict_vote_dkim(struct verdict_vote *votes, size_t *n,
@@ -210,7 +193,7 @@ verdict_vote_dkim(struct verdict_vote *votes, size_t *n,
 		if (f->message_done)
 			verdict_skipped(sk, CHECK_DKIM, &why);
 	} else if (f->dkim.checked) {
-		r = verdict_dkim_result(&f->dkim);
+		r = dkim_message_result(&f->dkim);
 		str_appendf(&what, "dkim=%s", dkim_result_name(r));
 		verdict_add_vote(votes, n, VOTE_DKIM, "dkim", str_cstr(&what),
 		    p->dkim[r], mode, &why, p->report_only[CHECK_DKIM], v);
@@ -476,7 +459,7 @@ verdict_score_parts(const struct facts *f, const struct policy *p,
 			}
 	if (f->dkim.checked && exempt_check(p, f, CHECK_DKIM, NULL) ==
 	    EXEMPT_CHECK) {
-		enum dkim_result r = verdict_dkim_result(&f->dkim);
+		enum dkim_result r = dkim_message_result(&f->dkim);
 
 		snprintf(what, sizeof(what), "dkim=%s", dkim_result_name(r));
 		score_add(parts, n, &total, VOTE_DKIM, sc->dkim[r], what);
@@ -601,7 +584,7 @@ verdict_template(const struct verdict_vote *win, const struct facts *f,
 		break;
 	case VOTE_DKIM:
 		text = p->text[CHECK_DKIM];
-		result = dkim_result_name(verdict_dkim_result(&f->dkim));
+		result = dkim_result_name(dkim_message_result(&f->dkim));
 		domain = f->dkim.n > 0 ? f->dkim.sigs[0].domain : NULL;
 		break;
 	case VOTE_IPREV:
@@ -738,7 +721,7 @@ verdict_xcode(const struct verdict_vote *win, const struct facts *f,
 			return temp ? "4.7.26" : "5.7.26";
 		break;
 	case VOTE_DKIM:
-		if (verdict_dkim_result(&f->dkim) != DKIMR_TEMPERROR)
+		if (dkim_message_result(&f->dkim) != DKIMR_TEMPERROR)
 			return temp ? "4.7.20" : "5.7.20";
 		break;
 	default:

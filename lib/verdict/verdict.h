@@ -28,9 +28,6 @@
  *	or DMARC record), url (the DNS list's), list (the DNS list zone).
  *	verdict_dnsbl_score(facts, policy) - the DNS list score the engine
  *		compares with dnsbl_threshold.
- *	verdict_dkim_result(results) - the message's DKIM result, the
- *		best of its signatures (pass, then temperror, fail, policy,
- *		permerror, neutral); none when unsigned.
  *
  * The verdict carries the SMTP reply (code, enhanced code and plain
  * words that tell the sender what is wrong and how to fix it; see
@@ -68,7 +65,6 @@ struct verdict {
 void		 verdict_decide(const struct facts *, const struct policy *,
 		    enum stage, struct verdict *);
 void		 verdict_clear(struct verdict *);
-enum dkim_result verdict_dkim_result(const struct dkim_results *);
 
 /* verdict_text.c */
 void	verdict_explain_spf(const struct spf_outcome *, int, const char *,

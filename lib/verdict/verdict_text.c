@@ -415,7 +415,7 @@ verdict_explain_dkim(const struct facts *f, struct verdict *v)
 	str s;
 
 	str_init(&s);
-	str_appendf(&s, "DKIM %s: ", dkim_result_name(verdict_dkim_result(
+	str_appendf(&s, "DKIM %s: ", dkim_result_name(dkim_message_result(
 	    &f->dkim)));
 	if (f->dkim.n == 0)
 		str_append(&s, "the message is not signed");

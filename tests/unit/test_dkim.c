@@ -542,11 +542,35 @@ test_key_lookup_starts_at_the_header(void **state)
 	str_free(&err);
 }
 
+/* the message's result is its best signature's, in a fixed rank */
+static void
+test_dkim_message_result(void **state)
+{
+	struct dkim_sig sigs[3];
+	struct dkim_results r;
+
+	memset(&r, 0, sizeof(r));
+	memset(sigs, 0, sizeof(sigs));
+	r.sigs = sigs;
+	assert_int_equal(dkim_message_result(&r), DKIMR_NONE);
+	r.n = 3;
+	sigs[0].result = DKIMR_NEUTRAL;
+	sigs[1].result = DKIMR_FAIL;
+	sigs[2].result = DKIMR_TEMPERROR;
+	assert_int_equal(dkim_message_result(&r), DKIMR_TEMPERROR);
+	sigs[0].result = DKIMR_PASS;
+	assert_int_equal(dkim_message_result(&r), DKIMR_PASS);
+	sigs[0].result = DKIMR_PERMERROR;
+	sigs[2].result = DKIMR_POLICY;
+	assert_int_equal(dkim_message_result(&r), DKIMR_FAIL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_results),
+		cmocka_unit_test(test_dkim_message_result),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_bad_signatures_do_not_hide_good_ones),
 		cmocka_unit_test(test_signature_limit),

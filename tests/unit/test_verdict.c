@@ -650,28 +650,6 @@ test_message_table(void **state)
 	str_free(&err);
 }
 
-static void
-test_dkim_message_result(void **state)
-{
-	struct dkim_sig sigs[3];
-	struct dkim_results r;
-
-	memset(&r, 0, sizeof(r));
-	memset(sigs, 0, sizeof(sigs));
-	r.sigs = sigs;
-	assert_int_equal(verdict_dkim_result(&r), DKIMR_NONE);
-	r.n = 3;
-	sigs[0].result = DKIMR_NEUTRAL;
-	sigs[1].result = DKIMR_FAIL;
-	sigs[2].result = DKIMR_TEMPERROR;
-	assert_int_equal(verdict_dkim_result(&r), DKIMR_TEMPERROR);
-	sigs[0].result = DKIMR_PASS;
-	assert_int_equal(verdict_dkim_result(&r), DKIMR_PASS);
-	sigs[0].result = DKIMR_PERMERROR;
-	sigs[2].result = DKIMR_POLICY;
-	assert_int_equal(verdict_dkim_result(&r), DKIMR_FAIL);
-}
-
 int
 main(void)
 {
@@ -682,7 +660,6 @@ main(void)
 		cmocka_unit_test(test_hostile_text_is_bounded_and_printable),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_message_table),
-		cmocka_unit_test(test_dkim_message_result),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

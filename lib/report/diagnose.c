@@ -16,6 +16,8 @@
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
+#include "verdict/verdict_ip.h"
+#include "verdict/verdict_text.h"
 #include "report/diagnose.h"
 
 /* diag_add - a new finding with the result "what (detail)" */

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util/mem.h"
 #include "util/template.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
@@ -14,6 +13,9 @@
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
+#include "verdict/verdict_ip.h"
+#include "verdict/verdict_reply.h"
+#include "verdict/verdict_text.h"
 
 /* in the order that explains a tie */
 enum vote_kind {
@@ -33,19 +35,6 @@ struct verdict_vote {
 static void	verdict_explain(const struct verdict_vote *,
 		    const struct facts *, const struct policy *,
 		    struct verdict *);
-
-/* verdict_clear - release what a verdict holds */
-void
-verdict_clear(struct verdict *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->nlines; i++)
-		mem_free(v->lines[i]);
-	str_free(&v->exempt);
-	str_free(&v->would);
-	memset(v, 0, sizeof(*v));
-}
 
 /* verdict_note - one note for the log, each distinct note once */
 static void

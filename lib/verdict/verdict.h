@@ -20,7 +20,6 @@
  *		possible at the end of the message. With policy->spf_wait_for_dmarc an
  *		SPF refusal waits for the end of the message and is dropped
  *		when DMARC passes (forwarded mail that DKIM authenticates).
- *	verdict_clear(v) - release the reply lines and notes.
  *	The admin's reply templates (policy->text) replace the built-in
  *	words of a check; verdict_text_macros lists the macros they may use:
  *	ip, helo, sender, check, result, domain (the check's: SPF domain,
@@ -29,64 +28,23 @@
  *	verdict_dnsbl_score(facts, policy) - the DNS list score the engine
  *		compares with dnsbl_threshold.
  *
- * The verdict carries the SMTP reply (code, enhanced code and plain
- * words that tell the sender what is wrong and how to fix it; see
- * verdict_text.c), the exemptions that applied ("SPF not checked
+ * The verdict (verdict_reply.h) carries the SMTP reply: code, enhanced
+ * code and plain words that tell the sender what is wrong and how to fix
+ * it (verdict_text.h for SPF, DKIM, DMARC and From:, verdict_ip.h for the
+ * connect-stage checks); the exemptions that applied ("SPF not checked
  * (authenticated sender)", "dmarc=fail not enforced (trusted signer
  * lists.example.org)") and what report-only checks would have done.
- * Reply lines hold printable ASCII only, at most VERDICT_LINE_MAX bytes
- * each; '%' is not escaped here (that is the milter glue's job).
  */
 #ifndef AUTHGATE_VERDICT_H
 #define AUTHGATE_VERDICT_H
 
-#include <stddef.h>
-
-#include "util/str.h"
-#include "dkim/dkim.h"
 #include "verdict/facts.h"
 #include "verdict/policy.h"
-
-#define VERDICT_MAX_LINES	8
-#define VERDICT_LINE_MAX	500
-
-struct verdict {
-	enum action	 action;	/* what to answer now */
-	enum action	 decided;	/* what the policy wants overall */
-	const char	*check;		/* the check that decided, or NULL */
-	const char	*code;		/* "550", "451"; NULL otherwise */
-	const char	*xcode;		/* "5.7.1", "4.7.1"; NULL otherwise */
-	size_t		 nlines;
-	char		*lines[VERDICT_MAX_LINES];
-	str		 exempt;	/* exemptions applied, "; "-separated */
-	str		 would;		/* report-only: what would have been */
-};
+#include "verdict/verdict_reply.h"
 
 void		 verdict_decide(const struct facts *, const struct policy *,
 		    enum stage, struct verdict *);
-void		 verdict_clear(struct verdict *);
-
-/* verdict_text.c */
-void	verdict_explain_spf(const struct spf_outcome *, int, const char *,
-	    struct verdict *);
-void	verdict_explain_dmarc(const struct facts *, struct verdict *);
-void	verdict_explain_from(const struct facts *, struct verdict *);
-void	verdict_explain_dkim(const struct facts *, struct verdict *);
-void	verdict_add_line(struct verdict *, const char *);
-void	verdict_aside(str *, const char *, size_t);
-int	verdict_dnsbl_score(const struct facts *, const struct policy *);
+int		 verdict_dnsbl_score(const struct facts *, const struct policy *);
 extern const char *const verdict_text_macros[];
-
-/* verdict_ip.c */
-void	verdict_explain_iplist(const struct facts *, struct verdict *);
-void	verdict_explain_authz(const struct authz_outcome *, int,
-	    const struct facts *, struct verdict *);
-void	verdict_explain_dnsbl(const struct facts *, int, int,
-	    struct verdict *);
-void	verdict_explain_dnsbl_listing(const struct facts *, int, int,
-	    struct verdict *);
-void	verdict_explain_iprev(const struct facts *, struct verdict *);
-void	verdict_explain_helo(const struct facts *, const struct policy *,
-	    struct verdict *);
 
 #endif

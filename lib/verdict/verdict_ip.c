@@ -1,14 +1,6 @@
 /*
- * verdict_ip - the words of a refusal for the connect-stage checks: the
- * admin's own lists, DNS block lists, reverse DNS, the HELO name and
- * per-domain authorized sender networks. Each names what was found and
- * what the sender's postmaster has to change, the way the big receivers
- * word it ("send through your provider's relay", "ask your ISP for a
- * PTR record").
- *
- * Templates the admin wrote (reply texts of lists and listings) are
- * expanded with template.c, which bounds and sanitises every value;
- * the default texts are used when a list has none.
+ * verdict_ip - the words of a refusal for the connect-stage checks; see
+ * verdict_ip.h.
  */
 #include "config.h"
 
@@ -23,7 +15,8 @@
 #include "ipcheck/iprev.h"
 #include "verdict/facts.h"
 #include "verdict/policy.h"
-#include "verdict/verdict.h"
+#include "verdict/verdict_ip.h"
+#include "verdict/verdict_reply.h"
 
 #define TEXT_NAME_MAX	120
 

@@ -1,54 +1,23 @@
 /*
- * verdict_text - the words of a refusal: what is wrong, in terms a
- * sender's postmaster understands, and what exactly must change.
- *
- *	verdict_explain_spf(spf, helo, client_ip, v) - reply lines for an
- *		SPF result the policy refuses: identity, domain, client IP,
- *		the domain's record, the term that decided (e.g. "-all"),
- *		the domain's own explanation (exp=) and the fix.
- *	verdict_explain_dmarc(facts, v) - DMARC: what the domain asks for,
- *		what SPF and DKIM showed and why neither counts (alignment),
- *		and how the sender gets authenticated; or temperror/permerror.
- *	verdict_explain_from(facts, v) - a From: field DMARC cannot use.
- *	verdict_explain_dkim(facts, v) - DKIM results an admin refuses.
- *	verdict_add_line(v, text) - append one reply line, made printable
- *		and cut to VERDICT_LINE_MAX bytes.
- *	verdict_aside(s, why, max) - append " (why)" when why is not NULL,
- *		made printable and cut to max bytes.
- *
- * Everything that came from outside (addresses, HELO names, DNS text) is
- * passed through str_append_printable, so a reply never carries control
- * characters or unbounded text.
+ * verdict_text - the words of a refusal by SPF, DKIM, DMARC or the From:
+ * field; see verdict_text.h.
  */
 #include "config.h"
 
 #include <string.h>
 #include <strings.h>
 
-#include "util/mem.h"
 #include "util/str.h"
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
 #include "verdict/facts.h"
-#include "verdict/verdict.h"
+#include "verdict/verdict_reply.h"
+#include "verdict/verdict_text.h"
 
 #define TEXT_NAME_MAX	120	/* an address or domain in a reply */
 #define TEXT_RECORD_MAX	300	/* an SPF record in a reply */
 #define TEXT_EXPLAIN_MAX 300	/* a domain's exp= text in a reply */
-
-/* verdict_add_line - append one reply line */
-void
-verdict_add_line(struct verdict *v, const char *text)
-{
-	str line;
-
-	if (v->nlines >= VERDICT_MAX_LINES)
-		return;
-	str_init(&line);
-	str_append_printable(&line, text, strlen(text), VERDICT_LINE_MAX);
-	v->lines[v->nlines++] = str_steal(&line);
-}
 
 /* text_name - append an untrusted name, bounded */
 static void
@@ -58,17 +27,6 @@ text_name(str *s, const char *name)
 		str_append(s, "(empty)");
 	else
 		str_append_printable(s, name, strlen(name), TEXT_NAME_MAX);
-}
-
-/* verdict_aside - append " (why)" when a check left a reason, bounded */
-void
-verdict_aside(str *s, const char *why, size_t max)
-{
-	if (why == NULL)
-		return;
-	str_append(s, " (");
-	str_append_printable(s, why, strlen(why), max);
-	str_append_c(s, ')');
 }
 
 /* text_mechanism - the SPF term that would list this client IP */

@@ -14,7 +14,7 @@
  *		the SOA per RFC 2308; 0: do not cache).
  *	error	plain-words reason for TEMPFAIL/ERROR, otherwise NULL.
  *
- * Resolving (dns_resolver.c):
+ * Resolving (dns_resolver.c; the constructors are the backends'):
  *	dns_resolver_create(opts, err) - c-ares backed resolver (one
  *		resolver thread owns the c-ares channel, see dns_ares.c) with
  *		the shared cache. NULL and a message in err on bad options.
@@ -140,10 +140,12 @@ const char	*dns_type_name(int);
 int		 dns_name_normalize(const char *, str *, const char **);
 int		 dns_servers_parse(const char *, str *, str *);
 
-/* dns_resolver.c */
+/* dns_ares.c, dns_mem.c: a resolver over each backend */
 dns_resolver	*dns_resolver_create(const struct dns_options *, str *);
 dns_resolver	*dns_resolver_create_mem(dns_mem *,
 		    const struct dns_options *);
+
+/* dns_resolver.c */
 dns_resolver	*dns_resolver_ref(dns_resolver *);
 void		 dns_resolver_unref(dns_resolver *);
 dns_query	*dns_query_start(dns_resolver *, const char *, int);

@@ -286,7 +286,7 @@ dns_ares_destroy(void *impl)
 }
 
 /* dns_ares_create - set up the channel and start the resolver thread */
-int
+static int
 dns_ares_create(const struct dns_options *opts, struct dns_backend *be,
     str *err)
 {
@@ -353,4 +353,15 @@ fail:
 	str_free(&csv);
 	mem_free(da);
 	return -1;
+}
+
+/* dns_resolver_create - a resolver over c-ares (see dns.h) */
+dns_resolver *
+dns_resolver_create(const struct dns_options *opts, str *err)
+{
+	struct dns_backend be;
+
+	if (dns_ares_create(opts, &be, err) != 0)
+		return NULL;
+	return dns_resolver_new(opts, &be);
 }

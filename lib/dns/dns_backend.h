@@ -2,6 +2,10 @@
  * dns_backend - what a resolver backend (dns_ares.c, dns_mem.c) sees of
  * the resolver core (dns_resolver.c). Not for checks: they use dns.h.
  *
+ * A backend's constructor (dns_resolver_create in dns_ares.c,
+ * dns_resolver_create_mem in dns_mem.c) sets up its own state and hands
+ * it to dns_resolver_new(opts, backend), which adds the cache and the
+ * in-flight table and owns the backend from then on.
  * The core hands each new lookup to backend.submit(impl, q); the backend
  * must answer every query exactly once with dns_resolver_complete(q, a),
  * from any thread, possibly before submit returns. backend.destroy(impl)
@@ -41,9 +45,8 @@ struct dns_backend {
 	void	*impl;
 };
 
-void	dns_resolver_complete(struct dns_query *, dns_answer *);
-int	dns_ares_create(const struct dns_options *, struct dns_backend *,
-	    str *);
-void	dns_mem_backend(dns_mem *, struct dns_backend *);
+dns_resolver	*dns_resolver_new(const struct dns_options *,
+		    const struct dns_backend *);
+void		 dns_resolver_complete(struct dns_query *, dns_answer *);
 
 #endif

@@ -318,11 +318,15 @@ dns_mem_destroy(void *impl)
 {
 }
 
-/* dns_mem_backend - make the zone data a resolver backend */
-void
-dns_mem_backend(dns_mem *m, struct dns_backend *be)
+/* dns_resolver_create_mem - a resolver answering from the zone data (see
+ * dns.h); the data stays the caller's */
+dns_resolver *
+dns_resolver_create_mem(dns_mem *m, const struct dns_options *opts)
 {
-	be->submit = dns_mem_submit;
-	be->destroy = dns_mem_destroy;
-	be->impl = m;
+	struct dns_backend be;
+
+	be.submit = dns_mem_submit;
+	be.destroy = dns_mem_destroy;
+	be.impl = m;
+	return dns_resolver_new(opts, &be);
 }

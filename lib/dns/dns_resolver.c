@@ -1,7 +1,9 @@
 /*
  * dns_resolver - the resolver core: cache, merging of identical lookups
  * in flight, waiting with deadlines; see dns.h. The I/O is a backend's
- * job (dns_ares.c for real DNS, dns_mem.c for tests).
+ * job (dns_ares.c for real DNS, dns_mem.c for tests); each backend builds
+ * its resolver with dns_resolver_new (dns_backend.h), so the core never
+ * calls a backend by name.
  *
  * One mutex guards the in-flight table, the query states and the
  * counters; each query has its own condition variable so that a finished
@@ -32,9 +34,11 @@ struct dns_resolver {
 	struct dns_stats	 stats;
 };
 
-/* dns_resolver_new - the core around a backend */
-static dns_resolver *
-dns_resolver_new(const struct dns_options *opts)
+/* dns_resolver_new - the core around a backend (the backends' resolver
+ * constructors call it) */
+dns_resolver *
+dns_resolver_new(const struct dns_options *opts,
+    const struct dns_backend *backend)
 {
 	dns_resolver *r;
 
@@ -43,33 +47,7 @@ dns_resolver_new(const struct dns_options *opts)
 	pthread_mutex_init(&r->lock, NULL);
 	r->cache = dns_cache_create(opts->cache_size, opts->cache_max_ttl,
 	    opts->cache_max_negative_ttl);
-	return r;
-}
-
-/* dns_resolver_create - resolver over c-ares */
-dns_resolver *
-dns_resolver_create(const struct dns_options *opts, str *err)
-{
-	dns_resolver *r;
-
-	r = dns_resolver_new(opts);
-	if (dns_ares_create(opts, &r->backend, err) != 0) {
-		dns_cache_free(r->cache);
-		pthread_mutex_destroy(&r->lock);
-		mem_free(r);
-		return NULL;
-	}
-	return r;
-}
-
-/* dns_resolver_create_mem - resolver over in-memory zones */
-dns_resolver *
-dns_resolver_create_mem(dns_mem *mem, const struct dns_options *opts)
-{
-	dns_resolver *r;
-
-	r = dns_resolver_new(opts);
-	dns_mem_backend(mem, &r->backend);
+	r->backend = *backend;
 	return r;
 }
 

@@ -195,11 +195,11 @@ check_print_text(const struct verdict *v, enum stage stage,
 	if (v->action == ACT_ACCEPT)
 		printf("Verdict: accept");
 	else
-		printf("Verdict: %s at %s (%s)", action_name(v->action),
-		    stage_name(stage), v->check);
+		printf("Verdict: %s at %s (%s)", policy_action_name(v->action),
+		    policy_stage_name(stage), v->check);
 	if (v->action == ACT_ACCEPT && v->decided != ACT_ACCEPT)
 		printf(" (%s by %s would follow at %s)",
-		    action_name(v->decided), v->check, "a later stage");
+		    policy_action_name(v->decided), v->check, "a later stage");
 	printf("\n");
 	if (v->action == ACT_REJECT || v->action == ACT_TEMPFAIL) {
 		printf("SMTP reply:\n");
@@ -239,11 +239,11 @@ check_print_json(const struct verdict *v, enum stage stage,
 	str_init(&out);
 	str_init(&line);
 	str_append(&out, "{\"verdict\": ");
-	str_append_json(&out, action_name(v->action));
+	str_append_json(&out, policy_action_name(v->action));
 	str_append(&out, ", \"decided\": ");
-	str_append_json(&out, action_name(v->decided));
+	str_append_json(&out, policy_action_name(v->decided));
 	str_append(&out, ", \"stage\": ");
-	str_append_json(&out, stage_name(stage));
+	str_append_json(&out, policy_stage_name(stage));
 	str_append(&out, ", \"check\": ");
 	str_append_json(&out, v->check);
 	str_append(&out, ", \"code\": ");

@@ -35,6 +35,7 @@
 #include "ipcheck/helo_check.h"
 #include "ipcheck/iplist.h"
 #include "ipcheck/iprev.h"
+#include "verdict/exempt.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
 #include "config/conf.h"
@@ -124,7 +125,7 @@ parse_action(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	int a;
 
-	if ((a = action_parse(value)) < 0) {
+	if ((a = policy_action_parse(value)) < 0) {
 		cfg_error(cfg, "option '%s': \"%s\" is not an action (accept, "
 		    "tag, quarantine, tempfail or reject)", opt->name, value);
 		return -1;
@@ -139,7 +140,7 @@ parse_stage(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	int s;
 
-	if ((s = stage_parse(value)) < 0) {
+	if ((s = policy_stage_parse(value)) < 0) {
 		cfg_error(cfg, "option '%s': \"%s\" is not a stage (connect, "
 		    "helo, mail, rcpt, data or eom)", opt->name, value);
 		return -1;

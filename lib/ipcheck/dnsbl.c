@@ -60,7 +60,8 @@ static const struct dnsbl_preset dnsbl_presets[] = {
 	} },
 };
 
-static const char *const dnsbl_class_names[] = {
+/* the config words of the classes; dnsbl.h's declaration fixes the count */
+const char *const dnsbl_class_names[] = {
 	"reputation", "policy", "allow"
 };
 
@@ -68,14 +69,14 @@ static const char *const dnsbl_class_names[] = {
 const char *
 dnsbl_class_name(enum dnsbl_class c)
 {
-	return str_word(dnsbl_class_names, 3, (int)c);
+	return str_word(dnsbl_class_names, DNSBL_CLASS_COUNT, (int)c);
 }
 
 /* dnsbl_class_parse - a class from its word, -1 if unknown */
 int
 dnsbl_class_parse(const char *word)
 {
-	return str_word_index(dnsbl_class_names, 3, word);
+	return str_word_index(dnsbl_class_names, DNSBL_CLASS_COUNT, word);
 }
 
 /* dnsbl_status_name - words for the log */

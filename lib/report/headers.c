@@ -28,7 +28,7 @@ headers_would(authres *ar, const struct policy *p, enum check c,
 	if (!p->report_only[c] || a == ACT_ACCEPT)
 		return;
 	str_init(&note);
-	str_appendf(&note, "report only: would %s", action_name(a));
+	str_appendf(&note, "report only: would %s", policy_action_name(a));
 	authres_comment(ar, str_cstr(&note));
 	str_free(&note);
 }
@@ -344,7 +344,7 @@ headers_dnsbl(authres *ar, const struct facts *f, const struct policy *p,
 		    ACT_ACCEPT && verdict_dnsbl_score(f, p) >=
 		    p->dnsbl_threshold) {
 			str_appendf(&note, "report only: would %s",
-			    action_name(p->dnsbl_action));
+			    policy_action_name(p->dnsbl_action));
 			not_enforced = str_cstr(&note);
 		}
 		for (i = 0; i < o->n; i++)

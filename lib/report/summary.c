@@ -207,16 +207,16 @@ summary_format(const struct facts *f, const struct verdict *v,
 		str_appendf(out, " would=\"%s\"", str_cstr(&v->would));
 	if (v->action == ACT_ACCEPT && v->decided != ACT_ACCEPT)
 		str_appendf(out, " verdict=accept (pending %s by %s)",
-		    action_name(v->decided), v->check);
+		    policy_action_name(v->decided), v->check);
 	else if (v->action == ACT_ACCEPT)
 		str_append(out, " verdict=accept");
 	else if (v->action == ACT_QUARANTINE || v->action == ACT_TAG)
-		str_appendf(out, " verdict=%s (%s)", action_name(v->action),
+		str_appendf(out, " verdict=%s (%s)", policy_action_name(v->action),
 		    v->check);
 	else
-		str_appendf(out, " verdict=%s %s %s (%s)", action_name(v->action),
+		str_appendf(out, " verdict=%s %s %s (%s)", policy_action_name(v->action),
 		    v->code, v->xcode, v->check);
-	str_appendf(out, " stage=%s time=%ldms", stage_name(stage), ms);
+	str_appendf(out, " stage=%s time=%ldms", policy_stage_name(stage), ms);
 	if (v->action != ACT_ACCEPT)
 		summary_reply(out, v);
 }

@@ -293,10 +293,12 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
 	return e.missed ? -1 : 0;
 }
 
-/* spf_check_helo - the HELO identity */
-int
-spf_check_helo(spf_engine *e, dns_resolver *res, const ipaddr *ip,
-    const char *helo, int64_t deadline, int flags, struct spf_outcome *out)
+/* spf_check_postmaster - postmaster@HELO, for the HELO identity and the
+ * null sender; none with why_not when HELO is not a domain name */
+static int
+spf_check_postmaster(spf_engine *e, dns_resolver *res, const ipaddr *ip,
+    const char *helo, int64_t deadline, int flags, const char *why_not,
+    struct spf_outcome *out)
 {
 	str id;
 	int rc;
@@ -306,12 +308,21 @@ spf_check_helo(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 	rc = 0;
 	if (!smtp_is_domain(helo))
 		spf_set(out, SPFR_NONE, str_cstr(&id), helo != NULL ? helo : "",
-		    "HELO name is not a domain name");
+		    why_not);
 	else
 		rc = spf_evaluate(e, res, ip, helo, "postmaster", helo,
 		    str_cstr(&id), deadline, flags, out);
 	str_free(&id);
 	return rc;
+}
+
+/* spf_check_helo - the HELO identity */
+int
+spf_check_helo(spf_engine *e, dns_resolver *res, const ipaddr *ip,
+    const char *helo, int64_t deadline, int flags, struct spf_outcome *out)
+{
+	return spf_check_postmaster(e, res, ip, helo, deadline, flags,
+	    "HELO name is not a domain name", out);
 }
 
 /* spf_check_mailfrom - the MAIL FROM identity */
@@ -323,21 +334,10 @@ spf_check_mailfrom(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 	str id;
 	int rc;
 
-	rc = 0;
-	if (sender->null) {
-		/* RFC 7208 2.4: the null sender is checked as postmaster@HELO */
-		str_init(&id);
-		str_appendf(&id, "postmaster@%s", helo != NULL ? helo : "");
-		if (!smtp_is_domain(helo))
-			spf_set(out, SPFR_NONE, str_cstr(&id),
-			    helo != NULL ? helo : "",
-			    "null sender and the HELO name is not a domain name");
-		else
-			rc = spf_evaluate(e, res, ip, helo, "postmaster", helo,
-			    str_cstr(&id), deadline, flags, out);
-		str_free(&id);
-		return rc;
-	}
+	/* RFC 7208 2.4: the null sender is checked as postmaster@HELO */
+	if (sender->null)
+		return spf_check_postmaster(e, res, ip, helo, deadline, flags,
+		    "null sender and the HELO name is not a domain name", out);
 	if (sender->error != NULL) {
 		/* RFC 7208 4.3: a malformed domain gives none; there is no
 		 * domain to name, so the outcome's domain stays empty */

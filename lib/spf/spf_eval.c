@@ -881,7 +881,8 @@ spf_eval_explanation(struct spf_eval *e, str *out)
 		/* any error, no record or several: as if there were no exp= */
 		a = spf_eval_dns(e, str_cstr(&name), DNS_T_TXT);
 		if (a->status == DNS_OK && a->count == 1 &&
-		    spf_macro_valid(a->rr[0].u.txt.data, a->rr[0].u.txt.len, 1)) {
+		    spf_record_macro_valid(a->rr[0].u.txt.data,
+		    a->rr[0].u.txt.len, 1)) {
 			f = &e->recs[e->effective];
 			spf_eval_expand(e, a->rr[0].u.txt.data, f->domain,
 			    SPF_EXPAND_EXPLAIN, out);

@@ -7,7 +7,7 @@
  *		(SPF_EXPAND_DOMAIN: a domain-spec, then truncated from the left
  *		to 253 characters as section 7.3 says) or an explain-string
  *		(SPF_EXPAND_EXPLAIN: c, r, t allowed, result bounded). The
- *		string must already be valid (spf_macro_valid).
+ *		string must already be valid (spf_record_macro_valid).
  * Uppercase macro letters are URL-escaped (RFC 3986 unreserved kept).
  * %{p} asks env->validated(), which does its DNS lookups only when the
  * macro is really used.

@@ -119,9 +119,9 @@ spf_macro_scan(const char *s, size_t n, int explain, size_t *last)
 	return 1;
 }
 
-/* spf_macro_valid - a macro-string (or explain-string) */
+/* spf_record_macro_valid - a macro-string (or explain-string) */
 int
-spf_macro_valid(const char *s, size_t n, int explain)
+spf_record_macro_valid(const char *s, size_t n, int explain)
 {
 	size_t last;
 
@@ -289,7 +289,7 @@ spf_parse_modifier(const char *t, size_t n, struct spf_record *rec, str *err)
 		slot = &rec->exp;
 	if (slot == NULL) {
 		/* RFC 7208 6: unknown modifiers are ignored, but must parse */
-		if (!spf_macro_valid(eq + 1, n - nl - 1, 0))
+		if (!spf_record_macro_valid(eq + 1, n - nl - 1, 0))
 			return spf_fail(err, t, n, "invalid macro in modifier");
 		return 1;
 	}

@@ -13,8 +13,9 @@
  *		modifiers are all errors). 0 or -1 with err naming the
  *		offending term.
  *	spf_record_free(rec)
- *	spf_macro_valid(s, len, explain) - a macro-string (explain: an
- *		explain-string, where c, r, t and spaces are allowed).
+ *	spf_record_macro_valid(s, len, explain) - a macro-string
+ *		(explain: an explain-string, where c, r, t and spaces are
+ *		allowed).
  *	spf_domain_spec_valid(s) - macro-string followed by domain-end.
  * Term kinds keep their raw domain-spec; expansion is spf_macro.c's job.
  */
@@ -56,7 +57,7 @@ struct spf_record {
 int	spf_record_select(const dns_answer *, const char **, size_t *, str *);
 int	spf_record_parse(const char *, size_t, struct spf_record *, str *);
 void	spf_record_free(struct spf_record *);
-int	spf_macro_valid(const char *, size_t, int);
+int	spf_record_macro_valid(const char *, size_t, int);
 int	spf_domain_spec_valid(const char *, size_t);
 const char *spf_mech_name(enum spf_mech);
 

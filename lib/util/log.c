@@ -21,18 +21,21 @@ static char log_ident[64] = "authgate";
 static _Atomic(log_hook_fn) log_hook;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const struct {
-	const char	*name;
-	int		 value;
-} log_facilities[] = {
-	{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
-	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
-	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
-	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
-	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
-}, log_levels[] = {
-	{ "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "notice", LOG_NOTICE },
-	{ "warning", LOG_WARNING }, { "error", LOG_ERR },
+/* the config words for facilities and levels and their syslog values;
+ * the declarations in log.h fix the counts */
+const char *const log_facility_names[] = {
+	"mail", "daemon", "user", "local0", "local1", "local2", "local3",
+	"local4", "local5", "local6", "local7"
+};
+const int log_facility_values[] = {
+	LOG_MAIL, LOG_DAEMON, LOG_USER, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2,
+	LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7
+};
+const char *const log_level_names[] = {
+	"debug", "info", "notice", "warning", "error"
+};
+const int log_level_values[] = {
+	LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERR
 };
 
 /* log_open - choose where log lines go */
@@ -70,11 +73,11 @@ log_set_hook(log_hook_fn fn)
 int
 log_facility_parse(const char *name)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(log_facilities) / sizeof(log_facilities[0]); i++)
-		if (strcasecmp(name, log_facilities[i].name) == 0)
-			return log_facilities[i].value;
+	for (i = 0; i < LOG_FACILITY_COUNT; i++)
+		if (strcasecmp(name, log_facility_names[i]) == 0)
+			return log_facility_values[i];
 	return -1;
 }
 
@@ -82,11 +85,11 @@ log_facility_parse(const char *name)
 int
 log_level_parse(const char *name)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++)
-		if (strcasecmp(name, log_levels[i].name) == 0)
-			return log_levels[i].value;
+	for (i = 0; i < LOG_LEVEL_COUNT; i++)
+		if (strcasecmp(name, log_level_names[i]) == 0)
+			return log_level_values[i];
 	return -1;
 }
 

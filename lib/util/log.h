@@ -9,7 +9,10 @@
  *	log_fatal(fmt, ...) - log and exit(1): the process cannot go on.
  *	log_panic(fmt, ...) - log and abort(): a broken invariant, a bug.
  *	log_set_hook(fn) - also pass every line to fn (tests capture logs).
- *	log_facility_parse(name) - "mail", "local0".. -> LOG_* or -1.
+ *	log_facility_parse(name) - "mail", "local0".. -> LOG_* or -1;
+ *		log_level_parse(name) - "debug".."error" -> LOG_* or -1. The
+ *		words and their values are log_facility_names/_values and
+ *		log_level_names/_values (the config lists them in errors).
  * The functions are thread-safe; each call writes one line.
  */
 #ifndef AUTHGATE_LOG_H
@@ -25,6 +28,12 @@ int	log_get_level(void);
 void	log_set_hook(log_hook_fn);
 int	log_facility_parse(const char *);
 int	log_level_parse(const char *);
+#define LOG_FACILITY_COUNT	11
+#define LOG_LEVEL_COUNT		5
+extern const char *const log_facility_names[LOG_FACILITY_COUNT];
+extern const int log_facility_values[LOG_FACILITY_COUNT];
+extern const char *const log_level_names[LOG_LEVEL_COUNT];
+extern const int log_level_values[LOG_LEVEL_COUNT];
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -16,6 +16,23 @@
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 
+/* the config words of the modes; exempt.h's declaration fixes the count */
+const char *const exempt_mode_names[] = { "check", "record", "skip" };
+
+/* exempt_mode_name - config/log word for an exemption mode */
+const char *
+exempt_mode_name(enum exempt_mode m)
+{
+	return str_word(exempt_mode_names, EXEMPT_MODE_COUNT, (int)m);
+}
+
+/* exempt_mode_parse - exemption mode by word, -1 if unknown */
+int
+exempt_mode_parse(const char *word)
+{
+	return str_word_index(exempt_mode_names, EXEMPT_MODE_COUNT, word);
+}
+
 /* exempt_consider - keep the stronger of two exemptions */
 static void
 exempt_consider(enum exempt_mode *best, str *why, enum exempt_mode mode,

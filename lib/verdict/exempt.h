@@ -23,6 +23,9 @@
  *		check: the above, plus (record only) a trusted forwarder, a
  *		client in dmarc.trusted_clients, or a passing DKIM signature
  *		of a dmarc.trusted_signers domain (a mailing list).
+ *	exempt_mode_name(m), exempt_mode_parse(word) - the words of the
+ *		modes in the config and the logs (-1 for an unknown word);
+ *		exempt_mode_names is the table.
  *	All return EXEMPT_SKIP (not checked), EXEMPT_RECORD (checked and
  *	reported, never refused) or EXEMPT_CHECK. The strongest exemption
  *	wins (skip over record); on a tie the first in the order listed.
@@ -45,5 +48,8 @@ enum exempt_mode exempt_spf(const struct policy *, const struct facts *,
 enum exempt_mode exempt_dmarc(const struct policy *, const struct facts *,
 		    str *);
 const char	*exempt_rcpt_match(const struct policy *, const char *);
+const char	*exempt_mode_name(enum exempt_mode);
+int		 exempt_mode_parse(const char *);
+extern const char *const exempt_mode_names[EXEMPT_MODE_COUNT];
 
 #endif

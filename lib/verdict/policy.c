@@ -12,16 +12,13 @@
 #include "mail/domlist.h"
 #include "verdict/policy.h"
 
-static const char *const action_names[ACT_COUNT] = {
+/* the words of the config file and the logs; the declarations in
+ * policy.h fix the counts, so a word more or less does not compile */
+const char *const policy_action_names[] = {
 	"accept", "tag", "quarantine", "tempfail", "reject"
 };
-static const char *const stage_names[] = {
+const char *const policy_stage_names[] = {
 	"connect", "helo", "mail", "rcpt", "data", "eom"
-};
-static const char *const exempt_mode_names[] = { "check", "record", "skip" };
-static const char *const check_names[CHECK_COUNT] = {
-	"spf", "dkim", "dmarc", "dnsbl", "iprev", "helo", "ip_list",
-	"sender_networks"
 };
 
 /* policy_defaults - the careful receiver's choice */
@@ -155,51 +152,30 @@ policy_free(struct policy *p)
 	p->ndmarc_overrides = 0;
 }
 
-/* action_name - config/log word for an action */
+/* policy_action_name - config/log word for an action */
 const char *
-action_name(enum action a)
+policy_action_name(enum action a)
 {
-	return str_word(action_names, ACT_COUNT, (int)a);
+	return str_word(policy_action_names, ACT_COUNT, (int)a);
 }
 
-/* action_parse - action by word, -1 if unknown */
+/* policy_action_parse - action by word, -1 if unknown */
 int
-action_parse(const char *word)
+policy_action_parse(const char *word)
 {
-	return str_word_index(action_names, ACT_COUNT, word);
+	return str_word_index(policy_action_names, ACT_COUNT, word);
 }
 
-/* stage_name - config/log word for a stage */
+/* policy_stage_name - config/log word for a stage */
 const char *
-stage_name(enum stage s)
+policy_stage_name(enum stage s)
 {
-	return str_word(stage_names, 6, (int)s);
+	return str_word(policy_stage_names, STAGE_COUNT, (int)s);
 }
 
-/* stage_parse - stage by word, -1 if unknown */
+/* policy_stage_parse - stage by word, -1 if unknown */
 int
-stage_parse(const char *word)
+policy_stage_parse(const char *word)
 {
-	return str_word_index(stage_names, 6, word);
-}
-
-/* exempt_mode_name - config/log word for an exemption mode */
-const char *
-exempt_mode_name(enum exempt_mode m)
-{
-	return str_word(exempt_mode_names, 3, (int)m);
-}
-
-/* exempt_mode_parse - exemption mode by word, -1 if unknown */
-int
-exempt_mode_parse(const char *word)
-{
-	return str_word_index(exempt_mode_names, 3, word);
-}
-
-/* check_name - the name of a check */
-const char *
-check_name(enum check c)
-{
-	return str_word(check_names, CHECK_COUNT, (int)c);
+	return str_word_index(policy_stage_names, STAGE_COUNT, word);
 }

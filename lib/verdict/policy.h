@@ -47,9 +47,10 @@
  *	policy_dmarc_actions(p, domain) - the DMARC actions for an author
  *		domain: its override if one matches, else the default.
  *	policy_free(p) - release the lists a loaded policy holds.
- *	action_name/action_parse, stage_name/stage_parse,
- *	exempt_mode_name/exempt_mode_parse, check_name - the words used
- *		in the config file and the logs (-1 for unknown words).
+ *	policy_action_name/policy_action_parse, policy_stage_name/
+ *	policy_stage_parse - the words used in the config file and the
+ *		logs (-1 for unknown words); the tables themselves are
+ *		policy_action_names and policy_stage_names.
  */
 #ifndef AUTHGATE_POLICY_H
 #define AUTHGATE_POLICY_H
@@ -73,6 +74,7 @@ enum stage {
 	STAGE_CONNECT, STAGE_HELO, STAGE_MAIL, STAGE_RCPT, STAGE_DATA,
 	STAGE_EOM
 };
+#define STAGE_COUNT	6
 
 enum check {
 	CHECK_SPF, CHECK_DKIM, CHECK_DMARC, CHECK_DNSBL, CHECK_IPREV,
@@ -83,6 +85,7 @@ enum check {
 enum exempt_mode {
 	EXEMPT_CHECK, EXEMPT_RECORD, EXEMPT_SKIP
 };
+#define EXEMPT_MODE_COUNT	3
 
 struct dmarc_actions {
 	enum action	 fail[3];	/* by policy: none, quarantine, reject */
@@ -155,12 +158,11 @@ void		 policy_score_defaults(struct score_policy *);
 void		 policy_free(struct policy *);
 const struct dmarc_actions *policy_dmarc_actions(const struct policy *,
 		    const char *);
-const char	*action_name(enum action);
-int		 action_parse(const char *);
-const char	*stage_name(enum stage);
-int		 stage_parse(const char *);
-const char	*exempt_mode_name(enum exempt_mode);
-int		 exempt_mode_parse(const char *);
-const char	*check_name(enum check);
+const char	*policy_action_name(enum action);
+int		 policy_action_parse(const char *);
+const char	*policy_stage_name(enum stage);
+int		 policy_stage_parse(const char *);
+extern const char *const policy_action_names[ACT_COUNT];
+extern const char *const policy_stage_names[STAGE_COUNT];
 
 #endif

@@ -63,7 +63,7 @@ verdict_add_vote(struct verdict_vote *votes, size_t *n, enum vote_kind kind,
 		verdict_note(&v->exempt, str_cstr(&note));
 		a = ACT_ACCEPT;
 	} else if (a != ACT_ACCEPT && report_only) {
-		str_appendf(&note, "%s: %s", action_name(a), what);
+		str_appendf(&note, "%s: %s", policy_action_name(a), what);
 		verdict_note(&v->would, str_cstr(&note));
 		a = ACT_ACCEPT;
 	}
@@ -515,7 +515,7 @@ verdict_explain_score(const struct facts *f, const struct policy *p,
 	str_init(&s);
 	str_appendf(&s, "The checks of this message add up to %d points, and "
 	    "%d is the limit to %s it:", total, p->score.threshold[a],
-	    action_name(a));
+	    policy_action_name(a));
 	for (best = 0, i = 0; i < nparts; i++) {
 		str_appendf(&s, "%s %s %+d", i ? "," : "", parts[i].what,
 		    parts[i].points);

@@ -235,8 +235,8 @@ test_table(void **state)
 		verdict_decide(&f, &p, c->stage, &v);
 		if (v.action != c->action || v.decided != c->decided)
 			fail_msg("%s: action %s decided %s, want %s/%s", c->name,
-			    action_name(v.action), action_name(v.decided),
-			    action_name(c->action), action_name(c->decided));
+			    policy_action_name(v.action), policy_action_name(v.decided),
+			    policy_action_name(c->action), policy_action_name(c->decided));
 		if ((c->check == NULL) != (v.check == NULL) ||
 		    (c->check != NULL && strcmp(c->check, v.check) != 0))
 			fail_msg("%s: check %s, want %s", c->name,
@@ -393,11 +393,11 @@ test_names(void **state)
 	int i;
 
 	for (i = ACT_ACCEPT; i <= ACT_REJECT; i++)
-		assert_int_equal(action_parse(action_name((enum action)i)), i);
+		assert_int_equal(policy_action_parse(policy_action_name((enum action)i)), i);
 	for (i = STAGE_CONNECT; i <= STAGE_EOM; i++)
-		assert_int_equal(stage_parse(stage_name((enum stage)i)), i);
-	assert_int_equal(action_parse("discard"), -1);
-	assert_int_equal(stage_parse("body"), -1);
+		assert_int_equal(policy_stage_parse(policy_stage_name((enum stage)i)), i);
+	assert_int_equal(policy_action_parse("discard"), -1);
+	assert_int_equal(policy_stage_parse("body"), -1);
 }
 
 /* --- the message checks: From:, DMARC, DKIM --- */
@@ -628,8 +628,8 @@ test_message_table(void **state)
 		verdict_decide(&f, &p, c->stage, &v);
 		if (v.action != c->action || v.decided != c->decided)
 			fail_msg("%s: action %s decided %s, want %s/%s", c->name,
-			    action_name(v.action), action_name(v.decided),
-			    action_name(c->action), action_name(c->decided));
+			    policy_action_name(v.action), policy_action_name(v.decided),
+			    policy_action_name(c->action), policy_action_name(c->decided));
 		if ((c->check == NULL) != (v.check == NULL) ||
 		    (c->check != NULL && strcmp(c->check, v.check) != 0))
 			fail_msg("%s: check %s, want %s", c->name,

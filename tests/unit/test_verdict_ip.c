@@ -851,8 +851,8 @@ test_score(void **state)
 		    (t[i].text != NULL && strstr(str_cstr(&all), t[i].text) ==
 		    NULL))
 			fail_msg("%s: action %s decided %s check %s text \"%s\"",
-			    t[i].name, action_name(v.action),
-			    action_name(v.decided), v.check ? v.check : "-",
+			    t[i].name, policy_action_name(v.action),
+			    policy_action_name(v.decided), v.check ? v.check : "-",
 			    str_cstr(&all));
 		verdict_clear(&v);
 		policy_free(&p);

@@ -72,7 +72,33 @@ policy_defaults(struct policy *p)
 		p->helo[i] = ACT_ACCEPT;
 	p->helo[HELOF_OWN_NAME] = ACT_REJECT;	/* only we are us */
 	p->authz = ACT_REJECT;
+	/* RFC 5321 4.5.1: postmaster must be reachable; abuse too (RFC
+	 * 2142), so that a refused sender can still complain */
+	policy_set_exempt_rcpts(p, "postmaster abuse");
 	policy_score_defaults(&p->score);
+}
+
+/* policy_set_exempt_rcpts - the exempt recipients, replaced by a list */
+void
+policy_set_exempt_rcpts(struct policy *p, const char *words)
+{
+	const char *w;
+	size_t i, n, cap;
+
+	for (i = 0; i < p->nexempt_rcpts; i++)
+		mem_free(p->exempt_rcpts[i]);
+	mem_free(p->exempt_rcpts);
+	p->exempt_rcpts = NULL;
+	p->nexempt_rcpts = 0;
+	cap = 0;
+	while ((w = str_next_word(&words, &n)) != NULL) {
+		if (p->nexempt_rcpts == cap) {
+			cap = cap ? 2 * cap : 4;
+			p->exempt_rcpts = mem_realloc(p->exempt_rcpts, cap *
+			    sizeof(*p->exempt_rcpts));
+		}
+		p->exempt_rcpts[p->nexempt_rcpts++] = mem_strndup(w, n);
+	}
 }
 
 /* policy_score_defaults - weights a careful receiver starts from: a

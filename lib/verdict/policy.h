@@ -43,7 +43,11 @@
  *		cannot use -> reject; DKIM results only recorded (DMARC acts
  *		on them); everything else accepted and recorded; refusals
  *		delivered at RCPT; trusted networks and senders that
- *		authenticated (SMTP AUTH) not checked.
+ *		authenticated (SMTP AUTH) not checked; mail only to
+ *		postmaster@ and abuse@ never refused. It holds allocated
+ *		lists: release it with policy_free.
+ *	policy_set_exempt_rcpts(p, words) - replace the exempt recipients
+ *		by a list ("postmaster abuse@example.com").
  *	policy_dmarc_actions(p, domain) - the DMARC actions for an author
  *		domain: its override if one matches, else the default.
  *	policy_free(p) - release the lists a loaded policy holds.
@@ -155,6 +159,7 @@ struct policy {
 
 void		 policy_defaults(struct policy *);
 void		 policy_score_defaults(struct score_policy *);
+void		 policy_set_exempt_rcpts(struct policy *, const char *);
 void		 policy_free(struct policy *);
 const struct dmarc_actions *policy_dmarc_actions(const struct policy *,
 		    const char *);

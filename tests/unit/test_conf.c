@@ -112,6 +112,108 @@ test_defaults(void **state)
 	str_free(&err);
 }
 
+/* same_words - two lists of words hold the same words in the same order */
+static void
+same_words(const char *what, char *const *a, size_t na, char *const *b,
+    size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		fail_msg("%s: %zu entries from the option table, %zu from "
+		    "policy_defaults()", what, na, nb);
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			fail_msg("%s: \"%s\" against \"%s\"", what, a[i], b[i]);
+}
+
+/* SAME - one field of struct policy, named when it differs */
+#define SAME(field)							\
+	do {								\
+		if (memcmp(&x.field, &y.field, sizeof(x.field)) != 0)	\
+			fail_msg("policy." #field " differs: the option "	\
+			    "table's default is not policy_defaults()");	\
+	} while (0)
+
+/* the option tables' defaults (a config without a file) and
+ * policy_defaults() are one policy: they are written in two places */
+static void
+test_table_defaults_are_policy_defaults(void **state)
+{
+	struct policy x, y, defaults;
+	struct conf *c;
+	size_t i;
+	str err;
+
+	str_init(&err);
+	assert_int_equal(conf_load(NULL, 0, &c, &err), 0);
+	policy_defaults(&defaults);
+	/* copies whose allocated parts can be set aside below */
+	memcpy(&x, &c->policy, sizeof(x));
+	memcpy(&y, &defaults, sizeof(y));
+	/* the lists, by their contents */
+	same_words("exempt_recipients", x.exempt_rcpts, x.nexempt_rcpts,
+	    y.exempt_rcpts, y.nexempt_rcpts);
+	same_words("spf.exempt_domains", x.spf_exempt_domains.v,
+	    x.spf_exempt_domains.n, y.spf_exempt_domains.v,
+	    y.spf_exempt_domains.n);
+	same_words("allowlist_senders", x.allowlist_senders.v,
+	    x.allowlist_senders.n, y.allowlist_senders.v,
+	    y.allowlist_senders.n);
+	same_words("dmarc.trusted_signers", x.dmarc_trusted_signers.v,
+	    x.dmarc_trusted_signers.n, y.dmarc_trusted_signers.v,
+	    y.dmarc_trusted_signers.n);
+	assert_int_equal(x.dmarc_trusted_clients.n, y.dmarc_trusted_clients.n);
+	assert_int_equal(x.ndmarc_overrides, y.ndmarc_overrides);
+	for (i = 0; i < CHECK_COUNT; i++)
+		if ((x.text[i] == NULL) != (y.text[i] == NULL))
+			fail_msg("text of check %zu differs", i);
+	assert_true(x.score_text == NULL && y.score_text == NULL);
+	/* then every other field, by value */
+	SAME(reject_stage);
+	SAME(rfc7372_codes);
+	SAME(quarantine_header);
+	SAME(report_only);
+	SAME(spf_mailfrom);
+	SAME(spf_helo);
+	SAME(spf_wait_for_dmarc);
+	SAME(dkim);
+	SAME(dmarc);
+	SAME(bad_from);
+	SAME(trusted);
+	SAME(authenticated);
+	SAME(allowlisted);
+	SAME(exempt_rcpt);
+	SAME(ip_checks);
+	SAME(dnsbl_threshold);
+	SAME(dnsbl_allow_threshold);
+	SAME(dnsbl_action);
+	SAME(dnsbl_temperror);
+	SAME(iprev);
+	SAME(generic_weight);
+	SAME(helo);
+	SAME(authz);
+	SAME(score);
+	/* a field added to struct policy and not named above: the whole
+	 * struct with the allocated parts set aside */
+	x.exempt_rcpts = y.exempt_rcpts = NULL;
+	memset(&x.spf_exempt_domains, 0, sizeof(x.spf_exempt_domains));
+	memset(&y.spf_exempt_domains, 0, sizeof(y.spf_exempt_domains));
+	memset(&x.allowlist_senders, 0, sizeof(x.allowlist_senders));
+	memset(&y.allowlist_senders, 0, sizeof(y.allowlist_senders));
+	memset(&x.dmarc_trusted_signers, 0, sizeof(x.dmarc_trusted_signers));
+	memset(&y.dmarc_trusted_signers, 0, sizeof(y.dmarc_trusted_signers));
+	memset(&x.dmarc_trusted_clients, 0, sizeof(x.dmarc_trusted_clients));
+	memset(&y.dmarc_trusted_clients, 0, sizeof(y.dmarc_trusted_clients));
+	x.dmarc_overrides = y.dmarc_overrides = NULL;
+	if (memcmp(&x, &y, sizeof(x)) != 0)
+		fail_msg("struct policy differs in a field this test does not "
+		    "name: add it to the SAME() list");
+	policy_free(&defaults);
+	conf_free(c);
+	str_free(&err);
+}
+
 static void
 test_full_config(void **state)
 {
@@ -355,7 +457,7 @@ static const struct bad_case bad_cases[] = {
 	    "'trusted_networks': \"10.0.0.0/x\" has a prefix length that is "
 	    "not a number" },
 	{ "spf {\n  trusted = sometimes\n}\n", "2: option 'trusted': "
-	    "\"sometimes\" is not one of check, record or skip" },
+	    "\"sometimes\" is not check, record or skip" },
 	{ "spf {\n authenticated = yes\n}\n", "2: option 'authenticated'" },
 	{ "spf {\n\n  exempt_domains = \"ok.example bad_name\"\n}\n", "3: "
 	    "option 'exempt_domains': \"bad_name\" is not a domain name" },
@@ -671,6 +773,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_table_defaults_are_policy_defaults),
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_hash_inside_quotes),

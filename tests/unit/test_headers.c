@@ -118,6 +118,7 @@ test_authres_header(void **state)
 	assert_non_null(strstr(unfolded(&out), "spf=pass (null sender, checked "
 	    "as postmaster@HELO) smtp.mailfrom=mail.example.org"));
 	str_free(&out);
+	policy_free(&p);
 }
 
 static void
@@ -146,6 +147,7 @@ test_received_spf(void **state)
 	assert_non_null(strstr(str_cstr(&out),
 	    "problem=\"two \\\"SPF\\\" records\";"));
 	str_free(&out);
+	policy_free(&p);
 }
 
 static void
@@ -212,6 +214,7 @@ test_exemptions_show(void **state)
 	verdict_clear(&v);
 	str_free(&out);
 	str_free(&err);
+	policy_free(&p);
 }
 
 static void
@@ -299,6 +302,7 @@ test_dkim_dmarc_results(void **state)
 	    "appears 2 times\""));
 	str_free(&out);
 	str_free(&err);
+	policy_free(&p);
 }
 
 static void
@@ -345,6 +349,7 @@ test_summary_line(void **state)
 	assert_non_null(strstr(str_cstr(&out), "helo=evil??helo?"));
 	verdict_clear(&v);
 	str_free(&out);
+	policy_free(&p);
 }
 
 /* iprev and the DNS lists in the A-R field and the log line */

@@ -320,6 +320,7 @@ test_fail_text_explains(void **state)
 	assert_non_null(strstr(text, "send the mail through a server the SPF "
 	    "record of example.org authorizes"));
 	verdict_clear(&v);
+	policy_free(&p);
 }
 
 static void
@@ -350,6 +351,7 @@ test_helo_and_temperror_text(void **state)
 	    "(timed out))"));
 	assert_non_null(strstr(text, "try again later"));
 	verdict_clear(&v);
+	policy_free(&p);
 }
 
 static void
@@ -385,6 +387,7 @@ test_hostile_text_is_bounded_and_printable(void **state)
 			assert_true(v.lines[i][j] >= 0x20 && v.lines[i][j] < 0x7f);
 	}
 	verdict_clear(&v);
+	policy_free(&p);
 }
 
 static void

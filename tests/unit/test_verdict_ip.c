@@ -324,9 +324,7 @@ case_policy(const struct ip_case *c, struct policy *p)
 	policy_defaults(p);
 	p->ip_checks |= 1u << CHECK_DNSBL | 1u << CHECK_IPLIST |
 	    1u << CHECK_AUTHZ;
-	p->exempt_rcpts = mem_calloc(1, sizeof(char *));
-	p->exempt_rcpts[0] = mem_strdup("postmaster");
-	p->nexempt_rcpts = 1;
+	policy_set_exempt_rcpts(p, "postmaster");
 	switch (c->pol) {
 	case P_STRICT_IPREV:
 		p->iprev[IPREVR_PERMERROR] = p->iprev[IPREVR_FAIL] = ACT_REJECT;
@@ -931,10 +929,7 @@ test_exempt_rcpt(void **state)
 
 	(void)state;
 	policy_defaults(&p);
-	p.exempt_rcpts = mem_calloc(2, sizeof(char *));
-	p.exempt_rcpts[0] = mem_strdup("postmaster");
-	p.exempt_rcpts[1] = mem_strdup("abuse@example.com");
-	p.nexempt_rcpts = 2;
+	policy_set_exempt_rcpts(&p, "postmaster abuse@example.com");
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		got = exempt_rcpt_match(&p, t[i].rcpt);
 		if ((got == NULL) != (t[i].want == NULL) || (got != NULL &&

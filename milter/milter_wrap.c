@@ -1,6 +1,7 @@
 /*
  * milter_wrap - link-time wrappers of libmilter's read(), accept(),
- * poll() and sigwait(); see milter_wrap.h. Only objects in our link see
+ * poll(), sigwait() and its packet reader mi_rd_cmd(); see
+ * milter_wrap.h. Only objects in our link see
  * these wrappers (ld --wrap), not the shared libraries, so nothing else
  * changes.
  */
@@ -11,11 +12,19 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "util/log.h"
+
+#include "milter_packet.h"
 #include "milter_wrap.h"
+
+/* libmilter's "receive error" (SMFIC_RECVERR in its internal libmilter.h):
+ * a reader result below ' ' with no data ends the connection's session */
+#define MILTER_WRAP_RECVERR	((char)4)
 
 ssize_t	__real_read(int, void *, size_t);
 ssize_t	__wrap_read(int, void *, size_t);
@@ -25,6 +34,8 @@ int	__real_sigwait(const sigset_t *, int *);
 int	__wrap_sigwait(const sigset_t *, int *);
 int	__real_poll(struct pollfd *, nfds_t, int);
 int	__wrap_poll(struct pollfd *, nfds_t, int);
+char	*__real_mi_rd_cmd(int, struct timeval *, char *, size_t *, char *);
+char	*__wrap_mi_rd_cmd(int, struct timeval *, char *, size_t *, char *);
 
 static atomic_int milter_wrap_tcp;
 
@@ -94,4 +105,24 @@ __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
 	if (n == 1 && timeout == 1 && fds[0].events == POLLIN)
 		timeout = MILTER_WRAP_LINGER_MS;
 	return __real_poll(fds, n, timeout);
+}
+
+/* __wrap_mi_rd_cmd - libmilter reads one packet: one it would mishandle
+ * (milter_packet.h) closes that connection, never the daemon */
+char *
+__wrap_mi_rd_cmd(int sd, struct timeval *timeout, char *cmd, size_t *len,
+    char *name)
+{
+	const char *why;
+	char *buf;
+
+	buf = __real_mi_rd_cmd(sd, timeout, cmd, len, name);
+	if (buf == NULL || (why = milter_packet_check(*cmd, buf, *len)) == NULL)
+		return buf;
+	log_warn("milter: malformed packet from the MTA (command 0x%02x, %zu "
+	    "bytes: %s): connection closed", (unsigned char)*cmd, *len, why);
+	free(buf);
+	*cmd = MILTER_WRAP_RECVERR;
+	*len = 0;
+	return NULL;
 }

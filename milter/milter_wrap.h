@@ -1,6 +1,6 @@
 /*
- * milter_wrap - link-time wrappers around libc calls that the static
- * libmilter makes (ld --wrap=read,accept,poll,sigwait):
+ * milter_wrap - link-time wrappers around calls that the static
+ * libmilter makes (ld --wrap=read,accept,poll,sigwait,mi_rd_cmd):
  *
  *	read()    - after each read on a TCP milter connection, re-arm
  *		    TCP_QUICKACK, so the MTA's small milter packets are
@@ -17,6 +17,10 @@
  *	sigwait() - libmilter's signal thread stops the milter on SIGHUP;
  *		    SIGHUP is taken out of its set so that our control thread
  *		    can use it to reload the configuration.
+ *	mi_rd_cmd() - libmilter's reader of one packet: a packet libmilter
+ *		    would mishandle (milter_packet.h: a macro name without a
+ *		    value crashed it) is logged and ends that connection as
+ *		    a read error would.
  *
  *	milter_wrap_quickack(on) - enable both TCP settings (only when
  *		listening on inet/inet6).

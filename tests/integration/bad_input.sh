@@ -1,6 +1,7 @@
 #!/bin/sh
 # bad_input.sh - integration: hostile HELO, MAIL FROM and headers, dropped
-# connections; then the same transaction over a TCP milter socket.
+# connections, malformed milter packets and 10000 connect/close cycles;
+# then the same over a TCP milter socket.
 . "$(dirname "$0")/../lib/common.sh"
 ag_init bad_input
 ag_need miltertest
@@ -17,6 +18,15 @@ ag_expect_log 'Q-HUGE: .* rcpts=200 .*verdict=accept' "200 recipients"
 ag_expect_log 'Q-DROP: .* rcpts=1 .*verdict=accept stage=rcpt' \
     "a dropped connection still ends with a summary line"
 ag_expect_log 'Q-AFTER: .*verdict=accept' "served after the bad input"
+
+# hostile milter packets straight to the socket (what anyone who can
+# reach it could send): each closes its own connection, none stops the
+# daemon; then 10000 connect/close cycles
+python3 "$top_srcdir/tests/faults/milter_packets.py" "$AG_SOCKET" \
+    --pid "$AG_AUTHGATE_PID" --cycles 10000 ||
+	ag_fail "hostile milter packets"
+ag_expect_log 'malformed packet from the MTA \(command 0x44, 15 bytes: macro list with a name but no value\): connection closed' \
+    "a macro name without a value closes that connection, logged"
 ag_no_errors_logged
 ag_authgate_stop
 
@@ -34,4 +44,7 @@ check(has(ar, "spf=pass smtp.mailfrom=pass.authgate.example"), "Q-TCP: pass over
 LUA
 ag_miltertest "$AG_WORK/tcp.lua"
 ag_expect_log 'Q-TCP: .*verdict=accept' "TCP transport"
+python3 "$top_srcdir/tests/faults/milter_packets.py" "$AG_SOCKET" \
+    --pid "$AG_AUTHGATE_PID" --cycles 1000 ||
+	ag_fail "hostile milter packets over TCP"
 echo "all bad input checks passed"

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <ares.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,29 +224,72 @@ dns_get32(const unsigned char *p)
 	    ((uint32_t)p[2] << 8) | p[3];
 }
 
-/* dns_expand - expand a (compressed) name at off; its length in *used */
+/* dns_expand - the (compressed) name at off, in lower case and without
+ * the root's dot; its length at off in *used; NULL if malformed.
+ *
+ * Label bytes are kept as they are, so that a name we asked for (any
+ * byte but control bytes and a backslash, dns_name_normalize) comes back
+ * equal: c-ares' ares_expand_name escapes $ ( ) @ " ; and made such
+ * answers look like replies to another question. The bytes no asked name
+ * holds - a dot, a backslash or a control byte inside a label - are
+ * written with a backslash (\. \\ \DDD), which no question can equal.
+ * A compression pointer must point before the label it stands for, so
+ * every name ends. */
 static char *
 dns_expand(const unsigned char *pkt, size_t len, size_t off, size_t *used)
 {
-	char *name, *copy;
-	long enclen;
-	size_t n;
+	size_t pos, wire, i, ptr;
+	unsigned char c;
+	int jumped;
+	str name;
 
-	if (off >= len)
-		return NULL;
-	if (ares_expand_name(pkt + off, pkt, (int)len, &name, &enclen) !=
-	    ARES_SUCCESS)
-		return NULL;
-	*used = (size_t)enclen;
-	/* normalize: lower case, no trailing dot */
-	n = strlen(name);
-	if (n > 0 && name[n - 1] == '.')
-		n--;
-	copy = mem_strndup(name, n);
-	ares_free_string(name);
-	for (n = 0; copy[n] != '\0'; n++)
-		copy[n] = (char)tolower((unsigned char)copy[n]);
-	return copy;
+	*used = 0;
+	str_init(&name);
+	str_append(&name, "");
+	pos = off;
+	wire = 0;
+	jumped = 0;
+	for (;;) {
+		if (pos >= len)
+			goto bad;
+		c = pkt[pos];
+		if ((c & 0xc0) == 0xc0) {
+			if (pos + 1 >= len)
+				goto bad;
+			ptr = ((size_t)(c & 0x3f) << 8) | pkt[pos + 1];
+			if (!jumped)
+				*used = pos + 2 - off;
+			jumped = 1;
+			if (ptr >= pos)		/* forwards or onto itself */
+				goto bad;
+			pos = ptr;
+			continue;
+		}
+		if (c & 0xc0)			/* extended label types */
+			goto bad;
+		if (c == 0) {
+			if (!jumped)
+				*used = pos + 1 - off;
+			return str_steal(&name);
+		}
+		if (pos + 1 + c > len || (wire += 1 + (size_t)c) > 255)
+			goto bad;
+		if (name.len > 0)
+			str_append_c(&name, '.');
+		for (i = pos + 1; i <= pos + c; i++) {
+			if (pkt[i] == '.' || pkt[i] == '\\') {
+				str_append_c(&name, '\\');
+				str_append_c(&name, (char)pkt[i]);
+			} else if (pkt[i] < 0x20 || pkt[i] == 0x7f)
+				str_appendf(&name, "\\%03u", pkt[i]);
+			else
+				str_append_c(&name, (char)tolower(pkt[i]));
+		}
+		pos += 1 + (size_t)c;
+	}
+bad:
+	str_free(&name);
+	return NULL;
 }
 
 /* dns_fail - turn a half-built parse into a TEMPFAIL answer */

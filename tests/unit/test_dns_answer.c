@@ -407,6 +407,99 @@ static const struct name_case name_cases[] = {
 	{ "xn--bcher-kva.example", "xn--bcher-kva.example" },
 };
 
+/* names with the bytes SPF macros put there ($ ( ) @ " ; and 8-bit)
+ * come back as asked: c-ares' name expansion escaped them, and every such
+ * answer looked like a reply to another question */
+static void
+test_special_characters_in_names(void **state)
+{
+	static const char *const names[] = {
+		"a$b.example", "x(y)z.example", "u@v.example", "q\"r.example",
+		"s;t.example", "%{l}.spf.example", "caf\xc3\xa9.example",
+		"a b.example"
+	};
+	unsigned char ip[4] = { 192, 0, 2, 7 }, rd[64];
+	struct dnspkt p;
+	dns_answer *a;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		dnspkt_init(&p, 1, names[i], DNS_T_A, 0);
+		dnspkt_rr(&p, 1, names[i], DNS_T_A, 300, ip, 4);
+		a = parse(names[i], DNS_T_A, &p);
+		if (a->status != DNS_OK || a->count != 1)
+			fail_msg("%s: %s", names[i], a->error ? a->error : "?");
+		dns_answer_unref(a);
+	}
+	/* and as the target of a CNAME and an MX */
+	dnspkt_init(&p, 1, "alias.example", DNS_T_A, 0);
+	n = dnspkt_name(rd, "t$(x).example");
+	dnspkt_rr(&p, 1, "alias.example", DNS_T_CNAME, 300, rd, n);
+	dnspkt_rr(&p, 1, "t$(x).example", DNS_T_A, 300, ip, 4);
+	a = parse("alias.example", DNS_T_A, &p);
+	assert_int_equal(a->status, DNS_OK);
+	assert_string_equal(a->canon, "t$(x).example");
+	dns_answer_unref(a);
+	dnspkt_init(&p, 1, "example.net", DNS_T_MX, 0);
+	rd[0] = 0;
+	rd[1] = 5;
+	n = dnspkt_name(rd + 2, "m@x;1.example.net");
+	dnspkt_rr(&p, 1, "example.net", DNS_T_MX, 300, rd, n + 2);
+	a = parse("example.net", DNS_T_MX, &p);
+	assert_int_equal(a->status, DNS_OK);
+	assert_string_equal(a->rr[0].u.mx.host, "m@x;1.example.net");
+	dns_answer_unref(a);
+}
+
+/* a dot, a backslash or a control byte inside one label: written with a
+ * backslash, so the answer can never pass for the question "a.b.example" */
+static void
+test_label_bytes_no_question_holds(void **state)
+{
+	struct dnspkt p;
+	unsigned char rd[64];
+	dns_answer *a;
+
+	/* question "a.b.example" asked, answer for the one label "a.b" */
+	dnspkt_init(&p, 1, "x.example", DNS_T_MX, 0);
+	rd[0] = 0;
+	rd[1] = 1;
+	memcpy(rd + 2, "\003a.b\003x\\y\002\001z\007example\0", 20);
+	dnspkt_rr(&p, 1, "x.example", DNS_T_MX, 300, rd, 22);
+	a = parse("x.example", DNS_T_MX, &p);
+	assert_int_equal(a->status, DNS_OK);
+	assert_string_equal(a->rr[0].u.mx.host, "a\\.b.x\\\\y.\\001z.example");
+	dns_answer_unref(a);
+}
+
+/* compression pointers that point forwards or at themselves: malformed,
+ * never a loop */
+static void
+test_compression_forward_pointer(void **state)
+{
+	struct dnspkt p;
+	unsigned char rd[8];
+	dns_answer *a;
+
+	dnspkt_init(&p, 1, "example.net", DNS_T_MX, 0);
+	rd[0] = 0;
+	rd[1] = 10;
+	rd[2] = 0xc0;
+	rd[3] = 0xff;				/* far forwards */
+	dnspkt_rr(&p, 1, "example.net", DNS_T_MX, 300, rd, 4);
+	a = parse("example.net", DNS_T_MX, &p);
+	assert_int_equal(a->status, DNS_TEMPFAIL);
+	dns_answer_unref(a);
+	dnspkt_init(&p, 1, "example.net", DNS_T_MX, 0);
+	rd[2] = 0xc0;
+	rd[3] = 0;				/* patched to point at itself */
+	dnspkt_rr(&p, 1, "example.net", DNS_T_MX, 300, rd, 4);
+	p.buf[p.len - 1] = (unsigned char)(p.len - 2);
+	a = parse("example.net", DNS_T_MX, &p);
+	assert_int_equal(a->status, DNS_TEMPFAIL);
+	dns_answer_unref(a);
+}
+
 static void
 test_name_normalize(void **state)
 {
@@ -562,6 +655,9 @@ main(void)
 		cmocka_unit_test(test_bad_replies),
 		cmocka_unit_test(test_question_case_insensitive),
 		cmocka_unit_test(test_garbage_never_crashes),
+		cmocka_unit_test(test_special_characters_in_names),
+		cmocka_unit_test(test_label_bytes_no_question_holds),
+		cmocka_unit_test(test_compression_forward_pointer),
 		cmocka_unit_test(test_name_normalize),
 		cmocka_unit_test(test_servers_parse),
 		cmocka_unit_test(test_wire_round_trip),

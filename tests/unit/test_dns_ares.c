@@ -438,6 +438,29 @@ test_bad_name_is_error_without_query(void **state)
 	dns_resolver_unref(r);
 }
 
+/* names with $ ( ) @ " ; (an SPF exists:%{l} term with such a local
+ * part) resolve through c-ares like any other */
+static void
+test_special_characters_resolve(void **state)
+{
+	static const char *const special[] = {
+		"n$x.test", "n(1)@2.test", "n\"q;r.test", "n a.test"
+	};
+	dns_resolver *r;
+	dns_answer *a;
+	size_t i;
+
+	r = resolver(1000, 1);
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		a = dns_lookup(r, special[i], DNS_T_A, deadline_in(3000));
+		if (a->status != DNS_OK || a->count != 1)
+			fail_msg("%s: %s", special[i], a->error ? a->error :
+			    dns_status_name(a->status));
+		dns_answer_unref(a);
+	}
+	dns_resolver_unref(r);
+}
+
 static void
 test_refused_port(void **state)
 {
@@ -509,6 +532,7 @@ main(void)
 		cmocka_unit_test(test_identical_lookups_merge),
 		cmocka_unit_test(test_many_in_flight),
 		cmocka_unit_test(test_bad_name_is_error_without_query),
+		cmocka_unit_test(test_special_characters_resolve),
 		cmocka_unit_test(test_refused_port),
 		cmocka_unit_test(test_bad_server_option),
 	};

@@ -3,7 +3,11 @@
  *
  * A hash table (chained) finds entries; a doubly linked list keeps them in
  * least-recently-used order for eviction. The table has a fixed number of
- * buckets sized from the entry limit, so it never rehashes.
+ * buckets sized from the entry limit, so it never rehashes. The hash is
+ * SipHash under a random key per process, so the names a sender chooses
+ * (SPF macros, HELO, PTR names) cannot be made to share a bucket; and
+ * each entry knows the link that points to it, so taking one out (expiry,
+ * eviction of the oldest) never walks a chain.
  */
 #include "config.h"
 
@@ -11,11 +15,13 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/siphash.h"
 #include "dns/dns.h"
 #include "dns/dns_cache.h"
 
 struct dns_cache_entry {
 	struct dns_cache_entry	*hnext;		/* bucket chain */
+	struct dns_cache_entry	**hlink;	/* what points to this entry */
 	struct dns_cache_entry	*prev, *next;	/* LRU list, head = newest */
 	unsigned		 hash;
 	int64_t			 expires;	/* monotonic ms */
@@ -31,19 +37,15 @@ struct dns_cache {
 	struct dns_cache_entry	*head, *tail;
 };
 
-/* dns_key_hash - FNV-1a over type and name */
+/* dns_key_hash - the keyed hash of a lookup key (type and name) */
 unsigned
 dns_key_hash(const char *name, int type)
 {
-	unsigned h;
+	uint64_t h;
 
-	h = 2166136261u ^ (unsigned)type;
-	h *= 16777619u;
-	for (; *name != '\0'; name++) {
-		h ^= (unsigned char)*name;
-		h *= 16777619u;
-	}
-	return h;
+	h = siphash24(siphash_process_key(), name, strlen(name));
+	h ^= (uint64_t)(unsigned)type * 0x9e3779b97f4a7c15ULL;
+	return (unsigned)(h ^ (h >> 32));
 }
 
 /* dns_cache_create - an empty cache */
@@ -67,12 +69,9 @@ dns_cache_create(size_t max, uint32_t max_ttl, uint32_t max_neg_ttl)
 static void
 dns_cache_unlink(dns_cache *c, struct dns_cache_entry *e)
 {
-	struct dns_cache_entry **pp;
-
-	for (pp = &c->buckets[e->hash & (c->nbuckets - 1)]; *pp != e;
-	    pp = &(*pp)->hnext)
-		;
-	*pp = e->hnext;
+	*e->hlink = e->hnext;
+	if (e->hnext != NULL)
+		e->hnext->hlink = e->hlink;
 	if (e->prev != NULL)
 		e->prev->next = e->next;
 	else
@@ -185,8 +184,11 @@ dns_cache_put(dns_cache *c, dns_answer *a, int64_t now)
 	e->hash = hash;
 	e->expires = now + (int64_t)ttl * 1000;
 	e->answer = dns_answer_ref(a);
-	e->hnext = c->buckets[hash & (c->nbuckets - 1)];
-	c->buckets[hash & (c->nbuckets - 1)] = e;
+	e->hlink = &c->buckets[hash & (c->nbuckets - 1)];
+	e->hnext = *e->hlink;
+	if (e->hnext != NULL)
+		e->hnext->hlink = &e->hnext;
+	*e->hlink = e;
 	dns_cache_push_front(c, e);
 	c->count++;
 	pthread_mutex_unlock(&c->lock);
@@ -202,6 +204,24 @@ dns_cache_count(dns_cache *c)
 	n = c->count;
 	pthread_mutex_unlock(&c->lock);
 	return n;
+}
+
+/* dns_cache_longest_chain - the most entries in one bucket */
+size_t
+dns_cache_longest_chain(dns_cache *c)
+{
+	struct dns_cache_entry *e;
+	size_t i, n, most;
+
+	pthread_mutex_lock(&c->lock);
+	for (most = 0, i = 0; i < c->nbuckets; i++) {
+		for (n = 0, e = c->buckets[i]; e != NULL; e = e->hnext)
+			n++;
+		if (n > most)
+			most = n;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return most;
 }
 
 /* dns_cache_free - drop every entry and the cache */

@@ -11,10 +11,14 @@
  *		When full, the least recently used entry goes.
  *	dns_cache_count(c), dns_cache_free(c).
  *	dns_key_hash(name, type) - the hash of a lookup key (also used by
- *		the resolver's table of lookups in flight).
+ *		the resolver's table of lookups in flight): SipHash-2-4 under
+ *		a random key per process, so senders cannot choose names that
+ *		share a bucket.
+ *	dns_cache_longest_chain(c) - the most entries one bucket holds (for
+ *		tests: with the keyed hash it stays small whatever the names).
  * "now" is the monotonic time in ms (deadline_now()), passed in so that
  * tests can move time. One mutex guards the cache; every operation is
- * O(1) on average.
+ * O(1) on average, and taking an entry out is O(1) always.
  */
 #ifndef AUTHGATE_DNS_CACHE_H
 #define AUTHGATE_DNS_CACHE_H
@@ -31,6 +35,7 @@ void		 dns_cache_free(dns_cache *);
 dns_answer	*dns_cache_get(dns_cache *, const char *, int, int64_t);
 void		 dns_cache_put(dns_cache *, dns_answer *, int64_t);
 size_t		 dns_cache_count(dns_cache *);
+size_t		 dns_cache_longest_chain(dns_cache *);
 unsigned	 dns_key_hash(const char *, int);
 
 #endif

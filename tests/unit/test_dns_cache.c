@@ -12,8 +12,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "util/siphash.h"
 #include "dns/dns.h"
 #include "dns/dns_cache.h"
+#include "fnv_flood.h"
 
 /* answer - an answer with a status and TTL */
 static dns_answer *
@@ -149,6 +151,55 @@ test_replace_and_disabled(void **state)
 	dns_cache_free(c);
 }
 
+/* SipHash-2-4 gives the values of its definition (the paper's test
+ * key 00..0f: the empty message and the 15-byte example of appendix A) */
+static void
+test_siphash_vectors(void **state)
+{
+	unsigned char key[16], msg[15];
+	size_t i;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)i;
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)i;
+	assert_true(siphash24(key, msg, 0) == 0x726fdb47dd0e0e31ULL);
+	assert_true(siphash24(key, msg, 15) == 0xa129ca6149be45e5ULL);
+	/* one process key, the same on every call */
+	assert_ptr_equal(siphash_process_key(), siphash_process_key());
+}
+
+/* names built to share one bucket under the old unkeyed hash (a sender
+ * can put them in SPF macros, HELO or PTR names) spread like any names:
+ * before SipHash all 2000 were in one chain, walked under the lock */
+static void
+test_flood_names_spread(void **state)
+{
+	char **names;
+	dns_cache *c;
+	size_t i, n = 2000;
+
+	/* a 2000-entry cache has 2048 buckets: 11 bits */
+	names = fnv_flood_names(n, 11, DNS_T_TXT, "flood");
+	for (i = 0; i < n; i++)
+		assert_int_equal(fnv_flood_old_hash(names[i], DNS_T_TXT) &
+		    2047, 0);
+	c = dns_cache_create(n, 3600, 3600);
+	for (i = 0; i < n; i++)
+		put(c, names[i], DNS_T_TXT, DNS_OK, 300, 0);
+	assert_int_equal(dns_cache_count(c), n);
+	/* 2000 keys in 2048 buckets: the longest chain is about 6 */
+	assert_true(dns_cache_longest_chain(c) <= 16);
+	/* evicting the oldest and expiring still work on them */
+	put(c, "one-more.example", DNS_T_TXT, DNS_OK, 300, 0);
+	assert_int_equal(dns_cache_count(c), n);
+	assert_false(present(c, names[0], DNS_T_TXT, 0));
+	assert_true(present(c, names[n - 1], DNS_T_TXT, 0));
+	assert_false(present(c, names[n - 1], DNS_T_TXT, 300 * 1000));
+	dns_cache_free(c);
+	fnv_flood_free(names, n);
+}
+
 int
 main(void)
 {
@@ -158,6 +209,8 @@ main(void)
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_lru_eviction),
 		cmocka_unit_test(test_replace_and_disabled),
+		cmocka_unit_test(test_siphash_vectors),
+		cmocka_unit_test(test_flood_names_spread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,6 +49,7 @@ struct check_opts {
 	int		 verbose;
 };
 
+/* usage - the command line, to f */
 static void
 usage(FILE *f)
 {
@@ -86,7 +87,7 @@ check_read(const char *path, str *out)
 	return 0;
 }
 
-/* check_line_end - length of the line at p (without its end), and the
+/* check_line - length of the line at p (without its end), and the
  * length of its end (CRLF, LF, or 0 at the end of the text) */
 static size_t
 check_line(const char *p, const char *end, size_t *eol)

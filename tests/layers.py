@@ -10,7 +10,9 @@ usage: layers.py SRCDIR [OBJECT-OR-ARCHIVE ...]
 2. Calls (when objects or archives of lib/ are given): a function of one
    folder may call only into the folders it may use, and no two files
    call each other in a circle, directly or through others (the symbol
-   graph of `nm`, strongly connected components).
+   graph of `nm`, strongly connected components). Given the folders'
+   libraries, each folder must have one and every .c file of the folder
+   must be in it.
 
 Prints each problem as "file: what" and exits 1 when there is one.
 """
@@ -20,7 +22,7 @@ import re
 import subprocess
 import sys
 
-INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+INCLUDE = re.compile(r'^\s*#\s*include\s+(?:"([^"]+)"|<([^>]+)>)')
 
 
 def read_layers(srcdir):
@@ -83,10 +85,19 @@ def check_file(srcdir, path, rel, own, layers, problems):
             m = INCLUDE.match(line)
             if not m:
                 continue
-            target = m.group(1)
+            target = m.group(1) or m.group(2)
             where = '%s:%d' % (rel, lineno)
             if target == 'config.h':
                 continue
+            if own is not None and target.split('/')[0] in ('.', '..',
+                                                             'lib'):
+                problems.append('%s: include "%s" by its folder under '
+                                'lib/ ("folder/name.h"), not by a path' %
+                                (where, target))
+                continue
+            if m.group(2) is not None and target.split('/')[0] not in \
+                    layers:
+                continue	# a system header
             if '/' not in target:
                 if own is not None:
                     problems.append('%s: include "%s" with its folder '
@@ -118,8 +129,8 @@ def header_path(srcdir, name):
 
 def nm_symbols(path):
     """(member, kind, symbol) of an object file or of each archive member"""
-    out = subprocess.run(['nm', path], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run([os.environ.get('NM', 'nm'), path],
+                         capture_output=True, text=True, check=True).stdout
     member = os.path.basename(path)
     for line in out.splitlines():
         fields = line.split()
@@ -129,6 +140,28 @@ def nm_symbols(path):
             yield member, fields[1], fields[2]
         elif len(fields) == 2:
             yield member, fields[0], fields[1]
+
+
+def check_members(srcdir, files, layers, problems):
+    """one library per folder, holding every .c file of its folder"""
+    libs = {}
+    for path in files:
+        folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        if path.endswith('.a'):
+            libs[folder] = path
+    for folder in layers:
+        if folder not in libs:
+            problems.append('lib/%s/: no library libauthgate_%s.a given' %
+                            (folder, folder))
+            continue
+        want = {f[:-2] for f in os.listdir(os.path.join(srcdir, 'lib',
+                                                         folder))
+                if f.endswith('.c')}
+        have = {os.path.basename(m)[:-2] for m, _, _ in
+                nm_symbols(libs[folder]) if m.endswith('.o')}
+        for stem in sorted(want - have):
+            problems.append('lib/%s/%s.c: not in its folder\'s library %s' %
+                            (folder, stem, os.path.basename(libs[folder])))
 
 
 def check_calls(files, layers, problems):
@@ -144,7 +177,7 @@ def check_calls(files, layers, problems):
                 nodes.append(node)
             if kind in 'TDBRCVWG':
                 defined[sym] = node
-            elif kind == 'U':
+            elif kind in 'Uwv':
                 used[node].add(sym)
     edges = collections.defaultdict(dict)
     for node in nodes:
@@ -217,6 +250,8 @@ def main(argv):
     check_table(srcdir, layers, problems)
     check_includes(srcdir, layers, problems)
     if len(argv) > 2:
+        if any(f.endswith('.a') for f in argv[2:]):
+            check_members(srcdir, argv[2:], layers, problems)
         check_calls(argv[2:], layers, problems)
     for p in problems:
         print(p)

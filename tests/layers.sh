@@ -2,8 +2,8 @@
 # layers.sh - lib/ keeps the layers of lib/README.md: includes and calls
 # point down and no files call each other in a circle (tests/layers.py on
 # the tree and on the build's libraries). Then the checker is shown to
-# fail on a wrong include, a call upwards and a circle, so that a tree
-# that breaks the rules cannot pass.
+# fail on wrong includes, a call upwards, circles and a file missing from
+# its folder's library, so that a tree that breaks the rules cannot pass.
 set -eu
 : "${top_srcdir:?}" "${top_builddir:?}"
 CHECK="python3 $top_srcdir/tests/layers.py"
@@ -44,6 +44,17 @@ must_fail "an include upwards" \
     'util/ includes "session/session.h", but util/ may use no other folder' \
     "$tmp/tree"
 
+# the same with angle brackets, and by a relative path
+cp "$top_srcdir/lib/util/str.c" "$tmp/tree/lib/util/str.c"
+printf '#include <session/session.h>\n' >> "$tmp/tree/lib/util/str.c"
+must_fail "an include upwards in <>" \
+    'util/ includes "session/session.h", but util/ may use no other folder' \
+    "$tmp/tree"
+cp "$top_srcdir/lib/util/str.c" "$tmp/tree/lib/util/str.c"
+printf '#include "../session/session.h"\n' >> "$tmp/tree/lib/util/str.c"
+must_fail "an include by a relative path" \
+    'include "../session/session.h" by its folder under lib/' "$tmp/tree"
+
 # a header of lib/ included without its folder
 cp "$top_srcdir/lib/util/str.c" "$tmp/tree/lib/util/str.c"
 printf '#include "mem.h"\n' >> "$tmp/tree/lib/dns/dns_cache.c"
@@ -67,4 +78,14 @@ must_fail "a call upwards" 'lib/dns/up.o: calls verdict_probe() of lib/verdict/t
     "$top_srcdir" "$tmp/o/dns/up.o" "$tmp/o/verdict/top.o"
 must_fail "a circle" 'files call each other in a circle: util/a.o -> util/b.o' \
     "$top_srcdir" "$tmp/o/util/a.o" "$tmp/o/util/b.o"
+
+# the same circle inside a folder's library, which must also hold every
+# .c file of its folder
+${AR:-ar} rc "$tmp/o/util/libauthgate_util.a" "$tmp/o/util/a.o" "$tmp/o/util/b.o"
+must_fail "a circle inside a library" \
+    'files call each other in a circle: util/a.o -> util/b.o' \
+    "$top_srcdir" "$tmp/o/util/libauthgate_util.a"
+must_fail "a file missing from its library" \
+    "lib/util/str.c: not in its folder's library libauthgate_util.a" \
+    "$top_srcdir" "$tmp/o/util/libauthgate_util.a"
 echo "layers: PASS"

@@ -400,8 +400,11 @@ conf_register(cfg_t *cfg)
 				log_panic("config: no section %s to validate",
 				    path);
 			for (o = sec->subopts; o->name != NULL; o++) {
-				snprintf(path, sizeof(path), "%.*s|%s",
-				    (int)(n - 2), chk->path, o->name);
+				if (o->type == CFGT_SEC || (size_t)snprintf(path,
+				    sizeof(path), "%.*s|%s", (int)(n - 2),
+				    chk->path, o->name) >= sizeof(path))
+					log_panic("config: cannot validate %s|%s",
+					    chk->path, o->name);
 				cfg_set_validate_func(cfg, path, chk->fn);
 			}
 		}

@@ -29,9 +29,9 @@
 static int
 parse_dmarc_mode(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	/* in the order of enum dmarc_mode */
 	static const char *const names[] = { "rfc9989", "rfc7489" };
-	static const struct conf_words words = { NULL, names, 2, NULL };
+	static const int values[] = { DMARC_RFC9989, DMARC_RFC7489 };
+	static const struct conf_words words = { NULL, names, 2, values };
 
 	return conf_parse_word(cfg, opt, value, result, &words);
 }

@@ -59,9 +59,11 @@ struct dkim_query {
 
 static __thread struct dkim_verifier *dkim_current;
 
-static const char *const dkim_result_names[DKIMR_COUNT] = {
+static const char *const dkim_result_names[] = {
 	"none", "pass", "fail", "neutral", "policy", "temperror", "permerror"
 };
+_Static_assert(sizeof(dkim_result_names) ==
+    DKIMR_COUNT * sizeof(dkim_result_names[0]), "one word per DKIM result");
 
 /* dkim_message_result - the message's DKIM result: its best signature's */
 enum dkim_result
@@ -356,7 +358,7 @@ dkim_q_cancel(void *srv, void *qh)
 	return DKIM_DNS_SUCCESS;
 }
 
-/* dkim_q_init, dkim_q_close - nothing to set up (libopendkim's own
+/* dkim_q_init - nothing to set up (libopendkim's own
  * resolver is never used; without these dkim_close() crashes) */
 static int
 dkim_q_init(void **srv)
@@ -365,6 +367,7 @@ dkim_q_init(void **srv)
 	return 0;
 }
 
+/* dkim_q_close - see dkim_q_init */
 static void
 dkim_q_close(void *srv)
 {
@@ -373,7 +376,7 @@ dkim_q_close(void *srv)
 
 /* --- signatures --- */
 
-/* dkim_aligned_first - is a signature's d= the author domain or related */
+/* dkim_related - is a signature's d= the author domain or related */
 static int
 dkim_related(const char *d, const char *from)
 {

@@ -49,7 +49,7 @@ enum dkim_result {
 	DKIMR_NONE, DKIMR_PASS, DKIMR_FAIL, DKIMR_NEUTRAL, DKIMR_POLICY,
 	DKIMR_TEMPERROR, DKIMR_PERMERROR
 };
-#define DKIMR_COUNT	7
+#define DKIMR_COUNT	(DKIMR_PERMERROR + 1)
 
 struct dkim_options {
 	unsigned	 min_key_bits;

@@ -63,9 +63,11 @@ dmarc_ctx_init(struct dmarc_ctx *c, dmarc_engine *e, dns_resolver *res,
 	str_init(&c->temp);
 }
 
-static const char *const dmarc_result_names[DMARCR_COUNT] = {
+static const char *const dmarc_result_names[] = {
 	"none", "pass", "fail", "temperror", "permerror"
 };
+_Static_assert(sizeof(dmarc_result_names) ==
+    DMARCR_COUNT * sizeof(dmarc_result_names[0]), "one word per DMARC result");
 
 /* dmarc_result_name - the RFC 8601 word for a result */
 const char *

@@ -48,7 +48,7 @@ enum dmarc_result {
 	DMARCR_NONE, DMARCR_PASS, DMARCR_FAIL, DMARCR_TEMPERROR,
 	DMARCR_PERMERROR
 };
-#define DMARCR_COUNT	5
+#define DMARCR_COUNT	(DMARCR_PERMERROR + 1)
 
 enum dmarc_align {
 	DMARC_ALIGN_NONE,	/* the mechanism authenticated nothing */

@@ -60,10 +60,12 @@ static const struct dnsbl_preset dnsbl_presets[] = {
 	} },
 };
 
-/* the config words of the classes; dnsbl.h's declaration fixes the count */
+/* the config words of the classes, one per enum dnsbl_class */
 const char *const dnsbl_class_names[] = {
 	"reputation", "policy", "allow"
 };
+_Static_assert(sizeof(dnsbl_class_names) ==
+    DNSBL_CLASS_COUNT * sizeof(dnsbl_class_names[0]), "one word per class");
 
 /* dnsbl_class_name - the config word of a class */
 const char *

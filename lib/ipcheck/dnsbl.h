@@ -62,7 +62,7 @@
 enum dnsbl_class {
 	DNSBL_REPUTATION, DNSBL_POLICY, DNSBL_ALLOW
 };
-#define DNSBL_CLASS_COUNT	3
+#define DNSBL_CLASS_COUNT	(DNSBL_ALLOW + 1)
 
 /* one answer filter: the octet values each position may take */
 struct dnsbl_filter {
@@ -157,7 +157,7 @@ void		 dnsbl_cancel(dnsbl_lookup *);
 void		 dnsbl_outcome_clear(struct dnsbl_outcome *);
 const char	*dnsbl_class_name(enum dnsbl_class);
 int		 dnsbl_class_parse(const char *);
-extern const char *const dnsbl_class_names[DNSBL_CLASS_COUNT];
+extern const char *const dnsbl_class_names[];
 const char	*dnsbl_status_name(enum dnsbl_status);
 
 #endif

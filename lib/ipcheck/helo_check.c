@@ -16,9 +16,11 @@
 
 #define HELO_NAME_MAX	255
 
-static const char *const helo_fact_names[HELOF_COUNT] = {
+static const char *const helo_fact_names[] = {
 	"ip_literal", "wrong_literal", "not_fqdn", "own_name", "unresolvable"
 };
+_Static_assert(sizeof(helo_fact_names) ==
+    HELOF_COUNT * sizeof(helo_fact_names[0]), "one word per HELO fact");
 
 /* helo_fact_name - the config and log word of a fact */
 const char *

@@ -37,7 +37,7 @@ enum helo_fact {
 	HELOF_IP_LITERAL, HELOF_WRONG_LITERAL, HELOF_NOT_FQDN, HELOF_OWN_NAME,
 	HELOF_UNRESOLVABLE
 };
-#define HELOF_COUNT	5
+#define HELOF_COUNT	(HELOF_UNRESOLVABLE + 1)
 
 struct helo_outcome {
 	int		 checked;

@@ -13,9 +13,11 @@
 #include "ipcheck/generic_name.h"
 #include "ipcheck/iprev.h"
 
-static const char *const iprev_result_names[IPREVR_COUNT] = {
+static const char *const iprev_result_names[] = {
 	"pass", "fail", "temperror", "permerror"
 };
+_Static_assert(sizeof(iprev_result_names) ==
+    IPREVR_COUNT * sizeof(iprev_result_names[0]), "one word per iprev result");
 
 /* iprev_result_name - the RFC 8601 word */
 const char *

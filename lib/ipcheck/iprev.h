@@ -30,7 +30,7 @@
 enum iprev_result {
 	IPREVR_PASS, IPREVR_FAIL, IPREVR_TEMPERROR, IPREVR_PERMERROR
 };
-#define IPREVR_COUNT	4
+#define IPREVR_COUNT	(IPREVR_PERMERROR + 1)
 
 #define IPREV_CACHE_ONLY	1
 #define IPREV_NAMES_MAX		50	/* the most max_names may be */

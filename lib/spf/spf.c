@@ -27,9 +27,11 @@ struct spf_engine {
 	char			*receiver;
 };
 
-static const char *const spf_result_names[SPFR_COUNT] = {
+static const char *const spf_result_names[] = {
 	"none", "neutral", "pass", "fail", "softfail", "temperror", "permerror"
 };
+_Static_assert(sizeof(spf_result_names) ==
+    SPFR_COUNT * sizeof(spf_result_names[0]), "one word per SPF result");
 
 /* spf_result_name - the RFC 8601 word for a result */
 const char *

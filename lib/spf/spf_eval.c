@@ -183,7 +183,7 @@ spf_eval_term_count(struct spf_eval *e)
 	return 1;
 }
 
-/* spf_eval_validated - %{p} / ptr: the names of the client that check out */
+/* spf_eval_ptr_names - %{p} / ptr: the names of the client that check out */
 static void
 spf_eval_ptr_names(struct spf_eval *e, int count_void)
 {

@@ -21,22 +21,29 @@ static char log_ident[64] = "authgate";
 static _Atomic(log_hook_fn) log_hook;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* the config words for facilities and levels and their syslog values;
- * the declarations in log.h fix the counts */
+/* the config words for facilities and levels and their syslog values */
 const char *const log_facility_names[] = {
 	"mail", "daemon", "user", "local0", "local1", "local2", "local3",
 	"local4", "local5", "local6", "local7"
 };
+_Static_assert(sizeof(log_facility_names) ==
+    LOG_FACILITY_COUNT * sizeof(log_facility_names[0]), "a word each");
 const int log_facility_values[] = {
 	LOG_MAIL, LOG_DAEMON, LOG_USER, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2,
 	LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7
 };
+_Static_assert(sizeof(log_facility_values) ==
+    LOG_FACILITY_COUNT * sizeof(log_facility_values[0]), "a value each");
 const char *const log_level_names[] = {
 	"debug", "info", "notice", "warning", "error"
 };
+_Static_assert(sizeof(log_level_names) ==
+    LOG_LEVEL_COUNT * sizeof(log_level_names[0]), "a word each");
 const int log_level_values[] = {
 	LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERR
 };
+_Static_assert(sizeof(log_level_values) ==
+    LOG_LEVEL_COUNT * sizeof(log_level_values[0]), "a value each");
 
 /* log_open - choose where log lines go */
 void

@@ -30,10 +30,10 @@ int	log_facility_parse(const char *);
 int	log_level_parse(const char *);
 #define LOG_FACILITY_COUNT	11
 #define LOG_LEVEL_COUNT		5
-extern const char *const log_facility_names[LOG_FACILITY_COUNT];
-extern const int log_facility_values[LOG_FACILITY_COUNT];
-extern const char *const log_level_names[LOG_LEVEL_COUNT];
-extern const int log_level_values[LOG_LEVEL_COUNT];
+extern const char *const log_facility_names[];
+extern const int log_facility_values[];
+extern const char *const log_level_names[];
+extern const int log_level_values[];
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -16,8 +16,10 @@
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 
-/* the config words of the modes; exempt.h's declaration fixes the count */
+/* the config words of the modes, one per enum exempt_mode */
 const char *const exempt_mode_names[] = { "check", "record", "skip" };
+_Static_assert(sizeof(exempt_mode_names) ==
+    EXEMPT_MODE_COUNT * sizeof(exempt_mode_names[0]), "one word per mode");
 
 /* exempt_mode_name - config/log word for an exemption mode */
 const char *

@@ -50,6 +50,6 @@ enum exempt_mode exempt_dmarc(const struct policy *, const struct facts *,
 const char	*exempt_rcpt_match(const struct policy *, const char *);
 const char	*exempt_mode_name(enum exempt_mode);
 int		 exempt_mode_parse(const char *);
-extern const char *const exempt_mode_names[EXEMPT_MODE_COUNT];
+extern const char *const exempt_mode_names[];
 
 #endif

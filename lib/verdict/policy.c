@@ -12,14 +12,18 @@
 #include "mail/domlist.h"
 #include "verdict/policy.h"
 
-/* the words of the config file and the logs; the declarations in
- * policy.h fix the counts, so a word more or less does not compile */
+/* the words of the config file and the logs; a word more or less
+ * than the enum has does not compile */
 const char *const policy_action_names[] = {
 	"accept", "tag", "quarantine", "tempfail", "reject"
 };
+_Static_assert(sizeof(policy_action_names) ==
+    ACT_COUNT * sizeof(policy_action_names[0]), "one word per action");
 const char *const policy_stage_names[] = {
 	"connect", "helo", "mail", "rcpt", "data", "eom"
 };
+_Static_assert(sizeof(policy_stage_names) ==
+    STAGE_COUNT * sizeof(policy_stage_names[0]), "one word per stage");
 
 /* policy_defaults - the careful receiver's choice */
 void

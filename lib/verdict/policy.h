@@ -72,24 +72,24 @@
 enum action {
 	ACT_ACCEPT, ACT_TAG, ACT_QUARANTINE, ACT_TEMPFAIL, ACT_REJECT
 };
-#define ACT_COUNT	5
+#define ACT_COUNT	(ACT_REJECT + 1)
 
 enum stage {
 	STAGE_CONNECT, STAGE_HELO, STAGE_MAIL, STAGE_RCPT, STAGE_DATA,
 	STAGE_EOM
 };
-#define STAGE_COUNT	6
+#define STAGE_COUNT	(STAGE_EOM + 1)
 
 enum check {
 	CHECK_SPF, CHECK_DKIM, CHECK_DMARC, CHECK_DNSBL, CHECK_IPREV,
 	CHECK_HELO, CHECK_IPLIST, CHECK_AUTHZ
 };
-#define CHECK_COUNT	8
+#define CHECK_COUNT	(CHECK_AUTHZ + 1)
 
 enum exempt_mode {
 	EXEMPT_CHECK, EXEMPT_RECORD, EXEMPT_SKIP
 };
-#define EXEMPT_MODE_COUNT	3
+#define EXEMPT_MODE_COUNT	(EXEMPT_SKIP + 1)
 
 struct dmarc_actions {
 	enum action	 fail[3];	/* by policy: none, quarantine, reject */
@@ -167,7 +167,7 @@ const char	*policy_action_name(enum action);
 int		 policy_action_parse(const char *);
 const char	*policy_stage_name(enum stage);
 int		 policy_stage_parse(const char *);
-extern const char *const policy_action_names[ACT_COUNT];
-extern const char *const policy_stage_names[STAGE_COUNT];
+extern const char *const policy_action_names[];
+extern const char *const policy_stage_names[];
 
 #endif

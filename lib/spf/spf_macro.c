@@ -111,7 +111,7 @@ spf_url_escape(const str *in, str *out)
 
 	for (i = 0; i < in->len; i++) {
 		c = (unsigned char)in->buf[i];
-		if (isalnum(c) || strchr("-._~", c) != NULL)
+		if (isalnum(c) || (c != '\0' && strchr("-._~", c) != NULL))
 			str_append_c(out, (char)c);
 		else
 			str_appendf(out, "%%%02X", c);

@@ -72,6 +72,14 @@ spf_record_select(const dns_answer *a, const char **text, size_t *len,
 	return found == 1 ? 0 : 1;
 }
 
+/* spf_in_set - is c one of the characters of set (never the NUL that
+ * ends set: strchr would find it) */
+static int
+spf_in_set(int c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
 /* spf_macro_scan - validate a macro-string (or explain-string); *last
  * gets the offset just after the last macro-expand (0 if none) */
 static int
@@ -98,8 +106,8 @@ spf_macro_scan(const char *s, size_t n, int explain, size_t *last)
 		if (s[i] != '{' || ++i >= n)
 			return 0;
 		c = tolower((unsigned char)s[i]);
-		if (strchr("slodiphv", c) == NULL &&
-		    !(explain && strchr("crt", c) != NULL))
+		if (!spf_in_set(c, "slodiphv") &&
+		    !(explain && spf_in_set(c, "crt")))
 			return 0;
 		/* transformers = *DIGIT [ "r" ]; a DIGIT value must be nonzero */
 		for (i++, digits = 0, value = 0; i < n &&
@@ -110,7 +118,7 @@ spf_macro_scan(const char *s, size_t n, int explain, size_t *last)
 			return 0;
 		if (i < n && (s[i] == 'r' || s[i] == 'R'))
 			i++;
-		while (i < n && strchr(".-+,/_=", s[i]) != NULL)
+		while (i < n && spf_in_set((unsigned char)s[i], ".-+,/_="))
 			i++;
 		if (i >= n || s[i] != '}')
 			return 0;
@@ -280,7 +288,7 @@ spf_parse_modifier(const char *t, size_t n, struct spf_record *rec, str *err)
 	if (nl == 0 || !isalpha((unsigned char)t[0]))
 		return spf_fail(err, t, n, "invalid modifier name");
 	for (i = 1; i < nl; i++)
-		if (!isalnum((unsigned char)t[i]) && strchr("-_.", t[i]) == NULL)
+		if (!isalnum((unsigned char)t[i]) && !spf_in_set((unsigned char)t[i], "-_."))
 			return spf_fail(err, t, n, "invalid modifier name");
 	slot = NULL;
 	if (nl == 8 && strncasecmp(t, "redirect", 8) == 0)
@@ -325,7 +333,7 @@ spf_parse_directive(const char *t, size_t n, struct spf_term *term, str *err)
 	tn = n;			/* the whole term, for messages */
 	p = t;
 	term->qualifier = '+';
-	if (n > 0 && strchr("+-?~", *p) != NULL) {
+	if (n > 0 && spf_in_set((unsigned char)*p, "+-?~")) {
 		term->qualifier = *p++;
 		n--;
 	}

@@ -23,6 +23,7 @@
 #include "dns/dns_mem.h"
 #include "mail/smtp_addr.h"
 #include "spf/spf.h"
+#include "spf/spf_record.h"
 
 static const struct {
 	const char	*name;
@@ -767,6 +768,40 @@ test_result_names(void **state)
 	assert_int_equal(spf_result_parse("bogus"), -1);
 }
 
+/* a NUL inside %{...} is no macro letter or delimiter: strchr() finds
+ * the end of its set for it, and exp= text was cut short there */
+static void
+test_macro_nul(void **state)
+{
+	static const struct { const char *s; size_t n; int explain, ok; } t[] = {
+		{ "%{l}.example", 12, 0, 1 },
+		{ "%{\0}.example", 12, 0, 0 },
+		{ "%{l\0}x", 6, 0, 0 },
+		{ "%{d2.\0}", 7, 0, 0 },
+		{ "you %{i} %{c}", 13, 1, 1 },
+		{ "you %{\0}", 8, 1, 0 },
+		{ "a\0b", 3, 1, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (spf_record_macro_valid(t[i].s, t[i].n, t[i].explain) !=
+		    t[i].ok)
+			fail_msg("case %zu: want %s", i, t[i].ok ? "valid" :
+			    "invalid");
+	/* and a record term with one is refused */
+	{
+		struct spf_record rec;
+		str err;
+
+		str_init(&err);
+		assert_int_equal(spf_record_parse("v=spf1 exists:%{\0}.x -all",
+		    25, &rec, &err), -1);
+		str_free(&err);
+	}
+}
+
 int
 main(void)
 {
@@ -777,6 +812,7 @@ main(void)
 		cmocka_unit_test(test_decider_and_explanation),
 		cmocka_unit_test(test_hostile_records),
 		cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_macro_nul),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -541,8 +541,8 @@ dkim_prefetch_key(dkim_verifier *v, const char *value, size_t len)
 	str_free(&s);
 }
 
-/* dkim_verifier_header - one header field */
-void
+/* dkim_verifier_header - one header field; -1 if it holds a NUL byte */
+int
 dkim_verifier_header(dkim_verifier *v, const char *name, const char *value,
     size_t len)
 {
@@ -550,8 +550,19 @@ dkim_verifier_header(dkim_verifier *v, const char *name, const char *value,
 	str line;
 	size_t i;
 
+	if (memchr(value, '\0', len) != NULL) {
+		/* libopendkim takes C strings: it would read past the NUL */
+		if (v->error == NULL) {
+			str_init(&line);
+			str_append(&line, "a header field ");
+			str_append_printable(&line, name, strlen(name), 60);
+			str_append(&line, " holds a NUL byte");
+			v->error = str_steal(&line);
+		}
+		return -1;
+	}
 	if (v->state != V_HEADERS)
-		return;
+		return 0;
 	str_init(&line);
 	str_append(&line, name);
 	str_append_c(&line, ':');
@@ -571,6 +582,7 @@ dkim_verifier_header(dkim_verifier *v, const char *name, const char *value,
 	if (strcasecmp(name, "DKIM-Signature") == 0 &&
 	    ++v->nsigfields <= (int)v->engine->opts.max_signatures)
 		dkim_prefetch_key(v, value, len);
+	return 0;
 }
 
 /* dkim_verifier_from - the author domain, for the signature order */

@@ -13,7 +13,10 @@
  *	dkim_verifier_header(v, name, value, len) - one header field as it
  *		arrived (value with its folding; a bare LF becomes CRLF). A
  *		DKIM-Signature field starts the lookup of its key at once
- *		(dns_prefetch), long before the body is in.
+ *		(dns_prefetch), long before the body is in. A value holding
+ *		a NUL byte is refused (-1): libopendkim reads C strings and
+ *		would read past it; the message gets a message-level error
+ *		instead, so its signatures cannot pass.
  *	dkim_verifier_from(v, domain) - the author domain, once known:
  *		signatures of that domain are verified first when a message
  *		carries more than the limit.
@@ -82,7 +85,7 @@ typedef struct dkim_verifier dkim_verifier;
 dkim_engine	*dkim_engine_create(const struct dkim_options *, str *);
 void		 dkim_engine_free(dkim_engine *);
 dkim_verifier	*dkim_verifier_new(dkim_engine *, dns_resolver *);
-void		 dkim_verifier_header(dkim_verifier *, const char *,
+int		 dkim_verifier_header(dkim_verifier *, const char *,
 		    const char *, size_t);
 void		 dkim_verifier_from(dkim_verifier *, const char *);
 int		 dkim_verifier_body(dkim_verifier *, const unsigned char *,

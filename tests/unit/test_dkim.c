@@ -542,6 +542,34 @@ test_key_lookup_starts_at_the_header(void **state)
 	str_free(&err);
 }
 
+/* a header value holding a NUL byte is refused: libopendkim would read
+ * past it; the message gets an error and its signature cannot pass */
+static void
+test_header_with_nul_refused(void **state)
+{
+	struct dkim_options o = { 1024, 0, 5, 3000 };
+	struct dkim_results out;
+	dkim_verifier *v;
+	dkim_engine *e;
+	str err;
+
+	str_init(&err);
+	memset(&out, 0, sizeof(out));
+	e = dkim_engine_create(&o, &err);
+	v = dkim_verifier_new(e, res);
+	assert_int_equal(dkim_verifier_header(v, "Subject", " a\0b", 4), -1);
+	assert_int_equal(dkim_verifier_header(v, "DKIM-Signature", sig_2048,
+	    strlen(sig_2048)), 0);
+	dkim_verifier_end(v, &out);
+	assert_non_null(out.error);
+	assert_non_null(strstr(out.error, "Subject holds a NUL byte"));
+	assert_int_not_equal(dkim_message_result(&out), DKIMR_PASS);
+	dkim_results_clear(&out);
+	dkim_verifier_free(v);
+	dkim_engine_free(e);
+	str_free(&err);
+}
+
 /* the message's result is its best signature's, in a fixed rank */
 static void
 test_dkim_message_result(void **state)
@@ -576,6 +604,7 @@ main(void)
 		cmocka_unit_test(test_signature_limit),
 		cmocka_unit_test(test_huge_header_block),
 		cmocka_unit_test(test_key_lookup_starts_at_the_header),
+		cmocka_unit_test(test_header_with_nul_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

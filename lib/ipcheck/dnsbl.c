@@ -253,7 +253,7 @@ dnsbl_filter_parse(const char *text, struct dnsbl_filter **out, size_t *nout,
 			mem_free(v);
 			return -1;
 		}
-		v = mem_realloc(v, (nv + 1) * sizeof(*v));
+		v = mem_grow(v, nv, sizeof(*v));
 		v[nv++] = f;
 	}
 	if (nv == 0) {

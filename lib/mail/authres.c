@@ -140,7 +140,7 @@ authres_word(authres *ar, str *w)
 		return;
 	}
 	e = &ar->entries[ar->n - 1];
-	e->words = mem_realloc(e->words, (e->nwords + 1) * sizeof(char *));
+	e->words = mem_grow(e->words, e->nwords, sizeof(char *));
 	e->words[e->nwords++] = str_steal(w);
 }
 
@@ -150,8 +150,7 @@ authres_result(authres *ar, const char *method, const char *result)
 {
 	str w;
 
-	ar->entries = mem_realloc(ar->entries, (ar->n + 1) *
-	    sizeof(*ar->entries));
+	ar->entries = mem_grow(ar->entries, ar->n, sizeof(*ar->entries));
 	memset(&ar->entries[ar->n], 0, sizeof(ar->entries[ar->n]));
 	ar->n++;
 	str_init(&w);

@@ -237,8 +237,7 @@ ar_add_prop(struct authres_resinfo *ri, const str *ptype, const str *prop,
 {
 	struct authres_prop *pr;
 
-	ri->props = mem_realloc(ri->props, (ri->nprops + 1) *
-	    sizeof(*ri->props));
+	ri->props = mem_grow(ri->props, ri->nprops, sizeof(*ri->props));
 	pr = &ri->props[ri->nprops++];
 	pr->ptype = mem_strdup(str_cstr(ptype));
 	pr->property = mem_strdup(str_cstr(prop));
@@ -300,7 +299,7 @@ ar_resinfo(struct ar_lex *l, struct authres_parsed *out, str *a, str *b,
 {
 	struct authres_resinfo *ri;
 
-	out->res = mem_realloc(out->res, (out->nres + 1) * sizeof(*out->res));
+	out->res = mem_grow(out->res, out->nres, sizeof(*out->res));
 	ri = &out->res[out->nres++];
 	memset(ri, 0, sizeof(*ri));
 	ri->method = mem_strdup(str_cstr(a));

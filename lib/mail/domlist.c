@@ -41,7 +41,7 @@ domlist_parse(const char *text, int flags, domlist *list, str *err)
 			domlist_free(list);
 			return -1;
 		}
-		list->v = mem_realloc(list->v, (list->n + 1) * sizeof(char *));
+		list->v = mem_grow(list->v, list->n, sizeof(char *));
 		list->v[list->n++] = name;
 	}
 	return 0;

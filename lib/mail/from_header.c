@@ -376,7 +376,7 @@ from_header_parse(const char *value, size_t len, struct from_list *l,
 			str_free(&dom);
 			break;
 		}
-		l->v = mem_realloc(l->v, (l->n + 1) * sizeof(*l->v));
+		l->v = mem_grow(l->v, l->n, sizeof(*l->v));
 		l->v[l->n].local = str_steal(&local);
 		l->v[l->n].domain = str_steal(&dom);
 		l->n++;

@@ -433,7 +433,7 @@ spf_eval_syn_new(struct spf_eval *e, enum spf_syn_kind kind, int rec,
 		spf_eval_force(e, "SPF records with more than 20000 terms");
 		return -1;
 	}
-	e->syn = mem_realloc(e->syn, (e->nsyn + 1) * sizeof(*e->syn));
+	e->syn = mem_grow(e->syn, e->nsyn, sizeof(*e->syn));
 	s = &e->syn[e->nsyn];
 	s->kind = kind;
 	s->rec = rec;
@@ -462,7 +462,7 @@ spf_served_add(struct spf_served_term **v, size_t *n, size_t cost,
 	va_start(ap, fmt);
 	str_vappendf(&t, fmt, ap);
 	va_end(ap);
-	*v = mem_realloc(*v, (*n + 1) * sizeof(**v));
+	*v = mem_grow(*v, *n, sizeof(**v));
 	(*v)[*n].text = str_steal(&t);
 	(*v)[*n].cost = cost;
 	(*n)++;
@@ -629,7 +629,7 @@ spf_eval_rewrite(struct spf_eval *e, int rec, str *out)
 		if (start == 0)
 			str_append(out, str_cstr(&chunk));
 		else {
-			f->chunks = mem_realloc(f->chunks, (f->nchunks + 1) *
+			f->chunks = mem_grow(f->chunks, f->nchunks,
 			    sizeof(char *));
 			f->chunks[f->nchunks++] = mem_strdup(str_cstr(&chunk));
 		}
@@ -729,7 +729,7 @@ spf_eval_serve(struct spf_eval *e, const char *domain, const char *asked,
 		return spf_eval_answer(asked, DNS_T_TXT, DNS_TEMPFAIL);
 	}
 	str_free(&err);
-	e->recs = mem_realloc(e->recs, (e->nrecs + 1) * sizeof(*e->recs));
+	e->recs = mem_grow(e->recs, e->nrecs, sizeof(*e->recs));
 	idx = (int)e->nrecs++;
 	f = &e->recs[idx];
 	memset(f, 0, sizeof(*f));

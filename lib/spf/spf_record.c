@@ -443,7 +443,7 @@ spf_record_parse(const char *text, size_t len, struct spf_record *rec,
 		}
 		if (term.mech == SPF_M_ALL)
 			rec->has_all = 1;
-		rec->terms = mem_realloc(rec->terms, (rec->nterms + 1) *
+		rec->terms = mem_grow(rec->terms, rec->nterms,
 		    sizeof(*rec->terms));
 		rec->terms[rec->nterms++] = term;
 	}

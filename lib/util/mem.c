@@ -51,6 +51,20 @@ mem_realloc(void *ptr, size_t size)
 	return p;
 }
 
+/* mem_grow - room for one more element, doubling the capacity */
+void *
+mem_grow(void *ptr, size_t n, size_t size)
+{
+	size_t cap;
+
+	if (ptr != NULL && (n < 4 || (n & (n - 1)) != 0))
+		return ptr;		/* below the capacity n implies */
+	cap = n < 4 ? 4 : 2 * n;
+	if (cap > (size_t)-1 / size)
+		log_fatal("out of memory (array of %zu elements)", n);
+	return mem_realloc(ptr, cap * size);
+}
+
 /* mem_strdup - copy a string; NULL stays NULL */
 char *
 mem_strdup(const char *s)

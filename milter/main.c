@@ -112,16 +112,6 @@ parse_options(int argc, char **argv, struct options *o)
 		usage();
 }
 
-/* override - replace a config string with a command-line value */
-static void
-override(char **field, const char *value)
-{
-	if (value != NULL) {
-		mem_free(*field);
-		*field = mem_strdup(value);
-	}
-}
-
 /* daemonize - detach from the terminal */
 static void
 daemonize(void)
@@ -301,11 +291,8 @@ main(int argc, char **argv)
 		str_free(&err);
 		return 0;
 	}
-	override(&conf->socket, o.socket);
-	override(&conf->user, o.user);
-	override(&conf->pid_file, o.pid_file);
-	if (o.debug)
-		conf->log_level = LOG_DEBUG;
+	runtime_set_args(o.socket, o.user, o.pid_file, o.debug);
+	runtime_apply_args(conf);
 	pw = NULL;
 	if (conf->user[0] != '\0' && (pw = getpwnam(conf->user)) == NULL)
 		log_fatal("no such user: %s", conf->user);

@@ -92,6 +92,42 @@ runtime_put(struct runtime *rt)
 	mem_free(rt);
 }
 
+/* the command line's -p, -u, -P and -d, over every config loaded */
+static char *runtime_arg_socket, *runtime_arg_user, *runtime_arg_pid_file;
+static int runtime_arg_debug;
+
+/* runtime_set_args - remember what the command line said */
+void
+runtime_set_args(const char *socket, const char *user, const char *pid_file,
+    int debug)
+{
+	runtime_arg_socket = socket != NULL ? mem_strdup(socket) : NULL;
+	runtime_arg_user = user != NULL ? mem_strdup(user) : NULL;
+	runtime_arg_pid_file = pid_file != NULL ? mem_strdup(pid_file) : NULL;
+	runtime_arg_debug = debug;
+}
+
+/* runtime_arg - replace a config string with a command-line value */
+static void
+runtime_arg(char **field, const char *value)
+{
+	if (value != NULL) {
+		mem_free(*field);
+		*field = mem_strdup(value);
+	}
+}
+
+/* runtime_apply_args - the command line over a loaded config */
+void
+runtime_apply_args(struct conf *c)
+{
+	runtime_arg(&c->socket, runtime_arg_socket);
+	runtime_arg(&c->user, runtime_arg_user);
+	runtime_arg(&c->pid_file, runtime_arg_pid_file);
+	if (runtime_arg_debug)
+		c->log_level = LOG_DEBUG;
+}
+
 /* runtime_reload - swap in a new config, or keep the old one */
 int
 runtime_reload(const char *path, int must_exist)
@@ -113,6 +149,7 @@ runtime_reload(const char *path, int must_exist)
 		str_free(&err);
 		return -1;
 	}
+	runtime_apply_args(conf);
 	if (strcmp(old->conf->socket, conf->socket) != 0 ||
 	    strcmp(old->conf->user, conf->user) != 0 ||
 	    strcmp(old->conf->pid_file, conf->pid_file) != 0)

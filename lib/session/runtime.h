@@ -12,6 +12,12 @@
  *		error the running snapshot stays and the reason is logged.
  *		The resolver (and its warm cache) is kept when the DNS
  *		settings did not change. 0 or -1.
+ *	runtime_set_args(socket, user, pid_file, debug) - what the command
+ *		line said (-p, -u, -P, -d; NULL or 0 when it said nothing):
+ *		it wins over every config loaded, at start and on reload.
+ *	runtime_apply_args(conf) - put the command line over a loaded
+ *		config (runtime_reload does it before comparing, so an
+ *		unchanged file gives no "takes effect after a restart").
  *	runtime_stop() - drop the current snapshot and the task pool.
  *	runtime_tasks() - the task pool for background checks.
  */
@@ -38,6 +44,9 @@ struct runtime {
 };
 
 int		 runtime_start(struct conf *, str *);
+void		 runtime_set_args(const char *, const char *, const char *,
+		    int);
+void		 runtime_apply_args(struct conf *);
 struct runtime	*runtime_get(void);
 void		 runtime_put(struct runtime *);
 int		 runtime_reload(const char *, int);

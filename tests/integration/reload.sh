@@ -1,7 +1,8 @@
 #!/bin/sh
 # reload.sh - integration: config check (-n), SIGHUP with a broken config
 # (keeps running on the old one), SIGHUP with a changed config (applies),
-# SIGTERM (clean stop: process gone, pid file removed).
+# the startup-only settings on reload (the command line's stay, no false
+# warning), SIGTERM (clean stop: process gone, pid file removed).
 . "$(dirname "$0")/../lib/common.sh"
 ag_init reload
 ag_need miltertest
@@ -78,6 +79,18 @@ ag_wait_for 10 ag_log_has "reload failed, keeping the running configuration: .*b
 	ag_fail "a bad list file line is not reported with file:line"
 run Q-FILE3 refuse
 echo "ok - a broken list file keeps the running lists"
+
+# the socket and pid file came from the command line (-p, -P): reloads of
+# a file that names others changed nothing, so nothing was said; a user
+# set in the file is a change that waits for a restart
+ag_log_has 'take effect only after a restart' &&
+	ag_fail "a reload warned of startup changes when there were none"
+echo "ok - no restart warning for settings the command line gives"
+ag_write_conf "$AG_WORK/authgate.conf" 'user = "nobody"'
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 ag_log_has 'reload: socket, user and pid_file changes take effect only after a restart' ||
+	ag_fail "a changed user in the file was not reported"
+echo "ok - a changed user waits for a restart, and says so"
 
 # SIGTERM: a clean stop
 [ -f "$AG_WORK/authgate.pid" ] || ag_fail "no pid file"

@@ -223,6 +223,9 @@ session_new(struct runtime *rt)
 	s->rt = rt;
 	strcpy(s->ip_text, "unknown");
 	s->facts.client_ip = s->ip_text;
+	/* until the MTA says otherwise (it may skip connect) */
+	s->client_name = mem_strdup("unknown");
+	s->facts.client_name = s->client_name;
 	return s;
 }
 

@@ -148,6 +148,7 @@ EXPERIMENTS = [
     ("connect without family", [pkt(b"C", b"host\0")]),
     ("connect with short address", [pkt(b"C", b"host\0" + b"4" + b"\1")]),
     ("MAIL before connect", [pkt(b"M", b"<a@b.example>\0")]),
+    ("bad MAIL before connect", [pkt(b"M", b"<nobody@early.example\0")]),
     ("end of message first", [pkt(b"E")]),
     ("garbage", [bytes((i * 37 + 11) % 256 for i in range(4096))]),
 ]

@@ -27,6 +27,9 @@ python3 "$top_srcdir/tests/faults/milter_packets.py" "$AG_SOCKET" \
 	ag_fail "hostile milter packets"
 ag_expect_log 'malformed packet from the MTA \(command 0x44, 15 bytes: macro list with a name but no value\): connection closed' \
     "a macro name without a value closes that connection, logged"
+ag_expect_log 'malformed MAIL FROM <nobody@early\.example from unknown\[unknown\]' \
+    "MAIL before connect: the client is unknown"
+grep -q '(null)' "$AG_WORK/authgate.log" && ag_fail "a NULL string was logged"
 ag_no_errors_logged
 ag_authgate_stop
 

@@ -400,10 +400,22 @@ session_message(struct session *s)
 /* session_header - one header field: the message checks, and A-R fields
  * that claim to be ours */
 void
-session_header(struct session *s, const char *name, const char *value)
+session_header(struct session *s, const char *raw_name, const char *value)
 {
-	str id, v;
+	const char *name;
+	str id, v, trimmed;
+	size_t n;
 
+	/* "From :" is the obsolete syntax receivers must take (RFC 5322
+	 * 4.5.2); Postfix hands the milter the name without the white
+	 * space, authgate-check reads it from a file: the same name for
+	 * both, so both see the same From: fields */
+	n = strlen(raw_name);
+	while (n > 0 && (raw_name[n - 1] == ' ' || raw_name[n - 1] == '\t'))
+		n--;
+	str_init(&trimmed);
+	str_append_n(&trimmed, raw_name, n);
+	name = str_cstr(&trimmed);
 	str_init(&v);
 	/* the field as it is in the message: without HDR_LEADSPC the MTA
 	 * removed the space after the colon */
@@ -417,8 +429,10 @@ session_header(struct session *s, const char *name, const char *value)
 		s->ntag_fields++;
 	else if (strcasecmp(name, "X-Authgate-Quarantine") == 0)
 		s->nquarantine_fields++;
-	if (strcasecmp(name, "Authentication-Results") != 0)
+	if (strcasecmp(name, "Authentication-Results") != 0) {
+		str_free(&trimmed);
 		return;
+	}
 	s->nauthres++;
 	str_init(&id);
 	if (authres_authserv_id(value, strlen(value), &id) == 0 &&
@@ -432,6 +446,7 @@ session_header(struct session *s, const char *name, const char *value)
 		s->forged[s->nforged++] = s->nauthres;
 	}
 	str_free(&id);
+	str_free(&trimmed);
 }
 
 /* session_body - body bytes; 0 when the checks need no more */

@@ -56,6 +56,28 @@ smtp_is_domain(const char *name)
 	return label > 0 && dots > 0;
 }
 
+/* smtp_local_ok - a local part as an MTA takes it in MAIL FROM: a quoted
+ * string, or atext and dots (dots anywhere: MTAs take "a..b"), 8-bit
+ * bytes allowed (SMTPUTF8); no unquoted space, comma or other special */
+static int
+smtp_local_ok(const char *p, size_t len)
+{
+	size_t i;
+	unsigned char c;
+
+	if (len == 0)
+		return 0;
+	if (p[0] == '"')
+		return len >= 2 && p[len - 1] == '"';
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)p[i];
+		if (!isalnum(c) && c < 0x80 &&
+		    strchr(".!#$%&'*+-/=?^_`{|}~", c) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
 /* smtp_addr_fail - record an error, keep a printable copy */
 static int
 smtp_addr_fail(struct smtp_addr *a, const char *text, size_t len,
@@ -135,6 +157,9 @@ smtp_addr_parse(const char *arg, struct smtp_addr *a)
 	if (at == NULL)
 		return smtp_addr_fail(a, p, len, "address has no domain");
 	a->local = mem_strndup(p, (size_t)(at - p));
+	if (!smtp_local_ok(p, (size_t)(at - p)))
+		return smtp_addr_fail(a, p, len, "malformed local part in "
+		    "address");
 	str_init(&norm);
 	str_append_n(&norm, at + 1, (size_t)(end - at - 1));
 	if (norm.len > 0 && norm.buf[0] == '[') {

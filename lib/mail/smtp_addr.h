@@ -7,7 +7,9 @@
  *		Fills a->null, a->address (local@domain without brackets),
  *		a->local, a->domain (lower case). Returns 0, or -1 with
  *		a->error saying in plain words what is wrong (unbalanced
- *		brackets, no domain, bad domain, too long, control bytes).
+ *		brackets, no domain, bad domain, a local part with an
+ *		unquoted space, comma or other special, too long, control
+ *		bytes): the rule for the daemon and authgate-check alike.
  *		Even on -1 a->address holds a printable copy for logs.
  *	smtp_addr_clear(a) - release the strings.
  *	smtp_is_domain(name) - a syntactically valid multi-label domain name

@@ -124,6 +124,28 @@ grep -q '^Report only, would: reject: dnsbl score 3' "$AG_WORK/K-OVR-SENDER.out"
 	ag_fail "a sender-domain override did not apply"
 echo "ok - per-domain overrides: by recipient domain and by sender domain"
 
+# "From :" (the obsolete syntax, RFC 5322 4.5.2) is a From: field for the
+# tool as for the daemon behind Postfix, which gets the name trimmed: a
+# second one makes the From: unusable
+msg fromspace "From: a@aligned.authgate.example" "From : b@other.example" \
+    "Subject: two From fields, one with a space"
+"$CHECK" -c "$AG_WORK/authgate.conf" --ip 192.0.2.10 \
+    --helo mail.authgate.example --from '<u@aligned.authgate.example>' \
+    --rcpt '<r@rcpt.example>' "$AG_WORK/fromspace.eml" > "$AG_WORK/fromspace.out" 2>&1
+grep -q '^Verdict: reject at eom (from)' "$AG_WORK/fromspace.out" ||
+	{ cat "$AG_WORK/fromspace.out"; ag_fail "\"From :\" was not seen as a From: field"; }
+echo "ok - \"From :\" counts as a From: field"
+
+# one MAIL FROM syntax for the tool and the daemon: an unquoted space or
+# comma is malformed in the local part as in the domain
+for bad in 'a@ b.example' 'a,b c@b.example'; do
+	"$CHECK" -c "$AG_WORK/authgate.conf" --ip 192.0.2.10 \
+	    --helo mail.authgate.example --from "$bad" > "$AG_WORK/bad.out" 2>&1
+	grep -q "malformed MAIL FROM $bad" "$AG_WORK/bad.out" ||
+		ag_fail "MAIL FROM $bad is not malformed"
+done
+echo "ok - MAIL FROM with an unquoted space is malformed, local part or domain"
+
 # JSON for scripts
 "$CHECK" -c "$AG_WORK/authgate.conf" --json --ip 198.51.100.50 \
     --helo host.nowhere.authgate.example --from '<u@none.authgate.example>' \

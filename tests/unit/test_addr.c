@@ -49,6 +49,18 @@ static const struct addr_case addr_cases[] = {
 	{ "<us\ter@example.com>", 0, 0, NULL, NULL, "control" },
 	{ "<user@example.com\r\nRCPT TO:<x@y>>", 0, 0, NULL, NULL, "control" },
 	{ "<\"unbalanced@example.com>", 0, 0, NULL, NULL, "quotes" },
+	/* one rule for the local part and the domain: no unquoted space or
+	 * comma in either */
+	{ "<a@ b.example>", 0, 0, NULL, NULL, "malformed domain" },
+	{ "<a,b c@b.example>", 0, 0, NULL, NULL, "malformed local part" },
+	{ "<a b@b.example>", 0, 0, NULL, NULL, "malformed local part" },
+	{ "<a;b@b.example>", 0, 0, NULL, NULL, "malformed local part" },
+	{ "<@b.example:a(b)@c.example>", 0, 0, NULL, NULL, "malformed local" },
+	{ "<\"a,b c\"@b.example>", 1, 0, "\"a,b c\"", "b.example", NULL },
+	{ "<john..doe.@b.example>", 1, 0, "john..doe.", "b.example", NULL },
+	{ "<a+tag=x/y{z}~!#$%&'*?^_`|@b.example>", 1, 0,
+	    "a+tag=x/y{z}~!#$%&'*?^_`|", "b.example", NULL },
+	{ "<j\xc3\xb6rg@b.example>", 1, 0, "j\xc3\xb6rg", "b.example", NULL },
 };
 
 static void

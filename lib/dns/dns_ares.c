@@ -15,6 +15,20 @@
  * through dns_resolver_complete(). CNAMEs that the reply does not resolve
  * (an authoritative server answering for another zone) are chased with a
  * new query, at most DNS_CNAME_DEPTH deep.
+ *
+ * c-ares 1.18 handles a socket error (a TCP connection refused after a
+ * truncated reply, an ICMP "port unreachable" on the UDP socket) for the
+ * whole server: it closes its sockets, dropping answers already received,
+ * and sends every query in flight again with one try used up, so queries
+ * the server answered in time end as ARES_ECONNREFUSED (1.20 handles such
+ * errors per connection). Two things keep one bad socket from failing
+ * everything:
+ *  - the UDP channel ignores truncation (ARES_FLAG_IGNTC); a truncated
+ *    reply is asked again on a second channel that only speaks TCP, so a
+ *    server refusing TCP can fail only the queries that needed TCP;
+ *  - a query ended as ARES_ECONNREFUSED gets one more try.
+ * Both are asked again from the thread's loop, never from the callback:
+ * c-ares is still inside its error handler then.
  */
 #include "config.h"
 
@@ -33,12 +47,14 @@
 #include "dns/dns_backend.h"
 
 struct dns_ares {
-	ares_channel		 channel;
+	ares_channel		 channel;	/* UDP, truncation ignored */
+	ares_channel		 tcp;		/* for truncated replies */
 	pthread_t		 thread;
 	int			 evfd;
 	pthread_mutex_t		 qlock;		/* guards queue and stop */
 	struct dns_query	*qhead, *qtail;
 	int			 stop;
+	struct dns_query	*retry;		/* to ask again (thread only) */
 	struct pollfd		*socks;		/* c-ares sockets (thread only) */
 	size_t			 nsocks, capsocks;
 	int			 tries;
@@ -129,7 +145,20 @@ dns_ares_callback(void *arg, int status, int timeouts, unsigned char *abuf,
 	struct dns_query *q = arg;
 	struct dns_ares *da;
 	dns_answer *a;
+	int truncated;
 
+	da = q->impl;
+	truncated = !q->tcp && abuf != NULL && alen > 2 && (abuf[2] & 0x02);
+	if (truncated || (status == ARES_ECONNREFUSED && q->retried++ == 0)) {
+		/* see the top of this file: truncated (whatever the status
+		 * c-ares gives it: an empty truncated reply is ENODATA), or
+		 * refused once: ask again from the thread's loop */
+		if (truncated)
+			q->tcp = 1;
+		q->qnext = da->retry;
+		da->retry = q;
+		return;
+	}
 	if (abuf != NULL && alen > 0 && status != ARES_EDESTRUCTION &&
 	    status != ARES_ECANCELLED && status != ARES_ETIMEOUT &&
 	    status != ARES_ECONNREFUSED)
@@ -141,8 +170,8 @@ dns_ares_callback(void *arg, int status, int timeouts, unsigned char *abuf,
 	if (a->status == DNS_NODATA && strcmp(a->canon, q->cur) != 0 &&
 	    status != ARES_EDESTRUCTION) {
 		if (q->depth < DNS_CNAME_DEPTH) {
-			da = q->impl;
 			q->depth++;
+			q->tcp = 0;
 			if (a->ttl < q->chain_ttl)
 				q->chain_ttl = a->ttl;
 			mem_free(q->cur);
@@ -205,8 +234,9 @@ dns_ares_thread(void *arg)
 	struct dns_ares *da = arg;
 	struct dns_query *q, *next;
 	struct pollfd *fds;
-	struct timeval maxtv, tv, *tvp;
+	struct timeval maxtv, tv, tcptv, *tvp;
 	size_t capfds, nfds, i;
+	ares_socket_t rfd, wfd;
 	eventfd_t ev;
 	struct timespec ts;
 	int stop;
@@ -214,7 +244,12 @@ dns_ares_thread(void *arg)
 	fds = NULL;
 	capfds = 0;
 	for (;;) {
-		/* take new lookups */
+		/* lookups to ask again, then new ones */
+		for (q = da->retry, da->retry = NULL; q != NULL; q = next) {
+			next = q->qnext;
+			ares_query(q->tcp ? da->tcp : da->channel, q->cur, 1,
+			    q->type, dns_ares_callback, q);
+		}
 		pthread_mutex_lock(&da->qlock);
 		q = da->qhead;
 		da->qhead = da->qtail = NULL;
@@ -243,9 +278,10 @@ dns_ares_thread(void *arg)
 		maxtv.tv_sec = 1;
 		maxtv.tv_usec = 0;
 		tvp = ares_timeout(da->channel, &maxtv, &tv);
+		tvp = ares_timeout(da->tcp, tvp, &tcptv);
 		/* ppoll, not poll: the daemon wraps libmilter's poll() */
-		ts.tv_sec = tvp->tv_sec;
-		ts.tv_nsec = tvp->tv_usec * 1000;
+		ts.tv_sec = da->retry != NULL ? 0 : tvp->tv_sec;
+		ts.tv_nsec = da->retry != NULL ? 0 : tvp->tv_usec * 1000;
 		if (ppoll(fds, (nfds_t)nfds, &ts, NULL) < 0 && errno != EINTR)
 			log_error("dns: poll: %s", strerror(errno));
 		if (fds[0].revents & POLLIN)
@@ -253,14 +289,17 @@ dns_ares_thread(void *arg)
 		for (i = 1; i < nfds; i++) {
 			if (fds[i].revents == 0)
 				continue;
-			ares_process_fd(da->channel,
-			    (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) ?
-			    fds[i].fd : ARES_SOCKET_BAD,
-			    (fds[i].revents & POLLOUT) ? fds[i].fd :
-			    ARES_SOCKET_BAD);
+			/* each channel acts only on its own sockets */
+			rfd = (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) ?
+			    fds[i].fd : ARES_SOCKET_BAD;
+			wfd = (fds[i].revents & POLLOUT) ? fds[i].fd :
+			    ARES_SOCKET_BAD;
+			ares_process_fd(da->channel, rfd, wfd);
+			ares_process_fd(da->tcp, rfd, wfd);
 		}
 		/* timeouts and retries */
 		ares_process_fd(da->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+		ares_process_fd(da->tcp, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 	}
 	mem_free(fds);
 	return NULL;
@@ -279,21 +318,53 @@ dns_ares_destroy(void *impl)
 	pthread_join(da->thread, NULL);
 	/* answers every query still in flight with ARES_EDESTRUCTION */
 	ares_destroy(da->channel);
+	ares_destroy(da->tcp);
 	close(da->evfd);
 	pthread_mutex_destroy(&da->qlock);
 	mem_free(da->socks);
 	mem_free(da);
 }
 
-/* dns_ares_create - set up the channel and start the resolver thread */
+/* dns_ares_channel - one channel with our options and servers */
+static int
+dns_ares_channel(struct dns_ares *da, const struct dns_options *opts,
+    const str *csv, int flags, ares_channel *ch, str *err)
+{
+	struct ares_options ao;
+	int rc, mask;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_EDNS |
+	    ARES_FLAG_NOCHECKRESP | flags;
+	ao.timeout = opts->timeout_ms;
+	ao.tries = opts->tries;
+	ao.sock_state_cb = dns_ares_sock_state;
+	ao.sock_state_cb_data = da;
+	mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+	    ARES_OPT_SOCK_STATE_CB;
+	if ((rc = ares_init_options(ch, &ao, mask)) != ARES_SUCCESS) {
+		str_appendf(err, "cannot set up the resolver: %s",
+		    ares_strerror(rc));
+		return -1;
+	}
+	if (csv->len > 0 && (rc = ares_set_servers_ports_csv(*ch,
+	    str_cstr(csv))) != ARES_SUCCESS) {
+		str_appendf(err, "cannot use nameservers %s: %s",
+		    str_cstr(csv), ares_strerror(rc));
+		ares_destroy(*ch);
+		return -1;
+	}
+	return 0;
+}
+
+/* dns_ares_create - set up the channels and start the resolver thread */
 static int
 dns_ares_create(const struct dns_options *opts, struct dns_backend *be,
     str *err)
 {
-	struct ares_options ao;
 	struct dns_ares *da;
 	str csv;
-	int rc, mask;
+	int rc;
 
 	pthread_once(&dns_ares_once, dns_ares_library_init);
 	if (dns_ares_init_status != ARES_SUCCESS) {
@@ -309,30 +380,18 @@ dns_ares_create(const struct dns_options *opts, struct dns_backend *be,
 	}
 	da = mem_calloc(1, sizeof(*da));
 	da->tries = opts->tries;
-	memset(&ao, 0, sizeof(ao));
-	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_EDNS |
-	    ARES_FLAG_NOCHECKRESP;
-	ao.timeout = opts->timeout_ms;
-	ao.tries = opts->tries;
-	ao.sock_state_cb = dns_ares_sock_state;
-	ao.sock_state_cb_data = da;
-	mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-	    ARES_OPT_SOCK_STATE_CB;
-	if ((rc = ares_init_options(&da->channel, &ao, mask)) != ARES_SUCCESS) {
-		str_appendf(err, "cannot set up the resolver: %s",
-		    ares_strerror(rc));
+	if (dns_ares_channel(da, opts, &csv, ARES_FLAG_IGNTC, &da->channel,
+	    err) != 0)
 		goto fail;
-	}
-	if (csv.len > 0 && (rc = ares_set_servers_ports_csv(da->channel,
-	    str_cstr(&csv))) != ARES_SUCCESS) {
-		str_appendf(err, "cannot use nameservers %s: %s",
-		    str_cstr(&csv), ares_strerror(rc));
+	if (dns_ares_channel(da, opts, &csv, ARES_FLAG_USEVC, &da->tcp,
+	    err) != 0) {
 		ares_destroy(da->channel);
 		goto fail;
 	}
 	if ((da->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
 		str_appendf(err, "eventfd: %s", strerror(errno));
 		ares_destroy(da->channel);
+		ares_destroy(da->tcp);
 		goto fail;
 	}
 	pthread_mutex_init(&da->qlock, NULL);
@@ -342,6 +401,7 @@ dns_ares_create(const struct dns_options *opts, struct dns_backend *be,
 		close(da->evfd);
 		pthread_mutex_destroy(&da->qlock);
 		ares_destroy(da->channel);
+		ares_destroy(da->tcp);
 		goto fail;
 	}
 	str_free(&csv);

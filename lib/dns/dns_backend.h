@@ -36,6 +36,8 @@ struct dns_query {
 	void			*impl;		/* the backend serving it */
 	char			*cur;		/* name asked now (CNAME chase) */
 	unsigned		 depth;
+	unsigned		 retried;	/* asked again after a refusal */
+	unsigned		 tcp;		/* asked over TCP (truncated) */
 	uint32_t		 chain_ttl;
 };
 

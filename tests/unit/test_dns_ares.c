@@ -11,8 +11,11 @@
  *	other.test    a reply for another question
  *	garbage.test  right id, garbage after the header
  *	cname.test    CNAME to a.test only: the resolver must chase it
- *	slow.test     A after 300 ms
+ *	slow.test     A after 300 ms (the server waits: everything after
+ *	              it waits too)
  *	silent.test   never answered
+ *	hNNN.test     A 192.0.2.NNN%256 after 300 ms, answers to other
+ *	              names going on meanwhile
  */
 #include "config.h"
 
@@ -38,7 +41,17 @@
 #include "dns/dns.h"
 #include "dnspkt.h"
 
+/* an answer the fake server holds back */
+struct held {
+	struct dnspkt		 p;
+	struct sockaddr_in	 to;
+	struct timespec		 due;
+};
+#define HELD_MAX	64
+
 struct fake_dns {
+	struct held	 held[HELD_MAX];
+	size_t		 nheld;
 	int		 fd;
 	int		 port;
 	pthread_t	 thread;
@@ -100,6 +113,8 @@ fake_answer(const unsigned char *q, size_t qlen, struct dnspkt *p)
 		dns.per_name[idx]++;
 	pthread_mutex_unlock(&dns.lock);
 
+	if (idx < 0 && name[0] == 'h')
+		return 1;		/* hNNN.test: the caller holds it */
 	if (idx < 0) {			/* nNNN.test */
 		unsigned char ip[4] = { 192, 0, 2, 0 };
 
@@ -163,6 +178,54 @@ fake_answer(const unsigned char *q, size_t qlen, struct dnspkt *p)
 	}
 }
 
+/* fake_send_due - send the held answers whose time has come */
+static void
+fake_send_due(void)
+{
+	struct timespec now;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (i = 0; i < dns.nheld; ) {
+		struct held *h = &dns.held[i];
+
+		if (h->due.tv_sec > now.tv_sec || (h->due.tv_sec == now.tv_sec &&
+		    h->due.tv_nsec > now.tv_nsec)) {
+			i++;
+			continue;
+		}
+		sendto(dns.fd, h->p.buf, h->p.len, 0, (struct sockaddr *)&h->to,
+		    sizeof(h->to));
+		dns.held[i] = dns.held[--dns.nheld];
+	}
+}
+
+/* fake_hold - answer hNNN.test with A 192.0.2.NNN in 300 ms */
+static void
+fake_hold(const unsigned char *q, size_t qlen, const struct sockaddr_in *to)
+{
+	unsigned char ip[4] = { 192, 0, 2, 0 };
+	struct held *h;
+	char name[64];
+	size_t n;
+
+	if (dns.nheld == HELD_MAX || qlen < 17 || (n = q[12]) + 13 > qlen ||
+	    n > 20)
+		return;
+	snprintf(name, sizeof(name), "%.*s.test", (int)n, (const char *)q + 13);
+	ip[3] = (unsigned char)atoi(name + 1);
+	h = &dns.held[dns.nheld++];
+	dnspkt_init(&h->p, ((unsigned)q[0] << 8) | q[1], name, DNS_T_A, 0);
+	dnspkt_rr(&h->p, 1, name, DNS_T_A, 300, ip, 4);
+	h->to = *to;
+	clock_gettime(CLOCK_MONOTONIC, &h->due);
+	h->due.tv_nsec += 300 * 1000000L;
+	if (h->due.tv_nsec >= 1000000000L) {
+		h->due.tv_sec++;
+		h->due.tv_nsec -= 1000000000L;
+	}
+}
+
 /* fake_thread - the fake server's loop */
 static void *
 fake_thread(void *arg)
@@ -173,20 +236,24 @@ fake_thread(void *arg)
 	struct dnspkt p;
 	socklen_t fl;
 	ssize_t n;
+	int rc;
 
 	pfd.fd = dns.fd;
 	pfd.events = POLLIN;
 	while (!atomic_load(&dns.stop)) {
-		if (poll(&pfd, 1, 50) <= 0)
+		fake_send_due();
+		if (poll(&pfd, 1, 10) <= 0)
 			continue;
 		fl = sizeof(from);
 		n = recvfrom(dns.fd, buf, sizeof(buf), 0,
 		    (struct sockaddr *)&from, &fl);
 		if (n <= 0)
 			continue;
-		if (fake_answer(buf, (size_t)n, &p) == 0)
+		if ((rc = fake_answer(buf, (size_t)n, &p)) == 0)
 			sendto(dns.fd, p.buf, p.len, 0, (struct sockaddr *)&from,
 			    fl);
+		else if (rc == 1)
+			fake_hold(buf, (size_t)n, &from);
 	}
 	return NULL;
 }
@@ -461,6 +528,44 @@ test_special_characters_resolve(void **state)
 	dns_resolver_unref(r);
 }
 
+/* c-ares 1.18 answers a truncated reply by switching that query to TCP;
+ * when the server refuses TCP, its error handler re-sends every query in
+ * flight to that server, and with their tries used up they all end as
+ * "nameserver unreachable or refusing" although the server answered them
+ * at once. Each such query gets one more try: only the truncated one
+ * fails. */
+static void
+test_refusal_of_another_query_does_not_fail_the_rest(void **state)
+{
+	dns_query *q[41];
+	dns_resolver *r;
+	dns_answer *a;
+	char name[32];
+	int i, failed;
+
+	r = resolver(2000, 1);
+	/* answers held 300 ms: in flight when the truncated one arrives */
+	for (i = 1; i < 41; i++) {
+		snprintf(name, sizeof(name), "h%d.test", 100 + i);
+		q[i] = dns_query_start(r, name, DNS_T_A);
+	}
+	q[0] = dns_query_start(r, "tc.test", DNS_T_A);
+	failed = 0;
+	for (i = 0; i < 41; i++) {
+		a = dns_query_wait(q[i], deadline_in(5000));
+		if (i > 0 && a->status != DNS_OK) {
+			print_message("h%d.test: %s\n", 100 + i, a->error);
+			failed++;
+		}
+		if (i == 0)
+			assert_int_equal(a->status, DNS_TEMPFAIL);
+		dns_answer_unref(a);
+		dns_query_free(q[i]);
+	}
+	assert_int_equal(failed, 0);
+	dns_resolver_unref(r);
+}
+
 static void
 test_refused_port(void **state)
 {
@@ -533,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_many_in_flight),
 		cmocka_unit_test(test_bad_name_is_error_without_query),
 		cmocka_unit_test(test_special_characters_resolve),
+		cmocka_unit_test(test_refusal_of_another_query_does_not_fail_the_rest),
 		cmocka_unit_test(test_refused_port),
 		cmocka_unit_test(test_bad_server_option),
 	};

@@ -59,6 +59,9 @@ conf_default_path(void)
 }
 
 /* conf_error_fn - libconfuse reports a problem: file:line: message */
+static void conf_error_fn(cfg_t *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 conf_error_fn(cfg_t *cfg, const char *fmt, va_list ap)
 {

@@ -397,6 +397,9 @@ const struct conf_check conf_ip_checks[] = {
 };
 
 /* conf_err_prefix - put a prefix before an error message */
+static void conf_err_prefix(str *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 conf_err_prefix(str *err, const char *fmt, ...)
 {

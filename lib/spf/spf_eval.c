@@ -451,6 +451,9 @@ struct spf_served_term {
 };
 
 /* spf_served_add - append a served term */
+static void spf_served_add(struct spf_served_term **, size_t *, size_t,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+
 static void
 spf_served_add(struct spf_served_term **v, size_t *n, size_t cost,
     const char *fmt, ...)

@@ -101,6 +101,9 @@ log_level_parse(const char *name)
 }
 
 /* log_vlog - format one line and send it */
+static void log_vlog(int, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vlog(int level, const char *fmt, va_list ap)
 {

@@ -19,16 +19,20 @@ static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *runtime_current;
 static task_pool *runtime_pool;
 
-/* runtime_build - a snapshot from a config, reusing prev's resolver */
+/* runtime_build - a snapshot from a config, reusing prev's resolver (or
+ * taking the one given) */
 static struct runtime *
-runtime_build(struct conf *conf, const struct runtime *prev, str *err)
+runtime_build(struct conf *conf, const struct runtime *prev,
+    dns_resolver *given, str *err)
 {
 	struct runtime *rt;
 
 	rt = mem_calloc(1, sizeof(*rt));
 	atomic_init(&rt->refs, 1);
 	rt->conf = conf;
-	if (prev != NULL && conf_same_dns(prev->conf, conf))
+	if (given != NULL)
+		rt->resolver = given;
+	else if (prev != NULL && conf_same_dns(prev->conf, conf))
 		rt->resolver = dns_resolver_ref(prev->resolver);
 	else if ((rt->resolver = dns_resolver_create(&conf->dns, err)) == NULL) {
 		mem_free(rt);
@@ -52,9 +56,16 @@ runtime_build(struct conf *conf, const struct runtime *prev, str *err)
 int
 runtime_start(struct conf *conf, str *err)
 {
+	return runtime_start_with(conf, NULL, err);
+}
+
+/* runtime_start_with - the first snapshot over a given resolver */
+int
+runtime_start_with(struct conf *conf, dns_resolver *res, str *err)
+{
 	struct runtime *rt;
 
-	if ((rt = runtime_build(conf, NULL, err)) == NULL)
+	if ((rt = runtime_build(conf, NULL, res, err)) == NULL)
 		return -1;
 	runtime_pool = task_pool_create(conf->check_threads);
 	pthread_mutex_lock(&runtime_lock);
@@ -155,7 +166,7 @@ runtime_reload(const char *path, int must_exist)
 	    strcmp(old->conf->pid_file, conf->pid_file) != 0)
 		log_warn("reload: socket, user and pid_file changes take effect "
 		    "only after a restart");
-	if ((rt = runtime_build(conf, old, &err)) == NULL) {
+	if ((rt = runtime_build(conf, old, NULL, &err)) == NULL) {
 		log_error("reload failed, keeping the running configuration: %s",
 		    str_cstr(&err));
 		conf_free(conf);

@@ -4,6 +4,9 @@
  * engines), and the process-wide task pool.
  *
  *	runtime_start(conf, err) - build the first snapshot (takes conf).
+ *	runtime_start_with(conf, resolver, err) - the same over a resolver
+ *		of the caller's (takes a reference; tests and fuzzing serve
+ *		DNS from memory this way).
  *	runtime_get() - a reference to the current snapshot; a session
  *		takes one at connect and keeps it to the end, so a reload
  *		never changes the rules in the middle of a transaction.
@@ -44,6 +47,7 @@ struct runtime {
 };
 
 int		 runtime_start(struct conf *, str *);
+int		 runtime_start_with(struct conf *, dns_resolver *, str *);
 void		 runtime_set_args(const char *, const char *, const char *,
 		    int);
 void		 runtime_apply_args(struct conf *);

@@ -9,8 +9,14 @@
 #   4. the whole suite again under ThreadSanitizer (the resolver thread,
 #      the task pool and the daemon's sessions; tests/tsan.supp lists the
 #      libmilter shutdown races that are not ours)
+#   5. every fuzz target under libFuzzer (clang, ASan+UBSan) for
+#      FUZZ_SECONDS (default 8) each, from its seed corpus: a short
+#      crash check; tests/fuzz/README.md says how to fuzz for hours
 # A test that cannot run here fails (AUTHGATE_REQUIRE_ALL_TESTS=1) instead
-# of being skipped. Build trees: build/, build-asan/, build-tsan/.
+# of being skipped. Build trees: build/, build-asan/, build-tsan/,
+# build-fuzz/. make check includes the fault experiments
+# (tests/faults/faults.sh, short form) and the replay of every fuzz
+# corpus and crash input (tests/fuzz/replay.sh).
 set -eu
 # nsd, postfix and smtp-sink live in /usr/sbin, often not in a CI PATH
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -84,5 +90,13 @@ mkdir -p build-tsan
 make -C build-tsan -j"$JOBS"
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$SRC/tests/tsan.supp" \
     check_tree build-tsan
+
+step "fuzzing: every target under libFuzzer, ${FUZZ_SECONDS:-8} s each"
+mkdir -p build-fuzz
+(cd build-fuzz && CC=clang "$SRC/configure" -q --enable-werror \
+    --enable-fuzzing --enable-sanitizers=address,undefined \
+    --with-conformance-dir="$CONFORMANCE")
+make -C build-fuzz -j"$JOBS" fuzz
+sh tests/fuzz/run.sh build-fuzz "${FUZZ_SECONDS:-8}"
 
 step "all tests passed"

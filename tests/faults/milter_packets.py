@@ -2,6 +2,7 @@
 """milter_packets.py - hostile milter packets straight to authgate's socket.
 
 usage: milter_packets.py SOCKET [--cycles N] [--pid PID]
+       milter_packets.py SOCKET --idle N [--hold SECONDS]
 
 SOCKET is unix:/path or inet:port@127.0.0.1. Each experiment sends what
 no MTA sends - a macro list with a name and no value, strings without
@@ -11,6 +12,10 @@ well-formed session (a MAIL FROM gets a milter reply). Then N
 connect/close cycles (default 1000), half of them after the option
 negotiation. Prints one line per experiment and exits 1 when the daemon
 died (PID gone) or stopped answering; every socket wait is bounded.
+
+With --idle: open N well-formed sessions (negotiation, connect, HELO),
+print "N idle connections open", and hold them without a word for up to
+SECONDS (default 300) or until killed.
 """
 import os
 import socket
@@ -154,6 +159,24 @@ EXPERIMENTS = [
 ]
 
 
+def idle(spec, n, hold):
+    """n sessions that stop talking after HELO"""
+    socks = []
+    for _ in range(n):
+        s = open_sock(spec)
+        if reply_after(s, pkt(OPTNEG[:1], OPTNEG[1:])) is None or \
+                reply_after(s, connect_pkt()) is None or \
+                reply_after(s, pkt(b"H", b"idle.example\0")) is None:
+            print("an idle session was not served")
+            return 1
+        socks.append(s)
+    print("%d idle connections open" % len(socks), flush=True)
+    time.sleep(hold)
+    for s in socks:
+        s.close()
+    return 0
+
+
 def alive(pid):
     if pid is None:
         return True
@@ -171,16 +194,23 @@ def main(argv):
     spec = argv[1]
     cycles = 1000
     pid = None
+    n_idle, hold = 0, 300.0
     args = argv[2:]
     while args:
         if args[0] == "--cycles":
             cycles = int(args[1])
         elif args[0] == "--pid":
             pid = int(args[1])
+        elif args[0] == "--idle":
+            n_idle = int(args[1])
+        elif args[0] == "--hold":
+            hold = float(args[1])
         else:
             print("unknown option " + args[0], file=sys.stderr)
             return 64
         args = args[2:]
+    if n_idle:
+        return idle(spec, n_idle, hold)
     failed = 0
     if not serves(spec):
         print("FAIL: the daemon does not serve a well-formed session")

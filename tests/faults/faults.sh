@@ -24,8 +24,9 @@
 #
 # The recovery bound is 5 s after the fault ends: the DNS timeout of the
 # config (1 s, one try), the client's longest backoff (1 s) and a
-# generous margin for a loaded 2-core machine; an attempt started 2 s or
-# more after the end of a DNS fault must not get a 4xx.
+# generous margin for a loaded 2-core machine; the first attempt started
+# after a DNS fault ended must be accepted (its lookups are all new), and
+# no attempt started 2 s or more after it may get a 4xx.
 #
 #   sh tests/faults/faults.sh            # short form (make check): ~1.5 min
 #   FAULTS_LONG=1 sh tests/faults/faults.sh   # hundreds of messages per
@@ -202,10 +203,18 @@ python3 "$top_srcdir/tests/faults/milter_packets.py" \
 	{ cat "$AG_WORK/packets.out"; FAILED=1; }
 report packets
 
-# memory: it must level off while messages flow
+# memory: it must level off while messages flow. Under ASan or TSan the
+# sanitizer holds freed memory back (ASan's quarantine alone grows to
+# 256 MB), so the curve says nothing there: it is printed, and leaks are
+# LeakSanitizer's to find when the daemon exits
+FLAT=512
+if ldd "$AG_BIN" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+	FLAT=1000000
+	echo "leak: a sanitizer build: the PSS curve is shown, not judged"
+fi
 load leak --messages "$N_LEAK" --sessions 4 --pid "$AG_AUTHGATE_PID" \
     --sample-every "$SAMPLE"
-report leak
+report leak --flat-kb "$FLAT"
 
 [ "$FAILED" -eq 0 ] || ag_fail "a fault experiment failed"
 echo "all fault experiments passed"

@@ -30,10 +30,12 @@ received (waiting up to --drain seconds for Postfix's queue): one line
 where lost is a message accepted but never delivered, or given up; a
 message delivered without our Authentication-Results field went through
 unchecked. For each --restore time (the fault ended then): recovery is
-the time until an attempt started after it was accepted, and late_4xx
-counts attempts started 2 s or more after it that still got a 4xx. Exits
-1 when delivered_without_ar, lost, duplicated or crashes is not zero,
-recovery exceeds the bound, late_4xx is not zero, or PSS did not level
+the time until an attempt started after it was accepted, first_after the
+answer to the first attempt started after it (all its lookups are new,
+so it must be 250), and late_4xx counts attempts started 2 s or more
+after it that still got a 4xx. Exits 1 when delivered_without_ar, lost,
+duplicated or crashes is not zero, recovery exceeds the bound,
+first_after is not 250, late_4xx is not zero, or PSS did not level
 off (the median of the last third of the samples more than --flat-kb
 above that of the middle third).
 """
@@ -278,8 +280,14 @@ def report(args):
         recovery = oks[0] - r if oks else float("inf")
         late = sum(1 for al in attempts.values() for a in al
                    if 400 <= a["code"] < 500 and a["t"] >= r + 2)
-        line += " recovery=%.1fs late_4xx=%d" % (recovery, late)
-        if recovery > args.recovery_bound or late:
+        # the first attempt that started after the fault ended: all its
+        # lookups are new, so it must be answered
+        after = sorted((a["t"], a["code"]) for al in attempts.values()
+                       for a in al if a["code"] != -1 and a["t"] >= r + 0.05)
+        first = after[0][1] if after else 0
+        line += " recovery=%.1fs first_after=%d late_4xx=%d" % (
+            recovery, first, late)
+        if recovery > args.recovery_bound or late or first != 250:
             failed = True
     if samples:
         samples.sort()

@@ -68,7 +68,7 @@ AG_DNS_PORT=$(ag_free_port)
 MODE="$AG_WORK/dns.mode"
 echo fast > "$MODE"
 proxy_start() {
-	python3 "$top_srcdir/tests/faults/dns_proxy.py" "$AG_DNS_PORT" \
+	python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" \
 	    "$NSD_PORT" "$MODE" "$AG_WORK/proxy.pid" 1800 &
 	PROXY_PID=$!
 	ag_wait_for 10 test -s "$AG_WORK/proxy.pid" ||

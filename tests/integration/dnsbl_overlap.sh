@@ -1,8 +1,9 @@
 #!/bin/sh
 # dnsbl_overlap.sh - the connect-stage lookups overlap: with every DNS
 # answer delayed by D, the lookups in N lists finish in about D, not N x D.
-# A forwarder (tests/lib/dns_delay.py) in front of nsd holds each answer
-# for D; authgate's debug log says how long the DNS list lookups took.
+# A forwarder (tests/lib/dns_proxy.py, mode "slow D") in front of nsd
+# holds each answer for D; authgate's debug log says how long the DNS list
+# lookups took.
 # The time is printed; the assertion is only a generous bound (below half
 # of the one-at-a-time time), since test machines are noisy.
 . "$(dirname "$0")/../lib/common.sh"
@@ -15,8 +16,9 @@ DELAY_MS=400
 LISTS=8
 NSD_PORT=$AG_DNS_PORT
 AG_DNS_PORT=$(ag_free_port)
-python3 "$top_srcdir/tests/lib/dns_delay.py" "$AG_DNS_PORT" "$NSD_PORT" \
-    "$DELAY_MS" "$AG_WORK/delay.pid" 300 &
+echo "slow $DELAY_MS" > "$AG_WORK/dns.mode"
+python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" "$NSD_PORT" \
+    "$AG_WORK/dns.mode" "$AG_WORK/delay.pid" 300 &
 ag_wait_for 10 test -s "$AG_WORK/delay.pid" || ag_fail "the delay proxy did not start"
 AG_PIDS="$AG_PIDS $AG_WORK/delay.pid"
 

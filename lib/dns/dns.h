@@ -23,7 +23,9 @@
  *	dns_resolver_ref/unref - shared by config snapshots; the last unref
  *		stops the backend and frees everything.
  *	dns_query_start(r, name, type) - start a lookup and return at once;
- *		identical lookups in flight are merged, cache hits complete
+ *		identical lookups in flight are merged (while the one in
+ *		flight is younger than 300 ms: an older one may be lost, and
+ *		a new lookup asks again), cache hits complete
  *		immediately.
  *	dns_query_wait(q, deadline) - the answer (a new reference, never
  *		NULL); DNS_TEMPFAIL if the deadline passes first (the lookup

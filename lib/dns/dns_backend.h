@@ -29,6 +29,7 @@ struct dns_query {
 	int			 in_table;
 	int			 refs;		/* guarded by the resolver lock */
 	int			 done;
+	int64_t			 started;	/* deadline_now() when sent */
 	dns_answer		*answer;
 	pthread_cond_t		 cond;
 	/* backend bookkeeping */

@@ -24,6 +24,12 @@
 #include "dns/dns_cache.h"
 
 #define DNS_TABLE_SIZE	1024		/* in-flight buckets, power of two */
+/* a lookup joins an identical one in flight only while that one is
+ * younger than this: an answer later than that is late (lost, or the
+ * server is struggling), and asking again costs one packet, where
+ * waiting on a query sent during an outage fails a lookup started after
+ * it ended */
+#define DNS_MERGE_MS	300
 
 struct dns_resolver {
 	atomic_int		 refs;
@@ -150,11 +156,13 @@ dns_query_start(dns_resolver *r, const char *name, int type)
 	q = dns_query_new(r, str_cstr(&norm), type);
 	str_free(&norm);
 	q->hash = dns_key_hash(q->name, type);
+	q->started = deadline_now();
 	pthread_mutex_lock(&r->lock);
 	r->stats.queries++;
 	for (p = r->table[q->hash & (DNS_TABLE_SIZE - 1)]; p != NULL;
 	    p = p->hnext) {
 		if (p->hash == q->hash && p->type == type &&
+		    q->started - p->started < DNS_MERGE_MS &&
 		    strcmp(p->name, q->name) == 0) {
 			p->refs++;
 			r->stats.merged++;

@@ -25,8 +25,9 @@
 # The recovery bound is 5 s after the fault ends: the DNS timeout of the
 # config (1 s, one try), the client's longest backoff (1 s) and a
 # generous margin for a loaded 2-core machine; the first attempt started
-# after a DNS fault ended must be accepted (its lookups are all new), and
-# no attempt started 2 s or more after it may get a 4xx.
+# 0.4 s after a DNS fault ended must be accepted (past the resolver's
+# 300 ms merge window its lookups are all new), and no attempt started 2 s
+# or more after it may get a 4xx.
 #
 #   sh tests/faults/faults.sh            # short form (make check): ~1.5 min
 #   FAULTS_LONG=1 sh tests/faults/faults.sh   # hundreds of messages per

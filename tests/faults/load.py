@@ -31,8 +31,9 @@ where lost is a message accepted but never delivered, or given up; a
 message delivered without our Authentication-Results field went through
 unchecked. For each --restore time (the fault ended then): recovery is
 the time until an attempt started after it was accepted, first_after the
-answer to the first attempt started after it (all its lookups are new,
-so it must be 250), and late_4xx counts attempts started 2 s or more
+answer to the first attempt started 0.4 s after it (past the resolver's
+300 ms merge window all its lookups are new, so it must be 250), and
+late_4xx counts attempts started 2 s or more
 after it that still got a 4xx. Exits 1 when delivered_without_ar, lost,
 duplicated or crashes is not zero, recovery exceeds the bound,
 first_after is not 250, late_4xx is not zero, or PSS did not level
@@ -280,10 +281,11 @@ def report(args):
         recovery = oks[0] - r if oks else float("inf")
         late = sum(1 for al in attempts.values() for a in al
                    if 400 <= a["code"] < 500 and a["t"] >= r + 2)
-        # the first attempt that started after the fault ended: all its
-        # lookups are new, so it must be answered
+        # the first attempt that started after the fault ended and after
+        # the resolver's merge window (a lookup joins an identical one in
+        # flight for 300 ms): all its lookups are new, it must be answered
         after = sorted((a["t"], a["code"]) for al in attempts.values()
-                       for a in al if a["code"] != -1 and a["t"] >= r + 0.05)
+                       for a in al if a["code"] != -1 and a["t"] >= r + 0.4)
         first = after[0][1] if after else 0
         line += " recovery=%.1fs first_after=%d late_4xx=%d" % (
             recovery, first, late)

@@ -463,6 +463,38 @@ test_identical_lookups_merge(void **state)
 	dns_resolver_unref(r);
 }
 
+/* a lookup joins an identical one in flight only while that one is
+ * younger than 300 ms: one sent into an outage must not fail lookups
+ * started after it ended */
+static void
+test_merge_only_young_lookups(void **state)
+{
+	struct timespec pause = { 0, 50 * 1000000L };
+	struct dns_stats st;
+	dns_query *q[3];
+	dns_resolver *r;
+	dns_answer *a;
+	int i;
+
+	r = resolver(1000, 1);
+	q[0] = dns_query_start(r, "silent.test", DNS_T_A);
+	nanosleep(&pause, NULL);
+	q[1] = dns_query_start(r, "silent.test", DNS_T_A);	/* joins */
+	pause.tv_nsec = 350 * 1000000L;
+	nanosleep(&pause, NULL);
+	q[2] = dns_query_start(r, "silent.test", DNS_T_A);	/* asks again */
+	dns_resolver_stats(r, &st);
+	assert_int_equal(st.sent, 2);
+	assert_int_equal(st.merged, 1);
+	for (i = 0; i < 3; i++) {
+		a = dns_query_wait(q[i], deadline_in(3000));
+		assert_int_equal(a->status, DNS_TEMPFAIL);
+		dns_answer_unref(a);
+		dns_query_free(q[i]);
+	}
+	dns_resolver_unref(r);
+}
+
 static void
 test_many_in_flight(void **state)
 {
@@ -635,6 +667,7 @@ main(void)
 		cmocka_unit_test(test_deadline_cuts_the_wait),
 		cmocka_unit_test(test_cname_chased),
 		cmocka_unit_test(test_identical_lookups_merge),
+		cmocka_unit_test(test_merge_only_young_lookups),
 		cmocka_unit_test(test_many_in_flight),
 		cmocka_unit_test(test_bad_name_is_error_without_query),
 		cmocka_unit_test(test_special_characters_resolve),

@@ -40,8 +40,10 @@ id postfix >/dev/null 2>&1 || ag_skip "no postfix user"
 
 if [ -n "${FAULTS_LONG:-}" ]; then
 	N=400 N_LEAK=5000 SAMPLE=250 OUTAGE=15 HUPS=40 IDLE=500 CYCLES=10000
+	PACE=0.02 N_HOSTILE=80
 else
 	N=40 N_LEAK=300 SAMPLE=30 OUTAGE=3 HUPS=6 IDLE=200 CYCLES=2000
+	PACE=0.2 N_HOSTILE=16
 fi
 
 AG_WORK=$(mktemp -d /tmp/authgate-faults.XXXXXX)
@@ -165,7 +167,7 @@ report sighup
 
 # DNS faults: each starts under load and ends OUTAGE seconds later
 dns_fault() {	# tag, then how to break DNS, how to mend it
-	load "$1" --duration $((OUTAGE + 5)) --pace 0.2 --sessions 4 \
+	load "$1" --duration $((OUTAGE + 5)) --pace "$PACE" --sessions 4 \
 	    --retry-for $((OUTAGE + 60))
 	sleep 1
 	eval "$2"
@@ -180,7 +182,7 @@ dns_fault dns-slow 'echo "slow 1500" > "$MODE"' 'echo fast > "$MODE"'
 dns_fault dns-silent 'echo silent > "$MODE"' 'echo fast > "$MODE"'
 
 # odd messages: each gets a final answer, the accepted ones are checked
-load hostile --messages 16 --sessions 4 --hostile
+load hostile --messages "$N_HOSTILE" --sessions 4 --hostile
 report hostile
 
 # hundreds of idle milter connections while mail flows
@@ -202,6 +204,7 @@ python3 "$top_srcdir/tests/faults/milter_packets.py" \
     "unix:$AG_WORK/authgate.sock" --pid "$AG_AUTHGATE_PID" \
     --cycles "$CYCLES" > "$AG_WORK/packets.out" 2>&1 ||
 	{ cat "$AG_WORK/packets.out"; FAILED=1; }
+tail -1 "$AG_WORK/packets.out"
 report packets
 
 # memory: it must level off while messages flow. Under ASan or TSan the

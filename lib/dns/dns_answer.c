@@ -272,7 +272,8 @@ dns_expand(const unsigned char *pkt, size_t len, size_t off, size_t *used)
 				*used = pos + 1 - off;
 			return str_steal(&name);
 		}
-		if (pos + 1 + c > len || (wire += 1 + (size_t)c) > 255)
+		/* 255 bytes with the root's zero: labels take 254 */
+		if (pos + 1 + c > len || (wire += 1 + (size_t)c) > 254)
 			goto bad;
 		if (name.len > 0)
 			str_append_c(&name, '.');

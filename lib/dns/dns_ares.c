@@ -172,6 +172,7 @@ dns_ares_callback(void *arg, int status, int timeouts, unsigned char *abuf,
 		if (q->depth < DNS_CNAME_DEPTH) {
 			q->depth++;
 			q->tcp = 0;
+			q->retried = 0;
 			if (a->ttl < q->chain_ttl)
 				q->chain_ttl = a->ttl;
 			mem_free(q->cur);
@@ -309,6 +310,7 @@ dns_ares_thread(void *arg)
 static void
 dns_ares_destroy(void *impl)
 {
+	struct dns_query *q, *next;
 	struct dns_ares *da = impl;
 
 	pthread_mutex_lock(&da->qlock);
@@ -319,6 +321,12 @@ dns_ares_destroy(void *impl)
 	/* answers every query still in flight with ARES_EDESTRUCTION */
 	ares_destroy(da->channel);
 	ares_destroy(da->tcp);
+	/* and those a callback of the last loop put back to be asked again */
+	for (q = da->retry, da->retry = NULL; q != NULL; q = next) {
+		next = q->qnext;
+		dns_resolver_complete(q, dns_ares_failure(q, ARES_EDESTRUCTION,
+		    0));
+	}
 	close(da->evfd);
 	pthread_mutex_destroy(&da->qlock);
 	mem_free(da->socks);

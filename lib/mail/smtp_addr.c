@@ -158,8 +158,7 @@ smtp_addr_parse(const char *arg, struct smtp_addr *a)
 		return smtp_addr_fail(a, p, len, "address has no domain");
 	a->local = mem_strndup(p, (size_t)(at - p));
 	if (!smtp_local_ok(p, (size_t)(at - p)))
-		return smtp_addr_fail(a, p, len, "malformed local part in "
-		    "address");
+		a->warning = "malformed local part in address";
 	str_init(&norm);
 	str_append_n(&norm, at + 1, (size_t)(end - at - 1));
 	if (norm.len > 0 && norm.buf[0] == '[') {

@@ -307,10 +307,12 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 	s->in_tx = 1;
 	s->tx_start = deadline_now();
 	s->queue_id = mem_strdup(queue_id);
-	if (smtp_addr_parse(arg != NULL ? arg : "", &s->from) != 0)
+	if (smtp_addr_parse(arg != NULL ? arg : "", &s->from) != 0 ||
+	    s->from.warning != NULL)
 		log_warn("%s: malformed MAIL FROM %s from %s[%s]: %s",
 		    queue_id != NULL ? queue_id : "NOQUEUE", s->from.address,
-		    s->client_name, s->ip_text, s->from.error);
+		    s->client_name, s->ip_text, s->from.error != NULL ?
+		    s->from.error : s->from.warning);
 	s->facts.mail_from = s->from.address;
 	s->auth_user = auth_user != NULL && auth_user[0] != '\0' ?
 	    mem_strdup(auth_user) : NULL;

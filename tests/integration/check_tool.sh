@@ -137,14 +137,20 @@ grep -q '^Verdict: reject at eom (from)' "$AG_WORK/fromspace.out" ||
 echo "ok - \"From :\" counts as a From: field"
 
 # one MAIL FROM syntax for the tool and the daemon: an unquoted space or
-# comma is malformed in the local part as in the domain
+# comma is malformed in the local part as in the domain (and said so);
+# a malformed local part still leaves its domain to SPF (RFC 7208 4.3)
 for bad in 'a@ b.example' 'a,b c@b.example'; do
 	"$CHECK" -c "$AG_WORK/authgate.conf" --ip 192.0.2.10 \
 	    --helo mail.authgate.example --from "$bad" > "$AG_WORK/bad.out" 2>&1
 	grep -q "malformed MAIL FROM $bad" "$AG_WORK/bad.out" ||
 		ag_fail "MAIL FROM $bad is not malformed"
 done
-echo "ok - MAIL FROM with an unquoted space is malformed, local part or domain"
+"$CHECK" -c "$AG_WORK/authgate.conf" --ip 192.0.2.10 \
+    --helo mail.authgate.example --from 'a b@pass.authgate.example' \
+    > "$AG_WORK/bad.out" 2>&1
+grep -q 'spf_mailfrom=pass(pass\.authgate\.example)' "$AG_WORK/bad.out" ||
+	ag_fail "a malformed local part took SPF from its domain"
+echo "ok - MAIL FROM with an unquoted space is malformed, local part or domain; SPF still checks the domain"
 
 # JSON for scripts
 "$CHECK" -c "$AG_WORK/authgate.conf" --json --ip 198.51.100.50 \

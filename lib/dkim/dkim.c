@@ -46,6 +46,7 @@ struct dkim_verifier {
 	int		 nsigfields;
 	char		*from_domain;
 	char		*error;		/* message-level trouble */
+	int		 refused;	/* a header field was not taken */
 };
 
 /* one key lookup libopendkim started */
@@ -551,7 +552,10 @@ dkim_verifier_header(dkim_verifier *v, const char *name, const char *value,
 	size_t i;
 
 	if (memchr(value, '\0', len) != NULL) {
-		/* libopendkim takes C strings: it would read past the NUL */
+		/* libopendkim takes C strings: it would read past the NUL;
+		 * without the field no signature of the message can be
+		 * trusted (it could be a copy of a signed one) */
+		v->refused = 1;
 		if (v->error == NULL) {
 			str_init(&line);
 			str_append(&line, "a header field ");
@@ -762,6 +766,12 @@ dkim_verifier_end(dkim_verifier *v, struct dkim_results *out)
 		s->algorithm = dkim_sig_text(sigs[i], "a", 32);
 		s->b = dkim_sig_text(sigs[i], "b", DKIM_B_SHOWN);
 		dkim_judge(v, sigs[i], s);
+		if (v->refused) {
+			s->result = DKIMR_PERMERROR;
+			mem_free(s->reason);
+			s->reason = mem_strdup("a header field holds a NUL "
+			    "byte: the message cannot be verified");
+		}
 	}
 }
 

@@ -16,7 +16,7 @@
  *		(dns_prefetch), long before the body is in. A value holding
  *		a NUL byte is refused (-1): libopendkim reads C strings and
  *		would read past it; the message gets a message-level error
- *		instead, so its signatures cannot pass.
+ *		and every signature of it is permerror.
  *	dkim_verifier_from(v, domain) - the author domain, once known:
  *		signatures of that domain are verified first when a message
  *		carries more than the limit.

@@ -26,6 +26,8 @@ packet_nuls(const char *buf, size_t len)
 const char *
 milter_packet_check(char cmd, const char *buf, size_t len)
 {
+	size_t n;
+
 	switch (cmd) {
 	case SMFIC_MACRO:
 		/* the command the macros belong to, then name\0value\0... */
@@ -35,6 +37,17 @@ milter_packet_check(char cmd, const char *buf, size_t len)
 			return "macro list not NUL-terminated";
 		if (packet_nuls(buf + 1, len - 1) % 2 != 0)
 			return "macro list with a name but no value";
+		return NULL;
+	case SMFIC_CONNECT:
+		/* host\0, family, and for 4/6/L a port and an address\0:
+		 * libmilter looks for the host's NUL one byte past the end */
+		if (len == 0)
+			return NULL;		/* libmilter refuses it */
+		n = strnlen(buf, len);
+		if (n + 1 >= len)
+			return "connect without its host name's NUL or family";
+		if (buf[n + 1] != SMFIA_UNKNOWN && buf[len - 1] != '\0')
+			return "connect address not NUL-terminated";
 		return NULL;
 	case SMFIC_HELO:
 	case SMFIC_MAIL:

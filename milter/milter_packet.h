@@ -11,9 +11,11 @@
  *		the packet (command byte cmd, len bytes of data after it),
  *		else why not, in plain words for the log: a macro packet
  *		(SMFIC_MACRO) must be empty or hold name/value pairs, each
- *		string NUL-terminated; HELO, MAIL, RCPT, header and unknown-
- *		command packets must end with a NUL. Other commands are left
- *		to libmilter, which checks their lengths itself.
+ *		string NUL-terminated; a connect packet needs its host
+ *		name's NUL and a family, and for a family with an address
+ *		(4, 6, L) the address's NUL; HELO, MAIL, RCPT, header and
+ *		unknown-command packets must end with a NUL. Other commands
+ *		are left to libmilter, which checks their lengths itself.
  */
 #ifndef AUTHGATE_MILTER_PACKET_H
 #define AUTHGATE_MILTER_PACKET_H

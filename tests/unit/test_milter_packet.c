@@ -35,6 +35,9 @@ static const struct packet_case cases[] = {
 	{ 'L', P("Subject\0 hello\0"), NULL },
 	{ 'U', P("FOO bar\0"), NULL },
 	{ 'C', P("host\0U"), NULL },		/* unknown family: no NUL */
+	{ 'C', P("host\0" "4\0\31" "192.0.2.1\0"), NULL },
+	{ 'C', P("[2001:db8::1]\0" "6\0\31" "2001:db8::1\0"), NULL },
+	{ 'C', P(""), NULL },			/* libmilter refuses it */
 	{ 'B', P("body\0with NUL and no end"), NULL },
 	{ 'O', P("\0\0\0\6\0\0\1\377\0\0\0\0"), NULL },
 	{ 'H', P(""), NULL },			/* libmilter refuses it */
@@ -47,6 +50,10 @@ static const struct packet_case cases[] = {
 	{ 'R', P("<c@d.example>\0x"), "string argument not NUL-terminated" },
 	{ 'L', P("Subject\0hello"), "string argument not NUL-terminated" },
 	{ 'U', P("FOO"), "string argument not NUL-terminated" },
+	{ 'C', P("host"), "connect without its host name's NUL or family" },
+	{ 'C', P("host\0"), "connect without its host name's NUL or family" },
+	{ 'C', P("host\0" "4\0\31" "192.0.2.1"),
+	    "connect address not NUL-terminated" },
 };
 
 static void

@@ -58,6 +58,7 @@ OUT="$AG_WORK/attempts.jsonl"
 FAILED=0
 
 faults_stop() {
+	[ -n "${LOAD_PID:-}" ] && kill "$LOAD_PID" 2>/dev/null
 	pf_stop "$PF"
 	[ -n "${PROXY_PID:-}" ] && kill "$PROXY_PID" 2>/dev/null
 	[ -n "${IDLE_PID:-}" ] && kill "$IDLE_PID" 2>/dev/null
@@ -71,6 +72,7 @@ AG_DNS_PORT=$(ag_free_port)
 MODE="$AG_WORK/dns.mode"
 echo fast > "$MODE"
 proxy_start() {
+	rm -f "$AG_WORK/proxy.pid"	# the killed one's must not count
 	python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" \
 	    "$NSD_PORT" "$MODE" "$AG_WORK/proxy.pid" 1800 &
 	PROXY_PID=$!
@@ -120,6 +122,7 @@ report() {
 	tag=$1
 	shift
 	wait "$LOAD_PID"
+	LOAD_PID=
 	alive
 	$LOAD report --tag "$tag" --out "$OUT" --sink "$AG_WORK/sink" \
 	    --authserv-id mx.authgate.test --crashes "$CRASHES" \
@@ -183,7 +186,7 @@ dns_fault dns-silent 'echo silent > "$MODE"' 'echo fast > "$MODE"'
 
 # odd messages: each gets a final answer, the accepted ones are checked
 load hostile --messages "$N_HOSTILE" --sessions 4 --hostile
-report hostile
+report hostile --allow-5xx
 
 # hundreds of idle milter connections while mail flows
 python3 "$top_srcdir/tests/faults/milter_packets.py" \

@@ -29,7 +29,8 @@ received (waiting up to --drain seconds for Postfix's queue): one line
 
 where lost is a message accepted but never delivered, or given up; a
 message delivered without our Authentication-Results field went through
-unchecked. For each --restore time (the fault ended then): recovery is
+unchecked. Every message is one a careful receiver accepts, so a 5xx
+fails too, unless --allow-5xx (the odd messages). For each --restore time (the fault ended then): recovery is
 the time until an attempt started after it was accepted, first_after the
 answer to the first attempt started 0.4 s after it (past the resolver's
 300 ms merge window all its lookups are new, so it must be 250), and
@@ -271,7 +272,8 @@ def report(args):
             "5xx=%d lost=%d duplicated=%d crashes=%d" % (
                 args.tag, len(attempts), with_ar, without_ar, len(refused),
                 lost, dup, args.crashes))
-    failed = without_ar or lost or dup or args.crashes
+    failed = without_ar or lost or dup or args.crashes or \
+        (refused and not args.allow_5xx)
     if len(attempts) == 0:
         failed = True
         line += " (no attempts recorded)"
@@ -348,6 +350,7 @@ def main(argv):
     r.add_argument("--log")
     r.add_argument("--drain", type=float, default=60)
     r.add_argument("--flat-kb", type=int, default=512)
+    r.add_argument("--allow-5xx", action="store_true")
     args = p.parse_args(argv[1:])
     socket.setdefaulttimeout(90)
     return send(args) if args.cmd == "send" else report(args)

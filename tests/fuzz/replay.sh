@@ -16,11 +16,15 @@ for t in "$top_builddir"/tests/fuzz/fuzz_*; do
 		echo "FAIL: no seed corpus for $name"
 		exit 1
 	}
-	"$t" "$top_srcdir/tests/fuzz/corpus/$target" \
-	    "$top_srcdir/tests/fuzz/crashes/$target" || {
+	out=$("$t" "$top_srcdir/tests/fuzz/corpus/$target" \
+	    "$top_srcdir/tests/fuzz/crashes/$target") || {
 		echo "FAIL: $name on its corpus"
 		exit 1
 	}
+	echo "$out"
+	case "$out" in
+	*": 0 inputs replayed") echo "FAIL: $name replayed nothing"; exit 1 ;;
+	esac
 	n=$((n + 1))
 done
 [ "$n" -ge 11 ] || { echo "FAIL: only $n fuzz targets built"; exit 1; }

@@ -474,18 +474,26 @@ test_merge_only_young_lookups(void **state)
 	dns_query *q[3];
 	dns_resolver *r;
 	dns_answer *a;
+	int64_t t0, t1;
 	int i;
 
 	r = resolver(1000, 1);
+	t0 = deadline_now();
 	q[0] = dns_query_start(r, "silent.test", DNS_T_A);
 	nanosleep(&pause, NULL);
 	q[1] = dns_query_start(r, "silent.test", DNS_T_A);	/* joins */
+	t1 = deadline_now();
 	pause.tv_nsec = 350 * 1000000L;
 	nanosleep(&pause, NULL);
 	q[2] = dns_query_start(r, "silent.test", DNS_T_A);	/* asks again */
 	dns_resolver_stats(r, &st);
-	assert_int_equal(st.sent, 2);
-	assert_int_equal(st.merged, 1);
+	if (t1 - t0 < 250) {
+		/* (a machine too busy to start the second within the window
+		 * proves nothing about joining, only about asking again) */
+		assert_int_equal(st.sent, 2);
+		assert_int_equal(st.merged, 1);
+	} else
+		assert_int_equal(st.sent, 3);
 	for (i = 0; i < 3; i++) {
 		a = dns_query_wait(q[i], deadline_in(3000));
 		assert_int_equal(a->status, DNS_TEMPFAIL);

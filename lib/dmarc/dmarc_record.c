@@ -137,7 +137,7 @@ dmarc_fo_ok(const char *p, size_t n)
 {
 	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
-	return n == 1 && strchr("01dsDS", p[0]) != NULL;
+	return n == 1 && p[0] != '\0' && strchr("01dsDS", p[0]) != NULL;
 }
 
 /* dmarc_rf_ok - one rf= format name */

@@ -22,7 +22,6 @@ void	*mem_alloc(size_t);
 void	*mem_calloc(size_t, size_t);
 void	*mem_realloc(void *, size_t);
 void	*mem_grow(void *, size_t, size_t);
-void	*mem_grow(void *, size_t, size_t);
 char	*mem_strdup(const char *);
 char	*mem_strndup(const char *, size_t);
 void	*mem_memdup(const void *, size_t);

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -106,10 +107,14 @@ siphash_draw_key(void)
 	size_t got;
 	ssize_t n;
 
-	for (got = 0; got < sizeof(siphash_key); got += (size_t)n)
-		if ((n = getrandom(siphash_key + got, sizeof(siphash_key) - got,
-		    0)) <= 0)
+	for (got = 0; got < sizeof(siphash_key); got += (size_t)n) {
+		do
+			n = getrandom(siphash_key + got,
+			    sizeof(siphash_key) - got, 0);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
 			break;
+	}
 	if (got == sizeof(siphash_key))
 		return;
 	/* no entropy source: still a key nobody outside can read off */

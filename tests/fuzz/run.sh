@@ -40,10 +40,17 @@ for t in $targets; do
 			exit 1
 		}
 	fi
-	if ! "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 \
+	rc=0
+	"$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 \
 	    -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix="$build/fuzz-crash-$t-" \
-	    "$corpus" "$src/tests/fuzz/corpus/$t" > "$build/fuzz-$t.log" 2>&1; then
+	    "$corpus" "$src/tests/fuzz/corpus/$t" > "$build/fuzz-$t.log" 2>&1 ||
+	    rc=$?
+	if [ $rc = 72 ]; then
+		# libFuzzer's exit code for SIGINT/SIGTERM: stopped, not crashed
+		echo "fuzz_$t: interrupted (signal), no crash found so far"
+		exit 72
+	elif [ $rc != 0 ]; then
 		tail -60 "$build/fuzz-$t.log"
 		echo "FAIL: $t crashed; the input is in $build/fuzz-crash-$t-*"
 		status=1

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/ipaddr.h"
+#include "util/linefile.h"
 #include "util/mem.h"
 #include "util/netlist.h"
 #include "util/str.h"
@@ -130,114 +131,31 @@ netlist_parse(const char *text, netlist *list, str *err)
 	return 0;
 }
 
-#define NETLIST_LINE_MAX	4096
 #define NETLIST_FILE_MAX	4000000	/* entries */
 
-/* netlist_file_line - one line of a network file; 1 if it held one */
+/* netlist_file_entry - one "network [text]" line of a network file */
 static int
-netlist_file_line(char *line, netlist *list, str *err)
+netlist_file_entry(const char *net, size_t len, const char *text, void *arg,
+    str *why)
 {
-	char *w, *we, *text, *end;
+	netlist *list = arg;
 
-	if ((end = strchr(line, '#')) != NULL)
-		*end = '\0';
-	for (w = line; *w != '\0' && strchr(" \t\r\n", *w) != NULL; w++)
-		;
-	for (we = w; *we != '\0' && strchr(" \t\r\n", *we) == NULL; we++)
-		;
-	if (we == w)
-		return 0;
-	for (text = we; *text != '\0' && strchr(" \t\r\n", *text) != NULL;
-	    text++)
-		;
-	for (end = text + strlen(text); end > text &&
-	    strchr(" \t\r\n", end[-1]) != NULL; end--)
-		;
-	*end = '\0';
-	return netlist_add(list, w, (size_t)(we - w), *text != '\0' ? text :
-	    NULL, err) == 0 ? 1 : -1;
-}
-
-#define NETLIST_EOF		(-1)
-#define NETLIST_TOO_LONG	(-2)
-#define NETLIST_BINARY		(-3)
-
-/* netlist_read_line - one line without its newline, NUL-terminated: its
- * length, or NETLIST_EOF, NETLIST_TOO_LONG (the rest of the line is
- * skipped) or NETLIST_BINARY (a NUL byte in it) */
-static long
-netlist_read_line(FILE *f, char *buf, size_t size)
-{
-	size_t n;
-	int c, nul;
-
-	n = 0;
-	nul = 0;
-	while ((c = getc(f)) != EOF && c != '\n') {
-		if (c == '\0')
-			nul = 1;
-		if (n + 1 < size)
-			buf[n] = (char)c;
-		n++;
+	if (netlist_add(list, net, len, *text != '\0' ? text : NULL, why) != 0)
+		return -1;
+	if (list->n > NETLIST_FILE_MAX) {
+		str_appendf(why, "more than %d networks", NETLIST_FILE_MAX);
+		return -1;
 	}
-	if (c == EOF && n == 0)
-		return NETLIST_EOF;
-	if (n + 1 > size)
-		return NETLIST_TOO_LONG;
-	buf[n] = '\0';
-	return nul ? NETLIST_BINARY : (long)n;
+	return 0;
 }
 
 /* netlist_load_file - the networks of a file, "network [text]" lines */
 int
 netlist_load_file(const char *path, netlist *list, str *err)
 {
-	char buf[NETLIST_LINE_MAX + 1];
-	FILE *f;
-	str why;
-	long line, len;
 	int rc;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		str_reset(err);
-		str_appendf(err, "%s: cannot read: %s", path, strerror(errno));
-		return -1;
-	}
-	str_init(&why);
-	line = 0;
-	rc = 0;
-	while (rc == 0 && (len = netlist_read_line(f, buf, sizeof(buf))) !=
-	    NETLIST_EOF) {
-		line++;
-		if (len == NETLIST_TOO_LONG) {
-			str_reset(err);
-			str_appendf(err, "%s:%ld: line longer than %d bytes",
-			    path, line, NETLIST_LINE_MAX);
-			rc = -1;
-		} else if (len == NETLIST_BINARY) {
-			str_reset(err);
-			str_appendf(err, "%s:%ld: NUL byte (not a text file?)",
-			    path, line);
-			rc = -1;
-		} else if (netlist_file_line(buf, list, &why) < 0) {
-			str_reset(err);
-			str_appendf(err, "%s:%ld: %s", path, line,
-			    str_cstr(&why));
-			rc = -1;
-		} else if (list->n > NETLIST_FILE_MAX) {
-			str_reset(err);
-			str_appendf(err, "%s:%ld: more than %d networks", path,
-			    line, NETLIST_FILE_MAX);
-			rc = -1;
-		}
-	}
-	if (rc == 0 && ferror(f)) {
-		str_reset(err);
-		str_appendf(err, "%s: read error: %s", path, strerror(errno));
-		rc = -1;
-	}
-	fclose(f);
-	str_free(&why);
+	rc = linefile_read(path, netlist_file_entry, list, err);
 	netlist_index(list);
 	return rc;
 }

@@ -5,14 +5,16 @@
 #
 # Postfix is preseeded with "No configuration", so installing it does not
 # set up or start a system mail server; the demo and the tests run their
-# own private instance.
+# own private instance. No service is started while installing (a
+# temporary policy-rc.d): the tests start their own redis-server too.
 set -eu
 
 BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libmilter-dev libspf2-dev libopendkim-dev libopendmarc-dev
-	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev"
+	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev
+	libhiredis-dev"
 TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3
-	python3-dkim iproute2 clang libclang-rt-14-dev"
+	python3-dkim iproute2 clang libclang-rt-14-dev redis-server"
 DEMO="swaks"
 PACKAGES=$(echo $BUILD $TEST $DEMO)
 
@@ -35,4 +37,15 @@ export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" |
     debconf-set-selections
 apt-get update -q
-apt-get install -y -q --no-install-recommends $missing
+# the tests start their own redis-server on a port of their own: keep
+# the package from starting (and leaving running) a system-wide one
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' > "$policy"
+	chmod 755 "$policy"
+fi
+status=0
+apt-get install -y -q --no-install-recommends $missing || status=$?
+[ -z "$policy" ] || rm -f "$policy"
+exit $status

@@ -11,6 +11,9 @@
 # private Postfix uses it as its milter and delivers to smtp-sink, and
 # swaks sends messages claiming different client addresses (XCLIENT):
 # one authorized, one forged, one carrying a forged Authentication-Results,
+# a hosting platform's relay (a second authgate behind a second Postfix,
+# port 2527) refusing a customer whose DNS still names its old host in
+# its Domain Lockdown record, then delivering once the record is fixed,
 # and one while the DNS server is down. Nothing outside the namespace is touched, except that a
 # system user "authgate" is created (if missing) for the daemon to run
 # as, with the postfix user in its group so Postfix can use the socket.
@@ -31,6 +34,7 @@ if [ "${1:-}" = "--inner" ]; then
 	inner_stop() {
 		set +e		# a process already gone is not an error here
 		pf_stop "$DEMO/postfix" 2>/dev/null
+		pf_stop "$DEMO/relay-postfix" 2>/dev/null
 		for p in $pids; do kill "$p" 2>/dev/null; done
 		[ -s "$DEMO/nsd.pid" ] && kill "$(cat "$DEMO/nsd.pid")" 2>/dev/null
 		# libmilter notices SIGTERM only at its next 5 s poll timeout:
@@ -77,7 +81,23 @@ zone:
 zone:
     name: .
     zonefile: root.zone
+zone:
+    name: bakery.example
+    zonefile: $DEMO/bakery.example.zone
 EOF
+	# the relay customer's zone, changed in the middle of the demo
+	bakery_zone() {	# serial record
+		cat > "$DEMO/bakery.example.zone" <<ZONE
+\$ORIGIN bakery.example.
+\$TTL 1
+@		SOA	ns.bakery.example. hostmaster.bakery.example. $1 3600 600 86400 1
+@		NS	ns
+ns		A	127.0.0.1
+@		TXT	"v=spf1 -all"
+_mailchannels	TXT	"$2"
+ZONE
+	}
+	bakery_zone 1 "v=mc1 auth=oldhost"
 	nsd -c "$DEMO/nsd.conf"
 
 	# authgate: no config file, built-in defaults; only the socket is
@@ -91,10 +111,36 @@ EOF
 		i=$((i + 1))
 	done
 
+	# the relay: a second authgate with a small config, behind a second
+	# Postfix (port 2527) that relays through the same smtp-sink
+	cat > "$DEMO/relay.conf" <<EOF
+authserv_id = relay.hosting.example
+sender_identity {
+  relay_ids = "newhost"
+  logins = { "bakery-web bakery" }
+}
+sender_login {
+  owners = { "@bakery.example account:bakery" }
+}
+lockdown {
+  enabled = yes
+}
+EOF
+	"$SRC/build/milter/authgate" -f -u authgate -c "$DEMO/relay.conf" \
+	    -p "unix:$DEMO/relay.sock" > "$DEMO/relay.log" 2>&1 &
+	pids="$pids $!"
+	i=0
+	while [ ! -S "$DEMO/relay.sock" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+
 	pf_sink_start "$DEMO" 2526
 	pids="$pids $PF_SINK_PID"
 	pf_setup "$DEMO/postfix" 2525 2526 "unix:$DEMO/authgate.sock"
 	pf_start "$DEMO/postfix"
+	pf_setup "$DEMO/relay-postfix" 2527 2526 "unix:$DEMO/relay.sock"
+	pf_start "$DEMO/relay-postfix"
 
 	say "authgate started with its built-in defaults (no config file):"
 	sed 's/^/    /' "$DEMO/authgate.log"
@@ -143,13 +189,38 @@ EOF
 	    --header "Authentication-Results: $me; spf=pass smtp.mailfrom=paypal.example"
 	delivered "Forged results"
 
-	say "5. The DNS server stops. A server of shop.example not seen before (192.0.2.26, HELO mx2.shop.example) cannot be checked: authgate answers 451, try again later - never an unchecked accept:"
+	say "5. The same authgate on a hosting platform's shared relay (account ID newhost). A bakery moved its mail to this platform, but its DNS still carries the Domain Lockdown record of its previous host, _mailchannels.bakery.example TXT \"v=mc1 auth=oldhost\". Its web shop logs in as bakery-web and sends an order confirmation:"
+	relay_send() {	# login sender subject [extra swaks args]
+		login=$1 from=$2 subject=$3
+		shift 3
+		swaks --server 127.0.0.1 --port 2527 \
+		    --xclient-addr 192.0.2.80 --xclient-name "[UNAVAILABLE]" \
+		    --xclient-login "$login" --ehlo shop.bakery.example \
+		    --from "$from" --to alice@rcpt.example \
+		    --header "Subject: $subject" "$@" 2>&1 | tr -d '\r' |
+		    grep -E '^ *(<-|<\*\*|->|~>)' |
+		    grep -vE '^ *-> (Date|To|From|Message-Id|X-Mailer|Subject):|^ *<-  250-|^ *-> *$|^ *-> This is a test|^ *-> \.$' |
+		    sed 's/^/    /' || true
+	}
+	relay_send bakery-web orders@bakery.example "Order 1001"
+	say "   The bakery changes the record to \"v=mc1 auth=newhost\" (nsd reloads the zone); the same message again:"
+	bakery_zone 2 "v=mc1 auth=newhost"
+	kill -HUP "$(cat "$DEMO/nsd.pid")"
+	sleep 2
+	relay_send bakery-web orders@bakery.example "Order 1002"
+	delivered "Order 1002"
+	say "   The web shop's login tries to send as another customer's address; the relay refuses it:"
+	relay_send bakery-web billing@shop.example "Not ours"
+
+	say "6. The DNS server stops. A server of shop.example not seen before (192.0.2.26, HELO mx2.shop.example) cannot be checked: authgate answers 451, try again later - never an unchecked accept:"
 	kill "$(cat "$DEMO/nsd.pid")"
 	sleep 1
 	send 192.0.2.26 mx2.shop.example billing@shop.example "Unchecked"
 
 	say "authgate's log (one summary line per message):"
 	grep -v "starting" "$DEMO/authgate.log" | sed 's/^/    /'
+	say "The relay's authgate log:"
+	grep -v "starting" "$DEMO/relay.log" | sed 's/^/    /'
 
 	if [ "$KEEP" = "--keep" ]; then
 		say "Still running. In another shell, as root, try for example:"

@@ -18,15 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/deadline.h"
 #include "util/ipaddr.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
+#include "state/state.h"
 #include "verdict/verdict.h"
+#include "verdict/verdict_sender.h"
 #include "report/diagnose.h"
 #include "report/headers.h"
 #include "report/summary.h"
 #include "config/conf.h"
+#include "session/control.h"
 #include "session/runtime.h"
 #include "session/session.h"
 
@@ -47,6 +51,8 @@ struct check_opts {
 	const char	*message;	/* path, "-" for stdin, NULL: none */
 	int		 json;
 	int		 verbose;
+	int		 blocks;	/* --blocks */
+	const char	*unblock;	/* --unblock KEY */
 };
 
 /* usage - the command line, to f */
@@ -56,7 +62,131 @@ usage(FILE *f)
 	fprintf(f, "usage: authgate-check [-c config] [-d nameserver] [--json] "
 	    "[-v]\n"
 	    "         --ip ADDRESS [--name HOST] [--helo NAME] [--from ADDRESS]\n"
-	    "         [--rcpt ADDRESS ...] [--auth LOGIN] [MESSAGE-FILE | -]\n");
+	    "         [--rcpt ADDRESS ...] [--auth LOGIN] [MESSAGE-FILE | -]\n"
+	    "       authgate-check [-c config] --blocks | --unblock KEY\n");
+}
+
+/* check_blocks_print - one block of a store, as the control socket
+ * writes it */
+static void
+check_blocks_print(const char *key, const struct state_block *b, void *arg)
+{
+	str *out = arg;
+
+	str_appendf(out, "%s\t%lld\t%lld\t%u\t%s\n", key,
+	    (long long)(b->since / 1000), (long long)(b->until / 1000),
+	    b->refusals, b->reason);
+}
+
+/* check_block_row - "KEY SINCE UNTIL REFUSALS REASON" (tabs) in words */
+static void
+check_block_row(const char *p, size_t n)
+{
+	char row[CONTROL_LINE_MAX], *f[5], *save = NULL;
+	long long since, until;
+	str s;
+	int i;
+
+	snprintf(row, sizeof(row), "%.*s", (int)n, p);
+	for (i = 0; i < 5; i++)
+		f[i] = strtok_r(i == 0 ? row : NULL, i < 4 ? "\t" : "", &save);
+	if (f[0] == NULL || f[3] == NULL) {
+		printf("%s\n", row);
+		return;
+	}
+	since = strtoll(f[1], NULL, 10);
+	until = strtoll(f[2], NULL, 10);
+	str_init(&s);
+	str_appendf(&s, "%s blocked until ", f[0]);
+	verdict_time(until * 1000, &s);
+	str_append(&s, " (since ");
+	verdict_time(since * 1000, &s);
+	str_appendf(&s, ") after %s refusals", f[3]);
+	if (f[4] != NULL && f[4][0] != '\0')
+		str_appendf(&s, "; the last: %s", f[4]);
+	printf("%s\n", str_cstr(&s));
+	str_free(&s);
+}
+
+/* check_admin - --blocks and --unblock: through the daemon's control
+ * socket, or straight to Redis when the config has no control socket;
+ * exit code 0, 1 (nothing to lift), 69 (no daemon or store), 70 */
+static int
+check_admin(const struct check_opts *o, const struct conf *conf)
+{
+	const char *req;
+	str out, err, line;
+	state_store *st;
+	const char *p, *nl;
+	char *host, *colon;
+	int rc = 0, n;
+
+	str_init(&out);
+	str_init(&err);
+	str_init(&line);
+	if (o->unblock != NULL)
+		str_appendf(&line, "unblock %s", o->unblock);
+	else
+		str_append(&line, "blocks");
+	req = str_cstr(&line);
+	if (conf->control_socket[0] != '\0') {
+		if (control_request(conf->control_socket, req, &out, &err) != 0)
+			rc = 69;
+	} else if (conf->redis[0] != '\0') {
+		host = mem_strdup(conf->redis);
+		colon = strrchr(host, ':');
+		*colon = '\0';
+		st = state_redis_new(host, atoi(colon + 1), conf->redis_password,
+		    conf->redis_db, conf->redis_prefix, conf->state_timeout_ms,
+		    &err);
+		mem_free(host);
+		if (st == NULL)
+			rc = 70;
+		else if (o->unblock != NULL) {
+			n = state_unblock(st, o->unblock, &err);
+			if (n >= 0)
+				str_appendf(&out, "ok %s %s\n", n ? "lifted" :
+				    "none", o->unblock);
+		} else if ((n = state_blocks(st, deadline_wall(),
+		    check_blocks_print, &out, &err)) >= 0)
+			str_appendf(&out, "ok %d\n", n);
+		if (st != NULL && out.len == 0)
+			rc = 69;
+		state_free(st);
+	} else {
+		str_append(&err, "the blocks are in the daemon's memory: set "
+		    "control_socket in the config (or state.redis)");
+		rc = 69;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "authgate-check: %s\n", str_cstr(&err));
+		goto out;
+	}
+	/* the answer: data lines made readable, then the status line */
+	for (p = str_cstr(&out); *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if (strncmp(p, "error ", 6) == 0) {
+			fprintf(stderr, "authgate-check: %.*s\n",
+			    (int)(nl - p - 6), p + 6);
+			rc = 69;
+		} else if (strncmp(p, "ok ", 3) == 0) {
+			if (o->unblock != NULL)
+				printf("%s %s\n", strncmp(p, "ok lifted", 9) == 0 ?
+				    "lifted the block on" : "no block on",
+				    o->unblock);
+			if (strncmp(p, "ok none", 7) == 0)
+				rc = 1;
+		} else if (nl > p)
+			check_block_row(p, (size_t)(nl - p));
+		if (*nl == '\0')
+			break;
+	}
+out:
+	str_free(&out);
+	str_free(&err);
+	str_free(&line);
+	return rc;
 }
 
 /* check_read - the whole message file */
@@ -402,6 +532,8 @@ main(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "rcpt", required_argument, NULL, 'r' },
 		{ "auth", required_argument, NULL, 'a' },
+		{ "blocks", no_argument, NULL, 'B' },
+		{ "unblock", required_argument, NULL, 'U' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -452,6 +584,12 @@ main(int argc, char **argv)
 		case 'j':
 			o.json = 1;
 			break;
+		case 'B':
+			o.blocks = 1;
+			break;
+		case 'U':
+			o.unblock = optarg;
+			break;
 		case 'v':
 			o.verbose = 1;
 			break;
@@ -465,6 +603,24 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		o.message = argv[optind++];
+	if (o.blocks || o.unblock != NULL) {
+		if (optind < argc || o.message != NULL || o.ip != NULL) {
+			usage(stderr);
+			return 64;
+		}
+		log_open("authgate-check", 1, LOG_MAIL);
+		log_set_level(LOG_ERR);
+		str_init(&err);
+		if (conf_load(o.config, o.config_given, &conf, &err) != 0) {
+			fprintf(stderr, "%s\n", str_cstr(&err));
+			str_free(&err);
+			return 70;
+		}
+		rc = check_admin(&o, conf);
+		conf_free(conf);
+		str_free(&err);
+		return rc;
+	}
 	if (optind < argc || o.ip == NULL) {
 		usage(stderr);
 		return 64;

@@ -31,6 +31,7 @@
 #include "util/mem.h"
 #include "util/str.h"
 #include "config/conf.h"
+#include "session/control.h"
 #include "session/runtime.h"
 
 #include "callbacks.h"
@@ -340,12 +341,17 @@ main(int argc, char **argv)
 		log_fatal("cannot start: %s", str_cstr(&err));
 	if (pthread_create(&control_thread, NULL, control_main, NULL) != 0)
 		log_fatal("cannot start the control thread");
+	if (conf->control_socket[0] != '\0' &&
+	    control_start(conf->control_socket, &err) != 0)
+		log_warn("no control socket (authgate-check --blocks cannot "
+		    "reach this daemon): %s", str_cstr(&err));
 
 	rc = smfi_main();
 
 	log_info("authgate stopping");
 	pthread_kill(control_thread, SIGUSR2);
 	pthread_join(control_thread, NULL);
+	control_stop();
 	runtime_stop();
 	if (pid_path != NULL) {
 		if (unlink(pid_path) != 0 && errno != ENOENT)

@@ -317,6 +317,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_INT_CB("quarantine_method", 0, CFGF_NONE, conf_parse_quarantine),
 	CFG_STR("trusted_networks", "127.0.0.0/8, ::1", CFGF_NONE),
 	CFG_STR("trusted_forwarders", "", CFGF_NONE),
+	CFG_STR("control_socket", "", CFGF_NONE),
 	CFG_SEC("dns", dns_opts, CFGF_NONE),
 	CFG_SEC("spf", conf_spf_opts, CFGF_NONE),
 	CFG_SEC("dkim", conf_dkim_opts, CFGF_NONE),
@@ -326,6 +327,12 @@ static cfg_opt_t root_opts[] = {
 	CFG_SEC("iprev", conf_iprev_opts, CFGF_NONE),
 	CFG_SEC("helo", conf_helo_opts, CFGF_NONE),
 	CFG_SEC("sender_networks", conf_authz_opts, CFGF_NONE),
+	CFG_SEC("sender_identity", conf_identity_opts, CFGF_NONE),
+	CFG_SEC("sender_login", conf_sender_login_opts, CFGF_NONE),
+	CFG_SEC("lockdown", conf_lockdown_opts, CFGF_NONE),
+	CFG_SEC("blocks", conf_blocks_opts, CFGF_NONE),
+	CFG_SEC("rate_limits", conf_rate_opts, CFGF_NONE),
+	CFG_SEC("state", conf_state_opts, CFGF_NONE),
 	CFG_SEC("score", conf_score_opts, CFGF_NONE),
 	CFG_SEC("override", conf_override_opts, CFGF_MULTI | CFGF_TITLE |
 	    CFGF_NO_TITLE_DUPES),
@@ -337,6 +344,7 @@ static const struct conf_check conf_core_checks[] = {
 	{ "socket", validate_socket },
 	{ "user", validate_user },
 	{ "pid_file", validate_abs_path },
+	{ "control_socket", validate_abs_path },
 	{ "authserv_id", validate_authserv_id },
 	{ "check_threads", validate_threads },
 	{ "trusted_networks", conf_validate_networks },
@@ -351,8 +359,8 @@ static const struct conf_check conf_core_checks[] = {
 
 /* every table of validators, one per file of sections */
 static const struct conf_check *const conf_checks[] = {
-	conf_core_checks, conf_auth_checks, conf_ip_checks, conf_score_checks,
-	conf_override_checks
+	conf_core_checks, conf_auth_checks, conf_ip_checks, conf_sender_checks,
+	conf_score_checks, conf_override_checks
 };
 
 /* conf_opt_at - the option a path ("dnsbl|zone|listing") names in an
@@ -422,7 +430,10 @@ conf_report_only(cfg_t *cfg, struct policy *p)
 		{ CHECK_SPF, "spf" }, { CHECK_DKIM, "dkim" },
 		{ CHECK_IPLIST, "ip_lists" }, { CHECK_DNSBL, "dnsbl" },
 		{ CHECK_IPREV, "iprev" }, { CHECK_HELO, "helo" },
-		{ CHECK_AUTHZ, "sender_networks" }
+		{ CHECK_AUTHZ, "sender_networks" },
+		{ CHECK_LOCKDOWN, "lockdown" },
+		{ CHECK_SENDER_LOGIN, "sender_login" },
+		{ CHECK_BLOCK, "blocks" }, { CHECK_RATE, "rate_limits" }
 	};
 	int all;
 	size_t i;
@@ -442,7 +453,10 @@ conf_texts(cfg_t *cfg, struct policy *p)
 	static const struct { enum check c; const char *section; } map[] = {
 		{ CHECK_SPF, "spf" }, { CHECK_DKIM, "dkim" },
 		{ CHECK_DMARC, "dmarc" }, { CHECK_DNSBL, "dnsbl" },
-		{ CHECK_IPREV, "iprev" }, { CHECK_HELO, "helo" }
+		{ CHECK_IPREV, "iprev" }, { CHECK_HELO, "helo" },
+		{ CHECK_LOCKDOWN, "lockdown" },
+		{ CHECK_SENDER_LOGIN, "sender_login" },
+		{ CHECK_BLOCK, "blocks" }, { CHECK_RATE, "rate_limits" }
 	};
 	const char *t;
 	size_t i;
@@ -508,7 +522,9 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	c->policy.quarantine_header = cfg_getint(cfg, "quarantine_method") != 0;
 	conf_score_build(cfg_getsec(cfg, "score"), &c->policy.score);
 	conf_texts(cfg, &c->policy);
-	if (conf_ip_build(cfg, c, &err) != 0) {
+	c->control_socket = mem_strdup(cfg_getstr(cfg, "control_socket"));
+	if (conf_ip_build(cfg, c, &err) != 0 ||
+	    conf_sender_build(cfg, c, &err) != 0) {
 		str_appendf(errors, "%s: %s", path != NULL ? path : "(config)",
 		    str_cstr(&err));
 		str_free(&err);
@@ -822,6 +838,8 @@ conf_free(struct conf *c)
 	mem_free(c->authz.v);
 	generic_rules_free(c->generic);
 	domlist_free(&c->helo_own_names);
+	conf_sender_free(c);
+	mem_free(c->control_socket);
 	for (i = 0; i < c->noverrides; i++) {
 		mem_free(c->overrides[i].domain);
 		policy_free(&c->overrides[i].policy);

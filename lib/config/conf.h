@@ -13,6 +13,10 @@
  *	conf_free(cfg)
  *	conf_same_dns(a, b) - same resolver settings, so a reload may
  *		keep the resolver and its warm cache.
+ *	conf_same_state(a, b) - same counter store settings, so a reload
+ *		keeps the store (and the blocks and counts in memory).
+ *	conf_sender_active(cfg) - is a sending-side check on (lockdown,
+ *		sender_login, blocks or rate limits).
  *	conf_default_path() - the path used when none is given.
  *	conf_policy_for(cfg, sender_domain, rcpt_domain) - the policy for a
  *		transaction: an override "domain" { } of the recipient's
@@ -38,6 +42,8 @@
 #include "ipcheck/generic_name.h"
 #include "ipcheck/iplist.h"
 #include "ipcheck/iprev.h"
+#include "sender/identity.h"
+#include "sender/limits.h"
 #include "verdict/policy.h"
 
 /* a policy for one recipient or sender domain (override "x" { }) */
@@ -89,6 +95,24 @@ struct conf {
 	int		 helo_timeout_ms;
 	domlist		 helo_own_names;
 	struct authz_set authz;		/* sender_networks */
+	/* the sending side */
+	char		**relay_ids;	/* sender_identity.relay_ids */
+	size_t		 nrelay_ids;
+	struct identity_maps identity;	/* logins, owners */
+	netlist		 client_accounts;	/* network -> account */
+	unsigned	 sender_login_identities;	/* AUTHZ_*; 0 off */
+	unsigned	 lockdown_identities;	/* AUTHZ_*; 0: off */
+	char		*lockdown_label;
+	int		 lockdown_timeout_ms;
+	struct limits_cfg limits;	/* blocks, rate_limits */
+	/* the store of counters and blocks */
+	char		*redis;		/* "host:port"; "": in-process */
+	char		*redis_password;
+	int		 redis_db;
+	char		*redis_prefix;
+	int		 state_timeout_ms;
+	size_t		 state_memory_entries;
+	char		*control_socket;	/* "": none */
 	/* what to do with the results */
 	struct policy	 policy;
 	struct conf_override *overrides;
@@ -98,6 +122,8 @@ struct conf {
 int		 conf_load(const char *, int, struct conf **, str *);
 void		 conf_free(struct conf *);
 int		 conf_same_dns(const struct conf *, const struct conf *);
+int		 conf_same_state(const struct conf *, const struct conf *);
+int		 conf_sender_active(const struct conf *);
 const char	*conf_default_path(void);
 const struct policy *conf_policy_for(const struct conf *, const char *,
 		    const char *);

@@ -40,6 +40,8 @@ cfg_opt_t conf_override_opts[] = {
 	CFG_SEC("iprev", conf_iprev_opts, CFGF_NONE),
 	CFG_SEC("helo", conf_helo_opts, CFGF_NONE),
 	CFG_SEC("sender_networks", conf_authz_opts, CFGF_NONE),
+	CFG_SEC("sender_login", conf_sender_login_opts, CFGF_NONE),
+	CFG_SEC("lockdown", conf_lockdown_opts, CFGF_NONE),
 	CFG_SEC("score", conf_score_opts, CFGF_NONE),
 	CFG_END()
 };
@@ -54,7 +56,10 @@ static const char *const override_fixed[] = {
 	"dmarc|domain", "dnsbl|timeout", "dnsbl|zone", "iprev|enabled",
 	"iprev|timeout", "iprev|max_names", "iprev|generic_patterns",
 	"iprev|generic_ip_in_name", "helo|enabled", "helo|own_names",
-	"helo|timeout", "sender_networks|domain", NULL
+	"helo|timeout", "sender_networks|domain", "sender_login|owners",
+	"sender_login|owners_file", "sender_login|identities",
+	"sender_login|unowned_allowed", "lockdown|enabled", "lockdown|label",
+	"lockdown|identities", "lockdown|timeout", NULL
 };
 
 /* conf_override_fixed - may an override not set this option */

@@ -14,6 +14,10 @@
  *	conf_ip.c - ip_lists, dnsbl, iprev, helo, sender_networks:
  *		conf_ip_build(cfg, c, err); these read list files, so they
  *		can fail (-1, err naming the section and file:line).
+ *	conf_sender.c - sender_identity, sender_login, lockdown, blocks,
+ *		rate_limits, state: conf_sender_build(cfg, c, err) reads the
+ *		map files (-1, err naming the section and file:line);
+ *		conf_sender_free(c) releases what it built.
  *	conf_score.c - score: conf_score_build(sec, score) over the
  *		built-in weights; conf_score_order(thresholds, err) checks
  *		the thresholds rise with the actions (an override's too).
@@ -50,6 +54,17 @@ extern cfg_opt_t conf_helo_opts[];
 extern cfg_opt_t conf_authz_opts[];
 extern const struct conf_check conf_ip_checks[];
 int	conf_ip_build(cfg_t *, struct conf *, str *);
+
+/* conf_sender.c */
+extern cfg_opt_t conf_identity_opts[];
+extern cfg_opt_t conf_sender_login_opts[];
+extern cfg_opt_t conf_lockdown_opts[];
+extern cfg_opt_t conf_blocks_opts[];
+extern cfg_opt_t conf_rate_opts[];
+extern cfg_opt_t conf_state_opts[];
+extern const struct conf_check conf_sender_checks[];
+int	conf_sender_build(cfg_t *, struct conf *, str *);
+void	conf_sender_free(struct conf *);
 
 /* conf_score.c */
 extern cfg_opt_t conf_score_opts[];

@@ -13,10 +13,13 @@
 #include "ipcheck/dnsbl.h"
 #include "ipcheck/helo_check.h"
 #include "ipcheck/iprev.h"
+#include "sender/identity.h"
+#include "sender/lockdown.h"
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
 #include "verdict/verdict_ip.h"
+#include "verdict/verdict_sender.h"
 #include "verdict/verdict_text.h"
 #include "report/diagnose.h"
 
@@ -178,6 +181,66 @@ diag_connect(const struct facts *f, const struct policy *p,
 	}
 }
 
+/* diag_sender - the sending side: each identity's lockdown record and
+ * the login's right to it, a block or a rate limit in force */
+static void
+diag_sender(const struct facts *f, struct diagnosis *d)
+{
+	const struct lockdown_outcome *ld[2] = { &f->lockdown_mailfrom,
+	    &f->lockdown_from };
+	const struct binding_outcome *lo[2] = { &f->login_mailfrom,
+	    &f->login_from };
+	static const char *const ld_name[2] = { "lockdown-mailfrom",
+	    "lockdown-from" };
+	static const char *const lo_name[2] = { "login-mailfrom",
+	    "login-from" };
+	struct finding *fi;
+	struct verdict v;
+	int i, ok;
+
+	memset(&v, 0, sizeof(v));
+	for (i = 0; i < 2; i++) {
+		if (lo[i]->checked) {
+			fi = diag_add(d, lo_name[i], lo[i]->allowed,
+			    lo[i]->allowed ? "owner" : "not the owner",
+			    lo[i]->address);
+			if (!lo[i]->allowed) {
+				verdict_explain_login(lo[i], i, f, &v);
+				diag_take(fi, &v);
+			}
+		}
+		if (!ld[i]->checked)
+			continue;
+		ok = ld[i]->result == LOCKDOWNR_PASS ||
+		    ld[i]->result == LOCKDOWNR_NONE;
+		fi = diag_add(d, ld_name[i], ok,
+		    lockdown_result_name(ld[i]->result), ld[i]->result ==
+		    LOCKDOWNR_PASS ? ld[i]->field : ld[i]->domain);
+		if (!ok) {
+			verdict_explain_lockdown(ld[i], i, f, &v);
+			diag_take(fi, &v);
+		}
+	}
+	if (!f->limits.checked)
+		return;
+	if (f->limits.store_error) {
+		fi = diag_add(d, "state", 0, "error", NULL);
+		verdict_explain_state(f, &v);
+		diag_take(fi, &v);
+	}
+	if (f->limits.blocked) {
+		fi = diag_add(d, "block", 0, "blocked", f->limits.block_key);
+		verdict_explain_block(f, &v);
+		diag_take(fi, &v);
+	}
+	if (f->limits.over) {
+		fi = diag_add(d, "rate", 0, "over the limit",
+		    f->limits.rate_key);
+		verdict_explain_rate(f, &v);
+		diag_take(fi, &v);
+	}
+}
+
 /* diagnose_facts - every check's finding */
 void
 diagnose_facts(const struct facts *f, const struct policy *p,
@@ -195,6 +258,7 @@ diagnose_facts(const struct facts *f, const struct policy *p,
 	diag_connect(f, p, d);
 	diag_spf(&f->spf_helo, 1, f, d);
 	diag_spf(&f->spf_mailfrom, 0, f, d);
+	diag_sender(f, d);
 	for (i = 0; i < 2; i++) {
 		if (!az[i]->checked)
 			continue;

@@ -7,7 +7,9 @@
  *
  *	diagnose_facts(facts, policy, out) - one finding per check that ran,
  *		in the order the checks run: ip_list, dnsbl, iprev, helo,
- *		spf-helo, spf-mailfrom, sender_networks, dkim, from, dmarc.
+ *		spf-helo, spf-mailfrom, the sending side (login-mailfrom,
+ *		lockdown-mailfrom, login-from, lockdown-from, state, block,
+ *		rate), sender_networks, dkim, from, dmarc.
  *		A finding has the check's name, its result in a word or two
  *		("fail", "listed", "pass (mail.example.org)"), ok when there
  *		is nothing to fix, and the lines that say what was found and
@@ -24,7 +26,7 @@
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
 
-#define DIAGNOSE_MAX	16
+#define DIAGNOSE_MAX	24
 
 struct finding {
 	const char	*check;

@@ -4,11 +4,15 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "util/str.h"
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
+#include "sender/identity.h"
+#include "sender/limits.h"
+#include "sender/lockdown.h"
 #include "verdict/facts.h"
 #include "verdict/verdict.h"
 #include "report/summary.h"
@@ -165,6 +169,89 @@ summary_ip(str *out, const struct facts *f)
 		summary_value(out, "rcpt_exempt", f->exempt_rcpt_name);
 }
 
+/* summary_time - key=2026-12-05T01:30:00Z (wall-clock ms) */
+static void
+summary_time(str *out, const char *key, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char buf[32];
+
+	if (gmtime_r(&t, &tm) != NULL &&
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+		str_appendf(out, " %s=%s", key, buf);
+}
+
+/* summary_lockdown - one identity's lockdown result */
+static void
+summary_lockdown(str *out, const char *key, const struct lockdown_outcome *o)
+{
+	const char *detail;
+
+	if (!o->checked)
+		return;
+	str_appendf(out, " %s=%s(", key, lockdown_result_name(o->result));
+	str_append_printable(out, o->domain, strlen(o->domain), 120);
+	detail = o->result == LOCKDOWNR_PASS ? o->field : o->result ==
+	    LOCKDOWNR_FAIL ? o->record : o->error;
+	if (detail != NULL) {
+		str_append(out, ": ");
+		str_append_printable(out, detail, strlen(detail), 160);
+	}
+	str_append_c(out, ')');
+}
+
+/* summary_login - one identity's sender_login result */
+static void
+summary_login(str *out, const char *key, const struct binding_outcome *o)
+{
+	if (!o->checked)
+		return;
+	str_appendf(out, " %s=%s(", key, o->allowed ? "ok" : "mismatch");
+	str_append_printable(out, o->address, strlen(o->address), 120);
+	if (!o->allowed) {
+		str_append(out, o->owners != NULL ? " owned by " : " unowned");
+		if (o->owners != NULL)
+			str_append_printable(out, o->owners,
+			    strlen(o->owners), 120);
+	}
+	str_append_c(out, ')');
+}
+
+/* summary_sender - the sending side: who, lockdown, sender_login,
+ * blocks, rate limits */
+static void
+summary_sender(str *out, const struct facts *f)
+{
+	const struct limit_outcome *l = &f->limits;
+
+	if (f->sender.login != NULL)
+		summary_value(out, "login", f->sender.login);
+	if (f->sender.account != NULL)
+		summary_value(out, "account", f->sender.account);
+	summary_lockdown(out, "lockdown_mailfrom", &f->lockdown_mailfrom);
+	summary_lockdown(out, "lockdown_from", &f->lockdown_from);
+	summary_login(out, "sender_login_mailfrom", &f->login_mailfrom);
+	summary_login(out, "sender_login_from", &f->login_from);
+	if (!l->checked)
+		return;
+	if (l->store_error) {
+		str_append(out, " state=error(");
+		str_append_printable(out, l->error != NULL ? l->error : "",
+		    l->error != NULL ? strlen(l->error) : 0, 160);
+		str_append_c(out, ')');
+	}
+	if (l->blocked) {
+		summary_value(out, "block", l->block_key);
+		summary_time(out, "until", l->block.until);
+	}
+	if (l->over) {
+		summary_value(out, "rate", l->rate_key);
+		str_appendf(out, "(%u+%s>%u/%llds)", l->count, l->rate_what,
+		    l->limit, (long long)(l->window_ms / 1000));
+	}
+}
+
 /* summary_reply - the reply text we gave, lines joined with " | " */
 static void
 summary_reply(str *out, const struct verdict *v)
@@ -197,6 +284,7 @@ summary_format(const struct facts *f, const struct verdict *v,
 		    200);
 	str_appendf(out, "> rcpts=%u", nrcpt);
 	summary_ip(out, f);
+	summary_sender(out, f);
 	summary_spf(out, "spf_mailfrom", &f->spf_mailfrom);
 	summary_spf(out, "spf_helo", &f->spf_helo);
 	summary_dkim(out, &f->dkim);

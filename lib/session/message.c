@@ -155,6 +155,14 @@ message_end(message *m, const struct spf_outcome *spf, struct facts *f)
 	    deadline_in(m->cfg.dmarc_timeout_ms), &f->dmarc);
 }
 
+/* message_author - the parsed mailboxes of the one From: field */
+const struct from_list *
+message_author(const message *m)
+{
+	return m->from_fields == 1 && m->from_parsed > 0 && m->from.n > 0 ?
+	    &m->from : NULL;
+}
+
 /* message_free - release the checker */
 void
 message_free(message *m)

@@ -16,6 +16,9 @@
  *		facts->from_error in plain words), and the DMARC result
  *		(using the MAIL FROM SPF result and the DKIM results) go into
  *		facts; facts point into m, which must outlive their use.
+ *	message_author(m) - the mailboxes of the one From: field, once it
+ *		has arrived and parsed (NULL before, or when there are none,
+ *		several fields or a field we cannot read).
  *	message_free(m)
  * Pure of libmilter; blocking only inside message_end (DNS answers that
  * have not arrived yet, bounded by the checks' timeouts).
@@ -26,6 +29,7 @@
 #include <stddef.h>
 
 #include "dns/dns.h"
+#include "mail/from_header.h"
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
@@ -47,6 +51,7 @@ message	*message_new(const struct message_cfg *);
 void	 message_header(message *, const char *, const char *, size_t);
 int	 message_body(message *, const unsigned char *, size_t);
 void	 message_end(message *, const struct spf_outcome *, struct facts *);
+const struct from_list *message_author(const message *);
 void	 message_free(message *);
 
 #endif

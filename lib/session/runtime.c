@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/log.h"
@@ -12,12 +13,57 @@
 #include "util/task.h"
 #include "dns/dns.h"
 #include "spf/spf.h"
+#include "state/state.h"
 #include "config/conf.h"
 #include "session/runtime.h"
 
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *runtime_current;
 static task_pool *runtime_pool;
+
+/* runtime_store_new - the store a config asks for */
+static struct runtime_store *
+runtime_store_new(const struct conf *conf, str *err)
+{
+	struct runtime_store *rs;
+	state_store *st;
+	char *host, *colon;
+
+	if (conf->redis[0] == '\0')
+		st = state_mem_new(conf->state_memory_entries);
+	else {
+		host = mem_strdup(conf->redis);
+		colon = strrchr(host, ':');	/* validated: host:port */
+		*colon = '\0';
+		st = state_redis_new(host, atoi(colon + 1),
+		    conf->redis_password, conf->redis_db, conf->redis_prefix,
+		    conf->state_timeout_ms, err);
+		mem_free(host);
+		if (st == NULL)
+			return NULL;
+	}
+	rs = mem_calloc(1, sizeof(*rs));
+	atomic_init(&rs->refs, 1);
+	rs->st = st;
+	return rs;
+}
+
+/* runtime_store_put - drop a reference to a store */
+static void
+runtime_store_put(struct runtime_store *rs)
+{
+	if (rs == NULL || atomic_fetch_sub(&rs->refs, 1) != 1)
+		return;
+	state_free(rs->st);
+	mem_free(rs);
+}
+
+/* runtime_state - the snapshot's counter and block store */
+state_store *
+runtime_state(const struct runtime *rt)
+{
+	return rt->store->st;
+}
 
 /* runtime_build - a snapshot from a config, reusing prev's resolver (or
  * taking the one given) */
@@ -38,6 +84,17 @@ runtime_build(struct conf *conf, const struct runtime *prev,
 		mem_free(rt);
 		return NULL;
 	}
+	if (prev != NULL && conf_same_state(prev->conf, conf)) {
+		rt->store = prev->store;
+		atomic_fetch_add(&rt->store->refs, 1);
+	} else if ((rt->store = runtime_store_new(conf, err)) == NULL) {
+		dns_resolver_unref(rt->resolver);
+		mem_free(rt);
+		return NULL;
+	} else if (prev != NULL)
+		log_warn("reload: the state settings changed: counts and "
+		    "blocks start afresh in the %s store",
+		    state_backend_name(rt->store->st));
 	rt->spf = spf_engine_create(conf->authserv_id);
 	if ((conf->dkim_enabled && (rt->dkim = dkim_engine_create(&conf->dkim,
 	    err)) == NULL) || (conf->dmarc_enabled && (rt->dmarc =
@@ -46,6 +103,7 @@ runtime_build(struct conf *conf, const struct runtime *prev,
 		dkim_engine_free(rt->dkim);
 		spf_engine_free(rt->spf);
 		dns_resolver_unref(rt->resolver);
+		runtime_store_put(rt->store);
 		mem_free(rt);
 		return NULL;
 	}
@@ -99,6 +157,7 @@ runtime_put(struct runtime *rt)
 	dkim_engine_free(rt->dkim);
 	dmarc_engine_free(rt->dmarc);
 	dns_resolver_unref(rt->resolver);
+	runtime_store_put(rt->store);
 	conf_free(rt->conf);
 	mem_free(rt);
 }

@@ -23,6 +23,9 @@
  *		unchanged file gives no "takes effect after a restart").
  *	runtime_stop() - drop the current snapshot and the task pool.
  *	runtime_tasks() - the task pool for background checks.
+ *	runtime_state(rt) - the counter and block store (state/): kept by a
+ *		reload whose state { } settings did not change, else made
+ *		anew (in memory: counts and blocks start afresh, logged).
  */
 #ifndef AUTHGATE_RUNTIME_H
 #define AUTHGATE_RUNTIME_H
@@ -35,10 +38,19 @@
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
+#include "state/state.h"
 #include "config/conf.h"
+
+/* the store of counters and blocks, shared by the snapshots whose state
+ * settings are the same (a reload keeps the blocks) */
+struct runtime_store {
+	atomic_int	 refs;
+	state_store	*st;
+};
 
 struct runtime {
 	atomic_int	 refs;
+	struct runtime_store *store;
 	struct conf	*conf;
 	dns_resolver	*resolver;
 	spf_engine	*spf;
@@ -56,5 +68,6 @@ void		 runtime_put(struct runtime *);
 int		 runtime_reload(const char *, int);
 void		 runtime_stop(void);
 task_pool	*runtime_tasks(void);
+state_store	*runtime_state(const struct runtime *);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,6 +22,9 @@
 #include "ipcheck/helo_check.h"
 #include "ipcheck/iplist.h"
 #include "ipcheck/iprev.h"
+#include "sender/identity.h"
+#include "sender/limits.h"
+#include "sender/lockdown.h"
 #include "verdict/exempt.h"
 #include "verdict/facts.h"
 #include "verdict/verdict.h"
@@ -213,6 +217,269 @@ session_ip_wanted(const struct session *s, enum check c)
 	    EXEMPT_SKIP;
 }
 
+/* session_sender_wanted - does a sending-side check run for this
+ * transaction (its identity is on, no exemption skips it) */
+static int
+session_sender_wanted(const struct session *s, unsigned identities,
+    unsigned identity, enum check c)
+{
+	return (identities & identity) && exempt_check(session_policy(s),
+	    &s->facts, c, NULL) != EXEMPT_SKIP;
+}
+
+/* session_lockdown_sender - who asks, for a lockdown record */
+static void
+session_lockdown_sender(const struct session *s, const char *address,
+    struct lockdown_sender *ls)
+{
+	const struct conf *c = s->rt->conf;
+
+	memset(ls, 0, sizeof(*ls));
+	ls->relay_ids = (const char *const *)c->relay_ids;
+	ls->nrelay_ids = c->nrelay_ids;
+	ls->who = &s->facts.sender;
+	ls->address = address;
+}
+
+/* session_sender_mail - at MAIL FROM: who sends, the MAIL FROM lockdown
+ * lookup started, the login's right to the address */
+static void
+session_sender_mail(struct session *s)
+{
+	const struct conf *c = s->rt->conf;
+	const char *domain = s->from.domain;
+
+	identity_resolve(&c->identity, &c->client_accounts, s->auth_user,
+	    s->have_ip ? &s->ip : NULL, &s->facts.sender);
+	s->facts.relay_ids = (const char *const *)c->relay_ids;
+	s->facts.nrelay_ids = c->nrelay_ids;
+	s->facts.identity = &c->identity;
+	if (s->from.error != NULL || domain == NULL || domain[0] == '\0')
+		return;	/* the null sender, or no usable domain */
+	if (session_sender_wanted(s, c->lockdown_identities, AUTHZ_MAILFROM,
+	    CHECK_LOCKDOWN)) {
+		s->ld_mailfrom_deadline = deadline_in(c->lockdown_timeout_ms);
+		s->ld_mailfrom_q = lockdown_start(s->rt->resolver,
+		    c->lockdown_label, domain);
+	}
+	if (session_sender_wanted(s, c->sender_login_identities,
+	    AUTHZ_MAILFROM, CHECK_SENDER_LOGIN))
+		identity_owned(&c->identity, &s->facts.sender, s->from.local,
+		    domain, &s->facts.login_mailfrom);
+}
+
+/* session_sender_from - the From: field arrived: start its lockdown
+ * lookup */
+static void
+session_sender_from(struct session *s)
+{
+	const struct conf *c = s->rt->conf;
+	const struct from_list *fl;
+	const char *domain;
+
+	if (s->ld_from_q != NULL || s->facts.lockdown_from.checked ||
+	    !s->in_tx || (fl = message_author(s->msg)) == NULL ||
+	    (domain = from_list_domain(fl)) == NULL ||
+	    !session_sender_wanted(s, c->lockdown_identities, AUTHZ_FROM,
+	    CHECK_LOCKDOWN))
+		return;
+	s->ld_from_deadline = deadline_in(c->lockdown_timeout_ms);
+	s->ld_from_q = lockdown_start(s->rt->resolver, c->lockdown_label,
+	    domain);
+}
+
+/* session_sender_join - the MAIL FROM lockdown result, when it is due */
+static void
+session_sender_join(struct session *s)
+{
+	struct lockdown_sender ls;
+
+	if (s->ld_mailfrom_q == NULL)
+		return;
+	session_lockdown_sender(s, s->from.address, &ls);
+	lockdown_finish(s->ld_mailfrom_q, s->ld_mailfrom_deadline, &ls,
+	    &s->facts.lockdown_mailfrom);
+	s->ld_mailfrom_q = NULL;
+}
+
+/* session_sender_eom - the From: checks: its lockdown record, and the
+ * login's right to each of its addresses (the first it does not own
+ * speaks) */
+static void
+session_sender_eom(struct session *s)
+{
+	const struct conf *c = s->rt->conf;
+	const struct from_list *fl;
+	struct lockdown_sender ls;
+	str addr;
+	size_t i;
+
+	if (s->from_checked || s->msg == NULL)
+		return;
+	s->from_checked = 1;
+	fl = message_author(s->msg);
+	if (s->ld_from_q != NULL) {
+		str_init(&addr);
+		if (fl != NULL)
+			str_appendf(&addr, "%s@%s", fl->v[0].local,
+			    fl->v[0].domain);
+		session_lockdown_sender(s, str_cstr(&addr), &ls);
+		lockdown_finish(s->ld_from_q, s->ld_from_deadline, &ls,
+		    &s->facts.lockdown_from);
+		s->ld_from_q = NULL;
+		str_free(&addr);
+	}
+	if (fl == NULL || !session_sender_wanted(s, c->sender_login_identities,
+	    AUTHZ_FROM, CHECK_SENDER_LOGIN))
+		return;
+	for (i = 0; i < fl->n; i++) {
+		binding_outcome_clear(&s->facts.login_from);
+		identity_owned(&c->identity, &s->facts.sender, fl->v[i].local,
+		    fl->v[i].domain, &s->facts.login_from);
+		if (!s->facts.login_from.allowed)
+			break;
+	}
+}
+
+/* session_limits_input - the keys of this transaction */
+static void
+session_limits_input(const struct session *s, struct limits_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->value[LIMIT_IP] = s->have_ip ? s->ip_text : NULL;
+	in->value[LIMIT_LOGIN] = s->facts.sender.login;
+	in->value[LIMIT_ACCOUNT] = s->facts.sender.account;
+	in->value[LIMIT_SENDER_DOMAIN] = s->from.error == NULL ?
+	    s->from.domain : NULL;
+	in->rcpts = 1;
+}
+
+/* session_limits - at the first recipient the verdict lets through: the
+ * blocks in force and the rate limits (one store round trip); 1 if the
+ * verdict must be made again */
+static int
+session_limits(struct session *s)
+{
+	const struct conf *c = s->rt->conf;
+	const struct policy *p = session_policy(s);
+	struct limits_input in;
+
+	if (s->limits_done || !s->in_tx)
+		return 0;
+	s->limits_done = 1;
+	if ((c->limits.block_kinds == 0 || exempt_check(p, &s->facts,
+	    CHECK_BLOCK, NULL) == EXEMPT_SKIP) &&
+	    (!limits_rate_enabled(&c->limits) || exempt_check(p, &s->facts,
+	    CHECK_RATE, NULL) == EXEMPT_SKIP))
+		return 0;
+	session_limits_input(s, &in);
+	if (limits_check(runtime_state(s->rt), &c->limits, &in,
+	    deadline_wall(), &s->facts.limits) != 0)
+		log_warn("%s: blocks and rate limits not checked: %s",
+		    s->queue_id != NULL ? s->queue_id : "NOQUEUE",
+		    s->facts.limits.error);
+	return s->facts.limits.checked;
+}
+
+/* session_limits_rcpt - one more recipient of a message already counted:
+ * over the recipients' room left is over the limit */
+static void
+session_limits_rcpt(struct session *s)
+{
+	struct limit_outcome *o = &s->facts.limits;
+
+	if (!o->checked || o->over || o->store_error || o->rcpt_room ==
+	    UINT_MAX || s->nrcpt_ok + s->nrcpt_exempt < 1)
+		return;
+	if (s->nrcpt_ok + s->nrcpt_exempt - 1 >= o->rcpt_room)
+		limits_rcpt_over(o);
+}
+
+/* session_limits_more_rcpts - at the end of a transaction whose message
+ * was counted: the recipients after the first */
+static void
+session_limits_more_rcpts(struct session *s)
+{
+	struct limits_input in;
+	unsigned n = s->nrcpt_ok + s->nrcpt_exempt;
+
+	if (!s->facts.limits.checked || s->facts.limits.store_error ||
+	    s->facts.limits.over || s->facts.limits.blocked || n < 2)
+		return;
+	session_limits_input(s, &in);
+	limits_add_rcpts(runtime_state(s->rt), &s->rt->conf->limits, &in,
+	    deadline_wall(), n - 1);
+}
+
+/* session_note_refusal - remember the first refusal of a transaction, to
+ * count towards a block at its end */
+static void
+session_note_refusal(struct session *s)
+{
+	const struct verdict *v = &s->verdict;
+	str why;
+	size_t i;
+
+	if (s->refusal != NULL || v->action != ACT_REJECT ||
+	    s->rt->conf->limits.block_kinds == 0 || v->check == NULL ||
+	    strcmp(v->check, "block") == 0 || strcmp(v->check, "rate") == 0)
+		return;
+	str_init(&why);
+	str_appendf(&why, "%s %s (%s)", v->code, v->xcode, v->check);
+	for (i = 0; i < v->nlines && i < 1; i++)
+		str_appendf(&why, ": %s", v->lines[i]);
+	s->refusal = str_steal(&why);
+}
+
+/* session_count_refusal - a refused transaction counts towards blocks */
+static void
+session_count_refusal(struct session *s)
+{
+	const struct conf *c = s->rt->conf;
+	struct state_block b;
+	struct limits_input in;
+
+	if (s->refusal == NULL)
+		return;
+	if (exempt_check(session_policy(s), &s->facts, CHECK_BLOCK, NULL) !=
+	    EXEMPT_SKIP) {
+		session_limits_input(s, &in);
+		in.rcpts = 0;
+		if (limits_refusal(runtime_state(s->rt), &c->limits, &in,
+		    deadline_wall(), s->refusal, &b) != 0)
+			log_warn("%s: a refusal was not counted: the state "
+			    "store failed", s->queue_id != NULL ? s->queue_id :
+			    "NOQUEUE");
+		else if (b.since != 0 && b.refusals > 0 &&
+		    deadline_wall() - b.since < 1000)
+			log_info("%s: blocked until %lld after %u refusals: %s",
+			    s->queue_id != NULL ? s->queue_id : "NOQUEUE",
+			    (long long)(b.until / 1000), b.refusals,
+			    b.reason);
+	}
+	mem_free(s->refusal);
+	s->refusal = NULL;
+}
+
+/* session_sender_clear - forget the sending side of a transaction */
+static void
+session_sender_clear(struct session *s)
+{
+	lockdown_cancel(s->ld_mailfrom_q);
+	lockdown_cancel(s->ld_from_q);
+	s->ld_mailfrom_q = s->ld_from_q = NULL;
+	lockdown_outcome_clear(&s->facts.lockdown_mailfrom);
+	lockdown_outcome_clear(&s->facts.lockdown_from);
+	binding_outcome_clear(&s->facts.login_mailfrom);
+	binding_outcome_clear(&s->facts.login_from);
+	limit_outcome_clear(&s->facts.limits);
+	memset(&s->facts.sender, 0, sizeof(s->facts.sender));
+	s->from_checked = 0;
+	s->limits_done = 0;
+	mem_free(s->refusal);
+	s->refusal = NULL;
+}
+
 /* session_new - a new milter connection, before the SMTP client is known */
 struct session *
 session_new(struct runtime *rt)
@@ -330,6 +597,7 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 	    && (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
 		authz_check(&s->rt->conf->authz, s->from.domain, AUTHZ_MAILFROM,
 		    &s->ip, &s->facts.authz_mailfrom);
+	session_sender_mail(s);
 }
 
 /* session_policy - the policy in force for this transaction */
@@ -426,6 +694,8 @@ session_header(struct session *s, const char *raw_name, const char *value)
 	str_append(&v, value);
 	message_header(session_message(s), name, str_cstr(&v), v.len);
 	str_free(&v);
+	if (strcasecmp(name, "From") == 0)
+		session_sender_from(s);
 	/* our marks arrive only as forgeries: they are deleted at EOM */
 	if (strcasecmp(name, "X-Authgate-Tag") == 0)
 		s->ntag_fields++;
@@ -469,6 +739,7 @@ session_decide(struct session *s, enum stage stage)
 		session_spf_join(&s->helo_job, &s->facts.spf_helo);
 		session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
 		session_forwarder_join(s);
+		session_sender_join(s);
 	}
 	if (stage == STAGE_EOM && s->in_tx && s->eom_policy != NULL)
 		s->policy = s->eom_policy;
@@ -487,9 +758,19 @@ session_decide(struct session *s, enum stage stage)
 		    (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
 			authz_check(&s->rt->conf->authz, s->facts.from_domain,
 			    AUTHZ_FROM, &s->ip, &s->facts.authz_from);
+		session_sender_eom(s);
 	}
+	if (stage == STAGE_RCPT)
+		session_limits_rcpt(s);
 	verdict_clear(&s->verdict);
 	verdict_decide(&s->facts, session_policy(s), stage, &s->verdict);
+	if (stage == STAGE_RCPT && s->verdict.decided == ACT_ACCEPT &&
+	    session_limits(s)) {
+		verdict_clear(&s->verdict);
+		verdict_decide(&s->facts, session_policy(s), stage,
+		    &s->verdict);
+	}
+	session_note_refusal(s);
 	s->decided = 1;
 	s->verdict_stage = stage;
 	if (stage < STAGE_MAIL && s->verdict.action != ACT_ACCEPT &&
@@ -497,6 +778,7 @@ session_decide(struct session *s, enum stage stage)
 		/* refused before any transaction: this is its log line */
 		session_log_summary(s);
 		s->connect_logged = 1;
+		session_count_refusal(s);
 	}
 	return &s->verdict;
 }
@@ -543,6 +825,9 @@ session_end_tx(struct session *s)
 	if (!s->decided)
 		session_decide(s, STAGE_MAIL);
 	session_log_summary(s);
+	session_count_refusal(s);
+	session_limits_more_rcpts(s);
+	session_sender_clear(s);
 	verdict_clear(&s->verdict);
 	s->decided = 0;
 	spf_outcome_clear(&s->facts.spf_mailfrom);
@@ -581,6 +866,7 @@ session_free(struct session *s)
 	spf_outcome_clear(&s->fwd);
 	session_ip_checks_clear(s);
 	session_message_clear(s);
+	session_sender_clear(s);
 	smtp_addr_clear(&s->from);
 	mem_free(s->exempt_rcpt);
 	mem_free(s->auth_user);

@@ -16,7 +16,10 @@
  *		background.
  *	session_mail(s, arg, queue_id, auth_user) - start a transaction;
  *		start the SPF MAIL FROM check in the background. auth_user
- *		is the SMTP AUTH login ({auth_authen}), NULL if none.
+ *		is the SMTP AUTH login ({auth_authen}), NULL if none. The
+ *		sending side: who sends (login, account), the MAIL FROM
+ *		lockdown lookup started, the login's right to the address
+ *		checked.
  * A check that an exemption skips (exempt.c) is not started at all.
  *	session_rcpt(s, rcpt) - a recipient; notes whether it is one of
  *		exempt_recipients (postmaster@...) for the decision at RCPT.
@@ -33,8 +36,12 @@
  *		(chosen at MAIL and at each RCPT; the end of the message uses
  *		the first accepted recipient's), else the file's.
  *	session_decide(s, stage) - wait for the checks this stage needs
- *		(at EOM: finish DKIM and run DMARC), then ask the verdict
- *		engine; the verdict stays in the session
+ *		(at EOM: finish DKIM and run DMARC, the From: lockdown and
+ *		login checks), then ask the verdict engine. At the first
+ *		recipient the verdict accepts, the blocks and rate limits are
+ *		asked (one store round trip) and the verdict made again; a
+ *		refused transaction counts towards a block (at its end). The
+ *		verdict stays in the session
  *		(s->verdict) until the next decision or the end of the
  *		transaction.
  *	session_end_tx(s) - log the summary line of the transaction, with
@@ -56,6 +63,7 @@
 #include "ipcheck/dnsbl.h"
 #include "ipcheck/helo_check.h"
 #include "ipcheck/iprev.h"
+#include "sender/lockdown.h"
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
@@ -122,6 +130,14 @@ struct session {
 	unsigned		 nforged, capforged;
 	unsigned		 ntag_fields;	/* X-Authgate-Tag seen */
 	unsigned		 nquarantine_fields;	/* X-Authgate-Quarantine */
+	/* the sending side */
+	lockdown_lookup		*ld_mailfrom_q;	/* lockdown lookups */
+	lockdown_lookup		*ld_from_q;
+	int64_t			 ld_mailfrom_deadline;
+	int64_t			 ld_from_deadline;
+	int			 from_checked;	/* From: sender checks done */
+	int			 limits_done;	/* blocks and rates asked */
+	char			*refusal;	/* the first refusal's words */
 	struct facts		 facts;
 	int			 decided;	/* s->verdict is valid */
 	enum stage		 verdict_stage;

@@ -20,6 +20,16 @@ deadline_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* deadline_wall - wall-clock ms since the epoch */
+int64_t
+deadline_wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* deadline_in - the deadline ms from now */
 int64_t
 deadline_in(int64_t ms)

@@ -4,6 +4,9 @@
  *	deadline_now() - the current monotonic time in ms.
  *	deadline_in(ms) - now + ms.
  *	deadline_left(d) - ms until d, 0 if it has passed.
+ *	deadline_wall() - the wall-clock time in ms since the epoch (for
+ *		times shared with other hosts and shown to people: blocks,
+ *		rate windows), never for timeouts.
  *	deadline_cond_init(cond) - a condition variable whose timed waits
  *		use the monotonic clock (wall-clock steps cannot cut them short
  *		or stretch them).
@@ -19,6 +22,7 @@
 int64_t	deadline_now(void);
 int64_t	deadline_in(int64_t);
 int64_t	deadline_left(int64_t);
+int64_t	deadline_wall(void);
 void	deadline_cond_init(pthread_cond_t *);
 int	deadline_cond_wait(pthread_cond_t *, pthread_mutex_t *, int64_t);
 

@@ -18,6 +18,9 @@
 #include "ipcheck/helo_check.h"
 #include "ipcheck/iplist.h"
 #include "ipcheck/iprev.h"
+#include "sender/identity.h"
+#include "sender/limits.h"
+#include "sender/lockdown.h"
 
 struct facts {
 	const char		*client_ip;	/* text form */
@@ -48,6 +51,16 @@ struct facts {
 	const char		*from_error;	/* why From: is unusable */
 	struct dkim_results	 dkim;
 	struct dmarc_outcome	 dmarc;
+	/* the sending side */
+	struct sender_identity	 sender;	/* login, account */
+	const char *const	*relay_ids;	/* this relay's account IDs */
+	size_t			 nrelay_ids;
+	struct lockdown_outcome	 lockdown_mailfrom;
+	struct lockdown_outcome	 lockdown_from;
+	struct binding_outcome	 login_mailfrom;	/* sender_login */
+	struct binding_outcome	 login_from;
+	struct limit_outcome	 limits;	/* blocks, rate limits */
+	const struct identity_maps *identity;	/* for "may use" */
 };
 
 #endif

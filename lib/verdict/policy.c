@@ -76,6 +76,23 @@ policy_defaults(struct policy *p)
 		p->helo[i] = ACT_ACCEPT;
 	p->helo[HELOF_OWN_NAME] = ACT_REJECT;	/* only we are us */
 	p->authz = ACT_REJECT;
+	/* the sending side: logged-in users are whom these checks are
+	 * about; blocks and rate limits spare our own networks */
+	for (i = CHECK_LOCKDOWN; i <= CHECK_RATE; i++) {
+		p->trusted[i] = EXEMPT_CHECK;
+		p->authenticated[i] = EXEMPT_CHECK;
+	}
+	p->trusted[CHECK_BLOCK] = p->trusted[CHECK_RATE] = EXEMPT_SKIP;
+	p->allowlisted[CHECK_BLOCK] = p->allowlisted[CHECK_RATE] = EXEMPT_SKIP;
+	for (i = 0; i < LOCKDOWNR_COUNT; i++)
+		p->lockdown[i] = ACT_ACCEPT;
+	p->lockdown[LOCKDOWNR_FAIL] = ACT_REJECT;
+	p->lockdown[LOCKDOWNR_PERMERROR] = ACT_REJECT;
+	p->lockdown[LOCKDOWNR_TEMPERROR] = ACT_TEMPFAIL;
+	p->sender_login = ACT_REJECT;
+	p->block = ACT_TEMPFAIL;
+	p->rate = ACT_TEMPFAIL;
+	p->state_error = ACT_ACCEPT;
 	/* RFC 5321 4.5.1: postmaster must be reachable; abuse too (RFC
 	 * 2142), so that a refused sender can still complain */
 	policy_set_exempt_rcpts(p, "postmaster abuse");

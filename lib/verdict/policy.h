@@ -16,6 +16,14 @@
  *		the DNSBL score), helo (an action per HELO fact), iplist (the
  *		admin's deny lists carry their own action) and authz
  *		(per-domain authorized sender networks).
+ *	The sending-side checks (sender/): lockdown (an action per
+ *		result of the domain's lockdown record), sender_login (a
+ *		login or client account using an address it does not own),
+ *		block (a key blocked after repeated refusals), rate (over a
+ *		rate limit) and state_error (the counter store failed: accept
+ *		or tempfail). They are for relays and submission servers:
+ *		unlike the receiving checks they are not skipped for senders
+ *		that authenticated.
  *	allowlisted[check] - what a check does for a client on an allow
  *		list, or whose DNSWL score reaches dnsbl_allow_threshold.
  *	report_only[check] - evaluate, log what would have been done
@@ -68,6 +76,7 @@
 #include "dmarc/dmarc_record.h"
 #include "ipcheck/helo_check.h"
 #include "ipcheck/iprev.h"
+#include "sender/lockdown.h"
 
 enum action {
 	ACT_ACCEPT, ACT_TAG, ACT_QUARANTINE, ACT_TEMPFAIL, ACT_REJECT
@@ -82,9 +91,10 @@ enum stage {
 
 enum check {
 	CHECK_SPF, CHECK_DKIM, CHECK_DMARC, CHECK_DNSBL, CHECK_IPREV,
-	CHECK_HELO, CHECK_IPLIST, CHECK_AUTHZ
+	CHECK_HELO, CHECK_IPLIST, CHECK_AUTHZ, CHECK_LOCKDOWN,
+	CHECK_SENDER_LOGIN, CHECK_BLOCK, CHECK_RATE
 };
-#define CHECK_COUNT	(CHECK_AUTHZ + 1)
+#define CHECK_COUNT	(CHECK_RATE + 1)
 
 enum exempt_mode {
 	EXEMPT_CHECK, EXEMPT_RECORD, EXEMPT_SKIP
@@ -145,6 +155,13 @@ struct policy {
 	int			 generic_weight;	/* added to the score */
 	enum action		 helo[HELOF_COUNT];
 	enum action		 authz;
+	/* the sending side (sender/) */
+	enum action		 lockdown[LOCKDOWNR_COUNT];
+	enum action		 sender_login;	/* a login using an address
+						 * it does not own */
+	enum action		 block;		/* a key blocked for now */
+	enum action		 rate;		/* over a rate limit */
+	enum action		 state_error;	/* the store failed */
 	struct score_policy	 score;
 	char			*text[CHECK_COUNT];	/* reply templates */
 	char			*score_text;

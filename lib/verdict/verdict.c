@@ -15,15 +15,18 @@
 #include "verdict/verdict.h"
 #include "verdict/verdict_ip.h"
 #include "verdict/verdict_reply.h"
+#include "verdict/verdict_sender.h"
 #include "verdict/verdict_text.h"
 
 /* in the order that explains a tie */
 enum vote_kind {
-	VOTE_IPLIST, VOTE_AUTHZ_MAILFROM, VOTE_AUTHZ_FROM, VOTE_FROM,
-	VOTE_DMARC, VOTE_SPF_MAILFROM, VOTE_SPF_HELO, VOTE_DNSBL, VOTE_IPREV,
-	VOTE_HELO, VOTE_DKIM, VOTE_SCORE
+	VOTE_IPLIST, VOTE_BLOCK, VOTE_LOGIN_MAILFROM, VOTE_LOCKDOWN_MAILFROM,
+	VOTE_LOGIN_FROM, VOTE_LOCKDOWN_FROM, VOTE_AUTHZ_MAILFROM,
+	VOTE_AUTHZ_FROM, VOTE_FROM, VOTE_DMARC, VOTE_SPF_MAILFROM,
+	VOTE_SPF_HELO, VOTE_DNSBL, VOTE_IPREV, VOTE_HELO, VOTE_DKIM, VOTE_RATE,
+	VOTE_STATE, VOTE_SCORE
 };
-#define VOTES_MAX	16
+#define VOTES_MAX	24
 
 /* one check's say in the verdict */
 struct verdict_vote {
@@ -376,6 +379,102 @@ verdict_vote_authz(struct verdict_vote *votes, size_t *n,
 	str_free(&what);
 }
 
+/* verdict_vote_lockdown - the domain lockdown records' votes */
+static void
+verdict_vote_lockdown(struct verdict_vote *votes, size_t *n,
+    const struct facts *f, const struct policy *p, struct verdict *v)
+{
+	const struct lockdown_outcome *o[2] = { &f->lockdown_mailfrom,
+	    &f->lockdown_from };
+	enum exempt_mode mode;
+	str why, what;
+	int i;
+
+	str_init(&why);
+	str_init(&what);
+	mode = exempt_check(p, f, CHECK_LOCKDOWN, &why);
+	for (i = 0; i < 2 && mode != EXEMPT_SKIP; i++) {
+		if (!o[i]->checked || o[i]->result == LOCKDOWNR_NONE ||
+		    o[i]->result == LOCKDOWNR_PASS)
+			continue;
+		str_reset(&what);
+		str_appendf(&what, "lockdown %s=%s", i ? "from" : "mailfrom",
+		    lockdown_result_name(o[i]->result));
+		verdict_add_vote(votes, n, i ? VOTE_LOCKDOWN_FROM :
+		    VOTE_LOCKDOWN_MAILFROM, "lockdown", str_cstr(&what),
+		    p->lockdown[o[i]->result], mode, &why,
+		    p->report_only[CHECK_LOCKDOWN], v);
+	}
+	str_free(&why);
+	str_free(&what);
+}
+
+/* verdict_vote_login - a login using a sender it does not own */
+static void
+verdict_vote_login(struct verdict_vote *votes, size_t *n,
+    const struct facts *f, const struct policy *p, struct verdict *v)
+{
+	const struct binding_outcome *o[2] = { &f->login_mailfrom,
+	    &f->login_from };
+	enum exempt_mode mode;
+	str why, what;
+	int i;
+
+	str_init(&why);
+	str_init(&what);
+	mode = exempt_check(p, f, CHECK_SENDER_LOGIN, &why);
+	for (i = 0; i < 2 && mode != EXEMPT_SKIP; i++) {
+		if (!o[i]->checked || o[i]->allowed)
+			continue;
+		str_reset(&what);
+		str_appendf(&what, "sender_login %s=mismatch", i ? "from" :
+		    "mailfrom");
+		verdict_add_vote(votes, n, i ? VOTE_LOGIN_FROM :
+		    VOTE_LOGIN_MAILFROM, "sender_login", str_cstr(&what),
+		    p->sender_login, mode, &why,
+		    p->report_only[CHECK_SENDER_LOGIN], v);
+	}
+	str_free(&why);
+	str_free(&what);
+}
+
+/* verdict_vote_limits - a block in force, a rate limit reached, or the
+ * store that keeps them failing */
+static void
+verdict_vote_limits(struct verdict_vote *votes, size_t *n,
+    const struct facts *f, const struct policy *p, struct verdict *v)
+{
+	const struct limit_outcome *o = &f->limits;
+	enum exempt_mode mode;
+	str why, what;
+
+	if (!o->checked)
+		return;
+	str_init(&why);
+	str_init(&what);
+	if (o->blocked && (mode = exempt_check(p, f, CHECK_BLOCK, &why)) !=
+	    EXEMPT_SKIP) {
+		str_appendf(&what, "block=%s", o->block_key);
+		verdict_add_vote(votes, n, VOTE_BLOCK, "block", str_cstr(&what),
+		    p->block, mode, &why, p->report_only[CHECK_BLOCK], v);
+	}
+	str_reset(&why);
+	if (o->over && (mode = exempt_check(p, f, CHECK_RATE, &why)) !=
+	    EXEMPT_SKIP) {
+		str_reset(&what);
+		str_appendf(&what, "rate=%s", o->rate_key);
+		verdict_add_vote(votes, n, VOTE_RATE, "rate", str_cstr(&what),
+		    p->rate, mode, &why, p->report_only[CHECK_RATE], v);
+	}
+	str_reset(&why);
+	if (o->store_error && (mode = exempt_check(p, f, CHECK_RATE, &why)) !=
+	    EXEMPT_SKIP)
+		verdict_add_vote(votes, n, VOTE_STATE, "state", "state=error",
+		    p->state_error, mode, &why, p->report_only[CHECK_RATE], v);
+	str_free(&why);
+	str_free(&what);
+}
+
 /* one result's part of the score */
 struct score_part {
 	enum vote_kind	 kind;
@@ -539,7 +638,7 @@ verdict_explain_score(const struct facts *f, const struct policy *p,
 /* the macros of the admin's reply templates (text options) */
 const char *const verdict_text_macros[] = {
 	"ip", "helo", "sender", "check", "result", "domain", "record", "url",
-	"list", NULL
+	"list", "login", "account", "until", NULL
 };
 
 /* verdict_template - the admin's words for a refusal by this vote, with
@@ -551,9 +650,10 @@ verdict_template(const struct verdict_vote *win, const struct facts *f,
 	const struct spf_outcome *spf = NULL;
 	const char *text = NULL, *result = NULL, *domain = NULL;
 	const char *record = NULL, *list = NULL;
-	struct template_var vars[9];
+	const struct lockdown_outcome *ld;
+	struct template_var vars[12];
 	size_t i;
-	str out, url;
+	str out, url, until;
 
 	switch (win->kind) {
 	case VOTE_SPF_MAILFROM:
@@ -604,6 +704,32 @@ verdict_template(const struct verdict_vote *win, const struct facts *f,
 		text = p->score_text;
 		result = "score";
 		break;
+	case VOTE_LOCKDOWN_MAILFROM:
+	case VOTE_LOCKDOWN_FROM:
+		ld = win->kind == VOTE_LOCKDOWN_FROM ? &f->lockdown_from :
+		    &f->lockdown_mailfrom;
+		text = p->text[CHECK_LOCKDOWN];
+		result = lockdown_result_name(ld->result);
+		domain = ld->domain;
+		record = ld->record;
+		break;
+	case VOTE_LOGIN_MAILFROM:
+	case VOTE_LOGIN_FROM:
+		text = p->text[CHECK_SENDER_LOGIN];
+		result = "mismatch";
+		domain = win->kind == VOTE_LOGIN_FROM ? f->login_from.address :
+		    f->login_mailfrom.address;
+		break;
+	case VOTE_BLOCK:
+		text = p->text[CHECK_BLOCK];
+		result = "blocked";
+		list = f->limits.block_key;
+		break;
+	case VOTE_RATE:
+		text = p->text[CHECK_RATE];
+		result = "rate";
+		list = f->limits.rate_key;
+		break;
 	default:
 		break;
 	}
@@ -611,6 +737,11 @@ verdict_template(const struct verdict_vote *win, const struct facts *f,
 		return 0;
 	str_init(&out);
 	str_init(&url);
+	str_init(&until);
+	if (win->kind == VOTE_BLOCK)
+		verdict_time(f->limits.block.until, &until);
+	else if (win->kind == VOTE_RATE)
+		verdict_time(f->limits.retry_ms, &until);
 	if (win->kind == VOTE_DNSBL && list != NULL && f->dnsbl.r[i].zone->url !=
 	    NULL) {
 		struct template_var uv[2] = { { "ip", f->client_ip },
@@ -628,10 +759,15 @@ verdict_template(const struct verdict_vote *win, const struct facts *f,
 	vars[7] = (struct template_var){ "url", url.len ? str_cstr(&url) :
 	    NULL };
 	vars[8] = (struct template_var){ "list", list };
-	template_expand(text, vars, 9, &out);
+	vars[9] = (struct template_var){ "login", f->sender.login };
+	vars[10] = (struct template_var){ "account", f->sender.account };
+	vars[11] = (struct template_var){ "until", until.len ?
+	    str_cstr(&until) : NULL };
+	template_expand(text, vars, 12, &out);
 	verdict_add_line(v, str_cstr(&out));
 	str_free(&out);
 	str_free(&url);
+	str_free(&until);
 	return 1;
 }
 
@@ -677,6 +813,27 @@ verdict_explain(const struct verdict_vote *win, const struct facts *f,
 		break;
 	case VOTE_SCORE:
 		verdict_explain_score(f, p, win->action, v);
+		break;
+	case VOTE_LOCKDOWN_MAILFROM:
+		verdict_explain_lockdown(&f->lockdown_mailfrom, 0, f, v);
+		break;
+	case VOTE_LOCKDOWN_FROM:
+		verdict_explain_lockdown(&f->lockdown_from, 1, f, v);
+		break;
+	case VOTE_LOGIN_MAILFROM:
+		verdict_explain_login(&f->login_mailfrom, 0, f, v);
+		break;
+	case VOTE_LOGIN_FROM:
+		verdict_explain_login(&f->login_from, 1, f, v);
+		break;
+	case VOTE_BLOCK:
+		verdict_explain_block(f, v);
+		break;
+	case VOTE_RATE:
+		verdict_explain_rate(f, v);
+		break;
+	case VOTE_STATE:
+		verdict_explain_state(f, v);
 		break;
 	}
 }
@@ -737,6 +894,9 @@ verdict_decide(const struct facts *f, const struct policy *p,
 	n = 0;
 	verdict_vote_ip(votes, &n, f, p, v, &sk);
 	verdict_vote_authz(votes, &n, f, p, v, &sk);
+	verdict_vote_lockdown(votes, &n, f, p, v);
+	verdict_vote_login(votes, &n, f, p, v);
+	verdict_vote_limits(votes, &n, f, p, v);
 	verdict_vote_dmarc(votes, &n, f, p, v, &sk);
 	verdict_vote_spf(votes, &n, 0, f, p, v, &sk);
 	verdict_vote_spf(votes, &n, 1, f, p, v, &sk);

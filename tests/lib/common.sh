@@ -12,7 +12,9 @@
 #	ag_free_port          an unused TCP+UDP port on 127.0.0.1
 #	ag_wait_for SECS CMD  run CMD until it succeeds, at most SECS seconds
 #	ag_stop_pid PIDFILE|PID  TERM, wait (bounded), then KILL
-#	ag_nsd_start          nsd serving tests/zones on $AG_DNS_PORT
+#	ag_nsd_start          nsd serving tests/zones (and the zone files a
+#	                      test wrote in $AG_WORK/zones) on $AG_DNS_PORT
+#	ag_nsd_reload         nsd reads the zone files again (SIGHUP)
 #	ag_authgate_start CONF [ARGS]  the daemon in the foreground, log in
 #	                      $AG_WORK/authgate.log, socket $AG_SOCKET
 #	ag_miltertest SCRIPT [-D name=value ...]  run a Lua script with
@@ -192,6 +194,12 @@ EOF
 			printf 'zone:\n    name: %s\n    zonefile: %s\n' \
 			    "$name" "$file"
 		done
+		# zones a test writes (and may change, then ag_nsd_reload)
+		for z in "$AG_WORK"/zones/*.zone; do
+			[ -f "$z" ] || continue
+			printf 'zone:\n    name: %s\n    zonefile: %s\n' \
+			    "$(basename "$z" .zone)" "$z"
+		done
 		# a zone whose file is missing answers SERVFAIL: temperror fixture
 		printf 'zone:\n    name: servfail.example\n'
 		printf '    zonefile: %s/missing/servfail.zone\n' "$AG_WORK"
@@ -201,6 +209,12 @@ EOF
 		ag_fail "nsd wrote no pid file"
 	AG_PIDS="$AG_PIDS $AG_WORK/dns/nsd.pid"
 	ag_wait_for 10 ag_nsd_ready || ag_fail "nsd does not answer"
+}
+
+# ag_nsd_reload - nsd reads the zone files of $AG_WORK/zones again
+ag_nsd_reload() {
+	kill -HUP "$(cat "$AG_WORK/dns/nsd.pid")" ||
+		ag_fail "cannot signal nsd"
 }
 
 ag_nsd_stop() {

@@ -62,13 +62,19 @@ python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" "$NSD_PORT" \
 ag_wait_for 10 test -s "$AG_WORK/proxy.pid" || ag_fail "the DNS proxy did not start"
 AG_PIDS="$AG_PIDS $AG_WORK/proxy.pid"
 
-BASE_CONF="socket_mode = \"0666\"
+LOGINS='logins = { "bob acme", "carol acme", "dave acme", "team-x acme",
+             "rl rated", "alice other" }'
+# base_conf LOGINS - the relay's config with this logins line
+base_conf() {
+	echo "socket_mode = \"0666\"
 control_socket = \"$AG_WORK/control.sock\"
 sender_identity {
   relay_ids = \"newhost\"
-  logins = { \"bob acme\", \"carol acme\", \"dave acme\", \"team-x acme\",
-             \"rl rated\", \"alice other\" }
+  $1
 }
+$REST_CONF"
+}
+REST_CONF="
 sender_login {
   owners = { \"@.lockdown.example account:acme\",
              \"@servfail.example account:acme\",
@@ -83,6 +89,7 @@ rate_limits {
   limit \"login\" { messages = \"3/4s\" }
   account \"acme\" { messages = \"100000/1h\" }
 }"
+BASE_CONF=$(base_conf "$LOGINS")
 BLOCKS_CONF="blocks {
   keys = \"login\"
   refusals = 3
@@ -229,7 +236,23 @@ sleep 7
 send "the block ended" --login carol --mail-from carol@open.lockdown.example \
     --expect 250 --delivered
 
-ag_no_errors_logged
+# --- a map file with a bad line: file:line, the running maps kept --------
+printf 'carol acme\nbroken-line-without-account\n' > "$AG_WORK/logins"
+ag_write_conf "$AG_WORK/bad.conf" "$(base_conf "logins_file = \"$AG_WORK/logins\"")"
+out=$("$AG_BIN" -n -c "$AG_WORK/bad.conf" 2>&1) &&
+	ag_fail "authgate -n accepted a logins file with a bad line"
+echo "$out" | grep -q "logins:2: login \"broken-line-without-account\" has no account" ||
+	ag_fail "authgate -n does not name the file and line: $out"
+echo "ok - a bad map line is refused with file:line: $out"
+cp "$AG_WORK/bad.conf" "$AG_WORK/authgate.conf"
+kill -HUP "$AG_AUTHGATE_PID"
+ag_wait_for 10 ag_log_has 'reload failed, keeping the running configuration: .*logins:2: ' ||
+	ag_fail "no 'reload failed' line naming logins:2"
+echo "ok - SIGHUP with the bad map: logged with file:line"
+send "the running maps kept" --login carol --mail-from carol@open.lockdown.example \
+    --expect 250 --delivered
+
+ag_no_errors_logged 'reload failed'
 grep -E 'warning: .*milter|fatal:|panic:' "$PF/postfix.log" &&
 	ag_fail "Postfix reported milter trouble"
 echo "ok - Postfix logged no milter trouble"

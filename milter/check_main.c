@@ -132,6 +132,10 @@ check_admin(const struct check_opts *o, const struct conf *conf)
 	if (conf->control_socket[0] != '\0') {
 		if (control_request(conf->control_socket, req, &out, &err) != 0)
 			rc = 69;
+		else if (out.len == 0) {
+			str_appendf(&err, "%s: no answer", conf->control_socket);
+			rc = 69;
+		}
 	} else if (conf->redis[0] != '\0') {
 		host = mem_strdup(conf->redis);
 		colon = strrchr(host, ':');
@@ -653,6 +657,10 @@ main(int argc, char **argv)
 		conf->dns_servers = mem_strdup(o.dns);
 		conf->dns.servers = conf->dns_servers;
 	}
+	/* a diagnosis must not count or block anyone in the daemons'
+	 * shared store: its counters and blocks are its own */
+	mem_free(conf->redis);
+	conf->redis = mem_strdup("");
 	if (runtime_start(conf, &err) != 0) {
 		fprintf(stderr, "authgate-check: %s\n", str_cstr(&err));
 		str_free(&err);

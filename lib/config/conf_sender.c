@@ -396,6 +396,43 @@ validate_entries(cfg_t *cfg, cfg_opt_t *opt)
 	return conf_validate_range(cfg, opt, 100, 100000000);
 }
 
+/* validate_state_timeout - state.timeout: 1 ms .. 60 s */
+static int
+validate_state_timeout(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_validate_range(cfg, opt, 1, 60000);
+}
+
+/* validate_lockdown_timeout - lockdown.timeout: 100 ms .. 60 s */
+static int
+validate_lockdown_timeout(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_validate_range(cfg, opt, 100, 60000);
+}
+
+/* validate_length - at most max bytes (the store's own limits) */
+static int
+validate_length(cfg_t *cfg, cfg_opt_t *opt, size_t max)
+{
+	if (strlen(cfg_opt_getnstr(opt, 0)) <= max)
+		return 0;
+	cfg_error(cfg, "option '%s': longer than %zu bytes", opt->name, max);
+	return -1;
+}
+
+/* validate_prefix, validate_password - state.prefix, state.password */
+static int
+validate_prefix(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_length(cfg, opt, 256);
+}
+
+static int
+validate_password(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_length(cfg, opt, 1024);
+}
+
 /* validate_redis - state.redis: "" or host:port */
 static int
 validate_redis(cfg_t *cfg, cfg_opt_t *opt)
@@ -437,6 +474,10 @@ const struct conf_check conf_sender_checks[] = {
 	{ "rate_limits|account|recipients", validate_rate },
 	{ "rate_limits|text", conf_validate_text },
 	{ "state|redis", validate_redis },
+	{ "state|timeout", validate_state_timeout },
+	{ "state|prefix", validate_prefix },
+	{ "state|password", validate_password },
+	{ "lockdown|timeout", validate_lockdown_timeout },
 	{ "state|on_error", validate_state_error },
 	{ "state|database", validate_database },
 	{ "state|memory_entries", validate_entries },

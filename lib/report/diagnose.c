@@ -233,7 +233,7 @@ diag_sender(const struct facts *f, struct diagnosis *d)
 		verdict_explain_block(f, &v);
 		diag_take(fi, &v);
 	}
-	if (f->limits.over) {
+	if (f->limits.over || f->limits.rcpt_over) {
 		fi = diag_add(d, "rate", 0, "over the limit",
 		    f->limits.rate_key);
 		verdict_explain_rate(f, &v);

@@ -245,7 +245,7 @@ summary_sender(str *out, const struct facts *f)
 		summary_value(out, "block", l->block_key);
 		summary_time(out, "until", l->block.until);
 	}
-	if (l->over) {
+	if (l->over || l->rcpt_over) {
 		summary_value(out, "rate", l->rate_key);
 		str_appendf(out, "(%u+%s>%u/%llds)", l->count, l->rate_what,
 		    l->limit, (long long)(l->window_ms / 1000));

@@ -74,6 +74,8 @@ struct binding_outcome {
 	char		*address;	/* the address checked */
 	char		*key;		/* the map key that lists it, NULL */
 	char		*owners;	/* its owners, as text */
+	int		 unreadable;	/* no address: address says why
+					 * ("the From: field appears 2 times") */
 };
 
 int	 identity_login_add(struct identity_maps *, const char *, size_t,

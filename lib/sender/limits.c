@@ -171,7 +171,7 @@ limits_req_rate(struct limits_req *r, enum limit_kind k, const char *value,
  * rcpts_only: only the recipients counters, never refused */
 static void
 limits_req_build(struct limits_req *r, const struct limits_cfg *cfg,
-    const struct limits_input *in, int blocks, int rcpts_only)
+    const struct limits_input *in, int blocks, int rates, int rcpts_only)
 {
 	struct rate_limits tmp;
 	const struct rate_limits *rl;
@@ -189,6 +189,8 @@ limits_req_build(struct limits_req *r, const struct limits_cfg *cfg,
 			    &r->block_key[r->nblock]);
 			r->block_kind[r->nblock++] = (enum limit_kind)k;
 		}
+		if (!rates)
+			continue;
 		rl = limits_rules(cfg, in, (enum limit_kind)k, &tmp);
 		if (!rcpts_only && rl->messages.count > 0)
 			limits_req_rate(r, (enum limit_kind)k, in->value[k],
@@ -232,7 +234,8 @@ limits_rate_enabled(const struct limits_cfg *cfg)
 /* limits_check - blocks in force and the message's rates, one round trip */
 int
 limits_check(state_store *st, const struct limits_cfg *cfg,
-    const struct limits_input *in, int64_t now, struct limit_outcome *out)
+    const struct limits_input *in, int64_t now, unsigned what,
+    struct limit_outcome *out)
 {
 	struct state_block blocks[LIMIT_KIND_COUNT];
 	struct state_query q;
@@ -243,7 +246,8 @@ limits_check(state_store *st, const struct limits_cfg *cfg,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	limits_req_build(&r, cfg, in, 1, 0);
+	limits_req_build(&r, cfg, in, (what & LIMITS_BLOCKS) != 0,
+	    (what & LIMITS_RATES) != 0, 0);
 	if (r.nblock == 0 && r.nrates == 0) {
 		limits_req_free(&r);
 		return 0;
@@ -316,7 +320,7 @@ limits_add_rcpts(state_store *st, const struct limits_cfg *cfg,
 	if (n == 0)
 		return;
 	more.rcpts = n;
-	limits_req_build(&r, cfg, &more, 0, 1);
+	limits_req_build(&r, cfg, &more, 0, 1, 1);
 	if (r.nrates > 0) {
 		memset(&q, 0, sizeof(q));
 		q.rates = r.rates;
@@ -341,7 +345,7 @@ limits_refusal(state_store *st, const struct limits_cfg *cfg,
 		memset(out, 0, sizeof(*out));
 	if (cfg->block_kinds == 0)
 		return 0;
-	limits_req_build(&r, cfg, in, 1, 1);
+	limits_req_build(&r, cfg, in, 1, 0, 0);
 	if (r.nblock > 0) {
 		memset(blocks, 0, sizeof(blocks));
 		rc = state_refusal(st, now, r.block_keys, r.nblock,
@@ -359,7 +363,7 @@ limits_refusal(state_store *st, const struct limits_cfg *cfg,
 void
 limits_rcpt_over(struct limit_outcome *o)
 {
-	o->over = 1;
+	o->rcpt_over = 1;
 	mem_free(o->rate_key);
 	o->rate_key = mem_strdup(o->rcpt_key != NULL ? o->rcpt_key : "?");
 	o->rate_what = "recipients";

@@ -5,16 +5,19 @@
  * blocks and count the message against their limits, and one to count
  * a refusal.
  *
- *	limits_check(st, cfg, in, now, out) - at the first recipient the
- *		verdict accepts: is any key blocked; does one message (and
- *		in->rcpts recipients) fit every limit of the keys. A message
+ *	limits_check(st, cfg, in, now, what, out) - at the first recipient
+ *		the verdict accepts: is any key blocked (what has
+ *		LIMITS_BLOCKS); does one message (and in->rcpts recipients)
+ *		fit every limit of the keys (LIMITS_RATES: an exempt sender
+ *		is neither refused nor counted). A message
  *		that fits is counted; one that does not is not. out->blocked
  *		/ out->over say what stops it, out->store_error when the
  *		store failed (the caller's policy decides). 0, -1 store error.
  *		out->rcpt_room is how many more recipients fit (UINT_MAX: no
  *		recipients limit) and rcpt_key.. the limit that sets it.
  *	limits_rcpt_over(out) - one more recipient than rcpt_room: the
- *		outcome says so, in the words of that limit.
+ *		outcome says so (rcpt_over, for that recipient alone), in the
+ *		words of that limit.
  *	limits_add_rcpts(st, cfg, in, now, n) - n more recipients of the
  *		same message (counted, never refused: the limit was checked
  *		with the local count).
@@ -89,7 +92,9 @@ struct limit_outcome {
 	int		 blocked;
 	char		*block_key;	/* "login:bob" */
 	struct state_block block;
-	int		 over;
+	int		 over;		/* the message is over a limit */
+	int		 rcpt_over;	/* this recipient is (the caller
+					 * clears it after answering it) */
 	char		*rate_key;	/* "account:acme" */
 	const char	*rate_what;	/* "messages", "recipients" */
 	unsigned	 limit;
@@ -103,8 +108,12 @@ struct limit_outcome {
 	int64_t		 rcpt_window_ms;
 };
 
+#define LIMITS_BLOCKS	1	/* limits_check: read the blocks */
+#define LIMITS_RATES	2	/* and count the rates */
+
 int	 limits_check(state_store *, const struct limits_cfg *,
-	    const struct limits_input *, int64_t, struct limit_outcome *);
+	    const struct limits_input *, int64_t, unsigned,
+	    struct limit_outcome *);
 void	 limits_add_rcpts(state_store *, const struct limits_cfg *,
 	    const struct limits_input *, int64_t, unsigned);
 int	 limits_refusal(state_store *, const struct limits_cfg *,

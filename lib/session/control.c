@@ -94,8 +94,14 @@ control_read_line(int fd, char *buf, size_t size, int64_t deadline)
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, (int)deadline_left(deadline)) <= 0)
 			return -1;
-		if ((r = read(fd, buf + n, 1)) <= 0)
-			return r == 0 && n > 0 ? (long)n : -1;
+		if ((r = read(fd, buf + n, 1)) < 0 && errno == EAGAIN)
+			continue;
+		if (r <= 0) {
+			if (r < 0 || n == 0)
+				return -1;
+			buf[n] = '\0';	/* the last line, without its end */
+			return (long)n;
+		}
 		if (buf[n] == '\n') {
 			if (n > 0 && buf[n - 1] == '\r')
 				n--;
@@ -120,7 +126,7 @@ control_write_all(int fd, const char *p, size_t n, int64_t deadline)
 		if (poll(&pfd, 1, (int)deadline_left(deadline)) <= 0)
 			return -1;
 		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			return -1;
 		}
@@ -171,8 +177,11 @@ control_main(void *arg)
 		}
 		if (pfd[1].revents != 0)
 			break;
-		if ((fd = accept(control_fd, NULL, NULL)) < 0)
+		if ((fd = accept4(control_fd, NULL, NULL, SOCK_CLOEXEC |
+		    SOCK_NONBLOCK)) < 0)
 			continue;
+		/* non-blocking: a client that stops reading costs at most
+		 * the deadline, never the control thread */
 		control_client(fd);
 		close(fd);
 	}
@@ -202,10 +211,13 @@ control_start(const char *path, str *err)
 
 	if (control_addr(path, &sun, err) != 0)
 		return -1;
-	if ((control_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    pipe(control_wake) != 0) {
+	if ((control_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
 		str_appendf(err, "socket: %s", strerror(errno));
 		return -1;
+	}
+	if (pipe(control_wake) != 0) {
+		str_appendf(err, "pipe: %s", strerror(errno));
+		goto fail;
 	}
 	(void)unlink(path);	/* a stale socket of an earlier run */
 	old = umask(0177);
@@ -213,17 +225,25 @@ control_start(const char *path, str *err)
 	    listen(control_fd, 8) != 0) {
 		umask(old);
 		str_appendf(err, "%s: %s", path, strerror(errno));
-		close(control_fd);
-		control_fd = -1;
-		return -1;
+		goto fail;
 	}
 	umask(old);
-	control_path = mem_strdup(path);
 	if (pthread_create(&control_thread, NULL, control_main, NULL) != 0) {
 		str_appendf(err, "cannot start the control socket's thread");
-		return -1;
+		(void)unlink(path);
+		goto fail;
 	}
+	control_path = mem_strdup(path);
 	return 0;
+fail:
+	close(control_fd);
+	control_fd = -1;
+	if (control_wake[0] >= 0) {
+		close(control_wake[0]);
+		close(control_wake[1]);
+		control_wake[0] = control_wake[1] = -1;
+	}
+	return -1;
 }
 
 /* control_stop - stop serving and remove the socket */

@@ -85,6 +85,27 @@ message_body(message *m, const unsigned char *p, size_t n)
 	return m->dkim != NULL && dkim_verifier_body(m->dkim, p, n);
 }
 
+/* message_author_problem - why the From: field names no author: the
+ * words after "the From: field" (nothing when it names one) */
+void
+message_author_problem(const message *m, str *why)
+{
+	if (m->from_fields == 0)
+		str_append(why, "is missing");
+	else if (m->from_fields > 1)
+		str_appendf(why, "appears %u times", m->from_fields);
+	else if (m->from_too_long)
+		str_appendf(why, "is longer than %d bytes", MESSAGE_FROM_MAX);
+	else if (m->from_parsed < 0) {
+		str_append(why, "cannot be read: ");
+		str_append(why, str_cstr(&m->from_parse_error));
+		str_append(why, " (\"");
+		str_append_printable(why, m->from_value.buf, m->from_value.len,
+		    120);
+		str_append(why, "\")");
+	}
+}
+
 /* message_from_facts - exactly one From: with one author domain */
 static void
 message_from_facts(message *m, struct facts *f)
@@ -94,20 +115,9 @@ message_from_facts(message *m, struct facts *f)
 	str_init(&why);
 	f->from_fields = m->from_fields;
 	f->from_domain = NULL;
-	if (m->from_fields == 0)
-		str_append(&why, "is missing");
-	else if (m->from_fields > 1)
-		str_appendf(&why, "appears %u times", m->from_fields);
-	else if (m->from_too_long)
-		str_appendf(&why, "is longer than %d bytes", MESSAGE_FROM_MAX);
-	else if (m->from_parsed < 0) {
-		str_append(&why, "cannot be read: ");
-		str_append(&why, str_cstr(&m->from_parse_error));
-		str_append(&why, " (\"");
-		str_append_printable(&why, m->from_value.buf, m->from_value.len,
-		    120);
-		str_append(&why, "\")");
-	} else if ((f->from_domain = from_list_domain(&m->from)) == NULL)
+	message_author_problem(m, &why);
+	if (why.len == 0 && (f->from_domain = from_list_domain(&m->from)) ==
+	    NULL)
 		str_appendf(&why, "has %zu addresses in different domains",
 		    m->from.n);
 	mem_free(m->from_error);

@@ -19,6 +19,9 @@
  *	message_author(m) - the mailboxes of the one From: field, once it
  *		has arrived and parsed (NULL before, or when there are none,
  *		several fields or a field we cannot read).
+ *	message_author_problem(m, why) - why message_author() is NULL, the
+ *		words after "the From: field" ("appears 2 times"); nothing
+ *		when it is not.
  *	message_free(m)
  * Pure of libmilter; blocking only inside message_end (DNS answers that
  * have not arrived yet, bounded by the checks' timeouts).
@@ -52,6 +55,7 @@ void	 message_header(message *, const char *, const char *, size_t);
 int	 message_body(message *, const unsigned char *, size_t);
 void	 message_end(message *, const struct spf_outcome *, struct facts *);
 const struct from_list *message_author(const message *);
+void	 message_author_problem(const message *, str *);
 void	 message_free(message *);
 
 #endif

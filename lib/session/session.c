@@ -268,24 +268,125 @@ session_sender_mail(struct session *s)
 		    domain, &s->facts.login_mailfrom);
 }
 
-/* session_sender_from - the From: field arrived: start its lockdown
- * lookup */
+/* session_sender_from - the From: field arrived: start the lockdown
+ * lookup of each of its domains */
 static void
 session_sender_from(struct session *s)
 {
 	const struct conf *c = s->rt->conf;
 	const struct from_list *fl;
-	const char *domain;
+	size_t i, j;
 
-	if (s->ld_from_q != NULL || s->facts.lockdown_from.checked ||
-	    !s->in_tx || (fl = message_author(s->msg)) == NULL ||
-	    (domain = from_list_domain(fl)) == NULL ||
+	if (s->nld_from > 0 || s->facts.lockdown_from.checked || !s->in_tx ||
+	    (fl = message_author(s->msg)) == NULL ||
 	    !session_sender_wanted(s, c->lockdown_identities, AUTHZ_FROM,
 	    CHECK_LOCKDOWN))
 		return;
 	s->ld_from_deadline = deadline_in(c->lockdown_timeout_ms);
-	s->ld_from_q = lockdown_start(s->rt->resolver, c->lockdown_label,
-	    domain);
+	for (i = 0; i < fl->n; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(fl->v[j].domain, fl->v[i].domain) == 0)
+				break;
+		if (j < i)
+			continue;
+		if (s->nld_from == SESSION_FROM_DOMAINS) {
+			s->ld_from_overflow = 1;
+			break;
+		}
+		s->ld_from_q[s->nld_from++] = lockdown_start(s->rt->resolver,
+		    c->lockdown_label, fl->v[i].domain);
+	}
+}
+
+/* session_lockdown_rank - which of several From: domains' results
+ * speaks: a refusal first, then a failed lookup, then a pass */
+static int
+session_lockdown_rank(enum lockdown_result r)
+{
+	switch (r) {
+	case LOCKDOWNR_FAIL:
+	case LOCKDOWNR_PERMERROR:
+		return 3;
+	case LOCKDOWNR_TEMPERROR:
+		return 2;
+	case LOCKDOWNR_PASS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* session_lockdown_from - finish the From: domains' lookups; the result
+ * that speaks goes into the facts */
+static void
+session_lockdown_from(struct session *s, const struct from_list *fl)
+{
+	struct lockdown_outcome o;
+	struct lockdown_sender ls;
+	unsigned i, k;
+	size_t m, j;
+	str addr;
+
+	for (i = 0; i < s->nld_from; i++) {
+		str_init(&addr);
+		/* the first address of the i-th distinct domain */
+		for (k = 0, m = 0; fl != NULL && m < fl->n; m++) {
+			for (j = 0; j < m; j++)
+				if (strcmp(fl->v[j].domain, fl->v[m].domain) ==
+				    0)
+					break;
+			if (j < m)
+				continue;
+			if (k++ == i) {
+				str_appendf(&addr, "%s@%s", fl->v[m].local,
+				    fl->v[m].domain);
+				break;
+			}
+		}
+		session_lockdown_sender(s, str_cstr(&addr), &ls);
+		lockdown_finish(s->ld_from_q[i], s->ld_from_deadline, &ls, &o);
+		s->ld_from_q[i] = NULL;
+		str_free(&addr);
+		if (!s->facts.lockdown_from.checked ||
+		    session_lockdown_rank(o.result) > session_lockdown_rank(
+		    s->facts.lockdown_from.result)) {
+			lockdown_outcome_clear(&s->facts.lockdown_from);
+			s->facts.lockdown_from = o;
+		} else
+			lockdown_outcome_clear(&o);
+	}
+	s->nld_from = 0;
+}
+
+/* session_sender_unreadable - a From: field that names no author (none,
+ * several, unreadable, too many domains): the sending side's From:
+ * checks cannot pass it, so they refuse it, in their own words */
+static void
+session_sender_unreadable(struct session *s, const char *why)
+{
+	const struct conf *c = s->rt->conf;
+	str text;
+
+	if (session_sender_wanted(s, c->lockdown_identities, AUTHZ_FROM,
+	    CHECK_LOCKDOWN)) {
+		lockdown_outcome_clear(&s->facts.lockdown_from);
+		s->facts.lockdown_from.checked = 1;
+		s->facts.lockdown_from.result = LOCKDOWNR_PERMERROR;
+		s->facts.lockdown_from.domain = mem_strdup("From:");
+		str_init(&text);
+		str_appendf(&text, "the From: field %s", why);
+		s->facts.lockdown_from.error = str_steal(&text);
+	}
+	if ((s->facts.sender.login != NULL || s->facts.sender.account != NULL)
+	    && session_sender_wanted(s, c->sender_login_identities,
+	    AUTHZ_FROM, CHECK_SENDER_LOGIN)) {
+		binding_outcome_clear(&s->facts.login_from);
+		s->facts.login_from.checked = 1;
+		s->facts.login_from.unreadable = 1;
+		str_init(&text);
+		str_appendf(&text, "the From: field %s", why);
+		s->facts.login_from.address = str_steal(&text);
+	}
 }
 
 /* session_sender_join - the MAIL FROM lockdown result, when it is due */
@@ -310,25 +411,23 @@ session_sender_eom(struct session *s)
 {
 	const struct conf *c = s->rt->conf;
 	const struct from_list *fl;
-	struct lockdown_sender ls;
-	str addr;
 	size_t i;
+	str why;
 
 	if (s->from_checked || s->msg == NULL)
 		return;
 	s->from_checked = 1;
 	fl = message_author(s->msg);
-	if (s->ld_from_q != NULL) {
-		str_init(&addr);
-		if (fl != NULL)
-			str_appendf(&addr, "%s@%s", fl->v[0].local,
-			    fl->v[0].domain);
-		session_lockdown_sender(s, str_cstr(&addr), &ls);
-		lockdown_finish(s->ld_from_q, s->ld_from_deadline, &ls,
-		    &s->facts.lockdown_from);
-		s->ld_from_q = NULL;
-		str_free(&addr);
-	}
+	session_lockdown_from(s, fl);
+	str_init(&why);
+	if (fl == NULL)
+		message_author_problem(s->msg, &why);
+	else if (s->ld_from_overflow)
+		str_appendf(&why, "has more than %d domains",
+		    SESSION_FROM_DOMAINS);
+	if (why.len > 0)
+		session_sender_unreadable(s, str_cstr(&why));
+	str_free(&why);
 	if (fl == NULL || !session_sender_wanted(s, c->sender_login_identities,
 	    AUTHZ_FROM, CHECK_SENDER_LOGIN))
 		return;
@@ -363,18 +462,23 @@ session_limits(struct session *s)
 	const struct conf *c = s->rt->conf;
 	const struct policy *p = session_policy(s);
 	struct limits_input in;
+	unsigned what = 0;
 
 	if (s->limits_done || !s->in_tx)
 		return 0;
 	s->limits_done = 1;
-	if ((c->limits.block_kinds == 0 || exempt_check(p, &s->facts,
-	    CHECK_BLOCK, NULL) == EXEMPT_SKIP) &&
-	    (!limits_rate_enabled(&c->limits) || exempt_check(p, &s->facts,
-	    CHECK_RATE, NULL) == EXEMPT_SKIP))
+	/* an exempt sender is neither refused nor counted */
+	if (c->limits.block_kinds != 0 && exempt_check(p, &s->facts,
+	    CHECK_BLOCK, NULL) != EXEMPT_SKIP)
+		what |= LIMITS_BLOCKS;
+	if (limits_rate_enabled(&c->limits) && exempt_check(p, &s->facts,
+	    CHECK_RATE, NULL) != EXEMPT_SKIP)
+		what |= LIMITS_RATES;
+	if (what == 0)
 		return 0;
 	session_limits_input(s, &in);
 	if (limits_check(runtime_state(s->rt), &c->limits, &in,
-	    deadline_wall(), &s->facts.limits) != 0)
+	    deadline_wall(), what, &s->facts.limits) != 0)
 		log_warn("%s: blocks and rate limits not checked: %s",
 		    s->queue_id != NULL ? s->queue_id : "NOQUEUE",
 		    s->facts.limits.error);
@@ -466,8 +570,12 @@ static void
 session_sender_clear(struct session *s)
 {
 	lockdown_cancel(s->ld_mailfrom_q);
-	lockdown_cancel(s->ld_from_q);
-	s->ld_mailfrom_q = s->ld_from_q = NULL;
+	s->ld_mailfrom_q = NULL;
+	while (s->nld_from > 0) {
+		s->nld_from--;
+		lockdown_cancel(s->ld_from_q[s->nld_from]);
+		s->ld_from_q[s->nld_from] = NULL;
+	}
 	lockdown_outcome_clear(&s->facts.lockdown_mailfrom);
 	lockdown_outcome_clear(&s->facts.lockdown_from);
 	binding_outcome_clear(&s->facts.login_mailfrom);
@@ -475,6 +583,7 @@ session_sender_clear(struct session *s)
 	limit_outcome_clear(&s->facts.limits);
 	memset(&s->facts.sender, 0, sizeof(s->facts.sender));
 	s->from_checked = 0;
+	s->ld_from_overflow = 0;
 	s->limits_done = 0;
 	mem_free(s->refusal);
 	s->refusal = NULL;
@@ -764,12 +873,16 @@ session_decide(struct session *s, enum stage stage)
 		session_limits_rcpt(s);
 	verdict_clear(&s->verdict);
 	verdict_decide(&s->facts, session_policy(s), stage, &s->verdict);
-	if (stage == STAGE_RCPT && s->verdict.decided == ACT_ACCEPT &&
-	    session_limits(s)) {
+	/* a message the other checks would only tag or quarantine is
+	 * counted and may be blocked too */
+	if (stage == STAGE_RCPT && s->verdict.action == ACT_ACCEPT &&
+	    s->verdict.decided < ACT_TEMPFAIL && session_limits(s)) {
 		verdict_clear(&s->verdict);
 		verdict_decide(&s->facts, session_policy(s), stage,
 		    &s->verdict);
 	}
+	/* a recipient over the recipients' limit is refused alone */
+	s->facts.limits.rcpt_over = 0;
 	session_note_refusal(s);
 	s->decided = 1;
 	s->verdict_stage = stage;

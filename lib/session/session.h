@@ -92,6 +92,9 @@ struct iprev_job {
 	struct iprev_outcome	 out;
 };
 
+#define SESSION_FROM_DOMAINS	16	/* From: domains a lockdown is
+					 * looked up for; more: refused */
+
 struct session {
 	struct runtime		*rt;
 	int			 leading_space;	/* SMFIP_HDR_LEADSPC granted */
@@ -132,7 +135,9 @@ struct session {
 	unsigned		 nquarantine_fields;	/* X-Authgate-Quarantine */
 	/* the sending side */
 	lockdown_lookup		*ld_mailfrom_q;	/* lockdown lookups */
-	lockdown_lookup		*ld_from_q;
+	lockdown_lookup		*ld_from_q[SESSION_FROM_DOMAINS];
+	unsigned		 nld_from;	/* one per From: domain */
+	int			 ld_from_overflow;	/* more domains */
 	int64_t			 ld_mailfrom_deadline;
 	int64_t			 ld_from_deadline;
 	int			 from_checked;	/* From: sender checks done */

@@ -459,8 +459,8 @@ verdict_vote_limits(struct verdict_vote *votes, size_t *n,
 		    p->block, mode, &why, p->report_only[CHECK_BLOCK], v);
 	}
 	str_reset(&why);
-	if (o->over && (mode = exempt_check(p, f, CHECK_RATE, &why)) !=
-	    EXEMPT_SKIP) {
+	if ((o->over || o->rcpt_over) && (mode = exempt_check(p, f,
+	    CHECK_RATE, &why)) != EXEMPT_SKIP) {
 		str_reset(&what);
 		str_appendf(&what, "rate=%s", o->rate_key);
 		verdict_add_vote(votes, n, VOTE_RATE, "rate", str_cstr(&what),

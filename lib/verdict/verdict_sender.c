@@ -133,6 +133,20 @@ verdict_explain_lockdown(const struct lockdown_outcome *o, int from,
 		verdict_add_line(v, str_cstr(&s));
 		goto out;
 	case LOCKDOWNR_PERMERROR:
+		if (o->name == NULL) {
+			/* no record to look up: the From: names no author */
+			str_append(&s, "This relay sends only mail whose "
+			    "From: domains it can check against their lockdown "
+			    "records, and ");
+			str_append_printable(&s, o->error != NULL ? o->error :
+			    "", o->error != NULL ? strlen(o->error) : 0,
+			    NAME_MAX_SHOWN * 2);
+			str_append_c(&s, '.');
+			verdict_add_line(v, str_cstr(&s));
+			verdict_add_line(v, "To fix: send the message with one "
+			    "From: field that names its author's address.");
+			goto out;
+		}
 		str_append(&s, "The domain lockdown record ");
 		sender_name(&s, o->name);
 		str_append(&s, " TXT of ");
@@ -215,6 +229,17 @@ verdict_explain_login(const struct binding_outcome *o, int from,
 	sender_who(&s, &f->sender);
 	if (s.len > 0 && s.buf[0] >= 'a' && s.buf[0] <= 'z')
 		s.buf[0] = (char)(s.buf[0] - 'a' + 'A');
+	if (o->unreadable) {
+		/* no author to check: refused, not guessed */
+		str_append(&s, " may send only as the addresses it owns, and ");
+		str_append_printable(&s, o->address, strlen(o->address),
+		    NAME_MAX_SHOWN * 2);
+		str_append(&s, ", so the author cannot be checked.");
+		verdict_add_line(v, str_cstr(&s));
+		verdict_add_line(v, "To fix: send the message with one From: "
+		    "field that names your own address.");
+		goto out;
+	}
 	str_append(&s, " may not send as ");
 	sender_name(&s, o->address);
 	str_appendf(&s, " (%s): ", from ? "From:" : "MAIL FROM");
@@ -240,6 +265,7 @@ verdict_explain_login(const struct binding_outcome *o, int from,
 	sender_name(&s, o->address);
 	str_append_c(&s, '.');
 	verdict_add_line(v, str_cstr(&s));
+out:
 	str_free(&s);
 	str_free(&may);
 }

@@ -5,6 +5,7 @@ it once per step, between their changes to zones, config and state.
 
     send_check.py --port PORT --sink DIR --subject S [--login LOGIN]
         [--addr IP] [--mail-from ADDR] [--from ADDR] [--rcpt ADDR ...]
+        [--header "Name: value" ...]
         --expect CODE [--stage mail|rcpt|data] [--reply-has TEXT ...]
         [--delivered | --not-delivered] [--what WORDS]
 
@@ -69,8 +70,8 @@ def send(a):
     text = "\r\n".join(["From: " + (a.from_addr or a.mail_from),
                         "To: rcpt@rcpt.example",
                         "Subject: " + a.subject,
-                        "Message-ID: <%s@send-check.test>" % a.subject,
-                        "", "Hello.", ""])
+                        "Message-ID: <%s@send-check.test>" % a.subject]
+                       + (a.header or []) + ["", "Hello.", ""])
     try:
         code, msg = s.data(text.encode())
     except smtplib.SMTPResponseException as e:
@@ -91,6 +92,7 @@ def main():
     p.add_argument("--mail-from", required=True)
     p.add_argument("--from", dest="from_addr")
     p.add_argument("--rcpt", action="append")
+    p.add_argument("--header", action="append")
     p.add_argument("--expect", type=int, required=True)
     p.add_argument("--stage")
     p.add_argument("--reply-has", action="append", default=[])

@@ -63,7 +63,7 @@ ag_wait_for 10 test -s "$AG_WORK/proxy.pid" || ag_fail "the DNS proxy did not st
 AG_PIDS="$AG_PIDS $AG_WORK/proxy.pid"
 
 LOGINS='logins = { "bob acme", "carol acme", "dave acme", "team-x acme",
-             "rl rated", "alice other" }'
+             "rl rated", "alice other", "rc rcpts" }'
 # base_conf LOGINS - the relay's config with this logins line
 base_conf() {
 	echo "socket_mode = \"0666\"
@@ -79,6 +79,7 @@ sender_login {
   owners = { \"@.lockdown.example account:acme\",
              \"@servfail.example account:acme\",
              \"@rated.example account:rated\",
+             \"@rcpts.example account:rcpts\",
              \"alice@other.example alice\" }
 }
 lockdown {
@@ -88,6 +89,7 @@ lockdown {
 rate_limits {
   limit \"login\" { messages = \"3/4s\" }
   account \"acme\" { messages = \"100000/1h\" }
+  account \"rcpts\" { recipients = \"2/1h\" }
 }"
 BASE_CONF=$(base_conf "$LOGINS")
 BLOCKS_CONF="blocks {
@@ -155,6 +157,13 @@ send "From: locked by its record" --login bob \
     --mail-from bob@open.lockdown.example --from bob@old2.lockdown.example \
     --expect 550 --stage data --not-delivered \
     --reply-has "old2.lockdown.example (the From: domain)"
+send "From: a second address in a locked domain" --login bob \
+    --mail-from bob@open.lockdown.example \
+    --from "bob@open.lockdown.example, x@old2.lockdown.example" \
+    --expect 550 --stage data --reply-has "old2.lockdown.example (the From: domain)"
+send "From: twice" --login bob --mail-from bob@open.lockdown.example \
+    --header "From: ceo@other.example" --expect 550 --stage data \
+    --reply-has "the From: field appears 2 times"
 send "lockdown SERVFAIL" --login bob --mail-from bob@servfail.example \
     --expect 451 --reply-has "cannot be looked up just now"
 echo silent > "$AG_WORK/dns.mode"
@@ -183,6 +192,13 @@ send "rate: the 4th" --login rl --mail-from rl@rated.example --expect 451 \
     --reply-has "The limit of 3 messages per 4 seconds for login rl is reached" \
     --reply-has "sending may resume at about"
 ag_expect_log 'rate=msgs:login:rl|rate=login:rl' "the rate refusal is logged"
+send "a recipients limit: the third recipient" --login rc \
+    --mail-from rc@rcpts.example --rcpt a@rcpt.example --rcpt b@rcpt.example \
+    --rcpt c@rcpt.example --expect 451 --stage rcpt --delivered \
+    --reply-has "The limit of 2 recipients per 1 hour for login rc is reached"
+send "a recipients limit: the next message" --login rc \
+    --mail-from rc@rcpts.example --expect 451 --stage rcpt \
+    --reply-has "2 sent in the last 1 hour"
 send "rate: another login" --login dave --mail-from dave@open.lockdown.example \
     --expect 250
 sleep 5

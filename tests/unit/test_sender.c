@@ -428,6 +428,8 @@ test_rate_parse(void **state)
 	}
 }
 
+#define ALL	(LIMITS_BLOCKS | LIMITS_RATES)
+
 /* test_limits - blocks after refusals and rates over the memory store */
 static void
 test_limits(void **state)
@@ -457,7 +459,7 @@ test_limits(void **state)
 	in.rcpts = 1;
 	/* two messages fit, the third does not and is not counted */
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(limits_check(st, &cfg, &in, now + i, &o), 0);
+		assert_int_equal(limits_check(st, &cfg, &in, now + i, ALL, &o), 0);
 		assert_int_equal(o.over, i == 2);
 		if (i == 2) {
 			assert_string_equal(o.rate_key, "login:bob");
@@ -470,13 +472,20 @@ test_limits(void **state)
 	/* more recipients of a message: counted, then the room is smaller */
 	limits_add_rcpts(st, &cfg, &in, now + 3, 2);
 	in.value[LIMIT_LOGIN] = "carol";	/* a login with room */
-	assert_int_equal(limits_check(st, &cfg, &in, now + 4, &o), 0);
+	assert_int_equal(limits_check(st, &cfg, &in, now + 4, ALL, &o), 0);
 	assert_false(o.over);
 	assert_int_equal(o.rcpt_room, 0);
 	assert_string_equal(o.rcpt_key, "account:acme");
 	limits_rcpt_over(&o);
-	assert_true(o.over);
+	assert_true(o.rcpt_over);
+	assert_false(o.over);
 	assert_string_equal(o.rate_what, "recipients");
+	limit_outcome_clear(&o);
+	/* an exempt sender's rates are neither read nor counted */
+	assert_int_equal(limits_check(st, &cfg, &in, now + 5, LIMITS_BLOCKS,
+	    &o), 0);
+	assert_false(o.over);
+	assert_int_equal(o.rcpt_room, UINT_MAX);
 	limit_outcome_clear(&o);
 	/* three refusals block the login, not the IP (not a block key) */
 	for (i = 0; i < 3; i++)
@@ -486,13 +495,14 @@ test_limits(void **state)
 	assert_int_equal(b.refusals, 3);
 	assert_int_equal(b.until, now + 12 + 30000);
 	in.rcpts = 0;
-	assert_int_equal(limits_check(st, &cfg, &in, now + 20, &o), 0);
+	assert_int_equal(limits_check(st, &cfg, &in, now + 20, ALL, &o), 0);
 	assert_true(o.blocked);
 	assert_string_equal(o.block_key, "login:carol");
 	assert_non_null(strstr(o.block.reason, "lockdown"));
 	limit_outcome_clear(&o);
 	/* the block ends by itself */
-	assert_int_equal(limits_check(st, &cfg, &in, now + 12 + 30001, &o), 0);
+	assert_int_equal(limits_check(st, &cfg, &in, now + 12 + 30001, ALL,
+	    &o), 0);
 	assert_false(o.blocked);
 	limit_outcome_clear(&o);
 	state_free(st);

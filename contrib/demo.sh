@@ -100,16 +100,22 @@ ZONE
 	bakery_zone 1 "v=mc1 auth=oldhost"
 	nsd -c "$DEMO/nsd.conf"
 
-	# authgate: no config file, built-in defaults; only the socket is
-	# put in the demo directory, and it runs as user authgate
-	"$SRC/build/milter/authgate" -f -u authgate \
-	    -p "unix:$DEMO/authgate.sock" > "$DEMO/authgate.log" 2>&1 &
-	pids="$pids $!"
-	i=0
-	while [ ! -S "$DEMO/authgate.sock" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	# start_authgate NAME [ARGS] - a daemon as user authgate with its
+	# socket NAME.sock and log NAME.log in the demo directory
+	start_authgate() {
+		name=$1
+		shift
+		"$SRC/build/milter/authgate" -f -u authgate "$@" \
+		    -p "unix:$DEMO/$name.sock" > "$DEMO/$name.log" 2>&1 &
+		pids="$pids $!"
+		i=0
+		while [ ! -S "$DEMO/$name.sock" ] && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	}
+	# authgate: no config file, built-in defaults
+	start_authgate authgate
 
 	# the relay: a second authgate with a small config, behind a second
 	# Postfix (port 2527) that relays through the same smtp-sink
@@ -126,14 +132,7 @@ lockdown {
   enabled = yes
 }
 EOF
-	"$SRC/build/milter/authgate" -f -u authgate -c "$DEMO/relay.conf" \
-	    -p "unix:$DEMO/relay.sock" > "$DEMO/relay.log" 2>&1 &
-	pids="$pids $!"
-	i=0
-	while [ ! -S "$DEMO/relay.sock" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	start_authgate relay -c "$DEMO/relay.conf"
 
 	pf_sink_start "$DEMO" 2526
 	pids="$pids $PF_SINK_PID"
@@ -145,17 +144,19 @@ EOF
 	say "authgate started with its built-in defaults (no config file):"
 	sed 's/^/    /' "$DEMO/authgate.log"
 
-	send() {	# client-ip helo sender subject [extra swaks args]
-		ip=$1 helo=$2 from=$3 subject=$4
-		shift 4
-		swaks --server 127.0.0.1 --port 2525 \
-		    --xclient-addr "$ip" --xclient-name "[UNAVAILABLE]" \
-		    --xclient-helo "$helo" --ehlo "$helo" \
-		    --from "$from" --to alice@rcpt.example \
-		    --header "Subject: $subject" "$@" 2>&1 | tr -d '\r' |
+	swaks_show() {	# swaks args: the dialogue, without the noise
+		swaks --server 127.0.0.1 --xclient-name "[UNAVAILABLE]" \
+		    --to alice@rcpt.example "$@" 2>&1 | tr -d '\r' |
 		    grep -E '^ *(<-|<\*\*|->|~>)' |
 		    grep -vE '^ *-> (Date|To|From|Message-Id|X-Mailer|Subject):|^ *<-  250-|^ *-> *$|^ *-> This is a test|^ *-> \.$' |
 		    sed 's/^/    /' || true
+	}
+	send() {	# client-ip helo sender subject [extra swaks args]
+		ip=$1 helo=$2 from=$3 subject=$4
+		shift 4
+		swaks_show --port 2525 --xclient-addr "$ip" \
+		    --xclient-helo "$helo" --ehlo "$helo" --from "$from" \
+		    --header "Subject: $subject" "$@"
 	}
 	delivered() {	# subject: show our header fields of the delivered copy
 		i=0
@@ -193,14 +194,9 @@ EOF
 	relay_send() {	# login sender subject [extra swaks args]
 		login=$1 from=$2 subject=$3
 		shift 3
-		swaks --server 127.0.0.1 --port 2527 \
-		    --xclient-addr 192.0.2.80 --xclient-name "[UNAVAILABLE]" \
+		swaks_show --port 2527 --xclient-addr 192.0.2.80 \
 		    --xclient-login "$login" --ehlo shop.bakery.example \
-		    --from "$from" --to alice@rcpt.example \
-		    --header "Subject: $subject" "$@" 2>&1 | tr -d '\r' |
-		    grep -E '^ *(<-|<\*\*|->|~>)' |
-		    grep -vE '^ *-> (Date|To|From|Message-Id|X-Mailer|Subject):|^ *<-  250-|^ *-> *$|^ *-> This is a test|^ *-> \.$' |
-		    sed 's/^/    /' || true
+		    --from "$from" --header "Subject: $subject" "$@"
 	}
 	relay_send bakery-web orders@bakery.example "Order 1001"
 	say "   The bakery changes the record to \"v=mc1 auth=newhost\" (nsd reloads the zone); the same message again:"

@@ -133,6 +133,43 @@ def text_targets():
         put("netlist", "n%d" % i, v)
 
 
+def lockdown():
+    """domain lockdown records, then NUL and the sender IDs to match them
+    against, one per line (fuzz_lockdown_record)"""
+    seeds = {
+        "auth": b"v=mc1 auth=acct1",
+        "auths": b"v=mc1 auth=a1 auth=a2 auth=a3\x00a2",
+        "case_tabs": b"V=MC1\tAUTH=Acct\t\tSenderID=A|X-AuthUser|B  "
+                     b"SIDW=*|x-authuser|*  \x00acct\na|x-authuser|b",
+        "control": b"v=mc1 auth=a\r\nauth=b\x7f \x1b[0m",
+        "dup_v": b"v=mc1 auth=a V=mc1",
+        "eight_bit": b"v=mc1 auth=a auth=b auth=c auth=caf\xe9",
+        "empty": b"v=mc1 auth=x sidw=y auth=",
+        "fields_300": b"v=mc1 " + b" ".join(b"auth=a%d" % n
+                                             for n in range(300)),
+        "locked": b"v=mc1\x00acct\nacct|x-authuser|bob",
+        "long_value": b"v=mc1 auth=x senderid=" + b"x" * 254 + b" sidw=" +
+                      b"y" * 253,
+        "mc10": b"v=mc10 auth=x",
+        "mc2": b"v=mc2 auth=x",
+        "mixed": b"v=mc1 auth=z senderid=s|x-authuser|u sidw=s* auth==x"
+                 b"\x00x\ns|x-authuser|u\nS|X-AUTHUSER|U\n=x",
+        "no_eq": b"v=mc1 auth=a foo =x a.b=c",
+        "nul_inside": b"v=mc1 auth=a\x00b auth=c",
+        "senderid": b"v=mc1 senderid=acct|x-authuser|bob\x00"
+                    b"acct|x-authuser|bob\nacct|x-authuser|bobby",
+        "sidw": b"v=mc1 sidw=*|x-authsender|*@example.com\x00"
+                b"a|x-authsender|joe@example.com",
+        "sidw_miss": b"v=mc1 sidw=acct|*|bob sidw=acct|x-authuser|*\x00"
+                     b"acct2|x-authuser|bob\nacct|x-authuser|bo",
+        "stars": b"v=mc1 sidw=" + b"*a" * 100 + b"*b sidw=" + b"*" * 200 +
+                 b"\x00" + b"a" * 253 + b"\n" + b"*" * 30 + b"b",
+        "unknown": b"v=mc1 future=1 x-new=abc foo_bar=* auth=a\x00a",
+    }
+    for n, v in seeds.items():
+        put("lockdown_record", n, v)
+
+
 def config():
     with open(os.path.join(TOP, "conf", "authgate.conf"), "rb") as f:
         put("config", "sample", f.read())
@@ -194,6 +231,7 @@ def session():
 
 dns()
 text_targets()
+lockdown()
 config()
 dkim()
 session()

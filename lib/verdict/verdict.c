@@ -651,6 +651,7 @@ verdict_template(const struct verdict_vote *win, const struct facts *f,
 	const char *text = NULL, *result = NULL, *domain = NULL;
 	const char *record = NULL, *list = NULL;
 	const struct lockdown_outcome *ld;
+	const struct dnsbl_result *lead = NULL;	/* the listing that speaks */
 	struct template_var vars[12];
 	size_t i;
 	str out, url, until;
@@ -696,7 +697,8 @@ verdict_template(const struct verdict_vote *win, const struct facts *f,
 		for (i = 0; i < f->dnsbl.n; i++)
 			if (f->dnsbl.r[i].status == DNSBL_LISTED &&
 			    f->dnsbl.r[i].weight > 0) {
-				list = f->dnsbl.r[i].zone->name;
+				lead = &f->dnsbl.r[i];
+				list = lead->zone->name;
 				break;
 			}
 		break;
@@ -742,12 +744,11 @@ verdict_template(const struct verdict_vote *win, const struct facts *f,
 		verdict_time(f->limits.block.until, &until);
 	else if (win->kind == VOTE_RATE)
 		verdict_time(f->limits.retry_ms, &until);
-	if (win->kind == VOTE_DNSBL && list != NULL && f->dnsbl.r[i].zone->url !=
-	    NULL) {
+	if (lead != NULL && lead->zone->url != NULL) {
 		struct template_var uv[2] = { { "ip", f->client_ip },
 		    { "zone", list } };
 
-		template_expand(f->dnsbl.r[i].zone->url, uv, 2, &url);
+		template_expand(lead->zone->url, uv, 2, &url);
 	}
 	vars[0] = (struct template_var){ "ip", f->client_ip };
 	vars[1] = (struct template_var){ "helo", f->helo };

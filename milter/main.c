@@ -60,7 +60,8 @@ usage(void)
 	    "[-u user] [-P pidfile]\n"
 	    "  -c config   configuration file (default %s)\n"
 	    "  -d          debug logging\n"
-	    "  -f          stay in the foreground, log to stderr\n"
+	    "  -f          stay in the foreground (log to stderr, or to\n"
+	    "              syslog under systemd or with log_to = syslog)\n"
 	    "  -n          check the configuration and exit (0 ok, 1 errors)\n"
 	    "  -p socket   listen here (unix:/path, inet:port@host, "
 	    "inet6:port@host)\n"
@@ -298,10 +299,14 @@ main(int argc, char **argv)
 	if (conf->user[0] != '\0' && (pw = getpwnam(conf->user)) == NULL)
 		log_fatal("no such user: %s", conf->user);
 
-	if (!o.foreground) {
+	if (!o.foreground)
 		daemonize();
+	/* the mail facility and real priorities wherever admins look: in
+	 * the background, and in the foreground under systemd (journald
+	 * files stderr as facility daemon, priority info) */
+	if (conf->log_to == CONF_LOG_SYSLOG || (conf->log_to ==
+	    CONF_LOG_AUTO && (!o.foreground || log_journal_stream())))
 		log_open("authgate", 0, conf->syslog_facility);
-	}
 	block_signals();
 	control_config = o.config;
 	control_config_given = o.config_given;

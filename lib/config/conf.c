@@ -112,6 +112,18 @@ parse_facility(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return conf_parse_word(cfg, opt, value, result, &words);
 }
 
+/* parse_log_to - where the daemon logs: auto, syslog, stderr */
+static int
+parse_log_to(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	static const char *const names[] = { "auto", "syslog", "stderr" };
+	static const struct conf_words words = {
+		"a log destination", names, 3, NULL
+	};
+
+	return conf_parse_word(cfg, opt, value, result, &words);
+}
+
 /* parse_level - log level name */
 static int
 parse_level(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
@@ -306,6 +318,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_STR("user", "", CFGF_NONE),
 	CFG_STR("pid_file", "", CFGF_NONE),
 	CFG_INT_CB("syslog_facility", LOG_MAIL, CFGF_NONE, parse_facility),
+	CFG_INT_CB("log_to", CONF_LOG_AUTO, CFGF_NONE, parse_log_to),
 	CFG_INT_CB("log_level", LOG_INFO, CFGF_NONE, parse_level),
 	CFG_INT_CB("milter_timeout", 300000, CFGF_NONE, conf_parse_duration),
 	CFG_INT("check_threads", 64, CFGF_NONE),
@@ -486,6 +499,7 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	c->authserv_id = cfg_getstr(cfg, "authserv_id")[0] != '\0' ?
 	    mem_strdup(cfg_getstr(cfg, "authserv_id")) : conf_host_name();
 	c->syslog_facility = (int)cfg_getint(cfg, "syslog_facility");
+	c->log_to = (int)cfg_getint(cfg, "log_to");
 	c->log_level = (int)cfg_getint(cfg, "log_level");
 	c->milter_timeout = (int)((cfg_getint(cfg, "milter_timeout") + 999) /
 	    1000);

@@ -46,6 +46,12 @@
 #include "sender/limits.h"
 #include "verdict/policy.h"
 
+/* where the daemon logs (log_to): syslog when it runs in the
+ * background or under systemd (auto), or always one of them */
+#define CONF_LOG_AUTO	0
+#define CONF_LOG_SYSLOG	1
+#define CONF_LOG_STDERR	2
+
 /* a policy for one recipient or sender domain (override "x" { }) */
 struct conf_override {
 	char		*domain;	/* "example.com" or ".example.com" */
@@ -62,6 +68,7 @@ struct conf {
 	char		*pid_file;	/* "" = none */
 	char		*authserv_id;
 	int		 syslog_facility;
+	int		 log_to;	/* CONF_LOG_* */
 	int		 log_level;
 	int		 milter_timeout;	/* seconds, libmilter I/O */
 	unsigned	 check_threads;

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -53,6 +55,22 @@ log_open(const char *ident, int to_stderr, int facility)
 	log_to_stderr = to_stderr;
 	if (!to_stderr)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
+}
+
+/* log_journal_stream - is stderr the journal's stream */
+int
+log_journal_stream(void)
+{
+	unsigned long long dev, ino;
+	const char *env;
+	struct stat st;
+
+	if ((env = getenv("JOURNAL_STREAM")) == NULL ||
+	    sscanf(env, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
 }
 
 /* log_set_level - drop messages below this level */

@@ -9,6 +9,10 @@
  *	log_fatal(fmt, ...) - log and exit(1): the process cannot go on.
  *	log_panic(fmt, ...) - log and abort(): a broken invariant, a bug.
  *	log_set_hook(fn) - also pass every line to fn (tests capture logs).
+ *	log_journal_stream() - is stderr journald's stream (systemd's
+ *		JOURNAL_STREAM names its device and inode): a daemon run in
+ *		the foreground by a unit then logs through syslog, so that its
+ *		lines keep their facility and priority.
  *	log_facility_parse(name) - "mail", "local0".. -> LOG_* or -1;
  *		log_level_parse(name) - "debug".."error" -> LOG_* or -1. The
  *		words and their values are log_facility_names/_values and
@@ -26,6 +30,7 @@ void	log_open(const char *, int, int);
 void	log_set_level(int);
 int	log_get_level(void);
 void	log_set_hook(log_hook_fn);
+int	log_journal_stream(void);
 int	log_facility_parse(const char *);
 int	log_level_parse(const char *);
 #define LOG_FACILITY_COUNT	11

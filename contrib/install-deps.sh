@@ -12,7 +12,7 @@ set -eu
 BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libmilter-dev libspf2-dev libopendkim-dev libopendmarc-dev
 	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev
-	libhiredis-dev"
+	libhiredis-dev libsystemd-dev"
 TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3
 	python3-dkim iproute2 clang libclang-rt-14-dev redis-server"
 DEMO="swaks"

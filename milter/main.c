@@ -33,6 +33,7 @@
 #include "config/conf.h"
 #include "session/control.h"
 #include "session/runtime.h"
+#include "service.h"
 
 #include "callbacks.h"
 #include "milter_wrap.h"
@@ -223,26 +224,37 @@ drop_privileges(const struct passwd *pw)
 	log_info("running as user %s", pw->pw_name);
 }
 
-/* control_main - the control thread: SIGHUP/SIGUSR1 reload, SIGUSR2 ends */
+/* control_main - the control thread: SIGHUP/SIGUSR1 reload, SIGUSR2
+ * ends; the service manager hears of both, and of the counts now and
+ * then */
 static void *
 control_main(void *arg)
 {
+	struct timespec every = { SERVICE_STATUS_INTERVAL, 0 };
 	sigset_t set;
-	int sig;
+	str why;
+	int sig, ok;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
 	for (;;) {
-		/* sigwaitinfo, not sigwait: our sigwait() wrapper for
+		/* sigtimedwait, not sigwait: our sigwait() wrapper for
 		 * libmilter drops SIGHUP from the set (milter_wrap.c) */
-		if ((sig = sigwaitinfo(&set, NULL)) < 0)
+		if ((sig = sigtimedwait(&set, NULL, &every)) < 0) {
+			service_status();
 			continue;
+		}
 		if (sig == SIGUSR2)
 			break;
 		log_info("signal %d: reloading the configuration", sig);
-		runtime_reload(control_config, control_config_given);
+		service_reloading();
+		str_init(&why);
+		ok = runtime_reload(control_config, control_config_given,
+		    &why) == 0;
+		service_reloaded(ok, str_cstr(&why));
+		str_free(&why);
 	}
 	return NULL;
 }
@@ -350,10 +362,14 @@ main(int argc, char **argv)
 	    control_start(conf->control_socket, &err) != 0)
 		log_warn("no control socket (authgate-check --blocks cannot "
 		    "reach this daemon): %s", str_cstr(&err));
+	/* the socket listens (connections wait in its backlog until
+	 * smfi_main accepts them): the unit may let Postfix start */
+	service_ready(conf->socket);
 
 	rc = smfi_main();
 
 	log_info("authgate stopping");
+	service_stopping();
 	pthread_kill(control_thread, SIGUSR2);
 	pthread_join(control_thread, NULL);
 	control_stop();

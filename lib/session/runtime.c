@@ -200,7 +200,7 @@ runtime_apply_args(struct conf *c)
 
 /* runtime_reload - swap in a new config, or keep the old one */
 int
-runtime_reload(const char *path, int must_exist)
+runtime_reload(const char *path, int must_exist, str *why)
 {
 	struct runtime *old, *rt;
 	struct conf *conf;
@@ -210,6 +210,8 @@ runtime_reload(const char *path, int must_exist)
 	if (conf_load(path, must_exist, &conf, &err) != 0) {
 		log_error("reload failed, keeping the running configuration: %s",
 		    str_cstr(&err));
+		if (why != NULL)
+			str_append(why, str_cstr(&err));
 		str_free(&err);
 		return -1;
 	}
@@ -228,6 +230,8 @@ runtime_reload(const char *path, int must_exist)
 	if ((rt = runtime_build(conf, old, NULL, &err)) == NULL) {
 		log_error("reload failed, keeping the running configuration: %s",
 		    str_cstr(&err));
+		if (why != NULL)
+			str_append(why, str_cstr(&err));
 		conf_free(conf);
 		runtime_put(old);
 		str_free(&err);

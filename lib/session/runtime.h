@@ -11,8 +11,9 @@
  *		takes one at connect and keeps it to the end, so a reload
  *		never changes the rules in the middle of a transaction.
  *	runtime_put(rt) - drop a reference.
- *	runtime_reload(path, must_exist) - load the config again; on any
- *		error the running snapshot stays and the reason is logged.
+ *	runtime_reload(path, must_exist, why) - load the config again; on
+ *		any error the running snapshot stays, the reason is logged and
+ *		appended to why (NULL: not wanted).
  *		The resolver (and its warm cache) is kept when the DNS
  *		settings did not change. 0 or -1.
  *	runtime_set_args(socket, user, pid_file, debug) - what the command
@@ -65,7 +66,7 @@ void		 runtime_set_args(const char *, const char *, const char *,
 void		 runtime_apply_args(struct conf *);
 struct runtime	*runtime_get(void);
 void		 runtime_put(struct runtime *);
-int		 runtime_reload(const char *, int);
+int		 runtime_reload(const char *, int, str *);
 void		 runtime_stop(void);
 task_pool	*runtime_tasks(void);
 state_store	*runtime_state(const struct runtime *);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 
@@ -34,6 +35,9 @@
 #include "session/session.h"
 
 static void	session_log_summary(struct session *);
+
+/* what the transactions' log lines said, for the service status */
+static atomic_ulong session_counted[ACT_COUNT];
 
 /* session_forwarder_check - the first trusted forwarder whose SPF record
  * lists the client (a pass for postmaster@forwarder); -1 if cache_only
@@ -924,6 +928,19 @@ session_log_summary(struct session *s)
 	    &line);
 	log_info("%s", str_cstr(&line));
 	str_free(&line);
+	atomic_fetch_add_explicit(&session_counted[s->verdict.action], 1,
+	    memory_order_relaxed);
+}
+
+/* session_counts - transactions logged so far, by the action answered */
+void
+session_counts(unsigned long counts[ACT_COUNT])
+{
+	int a;
+
+	for (a = 0; a < ACT_COUNT; a++)
+		counts[a] = atomic_load_explicit(&session_counted[a],
+		    memory_order_relaxed);
 }
 
 /* session_end_tx - log the transaction's summary, reset it */

@@ -47,6 +47,9 @@
  *	session_end_tx(s) - log the summary line of the transaction, with
  *		the last verdict given in it, and reset the transaction.
  *	session_free(s) - at close: finish the checks, free everything.
+ *	session_counts(counts) - how many transactions (and connections
+ *		refused before one) were logged, by the action answered; for
+ *		the service status (thread-safe, never blocks).
  * All callbacks of one connection run one after another (libmilter
  * guarantees it), so a session needs no lock; background checks write
  * only to their own job and are joined before their results are read.
@@ -162,5 +165,6 @@ const struct verdict *session_decide(struct session *, enum stage);
 const struct policy *session_policy(const struct session *);
 void		 session_end_tx(struct session *);
 void		 session_free(struct session *);
+void		 session_counts(unsigned long [ACT_COUNT]);
 
 #endif

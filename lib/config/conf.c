@@ -41,9 +41,9 @@
 #include "config/conf_section.h"
 #include "config/conf_value.h"
 
-#ifndef AUTHGATE_CONFIG_PATH
-#define AUTHGATE_CONFIG_PATH	"/etc/authgate/authgate.conf"
-#endif
+/* configure's --sysconfdir and --runstatedir (a package: /etc, /run) */
+#define AUTHGATE_CONFIG_PATH	SYSCONFDIR "/authgate/authgate.conf"
+#define AUTHGATE_SOCKET		"unix:" RUNSTATEDIR "/authgate/authgate.sock"
 
 #define FORWARDERS_MAX	20	/* each costs an SPF check per connection */
 
@@ -313,7 +313,7 @@ static cfg_opt_t dns_opts[] = {
 
 static cfg_opt_t root_opts[] = {
 	CFG_STR("authserv_id", "", CFGF_NONE),
-	CFG_STR("socket", "unix:/run/authgate/authgate.sock", CFGF_NONE),
+	CFG_STR("socket", AUTHGATE_SOCKET, CFGF_NONE),
 	CFG_INT_CB("socket_mode", 0660, CFGF_NONE, parse_mode),
 	CFG_STR("user", "", CFGF_NONE),
 	CFG_STR("pid_file", "", CFGF_NONE),

@@ -65,7 +65,8 @@ test_defaults(void **state)
 	str_init(&err);
 	assert_int_equal(conf_load(NULL, 0, &c, &err), 0);
 	assert_null(c->path);
-	assert_string_equal(c->socket, "unix:/run/authgate/authgate.sock");
+	assert_string_equal(c->socket, "unix:" RUNSTATEDIR
+	    "/authgate/authgate.sock");
 	assert_int_equal(c->socket_mode, 0660);
 	assert_string_equal(c->user, "");
 	assert_true(strlen(c->authserv_id) > 0);

@@ -14,7 +14,8 @@ BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev
 	libhiredis-dev libsystemd-dev"
 TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3
-	python3-dkim iproute2 clang libclang-rt-14-dev redis-server"
+	python3-dkim iproute2 clang libclang-rt-14-dev redis-server
+	debhelper dpkg-dev lintian"
 DEMO="swaks"
 PACKAGES=$(echo $BUILD $TEST $DEMO)
 

@@ -5,11 +5,14 @@
 #   1. build with warnings as errors, make check: unit tests, integration
 #      tests (daemon + nsd + miltertest), end-to-end (private Postfix)
 #   2. make distcheck: the release tarball builds and passes the same tests
-#   3. the whole suite again under AddressSanitizer + UBSan
-#   4. the whole suite again under ThreadSanitizer (the resolver thread,
+#   3. the Debian package (tests/package/package.sh): dpkg-buildpackage,
+#      lintian without errors, installed, run as its unit runs it behind
+#      Debian's chrooted Postfix, purged (the machine left as it was)
+#   4. the whole suite again under AddressSanitizer + UBSan
+#   5. the whole suite again under ThreadSanitizer (the resolver thread,
 #      the task pool and the daemon's sessions; tests/tsan.supp lists the
 #      libmilter shutdown races that are not ours)
-#   5. every fuzz target under libFuzzer (clang, ASan+UBSan) for
+#   6. every fuzz target under libFuzzer (clang, ASan+UBSan) for
 #      FUZZ_SECONDS (default 8) each, from its seed corpus: a short
 #      crash check; tests/fuzz/README.md says how to fuzz for hours
 # A test that cannot run here fails (AUTHGATE_REQUIRE_ALL_TESTS=1) instead
@@ -72,6 +75,9 @@ check_tree build
 step "make distcheck"
 make -C build -j"$JOBS" distcheck \
     DISTCHECK_CONFIGURE_FLAGS="--enable-werror --with-conformance-dir=$CONFORMANCE"
+
+step "the Debian package: built, linted, installed, run as its unit, purged"
+sh tests/package/package.sh "$SRC"
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer: the whole suite"
 mkdir -p build-asan

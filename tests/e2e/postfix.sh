@@ -5,23 +5,10 @@
 # XCLIENT and checks what it is answered and what smtp-sink received.
 # Needs root (Postfix's master runs as root).
 . "$(dirname "$0")/../lib/common.sh"
-[ "$(id -u)" -eq 0 ] || ag_skip "the Postfix end-to-end test needs root"
-ag_need nsd postfix smtp-sink python3
-id postfix >/dev/null 2>&1 || ag_skip "no postfix user"
-
 # Postfix's processes run as "postfix" and must reach the socket, the
-# queue and the sink: work under /tmp, not in a build tree under /root.
-AG_WORK=$(mktemp -d /tmp/authgate-e2e.XXXXXX)
-chmod 755 "$AG_WORK"
-trap ag_cleanup EXIT
-trap 'exit 1' INT TERM
-PF="$AG_WORK/postfix"
-AG_CLEANUP_HOOK=e2e_stop
+# queue and the sink: the work dir is under /tmp (pf_test_init).
 . "$top_srcdir/tests/lib/postfix.sh"
-
-e2e_stop() {
-	pf_stop "$PF"
-}
+pf_test_init e2e
 
 ag_nsd_start
 ag_python_dkim

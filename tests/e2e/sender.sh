@@ -11,22 +11,9 @@
 # authgate-check, mail flows again when they end) and a rate limit (451
 # with the limit; the window slides).
 . "$(dirname "$0")/../lib/common.sh"
-[ "$(id -u)" -eq 0 ] || ag_skip "the Postfix end-to-end test needs root"
-ag_need nsd postfix smtp-sink python3
-id postfix >/dev/null 2>&1 || ag_skip "no postfix user"
-
-AG_CHECK_BIN="$top_builddir/milter/authgate-check"
-AG_WORK=$(mktemp -d /tmp/authgate-sender.XXXXXX)
-chmod 755 "$AG_WORK"
-trap ag_cleanup EXIT
-trap 'exit 1' INT TERM
-PF="$AG_WORK/postfix"
-AG_CLEANUP_HOOK=e2e_stop
 . "$top_srcdir/tests/lib/postfix.sh"
-
-e2e_stop() {
-	pf_stop "$PF"
-}
+pf_test_init sender
+AG_CHECK_BIN="$top_builddir/milter/authgate-check"
 
 # lockdown_zone SERIAL OLD-RECORD - the test's own zone; TTL 1 so that a
 # change is seen a second after nsd reloads it

@@ -46,13 +46,8 @@ else
 	PACE=0.2 N_HOSTILE=16
 fi
 
-AG_WORK=$(mktemp -d /tmp/authgate-faults.XXXXXX)
-chmod 755 "$AG_WORK"
-trap ag_cleanup EXIT
-trap 'exit 1' INT TERM
-PF="$AG_WORK/postfix"
-AG_CLEANUP_HOOK=faults_stop
 . "$top_srcdir/tests/lib/postfix.sh"
+pf_test_init faults faults_stop
 LOAD="python3 $top_srcdir/tests/faults/load.py"
 OUT="$AG_WORK/attempts.jsonl"
 FAILED=0

@@ -10,6 +10,18 @@
 #	pf_stop DIR           stop it (bounded), by the master's PID
 #	pf_sink_start DIR PORT  smtp-sink writing one file per message into
 #	                      DIR/sink; sets PF_SINK_PID
+#	pf_test_init NAME [HOOK]  an end-to-end test: root, Postfix and
+#	                      smtp-sink needed; its work dir $AG_WORK under
+#	                      /tmp (the postfix user must reach it), the
+#	                      traps, PF=$AG_WORK/postfix; HOOK runs at exit
+#	                      (default: stop that Postfix)
+#	pf_debian_master DIR PORT  Debian's own master.cf (smtpd, cleanup and
+#	                      the rest chrooted as Debian ships them), only
+#	                      the smtpd listener moved to 127.0.0.1:PORT
+#	pf_chroot_checks PORT SINKDIR STOP WHAT  mail through it: SPF pass
+#	                      delivered with Authentication-Results, SPF fail
+#	                      refused with the 550 text, and once the command
+#	                      STOP has stopped authgate, 451
 
 pf_setup() {
 	pf_dir="$1"
@@ -123,4 +135,54 @@ pf_sink_start() {
 	done
 	echo "smtp-sink does not answer on 127.0.0.1:$2"
 	return 1
+}
+
+pf_test_init() {
+	[ "$(id -u)" -eq 0 ] || ag_skip "the Postfix end-to-end test needs root"
+	ag_need nsd postfix smtp-sink python3
+	id postfix >/dev/null 2>&1 || ag_skip "no postfix user"
+	AG_WORK=$(mktemp -d "/tmp/authgate-$1.XXXXXX")
+	chmod 755 "$AG_WORK"
+	trap ag_cleanup EXIT
+	trap 'exit 1' INT TERM
+	PF="$AG_WORK/postfix"
+	AG_CLEANUP_HOOK=${2:-pf_test_stop}
+}
+
+pf_test_stop() {
+	pf_stop "$PF"
+}
+
+pf_debian_master() {
+	[ -f /usr/share/postfix/master.cf.dist ] ||
+		ag_skip "no Debian master.cf (/usr/share/postfix/master.cf.dist)"
+	sed -e "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$2 inet n - y - - smtpd/" \
+	    /usr/share/postfix/master.cf.dist > "$1/etc/master.cf"
+	grep -q "^127.0.0.1:$2 inet n - y - - smtpd" "$1/etc/master.cf" &&
+	    grep -q '^cleanup   unix  n       -       y' "$1/etc/master.cf" ||
+		ag_fail "Debian's master.cf has no chrooted smtpd and cleanup"
+}
+
+pf_chroot_checks() {
+	pf_port=$1 pf_sinkdir=$2 pf_stopcmd=$3 pf_what=$4
+	pf_check() {	# subject addr sender expect words [send_check args]
+		pf_s=$1 pf_a=$2 pf_f=$3 pf_e=$4 pf_w="$pf_what: $5"
+		shift 5
+		python3 "$top_srcdir/tests/e2e/send_check.py" --port "$pf_port" \
+		    --sink "$pf_sinkdir" --subject "$pf_s" --addr "$pf_a" \
+		    --mail-from "$pf_f" --from "$pf_f" --expect "$pf_e" \
+		    --what "$pf_w" "$@" || ag_fail "send_check: $pf_w"
+	}
+	pf_check "$pf_what-pass" 192.0.2.10 user@pass.authgate.example 250 \
+	    "SPF pass" --delivered
+	grep -l "Subject: $pf_what-pass" "$pf_sinkdir"/* | head -1 |
+	    xargs grep -q '^Authentication-Results: ' ||
+		ag_fail "$pf_what: the delivered copy has no Authentication-Results"
+	echo "ok - $pf_what: delivered with Authentication-Results"
+	pf_check "$pf_what-fail" 198.51.100.20 user@fail.authgate.example 550 \
+	    "SPF fail refused with the 550 text" --stage rcpt \
+	    --reply-has "SPF fail" --not-delivered
+	$pf_stopcmd
+	pf_check "$pf_what-down" 192.0.2.10 user@pass.authgate.example 451 \
+	    "authgate stopped: 451, never an unchecked accept" --not-delivered
 }

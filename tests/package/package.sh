@@ -50,6 +50,9 @@ package_cleanup() {
 	fi
 }
 AG_CLEANUP_HOOK=package_cleanup
+package_stop_authgate() {
+	ag_stop_pid "$AG_WORK/authgate.pid"
+}
 trap ag_cleanup EXIT
 trap 'exit 1' INT TERM
 PF="$AG_WORK/postfix"
@@ -102,8 +105,7 @@ pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink did not start"
 AG_PIDS="$AG_PIDS $PF_SINK_PID"
 SMTP_PORT=$(ag_free_port)
 pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "unix:authgate/authgate.sock"
-sed -e "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$SMTP_PORT inet n - y - - smtpd/" \
-    /usr/share/postfix/master.cf.dist > "$PF/etc/master.cf"
+pf_debian_master "$PF" "$SMTP_PORT"
 # the socket directory as the package makes it, in the test's spool
 install -d -o authgate -g authgate -m 0750 "$PF/spool/authgate"
 # the installed configuration, only its DNS servers the test's
@@ -136,23 +138,6 @@ grep -q '^READY=1 .*\[exists\]$' "$AG_WORK/notify.out" ||
 echo "ok - started as the unit does: READY=1 once the socket (authgate:authgate 660) exists"
 pf_start "$PF" || ag_fail "postfix did not start"
 
-check() {
-	python3 "$SRC/tests/e2e/send_check.py" --port "$SMTP_PORT" \
-	    --sink "$AG_WORK/sink" "$@" || ag_fail "send_check: $*"
-}
-check --subject pkg-pass --addr 192.0.2.10 \
-    --mail-from user@pass.authgate.example \
-    --from user@pass.authgate.example --expect 250 --delivered \
-    --what "the installed package, SPF pass"
-grep -l "Subject: pkg-pass" "$AG_WORK"/sink/* | head -1 |
-    xargs grep -q '^Authentication-Results: ' ||
-	ag_fail "the delivered copy has no Authentication-Results"
-echo "ok - delivered with Authentication-Results"
-check --subject pkg-fail --addr 198.51.100.20 \
-    --mail-from user@fail.authgate.example --expect 550 --stage rcpt \
-    --reply-has "SPF fail" --not-delivered --what "the installed package, SPF fail"
-ag_stop_pid "$AG_WORK/authgate.pid"
-check --subject pkg-down --addr 192.0.2.10 \
-    --mail-from user@pass.authgate.example --expect 451 --not-delivered \
-    --what "authgate stopped: 451"
+pf_chroot_checks "$SMTP_PORT" "$AG_WORK/sink" package_stop_authgate \
+    package
 echo "all package checks passed"

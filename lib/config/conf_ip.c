@@ -11,7 +11,6 @@
 
 #include <confuse.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -395,28 +394,6 @@ const struct conf_check conf_ip_checks[] = {
 	{ "sender_networks|domain", validate_authz },
 	{ NULL, NULL }
 };
-
-/* conf_err_prefix - put a prefix before an error message */
-static void conf_err_prefix(str *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-conf_err_prefix(str *err, const char *fmt, ...)
-{
-	char prefix[512];
-	va_list ap;
-	str rest;
-
-	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
-	va_end(ap);
-	str_init(&rest);
-	str_append(&rest, str_cstr(err));
-	str_reset(err);
-	str_append(err, prefix);
-	str_append(err, str_cstr(&rest));
-	str_free(&rest);
-}
 
 /* conf_ip_lists - the ip_lists section; -1 with err */
 static int

@@ -484,19 +484,6 @@ const struct conf_check conf_sender_checks[] = {
 	{ NULL, NULL }
 };
 
-/* conf_err_section - put "section: " before an error */
-static void
-conf_err_section(str *err, const char *section)
-{
-	str rest;
-
-	str_init(&rest);
-	str_append(&rest, str_cstr(err));
-	str_reset(err);
-	str_appendf(err, "%s: %s", section, str_cstr(&rest));
-	str_free(&rest);
-}
-
 /* conf_identity - sender_identity: relay IDs and the two account maps */
 static int
 conf_identity(cfg_t *sec, struct conf *c, str *err)
@@ -647,15 +634,15 @@ int
 conf_sender_build(cfg_t *cfg, struct conf *c, str *err)
 {
 	if (conf_identity(cfg_getsec(cfg, "sender_identity"), c, err) != 0) {
-		conf_err_section(err, "sender_identity");
+		conf_err_prefix(err, "sender_identity: ");
 		return -1;
 	}
 	if (conf_sender_login(cfg_getsec(cfg, "sender_login"), c, err) != 0) {
-		conf_err_section(err, "sender_login");
+		conf_err_prefix(err, "sender_login: ");
 		return -1;
 	}
 	if (conf_lockdown(cfg_getsec(cfg, "lockdown"), c, err) != 0) {
-		conf_err_section(err, "lockdown");
+		conf_err_prefix(err, "lockdown: ");
 		return -1;
 	}
 	conf_limits(cfg_getsec(cfg, "blocks"), cfg_getsec(cfg, "rate_limits"),

@@ -6,6 +6,8 @@
 
 #include <confuse.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -248,6 +250,25 @@ conf_exempt_modes(cfg_t *sec, struct policy *p, enum check c,
 	if (has_allowlisted)
 		p->allowlisted[c] = (enum exempt_mode)cfg_getint(sec,
 		    "allowlisted");
+}
+
+/* conf_err_prefix - put a prefix before an error message */
+void
+conf_err_prefix(str *err, const char *fmt, ...)
+{
+	char prefix[512];
+	va_list ap;
+	str rest;
+
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	str_init(&rest);
+	str_append(&rest, str_cstr(err));
+	str_reset(err);
+	str_append(err, prefix);
+	str_append(err, str_cstr(&rest));
+	str_free(&rest);
 }
 
 /* conf_host_name - the default authserv-id: this host's name */

@@ -33,6 +33,8 @@
  *		section's trusted, authenticated (and allowlisted) options.
  *	conf_host_name() - this host's name (mem_free it), "localhost" if
  *		it has none.
+ *	conf_err_prefix(err, fmt, ...) - put a formatted prefix before the
+ *		error text in err (the section or list a file error is in).
  */
 #ifndef AUTHGATE_CONF_VALUE_H
 #define AUTHGATE_CONF_VALUE_H
@@ -68,5 +70,7 @@ int	conf_template_ok(cfg_t *, const char *, const char *,
 int	conf_title_domain(const char *, int, str *);
 void	conf_exempt_modes(cfg_t *, struct policy *, enum check, int);
 char	*conf_host_name(void);
+void	conf_err_prefix(str *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 #endif

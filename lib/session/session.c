@@ -297,6 +297,7 @@ session_sender_from(struct session *s)
 			s->ld_from_overflow = 1;
 			break;
 		}
+		s->ld_from_box[s->nld_from] = i;
 		s->ld_from_q[s->nld_from++] = lockdown_start(s->rt->resolver,
 		    c->lockdown_label, fl->v[i].domain);
 	}
@@ -327,25 +328,16 @@ session_lockdown_from(struct session *s, const struct from_list *fl)
 {
 	struct lockdown_outcome o;
 	struct lockdown_sender ls;
-	unsigned i, k;
-	size_t m, j;
+	const struct from_mailbox *mb;
+	unsigned i;
 	str addr;
 
 	for (i = 0; i < s->nld_from; i++) {
 		str_init(&addr);
-		/* the first address of the i-th distinct domain */
-		for (k = 0, m = 0; fl != NULL && m < fl->n; m++) {
-			for (j = 0; j < m; j++)
-				if (strcmp(fl->v[j].domain, fl->v[m].domain) ==
-				    0)
-					break;
-			if (j < m)
-				continue;
-			if (k++ == i) {
-				str_appendf(&addr, "%s@%s", fl->v[m].local,
-				    fl->v[m].domain);
-				break;
-			}
+		/* the first address of the domain looked up */
+		if (fl != NULL && s->ld_from_box[i] < fl->n) {
+			mb = &fl->v[s->ld_from_box[i]];
+			str_appendf(&addr, "%s@%s", mb->local, mb->domain);
 		}
 		session_lockdown_sender(s, str_cstr(&addr), &ls);
 		lockdown_finish(s->ld_from_q[i], s->ld_from_deadline, &ls, &o);

@@ -139,6 +139,8 @@ struct session {
 	/* the sending side */
 	lockdown_lookup		*ld_mailfrom_q;	/* lockdown lookups */
 	lockdown_lookup		*ld_from_q[SESSION_FROM_DOMAINS];
+	size_t			 ld_from_box[SESSION_FROM_DOMAINS];	/* its
+						 * first mailbox in From: */
 	unsigned		 nld_from;	/* one per From: domain */
 	int			 ld_from_overflow;	/* more domains */
 	int64_t			 ld_mailfrom_deadline;

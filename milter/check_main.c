@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/deadline.h"
 #include "util/ipaddr.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -66,18 +65,6 @@ usage(FILE *f)
 	    "       authgate-check [-c config] --blocks | --unblock KEY\n");
 }
 
-/* check_blocks_print - one block of a store, as the control socket
- * writes it */
-static void
-check_blocks_print(const char *key, const struct state_block *b, void *arg)
-{
-	str *out = arg;
-
-	str_appendf(out, "%s\t%lld\t%lld\t%u\t%s\n", key,
-	    (long long)(b->since / 1000), (long long)(b->until / 1000),
-	    b->refusals, b->reason);
-}
-
 /* check_block_row - "KEY SINCE UNTIL REFUSALS REASON" (tabs) in words */
 static void
 check_block_row(const char *p, size_t n)
@@ -118,8 +105,7 @@ check_admin(const struct check_opts *o, const struct conf *conf)
 	str out, err, line;
 	state_store *st;
 	const char *p, *nl;
-	char *host, *colon;
-	int rc = 0, n;
+	int rc = 0;
 
 	str_init(&out);
 	str_init(&err);
@@ -137,25 +123,11 @@ check_admin(const struct check_opts *o, const struct conf *conf)
 			rc = 69;
 		}
 	} else if (conf->redis[0] != '\0') {
-		host = mem_strdup(conf->redis);
-		colon = strrchr(host, ':');
-		*colon = '\0';
-		st = state_redis_new(host, atoi(colon + 1), conf->redis_password,
-		    conf->redis_db, conf->redis_prefix, conf->state_timeout_ms,
-		    &err);
-		mem_free(host);
-		if (st == NULL)
+		/* the fleet's store itself, answered as the daemon would */
+		if ((st = runtime_store_open(conf, &err)) == NULL)
 			rc = 70;
-		else if (o->unblock != NULL) {
-			n = state_unblock(st, o->unblock, &err);
-			if (n >= 0)
-				str_appendf(&out, "ok %s %s\n", n ? "lifted" :
-				    "none", o->unblock);
-		} else if ((n = state_blocks(st, deadline_wall(),
-		    check_blocks_print, &out, &err)) >= 0)
-			str_appendf(&out, "ok %d\n", n);
-		if (st != NULL && out.len == 0)
-			rc = 69;
+		else
+			control_serve_line(st, req, &out);
 		state_free(st);
 	} else {
 		str_append(&err, "the blocks are in the daemon's memory: set "

@@ -21,27 +21,33 @@ static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *runtime_current;
 static task_pool *runtime_pool;
 
-/* runtime_store_new - the store a config asks for */
+/* runtime_store_open - the store a config's state { } section names */
+state_store *
+runtime_store_open(const struct conf *conf, str *err)
+{
+	state_store *st;
+	char *host, *colon;
+
+	if (conf->redis[0] == '\0')
+		return state_mem_new(conf->state_memory_entries);
+	host = mem_strdup(conf->redis);
+	colon = strrchr(host, ':');	/* validated: host:port */
+	*colon = '\0';
+	st = state_redis_new(host, atoi(colon + 1), conf->redis_password,
+	    conf->redis_db, conf->redis_prefix, conf->state_timeout_ms, err);
+	mem_free(host);
+	return st;
+}
+
+/* runtime_store_new - the shared store a config asks for */
 static struct runtime_store *
 runtime_store_new(const struct conf *conf, str *err)
 {
 	struct runtime_store *rs;
 	state_store *st;
-	char *host, *colon;
 
-	if (conf->redis[0] == '\0')
-		st = state_mem_new(conf->state_memory_entries);
-	else {
-		host = mem_strdup(conf->redis);
-		colon = strrchr(host, ':');	/* validated: host:port */
-		*colon = '\0';
-		st = state_redis_new(host, atoi(colon + 1),
-		    conf->redis_password, conf->redis_db, conf->redis_prefix,
-		    conf->state_timeout_ms, err);
-		mem_free(host);
-		if (st == NULL)
-			return NULL;
-	}
+	if ((st = runtime_store_open(conf, err)) == NULL)
+		return NULL;
 	rs = mem_calloc(1, sizeof(*rs));
 	atomic_init(&rs->refs, 1);
 	rs->st = st;

@@ -27,6 +27,10 @@
  *	runtime_state(rt) - the counter and block store (state/): kept by a
  *		reload whose state { } settings did not change, else made
  *		anew (in memory: counts and blocks start afresh, logged).
+ *	runtime_store_open(conf, err) - a new store as conf's state { }
+ *		section names it (in memory, or a Redis client); NULL with
+ *		err on bad Redis settings. authgate-check reaches a fleet's
+ *		Redis with it.
  */
 #ifndef AUTHGATE_RUNTIME_H
 #define AUTHGATE_RUNTIME_H
@@ -70,5 +74,6 @@ int		 runtime_reload(const char *, int, str *);
 void		 runtime_stop(void);
 task_pool	*runtime_tasks(void);
 state_store	*runtime_state(const struct runtime *);
+state_store	*runtime_store_open(const struct conf *, str *);
 
 #endif

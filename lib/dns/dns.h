@@ -71,6 +71,12 @@ enum dns_status {
 	DNS_OK, DNS_NXDOMAIN, DNS_NODATA, DNS_TEMPFAIL, DNS_ERROR
 };
 
+/* why a lookup failed, for the metrics (the error text says it in words) */
+enum dns_fail {
+	DNS_FAIL_OTHER, DNS_FAIL_TIMEOUT, DNS_FAIL_SERVFAIL,
+	DNS_FAIL_REFUSED, DNS_FAIL_UNREACHABLE, DNS_FAIL_BAD_REPLY
+};
+
 #define DNS_NAME_MAX	253
 #define DNS_CNAME_DEPTH	8
 
@@ -101,6 +107,7 @@ typedef struct dns_answer {
 	size_t		 count;
 	dns_rr		*rr;
 	char		*error;
+	enum dns_fail	 fail;		/* TEMPFAIL: the kind of failure */
 	atomic_int	 refs;
 } dns_answer;
 

@@ -293,9 +293,10 @@ bad:
 	return NULL;
 }
 
-/* dns_fail - turn a half-built parse into a TEMPFAIL answer */
+/* dns_fail_kind - turn a half-built parse into a TEMPFAIL answer */
 static dns_answer *
-dns_fail(const char *qname, int qtype, const char *why)
+dns_fail_kind(const char *qname, int qtype, const char *why,
+    enum dns_fail kind)
 {
 	str msg;
 	dns_answer *a;
@@ -304,8 +305,16 @@ dns_fail(const char *qname, int qtype, const char *why)
 	str_appendf(&msg, "unusable reply for %s/%s: %s", qname,
 	    dns_type_name(qtype), why);
 	a = dns_answer_new(qname, qtype, DNS_TEMPFAIL, str_cstr(&msg));
+	a->fail = kind;
 	str_free(&msg);
 	return a;
+}
+
+/* dns_fail - a reply we cannot use (malformed, another question, ...) */
+static dns_answer *
+dns_fail(const char *qname, int qtype, const char *why)
+{
+	return dns_fail_kind(qname, qtype, why, DNS_FAIL_BAD_REPLY);
 }
 
 /* dns_decode_rr - decode the rdata of one RR of the asked type */
@@ -504,9 +513,11 @@ dns_answer_parse(const char *qname, int qtype, const unsigned char *pkt,
 	mem_free(qn);
 	off += 4;
 	if (rcode == 2)
-		return dns_fail(qname, qtype, "server failure (SERVFAIL)");
+		return dns_fail_kind(qname, qtype, "server failure (SERVFAIL)",
+		    DNS_FAIL_SERVFAIL);
 	if (rcode == 5)
-		return dns_fail(qname, qtype, "query refused (REFUSED)");
+		return dns_fail_kind(qname, qtype, "query refused (REFUSED)",
+		    DNS_FAIL_REFUSED);
 	if (rcode != 0 && rcode != 3)
 		return dns_fail(qname, qtype, "server returned an error code");
 	if (flags & 0x0200)

@@ -133,6 +133,9 @@ dns_ares_failure(struct dns_query *q, int status, int tries)
 		break;
 	}
 	a = dns_answer_new(q->name, q->type, st, str_cstr(&msg));
+	a->fail = status == ARES_ETIMEOUT ? DNS_FAIL_TIMEOUT :
+	    status == ARES_ECONNREFUSED ? DNS_FAIL_UNREACHABLE :
+	    DNS_FAIL_OTHER;
 	str_free(&msg);
 	return a;
 }

@@ -30,6 +30,7 @@ struct dns_query {
 	int			 refs;		/* guarded by the resolver lock */
 	int			 done;
 	int64_t			 started;	/* deadline_now() when sent */
+	int64_t			 sent_us;	/* prom_now_us() when sent */
 	dns_answer		*answer;
 	pthread_cond_t		 cond;
 	/* backend bookkeeping */

@@ -22,6 +22,8 @@
 #include "dns/dns.h"
 #include "dns/dns_backend.h"
 #include "dns/dns_cache.h"
+#include "dns/dns_metrics.h"
+#include "util/prom.h"
 
 #define DNS_TABLE_SIZE	1024		/* in-flight buckets, power of two */
 /* a lookup joins an identical one in flight only while that one is
@@ -141,6 +143,7 @@ dns_query_start(dns_resolver *r, const char *name, int type)
 		pthread_mutex_lock(&r->lock);
 		r->stats.queries++;
 		pthread_mutex_unlock(&r->lock);
+		dns_metrics_lookup(type, DNS_SERVED_INVALID);
 		return q;
 	}
 	if ((a = dns_cache_get(r->cache, str_cstr(&norm), type,
@@ -151,6 +154,7 @@ dns_query_start(dns_resolver *r, const char *name, int type)
 		r->stats.queries++;
 		r->stats.cache_hits++;
 		pthread_mutex_unlock(&r->lock);
+		dns_metrics_lookup(type, DNS_SERVED_CACHE);
 		return q;
 	}
 	q = dns_query_new(r, str_cstr(&norm), type);
@@ -168,6 +172,7 @@ dns_query_start(dns_resolver *r, const char *name, int type)
 			r->stats.merged++;
 			dns_query_release(q);
 			pthread_mutex_unlock(&r->lock);
+			dns_metrics_lookup(type, DNS_SERVED_MERGED);
 			return p;
 		}
 	}
@@ -177,6 +182,8 @@ dns_query_start(dns_resolver *r, const char *name, int type)
 	r->table[q->hash & (DNS_TABLE_SIZE - 1)] = q;
 	r->stats.sent++;
 	pthread_mutex_unlock(&r->lock);
+	dns_metrics_lookup(type, DNS_SERVED_SENT);
+	q->sent_us = prom_now_us();
 	r->backend.submit(r->backend.impl, q);
 	return q;
 }
@@ -189,6 +196,7 @@ dns_resolver_complete(struct dns_query *q, dns_answer *a)
 	dns_resolver *r;
 
 	r = q->res;
+	dns_metrics_answer(a, prom_now_us() - q->sent_us);
 	dns_cache_put(r->cache, a, deadline_now());
 	pthread_mutex_lock(&r->lock);
 	if (a->status == DNS_TEMPFAIL)
@@ -304,6 +312,9 @@ dns_cached(dns_resolver *r, const char *name, int type)
 	if (a != NULL)
 		r->stats.cache_hits++;
 	pthread_mutex_unlock(&r->lock);
+	/* a miss is no lookup yet: the caller starts one when it needs it */
+	if (a != NULL)
+		dns_metrics_lookup(type, DNS_SERVED_CACHE);
 	return a;
 }
 

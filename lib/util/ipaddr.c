@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -56,6 +58,62 @@ ipaddr_parse(const char *text, ipaddr *ip)
 		return 0;
 	}
 	return -1;
+}
+
+/* ipaddr_parse_port - address:port, the IPv6 address in brackets */
+int
+ipaddr_parse_port(const char *text, ipaddr *ip, unsigned *port)
+{
+	char buf[IPADDR_STRLEN + 8];
+	const char *colon;
+	char *end;
+	unsigned long p;
+	size_t len;
+
+	if (text[0] == '[') {
+		if ((colon = strstr(text, "]:")) == NULL)
+			return -1;
+		colon++;
+	} else if ((colon = strrchr(text, ':')) == NULL ||
+	    strchr(text, ':') != colon)
+		return -1;		/* IPv6 without brackets */
+	len = (size_t)(colon - text);
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	if (colon[1] < '0' || colon[1] > '9')
+		return -1;
+	p = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || p == 0 || p > 65535)
+		return -1;
+	if (ipaddr_parse(buf, ip) != 0)
+		return -1;
+	*port = (unsigned)p;
+	return 0;
+}
+
+/* ipaddr_to_sockaddr - ip and port as a socket address */
+socklen_t
+ipaddr_to_sockaddr(const ipaddr *ip, unsigned port,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin;
+	struct sockaddr_in6 *sin6;
+
+	memset(ss, 0, sizeof(*ss));
+	if (ip->family == AF_INET) {
+		sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		sin->sin_addr = ip->u.v4;
+		return sizeof(*sin);
+	}
+	sin6 = (struct sockaddr_in6 *)ss;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons((uint16_t)port);
+	sin6->sin6_addr = ip->u.v6;
+	return sizeof(*sin6);
 }
 
 /* ipaddr_from_sockaddr - the address of a socket, normalized */

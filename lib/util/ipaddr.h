@@ -5,6 +5,10 @@
  *		[brackets] are accepted, as Postfix and Sendmail write them);
  *		IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes plain IPv4, as SPF
  *		and DNSBLs expect (RFC 7208 section 5). 0 or -1.
+ *	ipaddr_parse_port(text, ip, port) - "192.0.2.1:9464" or
+ *		"[2001:db8::1]:9464" (a listen address): 0 or -1.
+ *	ipaddr_to_sockaddr(ip, port, ss) - the socket address to bind to;
+ *		its length.
  *	ipaddr_from_sockaddr(sa, ip) - the same from a socket address;
  *		-1 for families other than INET/INET6.
  *	ipaddr_format(ip, buf) - text form into buf[IPADDR_STRLEN].
@@ -34,6 +38,9 @@ typedef struct ipaddr {
 } ipaddr;
 
 int	ipaddr_parse(const char *, ipaddr *);
+int	ipaddr_parse_port(const char *, ipaddr *, unsigned *);
+socklen_t ipaddr_to_sockaddr(const ipaddr *, unsigned,
+	    struct sockaddr_storage *);
 int	ipaddr_from_sockaddr(const struct sockaddr *, ipaddr *);
 void	ipaddr_format(const ipaddr *, char *);
 int	ipaddr_is_loopback(const ipaddr *);

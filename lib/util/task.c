@@ -159,3 +159,16 @@ task_pool_free(task_pool *p)
 	pthread_mutex_destroy(&p->lock);
 	mem_free(p);
 }
+
+/* task_pool_threads - threads alive, and how many are busy */
+unsigned
+task_pool_threads(task_pool *p, unsigned *busy)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->threads;
+	*busy = p->threads - p->idle;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}

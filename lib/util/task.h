@@ -10,6 +10,8 @@
  *		handle at once. When every thread is busy the task queues.
  *	task_wait(t) - block until fn has returned, then free the handle.
  *		Every task must be waited for exactly once.
+ *	task_pool_threads(pool, busy) - the threads running now; busy gets
+ *		how many of them run a task (for the metrics).
  * A task must not wait for another task (a full pool would deadlock);
  * checks only wait for DNS, which the resolver thread serves.
  */
@@ -24,5 +26,6 @@ task_pool	*task_pool_create(unsigned);
 void		 task_pool_free(task_pool *);
 task		*task_run(task_pool *, task_fn, void *);
 void		 task_wait(task *);
+unsigned	 task_pool_threads(task_pool *, unsigned *);
 
 #endif

@@ -28,6 +28,41 @@ exempt_mode_name(enum exempt_mode m)
 	return str_word(exempt_mode_names, EXEMPT_MODE_COUNT, (int)m);
 }
 
+/* the phrase that starts a why text, one per enum exempt_kind */
+static const char *const exempt_kind_words[] = {
+	"trusted network", "authenticated sender", "allow list",
+	"allowlisted sender domain (SPF pass)", "allowlisted by DNSWL score",
+	"mail to", "trusted forwarder", "exempt domain", "trusted client",
+	"trusted signer"
+};
+_Static_assert(sizeof(exempt_kind_words) ==
+    EXK_COUNT * sizeof(exempt_kind_words[0]), "one phrase per kind");
+
+/* the metric words, one per enum exempt_kind */
+const char *const exempt_kind_names[] = {
+	"trusted_network", "authenticated", "allow_list",
+	"allowlisted_sender", "dnswl", "exempt_recipient",
+	"trusted_forwarder", "spf_exempt_domain", "dmarc_trusted_client",
+	"dmarc_trusted_signer"
+};
+_Static_assert(sizeof(exempt_kind_names) ==
+    EXK_COUNT * sizeof(exempt_kind_names[0]), "one name per kind");
+
+/* exempt_kind_of - the kind whose phrase starts why, -1 if none */
+int
+exempt_kind_of(const char *why)
+{
+	size_t i, len;
+
+	for (i = 0; why != NULL && i < EXK_COUNT; i++) {
+		len = strlen(exempt_kind_words[i]);
+		if (strncmp(why, exempt_kind_words[i], len) == 0 &&
+		    (why[len] == '\0' || why[len] == ' '))
+			return (int)i;
+	}
+	return -1;
+}
+
 /* exempt_mode_parse - exemption mode by word, -1 if unknown */
 int
 exempt_mode_parse(const char *word)
@@ -38,7 +73,7 @@ exempt_mode_parse(const char *word)
 /* exempt_consider - keep the stronger of two exemptions */
 static void
 exempt_consider(enum exempt_mode *best, str *why, enum exempt_mode mode,
-    const char *what, const char *detail)
+    enum exempt_kind kind, const char *detail)
 {
 	if (mode <= *best)
 		return;
@@ -46,7 +81,7 @@ exempt_consider(enum exempt_mode *best, str *why, enum exempt_mode mode,
 	if (why == NULL)
 		return;
 	str_reset(why);
-	str_append(why, what);
+	str_append(why, exempt_kind_words[kind]);
 	if (detail != NULL) {
 		str_append_c(why, ' ');
 		str_append_printable(why, detail, strlen(detail), 120);
@@ -65,19 +100,19 @@ exempt_upfront(const struct policy *p, const struct facts *f, enum check c,
 	if (why != NULL)
 		str_reset(why);
 	if (f->trusted_net != NULL)
-		exempt_consider(&best, why, p->trusted[c], "trusted network",
-		    f->trusted_net);
+		exempt_consider(&best, why, p->trusted[c],
+		    EXK_TRUSTED_NETWORK, f->trusted_net);
 	if (f->auth_user != NULL)
 		exempt_consider(&best, why, p->authenticated[c],
-		    "authenticated sender", NULL);
+		    EXK_AUTHENTICATED, NULL);
 	if (f->iplist.list != NULL && f->iplist.list->allow) {
 		str what;
 
 		str_init(&what);
-		str_append(&what, "allow list ");
-		str_append(&what, f->iplist.list->name);
-		exempt_consider(&best, why, p->allowlisted[c], str_cstr(&what),
+		str_appendf(&what, "%s %s", f->iplist.list->name,
 		    f->iplist.entry->cidr);
+		exempt_consider(&best, why, p->allowlisted[c], EXK_ALLOW_LIST,
+		    str_cstr(&what));
 		str_free(&what);
 	} else if (f->spf_mailfrom.checked &&
 	    f->spf_mailfrom.result == SPFR_PASS && (match = domlist_match(
@@ -85,15 +120,15 @@ exempt_upfront(const struct policy *p, const struct facts *f, enum check c,
 		/* only a domain that SPF authenticated: a bare MAIL FROM
 		 * could be anyone's */
 		exempt_consider(&best, why, p->allowlisted[c],
-		    "allowlisted sender domain (SPF pass)", match);
+		    EXK_ALLOWLISTED_SENDER, match);
 	} else if (c != CHECK_DNSBL && f->dnsbl.checked &&
 	    f->dnsbl.score <= p->dnsbl_allow_threshold)
 		/* the DNSBL vote itself already has the DNSWL weight */
-		exempt_consider(&best, why, p->allowlisted[c],
-		    "allowlisted by DNSWL score", NULL);
+		exempt_consider(&best, why, p->allowlisted[c], EXK_DNSWL,
+		    NULL);
 	if (f->exempt_rcpt)
-		exempt_consider(&best, why, p->exempt_rcpt[c],
-		    "mail to", f->exempt_rcpt_name);
+		exempt_consider(&best, why, p->exempt_rcpt[c], EXK_RECIPIENT,
+		    f->exempt_rcpt_name);
 	return best;
 }
 
@@ -146,10 +181,10 @@ exempt_spf(const struct policy *p, const struct facts *f,
 	if (o == NULL || !o->checked)
 		return best;
 	if (f->forwarder != NULL)
-		exempt_consider(&best, why, EXEMPT_RECORD, "trusted forwarder",
-		    f->forwarder);
+		exempt_consider(&best, why, EXEMPT_RECORD,
+		    EXK_TRUSTED_FORWARDER, f->forwarder);
 	if ((match = domlist_match(&p->spf_exempt_domains, o->domain)) != NULL)
-		exempt_consider(&best, why, EXEMPT_RECORD, "exempt domain",
+		exempt_consider(&best, why, EXEMPT_RECORD, EXK_EXEMPT_DOMAIN,
 		    match);
 	return best;
 }
@@ -164,18 +199,18 @@ exempt_dmarc(const struct policy *p, const struct facts *f, str *why)
 
 	best = exempt_upfront(p, f, CHECK_DMARC, why);
 	if (f->forwarder != NULL)
-		exempt_consider(&best, why, EXEMPT_RECORD, "trusted forwarder",
-		    f->forwarder);
+		exempt_consider(&best, why, EXEMPT_RECORD,
+		    EXK_TRUSTED_FORWARDER, f->forwarder);
 	if (f->ip != NULL && (match = netlist_match(&p->dmarc_trusted_clients,
 	    f->ip)) != NULL)
-		exempt_consider(&best, why, EXEMPT_RECORD, "trusted client",
+		exempt_consider(&best, why, EXEMPT_RECORD, EXK_TRUSTED_CLIENT,
 		    match);
 	for (i = 0; i < f->dkim.n; i++)
 		if (f->dkim.sigs[i].result == DKIMR_PASS && (match =
 		    domlist_match(&p->dmarc_trusted_signers,
 		    f->dkim.sigs[i].domain)) != NULL) {
 			exempt_consider(&best, why, EXEMPT_RECORD,
-			    "trusted signer", match);
+			    EXK_TRUSTED_SIGNER, match);
 			break;
 		}
 	return best;

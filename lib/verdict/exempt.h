@@ -26,6 +26,10 @@
  *	exempt_mode_name(m), exempt_mode_parse(word) - the words of the
  *		modes in the config and the logs (-1 for an unknown word);
  *		exempt_mode_names is the table.
+ *	exempt_kind_of(why) - the kind of exemption a why text names (the
+ *		words above start with its kind's phrase), -1 if none;
+ *		exempt_kind_names are the metric words ("trusted_network",
+ *		"authenticated", ...).
  *	All return EXEMPT_SKIP (not checked), EXEMPT_RECORD (checked and
  *	reported, never refused) or EXEMPT_CHECK. The strongest exemption
  *	wins (skip over record); on a tie the first in the order listed.
@@ -41,6 +45,15 @@
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 
+/* what exempted a check, in the order exempt_upfront weighs them */
+enum exempt_kind {
+	EXK_TRUSTED_NETWORK, EXK_AUTHENTICATED, EXK_ALLOW_LIST,
+	EXK_ALLOWLISTED_SENDER, EXK_DNSWL, EXK_RECIPIENT,
+	EXK_TRUSTED_FORWARDER, EXK_EXEMPT_DOMAIN, EXK_TRUSTED_CLIENT,
+	EXK_TRUSTED_SIGNER
+};
+#define EXK_COUNT	(EXK_TRUSTED_SIGNER + 1)
+
 enum exempt_mode exempt_check(const struct policy *, const struct facts *,
 		    enum check, str *);
 enum exempt_mode exempt_spf(const struct policy *, const struct facts *,
@@ -49,6 +62,8 @@ enum exempt_mode exempt_dmarc(const struct policy *, const struct facts *,
 		    str *);
 const char	*exempt_rcpt_match(const struct policy *, const char *);
 const char	*exempt_mode_name(enum exempt_mode);
+int		 exempt_kind_of(const char *);
+extern const char *const exempt_kind_names[];
 int		 exempt_mode_parse(const char *);
 extern const char *const exempt_mode_names[];
 

@@ -50,6 +50,15 @@ verdict_note(str *notes, const char *note)
 	str_append(notes, note);
 }
 
+/* verdict_exempt_bit - the v->exempted bit of an exemption's kind */
+static unsigned
+verdict_exempt_bit(const str *why)
+{
+	int kind;
+
+	return (kind = exempt_kind_of(str_cstr(why))) >= 0 ? 1u << kind : 0;
+}
+
 /* verdict_add_vote - a vote, unless an exemption or report-only mode
  * turns it into a note */
 static void
@@ -64,6 +73,7 @@ verdict_add_vote(struct verdict_vote *votes, size_t *n, enum vote_kind kind,
 	if (a != ACT_ACCEPT && mode == EXEMPT_RECORD) {
 		str_appendf(&note, "%s not enforced (%s)", what, str_cstr(why));
 		verdict_note(&v->exempt, str_cstr(&note));
+		v->exempted |= verdict_exempt_bit(why);
 		a = ACT_ACCEPT;
 	} else if (a != ACT_ACCEPT && report_only) {
 		str_appendf(&note, "%s: %s", policy_action_name(a), what);
@@ -80,6 +90,7 @@ verdict_add_vote(struct verdict_vote *votes, size_t *n, enum vote_kind kind,
 /* checks an exemption skipped, named in one note at the end */
 struct verdict_skips {
 	int		 skipped[CHECK_COUNT];
+	unsigned	 kinds;		/* their kinds, as v->exempted */
 	str		 why;		/* the first reason */
 };
 
@@ -88,6 +99,7 @@ static void
 verdict_skipped(struct verdict_skips *sk, enum check c, const str *why)
 {
 	sk->skipped[c] = 1;
+	sk->kinds |= verdict_exempt_bit(why);
 	if (sk->why.len == 0)
 		str_append(&sk->why, str_cstr(why));
 }
@@ -106,6 +118,7 @@ verdict_skip_note(struct verdict_skips *sk, struct verdict *v)
 	str note, rest;
 	size_t i;
 
+	v->exempted |= sk->kinds;
 	str_init(&note);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (sk->skipped[order[i].c])

@@ -35,6 +35,7 @@ struct verdict {
 	size_t		 nlines;
 	char		*lines[VERDICT_MAX_LINES];
 	str		 exempt;	/* exemptions applied, "; "-separated */
+	unsigned	 exempted;	/* their kinds: bit per exempt_kind */
 	str		 would;		/* report-only: what would have been */
 };
 

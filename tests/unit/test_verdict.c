@@ -20,6 +20,7 @@
 #include "util/netlist.h"
 #include "mail/domlist.h"
 #include "spf/spf.h"
+#include "verdict/exempt.h"
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
@@ -211,6 +212,25 @@ exemption(struct facts *f, struct policy *p, enum who who)
 	str_free(&err);
 }
 
+/* note_kinds - the exemption kinds a table note names (v.exempted) */
+static unsigned
+note_kinds(const char *note)
+{
+	static const struct { const char *phrase; enum exempt_kind k; } m[] = {
+		{ "(trusted network", EXK_TRUSTED_NETWORK },
+		{ "(authenticated sender)", EXK_AUTHENTICATED },
+		{ "(trusted forwarder", EXK_TRUSTED_FORWARDER },
+		{ "(exempt domain", EXK_EXEMPT_DOMAIN }
+	};
+	unsigned bits = 0;
+	size_t i;
+
+	for (i = 0; note != NULL && i < sizeof(m) / sizeof(m[0]); i++)
+		if (strstr(note, m[i].phrase) != NULL)
+			bits |= 1u << m[i].k;
+	return bits;
+}
+
 static void
 test_table(void **state)
 {
@@ -254,6 +274,10 @@ test_table(void **state)
 		    strstr(str_cstr(&v.exempt), c->note) == NULL))
 			fail_msg("%s: exempt \"%s\", want \"%s\"", c->name,
 			    str_cstr(&v.exempt), c->note ? c->note : "");
+		/* the kinds the metrics count are the ones the note names */
+		if (v.exempted != note_kinds(c->note))
+			fail_msg("%s: exemption kinds %#x, want %#x", c->name,
+			    v.exempted, note_kinds(c->note));
 		verdict_clear(&v);
 		policy_free(&p);
 	}

@@ -12,9 +12,11 @@
 #include "util/ipaddr.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/prom.h"
 #include "util/str.h"
 #include "verdict/verdict.h"
 #include "report/headers.h"
+#include "report/metrics.h"
 #include "session/runtime.h"
 #include "session/session.h"
 
@@ -138,12 +140,21 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return SMFIS_CONTINUE;
 }
 
+/* cb_timed - count how long a command waited for its answer */
+static sfsistat
+cb_timed(enum stage stage, int64_t since, sfsistat rc)
+{
+	metrics_callback(stage, prom_now_us() - since);
+	return rc;
+}
+
 /* cb_connect - a new SMTP connection */
 static sfsistat
 cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	struct runtime *rt;
 	struct session *s;
+	int64_t t0 = prom_now_us();
 	ipaddr ip;
 	int have_ip;
 
@@ -162,7 +173,8 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	session_connect(s, have_ip ? &ip : NULL, hostname);
 	if (s->no_reply & SMFIP_NR_CONN)
 		return SMFIS_NOREPLY;	/* nothing is refused at connect */
-	return cb_answer(ctx, session_decide(s, STAGE_CONNECT));
+	return cb_timed(STAGE_CONNECT, t0, cb_answer(ctx,
+	    session_decide(s, STAGE_CONNECT)));
 }
 
 /* cb_helo - HELO/EHLO */
@@ -170,13 +182,15 @@ static sfsistat
 cb_helo(SMFICTX *ctx, char *helo)
 {
 	struct session *s = SESS(ctx);
+	int64_t t0 = prom_now_us();
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
 	session_helo(s, helo);
 	if (s->no_reply & SMFIP_NR_HELO)
 		return SMFIS_NOREPLY;	/* nothing is refused at HELO */
-	return cb_answer(ctx, session_decide(s, STAGE_HELO));
+	return cb_timed(STAGE_HELO, t0, cb_answer(ctx,
+	    session_decide(s, STAGE_HELO)));
 }
 
 /* cb_envfrom - MAIL FROM */
@@ -184,6 +198,7 @@ static sfsistat
 cb_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct session *s = SESS(ctx);
+	int64_t t0 = prom_now_us();
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
@@ -191,7 +206,8 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	    cb_macro(ctx, "{auth_authen}"));
 	if (s->no_reply & SMFIP_NR_MAIL)
 		return SMFIS_NOREPLY;	/* nothing is refused at MAIL */
-	return cb_answer(ctx, session_decide(s, STAGE_MAIL));
+	return cb_timed(STAGE_MAIL, t0, cb_answer(ctx,
+	    session_decide(s, STAGE_MAIL)));
 }
 
 /* cb_envrcpt - RCPT TO: the default stage for refusals */
@@ -200,6 +216,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct session *s = SESS(ctx);
 	const struct verdict *v;
+	int64_t t0 = prom_now_us();
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
@@ -208,7 +225,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	session_rcpt(s, argv != NULL ? argv[0] : NULL);
 	v = session_decide(s, STAGE_RCPT);
 	session_rcpt_answered(s, v);
-	return cb_answer(ctx, v);
+	return cb_timed(STAGE_RCPT, t0, cb_answer(ctx, v));
 }
 
 /* cb_header - one header field */
@@ -295,6 +312,7 @@ cb_eom(SMFICTX *ctx)
 	str value;
 	unsigned i;
 	sfsistat rc;
+	int64_t t0 = prom_now_us();
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
@@ -304,7 +322,7 @@ cb_eom(SMFICTX *ctx)
 	if (v->action == ACT_TEMPFAIL || v->action == ACT_REJECT) {
 		rc = cb_answer(ctx, v);
 		session_end_tx(s);
-		return rc;
+		return cb_timed(STAGE_EOM, t0, rc);
 	}
 	if (v->action == ACT_QUARANTINE && !session_policy(s)->quarantine_header)
 		cb_quarantine(ctx, s, v);
@@ -350,7 +368,7 @@ cb_eom(SMFICTX *ctx)
 		    CB_QUARANTINE_FIELD);
 	str_free(&value);
 	session_end_tx(s);
-	return SMFIS_CONTINUE;
+	return cb_timed(STAGE_EOM, t0, SMFIS_CONTINUE);
 }
 
 /* cb_abort - the transaction ended without a message (RSET, refusal) */

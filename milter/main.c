@@ -33,6 +33,7 @@
 #include "config/conf.h"
 #include "session/control.h"
 #include "session/runtime.h"
+#include "metrics_http.h"
 #include "service.h"
 
 #include "callbacks.h"
@@ -362,6 +363,13 @@ main(int argc, char **argv)
 	    control_start(conf->control_socket, &err) != 0)
 		log_warn("no control socket (authgate-check --blocks cannot "
 		    "reach this daemon): %s", str_cstr(&err));
+	/* mail matters more than graphs: a busy port costs the metrics,
+	 * not the service */
+	str_reset(&err);
+	if (conf->metrics[0] != '\0' &&
+	    metrics_http_start(conf->metrics, &err) != 0)
+		log_error("metrics: %s; authgate runs without /metrics",
+		    str_cstr(&err));
 	/* the socket listens (connections wait in its backlog until
 	 * smfi_main accepts them): the unit may let Postfix start */
 	service_ready(conf->socket);
@@ -372,6 +380,7 @@ main(int argc, char **argv)
 	service_stopping();
 	pthread_kill(control_thread, SIGUSR2);
 	pthread_join(control_thread, NULL);
+	metrics_http_stop();
 	control_stop();
 	runtime_stop();
 	if (pid_path != NULL) {

@@ -26,6 +26,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "util/ipaddr.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/netlist.h"
@@ -214,6 +215,22 @@ validate_abs_path(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+/* validate_metrics - empty, or the IP address and port to listen on */
+static int
+validate_metrics(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v;
+	unsigned port;
+	ipaddr ip;
+
+	v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	if (v[0] == '\0' || ipaddr_parse_port(v, &ip, &port) == 0)
+		return 0;
+	cfg_error(cfg, "option 'metrics': \"%s\" is not ADDRESS:PORT "
+	    "(\"127.0.0.1:9464\", \"[::1]:9464\")", v);
+	return -1;
+}
+
 /* validate_servers - nameserver list syntax */
 static int
 validate_servers(cfg_t *cfg, cfg_opt_t *opt)
@@ -331,6 +348,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_STR("trusted_networks", "127.0.0.0/8, ::1", CFGF_NONE),
 	CFG_STR("trusted_forwarders", "", CFGF_NONE),
 	CFG_STR("control_socket", "", CFGF_NONE),
+	CFG_STR("metrics", "", CFGF_NONE),
 	CFG_SEC("dns", dns_opts, CFGF_NONE),
 	CFG_SEC("spf", conf_spf_opts, CFGF_NONE),
 	CFG_SEC("dkim", conf_dkim_opts, CFGF_NONE),
@@ -358,6 +376,7 @@ static const struct conf_check conf_core_checks[] = {
 	{ "user", validate_user },
 	{ "pid_file", validate_abs_path },
 	{ "control_socket", validate_abs_path },
+	{ "metrics", validate_metrics },
 	{ "authserv_id", validate_authserv_id },
 	{ "check_threads", validate_threads },
 	{ "trusted_networks", conf_validate_networks },
@@ -537,6 +556,7 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	conf_score_build(cfg_getsec(cfg, "score"), &c->policy.score);
 	conf_texts(cfg, &c->policy);
 	c->control_socket = mem_strdup(cfg_getstr(cfg, "control_socket"));
+	c->metrics = mem_strdup(cfg_getstr(cfg, "metrics"));
 	if (conf_ip_build(cfg, c, &err) != 0 ||
 	    conf_sender_build(cfg, c, &err) != 0) {
 		str_appendf(errors, "%s: %s", path != NULL ? path : "(config)",
@@ -854,6 +874,7 @@ conf_free(struct conf *c)
 	domlist_free(&c->helo_own_names);
 	conf_sender_free(c);
 	mem_free(c->control_socket);
+	mem_free(c->metrics);
 	for (i = 0; i < c->noverrides; i++) {
 		mem_free(c->overrides[i].domain);
 		policy_free(&c->overrides[i].policy);

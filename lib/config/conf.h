@@ -120,6 +120,7 @@ struct conf {
 	int		 state_timeout_ms;
 	size_t		 state_memory_entries;
 	char		*control_socket;	/* "": none */
+	char		*metrics;	/* "address:port" of /metrics, "": off */
 	/* what to do with the results */
 	struct policy	 policy;
 	struct conf_override *overrides;

@@ -15,6 +15,7 @@
 #include "spf/spf.h"
 #include "state/state.h"
 #include "config/conf.h"
+#include "report/metrics.h"
 #include "session/runtime.h"
 
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -204,9 +205,9 @@ runtime_apply_args(struct conf *c)
 		c->log_level = LOG_DEBUG;
 }
 
-/* runtime_reload - swap in a new config, or keep the old one */
-int
-runtime_reload(const char *path, int must_exist, str *why)
+/* runtime_reload_try - swap in a new config, or keep the old one */
+static int
+runtime_reload_try(const char *path, int must_exist, str *why)
 {
 	struct runtime *old, *rt;
 	struct conf *conf;
@@ -230,9 +231,10 @@ runtime_reload(const char *path, int must_exist, str *why)
 	runtime_apply_args(conf);
 	if (strcmp(old->conf->socket, conf->socket) != 0 ||
 	    strcmp(old->conf->user, conf->user) != 0 ||
-	    strcmp(old->conf->pid_file, conf->pid_file) != 0)
-		log_warn("reload: socket, user and pid_file changes take effect "
-		    "only after a restart");
+	    strcmp(old->conf->pid_file, conf->pid_file) != 0 ||
+	    strcmp(old->conf->metrics, conf->metrics) != 0)
+		log_warn("reload: socket, user, pid_file and metrics changes "
+		    "take effect only after a restart");
 	if ((rt = runtime_build(conf, old, NULL, &err)) == NULL) {
 		log_error("reload failed, keeping the running configuration: %s",
 		    str_cstr(&err));
@@ -256,6 +258,17 @@ runtime_reload(const char *path, int must_exist, str *why)
 	runtime_put(old);	/* the one runtime_current held */
 	str_free(&err);
 	return 0;
+}
+
+/* runtime_reload - reload and count how it went */
+int
+runtime_reload(const char *path, int must_exist, str *why)
+{
+	int rc;
+
+	rc = runtime_reload_try(path, must_exist, why);
+	metrics_reload(rc == 0);
+	return rc;
 }
 
 /* runtime_stop - drop the current snapshot and the task pool */

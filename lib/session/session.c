@@ -13,6 +13,7 @@
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/netlist.h"
+#include "util/prom.h"
 #include "util/str.h"
 #include "util/task.h"
 #include "mail/authres.h"
@@ -29,6 +30,7 @@
 #include "verdict/exempt.h"
 #include "verdict/facts.h"
 #include "verdict/verdict.h"
+#include "report/metrics.h"
 #include "report/summary.h"
 #include "session/message.h"
 #include "session/runtime.h"
@@ -598,6 +600,8 @@ session_new(struct runtime *rt)
 	/* until the MTA says otherwise (it may skip connect) */
 	s->client_name = mem_strdup("unknown");
 	s->facts.client_name = s->client_name;
+	s->connect_us = prom_now_us();
+	metrics_session(1);
 	return s;
 }
 
@@ -678,6 +682,7 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 	dnsbl_poll(s->dnsbl_q);
 	s->in_tx = 1;
 	s->tx_start = deadline_now();
+	s->tx_start_us = prom_now_us();
 	s->queue_id = mem_strdup(queue_id);
 	if (smtp_addr_parse(arg != NULL ? arg : "", &s->from) != 0 ||
 	    s->from.warning != NULL)
@@ -922,6 +927,8 @@ session_log_summary(struct session *s)
 	str_free(&line);
 	atomic_fetch_add_explicit(&session_counted[s->verdict.action], 1,
 	    memory_order_relaxed);
+	metrics_transaction(&s->facts, &s->verdict, s->verdict_stage,
+	    prom_now_us() - (s->in_tx ? s->tx_start_us : s->connect_us));
 }
 
 /* session_counts - transactions logged so far, by the action answered */
@@ -980,6 +987,7 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
+	metrics_session(-1);
 	session_spf_join(&s->helo_job, &s->facts.spf_helo);
 	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
 	session_spf_join(&s->fwd_job, &s->fwd);

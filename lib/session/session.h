@@ -116,9 +116,11 @@ struct session {
 	helo_lookup		*helo_q;	/* the HELO name's addresses */
 	int64_t			 helo_deadline;
 	int			 connect_logged;	/* refusal before MAIL */
+	int64_t			 connect_us;	/* when the client came */
 	/* the current transaction */
 	int			 in_tx;
 	int64_t			 tx_start;
+	int64_t			 tx_start_us;	/* for the metrics */
 	struct smtp_addr	 from;
 	char			*auth_user;
 	char			*queue_id;

@@ -96,7 +96,9 @@ id -nG postfix | grep -qw authgate || ag_fail "postfix is not in group authgate"
 UNIT=/lib/systemd/system/authgate.service
 grep -q '^Type=notify' "$UNIT" && grep -q '^User=authgate' "$UNIT" ||
 	ag_fail "the unit is not Type=notify, User=authgate"
-echo "ok - conffile, user, group, spool directory, unit"
+[ -s /usr/share/doc/authgate/grafana-authgate.json ] ||
+	ag_fail "no Grafana dashboard in /usr/share/doc/authgate"
+echo "ok - conffile, user, group, spool directory, unit, dashboard"
 
 # --- mail through Debian's chrooted Postfix ---------------------------
 ag_nsd_start
@@ -108,12 +110,16 @@ pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "unix:authgate/authgate.sock"
 pf_debian_master "$PF" "$SMTP_PORT"
 # the socket directory as the package makes it, in the test's spool
 install -d -o authgate -g authgate -m 0750 "$PF/spool/authgate"
-# the installed configuration, only its DNS servers the test's
-sed "s|^	servers = \"\"|	servers = \"127.0.0.1:$AG_DNS_PORT\"|" \
+# the installed configuration, only its DNS servers the test's, and the
+# metrics switched on as README.Debian says
+METRICS_PORT=$(ag_free_port)
+sed -e "s|^	servers = \"\"|	servers = \"127.0.0.1:$AG_DNS_PORT\"|" \
+    -e "s|^metrics = \"\"|metrics = \"127.0.0.1:$METRICS_PORT\"|" \
     /etc/authgate/authgate.conf > "$AG_WORK/authgate.conf"
 chmod 644 "$AG_WORK/authgate.conf"
-grep -q "servers = \"127.0.0.1:$AG_DNS_PORT\"" "$AG_WORK/authgate.conf" ||
-	ag_fail "cannot point the installed config at the test DNS"
+grep -q "servers = \"127.0.0.1:$AG_DNS_PORT\"" "$AG_WORK/authgate.conf" &&
+    grep -q "^metrics = \"127.0.0.1:$METRICS_PORT\"" "$AG_WORK/authgate.conf" ||
+	ag_fail "cannot point the installed config at the test DNS and port"
 # as the unit: RuntimeDirectory, ExecStartPre, ExecStart as authgate
 install -d -o authgate -g authgate -m 0750 /run/authgate
 python3 "$SRC/tests/lib/syslog_sink.py" "$AG_WORK/notify.sock" \
@@ -138,6 +144,21 @@ grep -q '^READY=1 .*\[exists\]$' "$AG_WORK/notify.out" ||
 echo "ok - started as the unit does: READY=1 once the socket (authgate:authgate 660) exists"
 pf_start "$PF" || ag_fail "postfix did not start"
 
-pf_chroot_checks "$SMTP_PORT" "$AG_WORK/sink" package_stop_authgate \
+# before authgate stops: /metrics counted the delivered and the refused
+package_counted() {	# the two verdicts of pf_chroot_checks so far
+	curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" > "$AG_WORK/metrics.prom" &&
+	    grep -q '^authgate_verdicts_total{action="accept",check="none",stage="eom"} 1$' \
+	    "$AG_WORK/metrics.prom" &&
+	    grep -q '^authgate_verdicts_total{action="reject",check="spf-mailfrom",stage="rcpt"} 1$' \
+	    "$AG_WORK/metrics.prom"
+}
+package_metrics_then_stop() {
+	# a transaction counts when Postfix closes its milter connection
+	ag_wait_for 10 package_counted ||
+		ag_fail "/metrics: $(grep verdicts_total "$AG_WORK/metrics.prom")"
+	echo "ok - package: /metrics counted the delivered and the refused message"
+	package_stop_authgate
+}
+pf_chroot_checks "$SMTP_PORT" "$AG_WORK/sink" package_metrics_then_stop \
     package
 echo "all package checks passed"

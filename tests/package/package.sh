@@ -130,9 +130,19 @@ AG_PIDS="$AG_PIDS $AG_WORK/sink.pid"
 chmod 666 "$AG_WORK/notify.sock"
 runuser -u authgate -- /usr/sbin/authgate -n -c "$AG_WORK/authgate.conf" ||
 	ag_fail "ExecStartPre (authgate -n) fails on the installed config"
+# the unit's sandbox, as far as it can be had without systemd: User= and
+# Group= (setpriv), NoNewPrivileges=, CapabilityBoundingSet= (empty),
+# ProtectSystem=strict (the root read-only in the daemon's mount
+# namespace) with only ReadWritePaths= (the spool's socket directory) and
+# RuntimeDirectory= (a tmpfs on /run/authgate) writable
 NOTIFY_SOCKET="$AG_WORK/notify.sock" unshare -m --propagation private \
     sh -c 'mount --bind "$0" /var/spool/postfix &&
-	exec runuser -u authgate -- /usr/sbin/authgate -f -c "$1"' \
+	mount -t tmpfs -o "mode=0750,uid=$(id -u authgate),gid=$(id -g authgate)" \
+	    authgate-run /run/authgate &&
+	mount -o remount,bind,ro / &&
+	exec setpriv --reuid authgate --regid authgate --init-groups \
+	    --no-new-privs --bounding-set -all --inh-caps -all -- \
+	    /usr/sbin/authgate -f -c "$1"' \
     "$PF/spool" "$AG_WORK/authgate.conf" > "$AG_WORK/authgate.log" 2>&1 &
 echo $! > "$AG_WORK/authgate.pid"
 ag_wait_for 10 grep -q '^READY=1' "$AG_WORK/notify.out" ||
@@ -142,6 +152,14 @@ grep -q '^READY=1 .*\[exists\]$' "$AG_WORK/notify.out" ||
 [ "$(stat -c '%U:%G %a' "$PF/spool/authgate/authgate.sock")" = "authgate:authgate 660" ] ||
 	ag_fail "socket: $(stat -c '%U:%G %a' "$PF/spool/authgate/authgate.sock")"
 echo "ok - started as the unit does: READY=1 once the socket (authgate:authgate 660) exists"
+grep -q "control socket" "$AG_WORK/authgate.log" &&
+	ag_fail "no control socket in the runtime directory: $(grep 'control socket' "$AG_WORK/authgate.log")"
+AGPID=$(cat "$AG_WORK/authgate.pid")
+grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$AGPID/status" &&
+    grep -q '^CapBnd:[[:space:]]*0000000000000000$' "/proc/$AGPID/status" &&
+    [ "$(ps -o user= -p "$AGPID")" = authgate ] ||
+	ag_fail "the daemon is not sandboxed: $(grep -E '^(Uid|NoNewPrivs|CapBnd)' "/proc/$AGPID/status")"
+echo "ok - sandboxed as the unit is: user authgate, no new privileges, no capabilities, read-only root"
 pf_start "$PF" || ag_fail "postfix did not start"
 
 # before authgate stops: /metrics counted the delivered and the refused

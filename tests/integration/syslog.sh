@@ -20,13 +20,7 @@ python3 "$top_srcdir/tests/lib/syslog_sink.py" "$AG_WORK/log.sock" \
 ag_wait_for 10 test -s "$AG_WORK/sink.pid" || ag_fail "the syslog sink did not start"
 AG_PIDS="$AG_PIDS $AG_WORK/sink.pid"
 # the namespace's /dev: links to the real devices, and our log socket
-mkdir "$AG_WORK/olddev" "$AG_WORK/newdev"
-for f in /dev/* /dev/.[!.]*; do
-	[ -e "$f" ] || [ -L "$f" ] || continue
-	[ "$(basename "$f")" = log ] && continue
-	ln -s "$AG_WORK/olddev/$(basename "$f")" "$AG_WORK/newdev/$(basename "$f")"
-done
-ln -s "$AG_WORK/log.sock" "$AG_WORK/newdev/log"
+ag_ns_dev "$AG_WORK" "$AG_WORK/log.sock"
 
 # ns_authgate CONF ARGS... - the daemon with the namespace's /dev; its
 # stderr goes to $AG_WORK/stderr.log

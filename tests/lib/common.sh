@@ -22,6 +22,9 @@
 #	ag_log_has REGEX      authgate's log matches (extended regex)
 #	ag_expect_log REGEX DESCRIPTION  fail unless it does
 #	ag_no_errors_logged [EXPECTED]  fail if the daemon logged an error
+#	ag_ns_dev DIR SOCKET  DIR/newdev: a /dev for a mount namespace whose
+#	                      "log" is SOCKET (mount --rbind /dev DIR/olddev,
+#	                      then mount --bind DIR/newdev /dev inside it)
 
 set -u
 # nsd, postfix and smtp-sink live in /usr/sbin, often not in a CI PATH
@@ -278,6 +281,19 @@ ag_no_errors_logged() {
 		ag_fail "errors in the daemon log"
 	fi
 	echo "ok - no unexpected errors logged"
+}
+
+# ag_ns_dev DIR SOCKET - links to the real devices (through DIR/olddev,
+# where the namespace rbinds /dev) and a "log" that is SOCKET: the
+# machine's /dev/log, if any, is never touched
+ag_ns_dev() {
+	mkdir -p "$1/olddev" "$1/newdev"
+	for f in /dev/* /dev/.[!.]*; do
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		[ "$(basename "$f")" = log ] && continue
+		ln -s "$1/olddev/$(basename "$f")" "$1/newdev/$(basename "$f")"
+	done
+	ln -s "$2" "$1/newdev/log"
 }
 
 # ag_write_conf FILE [EXTRA] - a config pointing at the test DNS

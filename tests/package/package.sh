@@ -128,6 +128,15 @@ python3 "$SRC/tests/lib/syslog_sink.py" "$AG_WORK/notify.sock" \
 ag_wait_for 10 test -s "$AG_WORK/sink.pid" || ag_fail "no notify sink"
 AG_PIDS="$AG_PIDS $AG_WORK/sink.pid"
 chmod 666 "$AG_WORK/notify.sock"
+# stderr is the journal's stream, as under the unit (JOURNAL_STREAM): the
+# daemon logs through syslog(3), to a /dev/log that is the test's socket
+python3 "$SRC/tests/lib/syslog_sink.py" "$AG_WORK/log.sock" \
+    "$AG_WORK/syslog.out" "$AG_WORK/syslog-sink.pid" 300 &
+ag_wait_for 10 test -s "$AG_WORK/syslog-sink.pid" || ag_fail "no syslog sink"
+AG_PIDS="$AG_PIDS $AG_WORK/syslog-sink.pid"
+chmod 666 "$AG_WORK/log.sock"
+ag_ns_dev "$AG_WORK" "$AG_WORK/log.sock"
+: > "$AG_WORK/authgate.log"
 runuser -u authgate -- /usr/sbin/authgate -n -c "$AG_WORK/authgate.conf" ||
 	ag_fail "ExecStartPre (authgate -n) fails on the installed config"
 # the unit's sandbox, as far as it can be had without systemd: User= and
@@ -135,25 +144,28 @@ runuser -u authgate -- /usr/sbin/authgate -n -c "$AG_WORK/authgate.conf" ||
 # ProtectSystem=strict (the root read-only in the daemon's mount
 # namespace) with only ReadWritePaths= (the spool's socket directory) and
 # RuntimeDirectory= (a tmpfs on /run/authgate) writable
-NOTIFY_SOCKET="$AG_WORK/notify.sock" unshare -m --propagation private \
+NOTIFY_SOCKET="$AG_WORK/notify.sock" \
+    JOURNAL_STREAM=$(stat -c '%d:%i' "$AG_WORK/authgate.log") \
+    unshare -m --propagation private \
     sh -c 'mount --bind "$0" /var/spool/postfix &&
+	mount --rbind /dev "$2/olddev" && mount --bind "$2/newdev" /dev &&
 	mount -t tmpfs -o "mode=0750,uid=$(id -u authgate),gid=$(id -g authgate)" \
 	    authgate-run /run/authgate &&
 	mount -o remount,bind,ro / &&
 	exec setpriv --reuid authgate --regid authgate --init-groups \
 	    --no-new-privs --bounding-set -all --inh-caps -all -- \
 	    /usr/sbin/authgate -f -c "$1"' \
-    "$PF/spool" "$AG_WORK/authgate.conf" > "$AG_WORK/authgate.log" 2>&1 &
+    "$PF/spool" "$AG_WORK/authgate.conf" "$AG_WORK" >> "$AG_WORK/authgate.log" 2>&1 &
 echo $! > "$AG_WORK/authgate.pid"
 ag_wait_for 10 grep -q '^READY=1' "$AG_WORK/notify.out" ||
-	{ cat "$AG_WORK/authgate.log"; ag_fail "no READY=1 from the daemon"; }
+	{ cat "$AG_WORK/authgate.log" "$AG_WORK/syslog.out"; ag_fail "no READY=1 from the daemon"; }
 grep -q '^READY=1 .*\[exists\]$' "$AG_WORK/notify.out" ||
 	ag_fail "READY=1 came before the socket existed"
 [ "$(stat -c '%U:%G %a' "$PF/spool/authgate/authgate.sock")" = "authgate:authgate 660" ] ||
 	ag_fail "socket: $(stat -c '%U:%G %a' "$PF/spool/authgate/authgate.sock")"
 echo "ok - started as the unit does: READY=1 once the socket (authgate:authgate 660) exists"
-grep -q "control socket" "$AG_WORK/authgate.log" &&
-	ag_fail "no control socket in the runtime directory: $(grep 'control socket' "$AG_WORK/authgate.log")"
+grep -q "control socket" "$AG_WORK/authgate.log" "$AG_WORK/syslog.out" &&
+	ag_fail "no control socket in the runtime directory: $(grep -h 'control socket' "$AG_WORK/authgate.log" "$AG_WORK/syslog.out")"
 AGPID=$(cat "$AG_WORK/authgate.pid")
 grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$AGPID/status" &&
     grep -q '^CapBnd:[[:space:]]*0000000000000000$' "/proc/$AGPID/status" &&
@@ -179,4 +191,15 @@ package_metrics_then_stop() {
 }
 pf_chroot_checks "$SMTP_PORT" "$AG_WORK/sink" package_metrics_then_stop \
     package
+# the delivered message's line, in the mail facility (<22> = mail.info)
+# under Postfix's queue id for it
+QID=$(sed -n 's/.*postfix\/smtpd\[[0-9]*\]: \([0-9A-F]\{6,\}\): client=unknown\[192\.0\.2\.10\].*/\1/p' \
+    "$PF/postfix.log" | head -1)
+[ -n "$QID" ] || ag_fail "no queue id for the delivered message in Postfix's log"
+grep -Eq "^<22>.*authgate\[[0-9]+\]: $QID: client=unknown\[192\.0\.2\.10\] .*verdict=accept" \
+    "$AG_WORK/syslog.out" ||
+	ag_fail "no mail.info line for $QID: $(tail -3 "$AG_WORK/syslog.out")"
+[ ! -s "$AG_WORK/authgate.log" ] ||
+	ag_fail "lines on stderr although it is the journal: $(head -3 "$AG_WORK/authgate.log")"
+echo "ok - the transaction's line is in the mail facility under Postfix's queue id $QID"
 echo "all package checks passed"

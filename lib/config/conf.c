@@ -125,6 +125,19 @@ parse_log_to(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return conf_parse_word(cfg, opt, value, result, &words);
 }
 
+/* parse_log_format - the transaction line: text or json */
+static int
+parse_log_format(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+    void *result)
+{
+	static const char *const names[] = { "text", "json" };
+	static const struct conf_words words = {
+		"a log format", names, 2, NULL
+	};
+
+	return conf_parse_word(cfg, opt, value, result, &words);
+}
+
 /* parse_level - log level name */
 static int
 parse_level(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
@@ -336,6 +349,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_STR("pid_file", "", CFGF_NONE),
 	CFG_INT_CB("syslog_facility", LOG_MAIL, CFGF_NONE, parse_facility),
 	CFG_INT_CB("log_to", CONF_LOG_AUTO, CFGF_NONE, parse_log_to),
+	CFG_INT_CB("log_format", CONF_LOG_TEXT, CFGF_NONE, parse_log_format),
 	CFG_INT_CB("log_level", LOG_INFO, CFGF_NONE, parse_level),
 	CFG_INT_CB("milter_timeout", 300000, CFGF_NONE, conf_parse_duration),
 	CFG_INT("check_threads", 64, CFGF_NONE),
@@ -519,6 +533,7 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	    mem_strdup(cfg_getstr(cfg, "authserv_id")) : conf_host_name();
 	c->syslog_facility = (int)cfg_getint(cfg, "syslog_facility");
 	c->log_to = (int)cfg_getint(cfg, "log_to");
+	c->log_format = (int)cfg_getint(cfg, "log_format");
 	c->log_level = (int)cfg_getint(cfg, "log_level");
 	c->milter_timeout = (int)((cfg_getint(cfg, "milter_timeout") + 999) /
 	    1000);

@@ -51,6 +51,9 @@
 #define CONF_LOG_AUTO	0
 #define CONF_LOG_SYSLOG	1
 #define CONF_LOG_STDERR	2
+/* the transaction line (log_format): key=value text or a JSON object */
+#define CONF_LOG_TEXT	0
+#define CONF_LOG_JSON	1
 
 /* a policy for one recipient or sender domain (override "x" { }) */
 struct conf_override {
@@ -69,6 +72,7 @@ struct conf {
 	char		*authserv_id;
 	int		 syslog_facility;
 	int		 log_to;	/* CONF_LOG_* */
+	int		 log_format;	/* CONF_LOG_TEXT, CONF_LOG_JSON */
 	int		 log_level;
 	int		 milter_timeout;	/* seconds, libmilter I/O */
 	unsigned	 check_threads;

@@ -17,6 +17,15 @@
  *		exempt= when an exemption applied, would= what report-only
  *		checks would have done, reply= whenever the message was
  *		refused or held.
+ *	summary_json(...) - the same as one JSON object (log_format =
+ *		json): queue_id, client_name, client_ip, helo, mail_from,
+ *		rcpts, ip_list, dnsbl [{zone, status, codes, categories}],
+ *		dnsbl_score, iprev, helo_facts, sender_networks_*, login,
+ *		account, lockdown_*, sender_login_*, state_error, block,
+ *		rate, spf_mailfrom, spf_helo, dkim [{result, domain,
+ *		selector, reason}], from_error, dmarc, verdict {action,
+ *		pending, check, code, xcode, stage, reply [lines]}, exempt,
+ *		would, time_ms; a key whose check did not run is left out.
  * Untrusted values are made printable and bounded.
  */
 #ifndef AUTHGATE_SUMMARY_H
@@ -28,6 +37,8 @@
 #include "verdict/verdict.h"
 
 void	summary_format(const struct facts *, const struct verdict *,
+	    enum stage, const char *, unsigned, long, str *);
+void	summary_json(const struct facts *, const struct verdict *,
 	    enum stage, const char *, unsigned, long, str *);
 
 #endif

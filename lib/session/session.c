@@ -920,9 +920,10 @@ session_log_summary(struct session *s)
 	str line;
 
 	str_init(&line);
-	summary_format(&s->facts, &s->verdict, s->verdict_stage, s->queue_id,
-	    s->nrcpt, s->in_tx ? (long)(deadline_now() - s->tx_start) : 0,
-	    &line);
+	(s->rt->conf->log_format == CONF_LOG_JSON ? summary_json :
+	    summary_format)(&s->facts, &s->verdict, s->verdict_stage,
+	    s->queue_id, s->nrcpt, s->in_tx ? (long)(deadline_now() -
+	    s->tx_start) : 0, &line);
 	log_info("%s", str_cstr(&line));
 	str_free(&line);
 	atomic_fetch_add_explicit(&session_counted[s->verdict.action], 1,

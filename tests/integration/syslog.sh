@@ -97,3 +97,22 @@ grep -Eq '^[0-9-]+ [0-9:.]+ authgate\[[0-9]+\]: info: Q-STDERR: client=' \
 grep -q 'Q-STDERR' "$AG_WORK/syslog.out" &&
 	ag_fail "-f: the line went to syslog too"
 echo "ok - -f with a plain stderr: stderr only"
+
+# log_format = json: the transaction line is one JSON object (through
+# syslog, where log pipelines read it)
+ag_write_conf "$AG_WORK/json.conf" 'log_format = json'
+ns_authgate "$AG_WORK/json.conf"
+run Q-JSON
+logged '^<22>.*authgate\[[0-9]+\]: \{"queue_id":"Q-JSON",' \
+    "log_format = json: one JSON object in the mail facility"
+sed -n 's/^<22>[^{]*authgate\[[0-9]*\]: \({"queue_id":"Q-JSON".*\)$/\1/p' \
+    "$AG_WORK/syslog.out" | head -1 > "$AG_WORK/json.line"
+python3 - "$AG_WORK/json.line" <<'PY' || ag_fail "the JSON line"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["client_ip"] == "198.51.100.20", o
+assert o["spf_mailfrom"]["result"] == "softfail", o
+assert o["verdict"]["action"] == "accept" and o["verdict"]["stage"] == "eom", o
+assert isinstance(o["time_ms"], int) and o["rcpts"] == 1, o
+print("ok - the JSON line parses: client_ip, spf_mailfrom, verdict, time_ms")
+PY

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "util/log.h"
 #include "util/str.h"
 #include "mail/authres.h"
@@ -347,6 +349,44 @@ test_summary_line(void **state)
 	assert_null(strchr(str_cstr(&out), '\n'));
 	assert_null(strchr(str_cstr(&out), '\r'));
 	assert_non_null(strstr(str_cstr(&out), "helo=evil??helo?"));
+
+	/* log_format = json: one valid JSON object, hostile bytes made
+	 * printable (8-bit, quotes, backslashes, control characters) */
+	str_reset(&out);
+	f.helo = "ev\"il\\\xff\xfe\r\n";
+	summary_json(&f, &v, STAGE_EOM, "Q", 1, 7, &out);
+	assert_null(strchr(str_cstr(&out), '\n'));
+	{
+		json_error_t jerr;
+		json_t *o, *vd;
+		const unsigned char *c;
+
+		for (c = (const unsigned char *)str_cstr(&out); *c; c++)
+			if (*c >= 0x80 || *c < 0x20)
+				fail_msg("byte %#x in %s", *c, str_cstr(&out));
+		if ((o = json_loads(str_cstr(&out), 0, &jerr)) == NULL)
+			fail_msg("not JSON (%s): %s", jerr.text, str_cstr(&out));
+		assert_string_equal(json_string_value(json_object_get(o,
+		    "queue_id")), "Q");
+		assert_string_equal(json_string_value(json_object_get(o,
+		    "client_ip")), "192.0.2.10");
+		assert_non_null(strstr(json_string_value(json_object_get(o,
+		    "helo")), "ev\"il\\"));
+		assert_string_equal(json_string_value(json_object_get(
+		    json_object_get(o, "spf_mailfrom"), "result")), "fail");
+		vd = json_object_get(o, "verdict");
+		assert_string_equal(json_string_value(json_object_get(vd,
+		    "action")), "reject");
+		assert_string_equal(json_string_value(json_object_get(vd,
+		    "code")), "550");
+		assert_string_equal(json_string_value(json_object_get(vd,
+		    "check")), "spf-mailfrom");
+		assert_true(json_array_size(json_object_get(vd, "reply")) >= 2);
+		assert_int_equal(json_integer_value(json_object_get(o,
+		    "time_ms")), 7);
+		assert_null(json_object_get(o, "dkim"));	/* did not run */
+		json_decref(o);
+	}
 	verdict_clear(&v);
 	str_free(&out);
 	policy_free(&p);
@@ -416,6 +456,30 @@ test_ip_facts(void **state)
 	    "(SBL +3),wl.example:127.0.10.3(dnswl-high -3),slow.example:"
 	    "temperror dnsbl_score=0 iprev=pass(mail.example.org) "));
 	assert_non_null(strstr(str_cstr(&out), "verdict=accept"));
+	/* the same as JSON: the lists as an array, the score a number */
+	str_reset(&out);
+	summary_json(&f, &v, STAGE_RCPT, "Q1", 1, 2, &out);
+	{
+		json_error_t jerr;
+		json_t *o, *l;
+
+		if ((o = json_loads(str_cstr(&out), 0, &jerr)) == NULL)
+			fail_msg("not JSON (%s): %s", jerr.text, str_cstr(&out));
+		l = json_object_get(o, "dnsbl");
+		assert_int_equal(json_array_size(l), 3);
+		assert_string_equal(json_string_value(json_object_get(
+		    json_array_get(l, 0), "zone")), "zen.example");
+		assert_string_equal(json_string_value(json_array_get(
+		    json_object_get(json_array_get(l, 0), "categories"), 0)),
+		    "SBL");
+		assert_string_equal(json_string_value(json_object_get(
+		    json_array_get(l, 2), "status")), "temperror");
+		assert_int_equal(json_integer_value(json_object_get(o,
+		    "dnsbl_score")), 0);
+		assert_string_equal(json_string_value(json_object_get(
+		    json_object_get(o, "iprev"), "name")), "mail.example.org");
+		json_decref(o);
+	}
 	verdict_clear(&v);
 
 	/* listed enough: refused, and an exemption shows as not enforced */

@@ -355,6 +355,7 @@ main(int argc, char **argv)
 	    "built-in defaults", conf->authserv_id);
 	pid_path = conf->pid_file[0] != '\0' ? mem_strdup(conf->pid_file) :
 	    NULL;
+	runtime_set_recording(1);
 	if (runtime_start(conf, &err) != 0)
 		log_fatal("cannot start: %s", str_cstr(&err));
 	if (pthread_create(&control_thread, NULL, control_main, NULL) != 0)

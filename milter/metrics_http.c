@@ -141,6 +141,7 @@ metrics_http_request(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_size, void **state)
 {
 	static const char *const plain = "text/plain; charset=utf-8";
+	struct runtime *rt;
 	enum MHD_Result rc;
 	str body;
 
@@ -156,7 +157,10 @@ metrics_http_request(void *cls, struct MHD_Connection *c, const char *url,
 		rc = metrics_http_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, plain,
 		    &body);
 	} else if (strcmp(url, "/metrics") == 0) {
-		metrics_write(&body, runtime_tasks());
+		rt = runtime_get();
+		metrics_write(&body, runtime_tasks(), rt != NULL ?
+		    runtime_recorder(rt) : NULL);
+		runtime_put(rt);
 		rc = metrics_http_reply(c, MHD_HTTP_OK,
 		    "text/plain; version=0.0.4; charset=utf-8", &body);
 	} else if (strcmp(url, "/") == 0) {

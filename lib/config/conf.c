@@ -33,6 +33,7 @@
 #include "util/str.h"
 #include "dns/dns.h"
 #include "mail/domlist.h"
+#include "dmarcrep/dmarcrep_store.h"
 #include "ipcheck/authz.h"
 #include "ipcheck/dnsbl.h"
 #include "ipcheck/generic_name.h"
@@ -286,6 +287,33 @@ validate_cache_size(cfg_t *cfg, cfg_opt_t *opt)
 	return conf_validate_range(cfg, opt, 0, 10000000);
 }
 
+/* validate_dmarc_store - empty (no recording) or a store we know */
+static int
+validate_dmarc_store(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v, *rest;
+	str err;
+
+	v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	if (v[0] == '\0')
+		return 0;
+	str_init(&err);
+	if (dmarcrep_store_find(v, &rest, &err) == NULL) {
+		cfg_error(cfg, "option 'store': %s", str_cstr(&err));
+		str_free(&err);
+		return -1;
+	}
+	str_free(&err);
+	return 0;
+}
+
+/* validate_dmarc_queue - rows waiting for the writer, at most */
+static int
+validate_dmarc_queue(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_validate_range(cfg, opt, 1, 1000000);
+}
+
 /* validate_threads - check_threads */
 static int
 validate_threads(cfg_t *cfg, cfg_opt_t *opt)
@@ -341,6 +369,13 @@ static cfg_opt_t dns_opts[] = {
 	CFG_END()
 };
 
+/* DMARC aggregate reports: where the evaluations are recorded */
+static cfg_opt_t dmarc_reports_opts[] = {
+	CFG_STR("store", "", CFGF_NONE),
+	CFG_INT("queue", 10000, CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t root_opts[] = {
 	CFG_STR("authserv_id", "", CFGF_NONE),
 	CFG_STR("socket", AUTHGATE_SOCKET, CFGF_NONE),
@@ -364,6 +399,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_STR("control_socket", "", CFGF_NONE),
 	CFG_STR("metrics", "", CFGF_NONE),
 	CFG_SEC("dns", dns_opts, CFGF_NONE),
+	CFG_SEC("dmarc_reports", dmarc_reports_opts, CFGF_NONE),
 	CFG_SEC("spf", conf_spf_opts, CFGF_NONE),
 	CFG_SEC("dkim", conf_dkim_opts, CFGF_NONE),
 	CFG_SEC("dmarc", conf_dmarc_opts, CFGF_NONE),
@@ -400,6 +436,8 @@ static const struct conf_check conf_core_checks[] = {
 	{ "dns|servers", validate_servers },
 	{ "dns|tries", validate_tries },
 	{ "dns|cache_size", validate_cache_size },
+	{ "dmarc_reports|store", validate_dmarc_store },
+	{ "dmarc_reports|queue", validate_dmarc_queue },
 	{ NULL, NULL }
 };
 
@@ -572,6 +610,10 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	conf_texts(cfg, &c->policy);
 	c->control_socket = mem_strdup(cfg_getstr(cfg, "control_socket"));
 	c->metrics = mem_strdup(cfg_getstr(cfg, "metrics"));
+	c->dmarc_store = mem_strdup(cfg_getstr(cfg_getsec(cfg,
+	    "dmarc_reports"), "store"));
+	c->dmarc_queue = (size_t)cfg_getint(cfg_getsec(cfg, "dmarc_reports"),
+	    "queue");
 	if (conf_ip_build(cfg, c, &err) != 0 ||
 	    conf_sender_build(cfg, c, &err) != 0) {
 		str_appendf(errors, "%s: %s", path != NULL ? path : "(config)",
@@ -890,6 +932,7 @@ conf_free(struct conf *c)
 	conf_sender_free(c);
 	mem_free(c->control_socket);
 	mem_free(c->metrics);
+	mem_free(c->dmarc_store);
 	for (i = 0; i < c->noverrides; i++) {
 		mem_free(c->overrides[i].domain);
 		policy_free(&c->overrides[i].policy);

@@ -125,6 +125,8 @@ struct conf {
 	size_t		 state_memory_entries;
 	char		*control_socket;	/* "": none */
 	char		*metrics;	/* "address:port" of /metrics, "": off */
+	char		*dmarc_store;	/* "sqlite:/path"; "": no recording */
+	size_t		 dmarc_queue;	/* rows waiting for the writer */
 	/* what to do with the results */
 	struct policy	 policy;
 	struct conf_override *overrides;

@@ -300,9 +300,30 @@ metrics_write_process(str *out, task_pool *pool)
 	str_free(&labels);
 }
 
+/* metrics_write_dmarcrep - the DMARC report recorder's counts */
+static void
+metrics_write_dmarcrep(str *out, dmarcrep *rec)
+{
+	struct dmarcrep_counts c;
+
+	if (rec == NULL)
+		return;
+	dmarcrep_counts(rec, &c);
+	prom_family(out, "authgate_dmarc_records_total", "counter",
+	    "DMARC evaluations for aggregate reports: stored, or dropped "
+	    "(queue full, store down or slow).");
+	prom_sample(out, "authgate_dmarc_records_total", "result=\"stored\"",
+	    c.recorded);
+	prom_sample(out, "authgate_dmarc_records_total", "result=\"dropped\"",
+	    c.dropped);
+	prom_family(out, "authgate_dmarc_records_waiting", "gauge",
+	    "DMARC evaluations queued for the store.");
+	prom_sample(out, "authgate_dmarc_records_waiting", NULL, c.waiting);
+}
+
 /* metrics_write - the whole /metrics page */
 void
-metrics_write(str *out, task_pool *pool)
+metrics_write(str *out, task_pool *pool, dmarcrep *rec)
 {
 	str labels;
 	int k;
@@ -339,6 +360,7 @@ metrics_write(str *out, task_pool *pool)
 	metrics_write_stages(out, "authgate_callback_seconds",
 	    "How long each MTA command waited for authgate's answer, by "
 	    "stage: the delay authgate adds to SMTP.", metrics_cb_time);
+	metrics_write_dmarcrep(out, rec);
 	dns_metrics_write(out);
 	str_free(&labels);
 }

@@ -14,9 +14,11 @@
  *		one MTA command at this stage: the delay it adds to SMTP.
  *	metrics_session(delta) - a connection opened (+1) or closed (-1).
  *	metrics_reload(ok) - a configuration reload and how it ended.
- *	metrics_write(out, pool) - the page: the families above, the DNS
- *		families (dns_metrics.h), the task pool's threads (pool may
- *		be NULL), the build and the start time.
+ *	metrics_write(out, pool, rec) - the page: the families above, the
+ *		DNS families (dns_metrics.h), the task pool's threads (pool
+ *		may be NULL), the DMARC report records recorded, dropped and
+ *		waiting (rec may be NULL: not recording), the build and the
+ *		start time.
  *	metrics_verdicts(action, check, stage) - a counter, for tests.
  * Names follow Prometheus' conventions: authgate_ prefix, _total for
  * counters, _seconds for durations.
@@ -28,6 +30,7 @@
 
 #include "util/str.h"
 #include "util/task.h"
+#include "dmarcrep/dmarcrep.h"
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
@@ -37,7 +40,7 @@ void		 metrics_transaction(const struct facts *,
 void		 metrics_callback(enum stage, int64_t);
 void		 metrics_session(int);
 void		 metrics_reload(int);
-void		 metrics_write(str *, task_pool *);
+void		 metrics_write(str *, task_pool *, dmarcrep *);
 unsigned long	 metrics_verdicts(enum action, const char *, enum stage);
 
 #endif

@@ -15,12 +15,72 @@
 #include "spf/spf.h"
 #include "state/state.h"
 #include "config/conf.h"
+#include "dmarcrep/dmarcrep.h"
 #include "report/metrics.h"
 #include "session/runtime.h"
 
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *runtime_current;
 static task_pool *runtime_pool;
+static int runtime_recording;	/* the daemon records; authgate-check not */
+
+/* the DMARC report recorder, shared by the snapshots that use it */
+struct runtime_recorder {
+	atomic_int	 refs;
+	dmarcrep	*rec;
+};
+
+/* runtime_set_recording - let snapshots record DMARC evaluations */
+void
+runtime_set_recording(int on)
+{
+	runtime_recording = on;
+}
+
+/* runtime_recorder_new - a recorder for conf's dmarc_reports store, or
+ * NULL when there is none (or it cannot be named: logged) */
+static struct runtime_recorder *
+runtime_recorder_new(const struct conf *conf)
+{
+	struct runtime_recorder *rr;
+	dmarcrep *rec;
+	str err;
+
+	if (!runtime_recording || conf->dmarc_store[0] == '\0')
+		return NULL;
+	str_init(&err);
+	if ((rec = dmarcrep_start(conf->dmarc_store, conf->dmarc_queue,
+	    &err)) == NULL) {
+		log_error("dmarc reports: %s; not recording", str_cstr(&err));
+		str_free(&err);
+		return NULL;
+	}
+	str_free(&err);
+	log_info("dmarc reports: recording evaluations in %s",
+	    conf->dmarc_store);
+	rr = mem_calloc(1, sizeof(*rr));
+	atomic_init(&rr->refs, 1);
+	rr->rec = rec;
+	return rr;
+}
+
+/* runtime_recorder_put - drop a reference; the last one flushes and
+ * stops the writer */
+static void
+runtime_recorder_put(struct runtime_recorder *rr)
+{
+	if (rr == NULL || atomic_fetch_sub(&rr->refs, 1) != 1)
+		return;
+	dmarcrep_stop(rr->rec);
+	mem_free(rr);
+}
+
+/* runtime_recorder - where this snapshot records DMARC evaluations */
+dmarcrep *
+runtime_recorder(const struct runtime *rt)
+{
+	return rt->recorder != NULL ? rt->recorder->rec : NULL;
+}
 
 /* runtime_store_open - the store a config's state { } section names */
 state_store *
@@ -102,6 +162,12 @@ runtime_build(struct conf *conf, const struct runtime *prev,
 		log_warn("reload: the state settings changed: counts and "
 		    "blocks start afresh in the %s store",
 		    state_backend_name(rt->store->st));
+	/* the store is fixed until a restart (runtime_reload warns) */
+	if (prev != NULL) {
+		if ((rt->recorder = prev->recorder) != NULL)
+			atomic_fetch_add(&rt->recorder->refs, 1);
+	} else
+		rt->recorder = runtime_recorder_new(conf);
 	rt->spf = spf_engine_create(conf->authserv_id);
 	if ((conf->dkim_enabled && (rt->dkim = dkim_engine_create(&conf->dkim,
 	    err)) == NULL) || (conf->dmarc_enabled && (rt->dmarc =
@@ -111,6 +177,7 @@ runtime_build(struct conf *conf, const struct runtime *prev,
 		spf_engine_free(rt->spf);
 		dns_resolver_unref(rt->resolver);
 		runtime_store_put(rt->store);
+		runtime_recorder_put(rt->recorder);
 		mem_free(rt);
 		return NULL;
 	}
@@ -165,6 +232,7 @@ runtime_put(struct runtime *rt)
 	dmarc_engine_free(rt->dmarc);
 	dns_resolver_unref(rt->resolver);
 	runtime_store_put(rt->store);
+	runtime_recorder_put(rt->recorder);
 	conf_free(rt->conf);
 	mem_free(rt);
 }
@@ -232,9 +300,11 @@ runtime_reload_try(const char *path, int must_exist, str *why)
 	if (strcmp(old->conf->socket, conf->socket) != 0 ||
 	    strcmp(old->conf->user, conf->user) != 0 ||
 	    strcmp(old->conf->pid_file, conf->pid_file) != 0 ||
-	    strcmp(old->conf->metrics, conf->metrics) != 0)
-		log_warn("reload: socket, user, pid_file and metrics changes "
-		    "take effect only after a restart");
+	    strcmp(old->conf->metrics, conf->metrics) != 0 ||
+	    strcmp(old->conf->dmarc_store, conf->dmarc_store) != 0)
+		log_warn("reload: socket, user, pid_file, metrics and "
+		    "dmarc_reports store changes take effect only after a "
+		    "restart");
 	if ((rt = runtime_build(conf, old, NULL, &err)) == NULL) {
 		log_error("reload failed, keeping the running configuration: %s",
 		    str_cstr(&err));

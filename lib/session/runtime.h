@@ -24,6 +24,12 @@
  *		unchanged file gives no "takes effect after a restart").
  *	runtime_stop() - drop the current snapshot and the task pool.
  *	runtime_tasks() - the task pool for background checks.
+ *	runtime_set_recording(on) - the daemon, not authgate-check,
+ *		records DMARC evaluations: the first snapshot starts the
+ *		recorder of its dmarc_reports store, later ones share it
+ *		(a changed store waits for a restart), the last reference
+ *		flushes and stops it.
+ *	runtime_recorder(rt) - that recorder, NULL when not recording.
  *	runtime_state(rt) - the counter and block store (state/): kept by a
  *		reload whose state { } settings did not change, else made
  *		anew (in memory: counts and blocks start afresh, logged).
@@ -45,6 +51,7 @@
 #include "dmarc/dmarc.h"
 #include "state/state.h"
 #include "config/conf.h"
+#include "dmarcrep/dmarcrep.h"
 
 /* the store of counters and blocks, shared by the snapshots whose state
  * settings are the same (a reload keeps the blocks) */
@@ -56,6 +63,7 @@ struct runtime_store {
 struct runtime {
 	atomic_int	 refs;
 	struct runtime_store *store;
+	struct runtime_recorder *recorder;	/* NULL: not recording */
 	struct conf	*conf;
 	dns_resolver	*resolver;
 	spf_engine	*spf;
@@ -74,6 +82,8 @@ int		 runtime_reload(const char *, int, str *);
 void		 runtime_stop(void);
 task_pool	*runtime_tasks(void);
 state_store	*runtime_state(const struct runtime *);
+void		 runtime_set_recording(int);
+dmarcrep	*runtime_recorder(const struct runtime *);
 state_store	*runtime_store_open(const struct conf *, str *);
 
 #endif

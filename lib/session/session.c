@@ -30,6 +30,7 @@
 #include "verdict/exempt.h"
 #include "verdict/facts.h"
 #include "verdict/verdict.h"
+#include "report/dmarc_evidence.h"
 #include "report/metrics.h"
 #include "report/summary.h"
 #include "session/message.h"
@@ -912,6 +913,21 @@ session_message_clear(struct session *s)
 	s->msg_done = 0;
 }
 
+/* session_record_dmarc - hand the message's DMARC evaluation to the
+ * report recorder (never waits: see dmarcrep.h) */
+static void
+session_record_dmarc(struct session *s)
+{
+	struct dmarcrep_row *row;
+	dmarcrep *rec;
+
+	if ((rec = runtime_recorder(s->rt)) == NULL || !s->facts.dmarc.checked)
+		return;
+	if ((row = dmarc_evidence(&s->facts, session_policy(s), &s->verdict,
+	    s->rt->conf->authserv_id, deadline_wall() / 1000)) != NULL)
+		dmarcrep_add(rec, row);
+}
+
 /* session_log_summary - the one log line of a transaction (or of a
  * connection refused before one) */
 static void
@@ -930,6 +946,7 @@ session_log_summary(struct session *s)
 	    memory_order_relaxed);
 	metrics_transaction(&s->facts, &s->verdict, s->verdict_stage,
 	    prom_now_us() - (s->in_tx ? s->tx_start_us : s->connect_us));
+	session_record_dmarc(s);
 }
 
 /* session_counts - transactions logged so far, by the action answered */

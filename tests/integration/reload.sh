@@ -88,7 +88,7 @@ ag_log_has 'take effect only after a restart' &&
 echo "ok - no restart warning for settings the command line gives"
 ag_write_conf "$AG_WORK/authgate.conf" 'user = "nobody"'
 kill -HUP "$AG_AUTHGATE_PID"
-ag_wait_for 10 ag_log_has 'reload: socket, user, pid_file and metrics changes take effect only after a restart' ||
+ag_wait_for 10 ag_log_has 'reload: socket, user, pid_file, metrics and dmarc_reports store changes take effect only after a restart' ||
 	ag_fail "a changed user in the file was not reported"
 echo "ok - a changed user waits for a restart, and says so"
 

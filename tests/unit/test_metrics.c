@@ -302,7 +302,7 @@ test_transactions(void **state)
 	metrics_session(1);
 	metrics_reload(0);
 	str_init(&page);
-	metrics_write(&page, NULL);
+	metrics_write(&page, NULL, NULL);
 	assert_true(has(&page, "authgate_verdicts_total{action=\"reject\","
 	    "check=\"spf-mailfrom\",stage=\"rcpt\"} 2"));
 	assert_true(has(&page, "authgate_verdicts_total{action=\"accept\","

@@ -1,0 +1,341 @@
+/*
+ * dmarcrep - rows and the recorder of DMARC evaluations; see dmarcrep.h.
+ *
+ * One mutex guards the queue (a singly linked list with a count) and the
+ * counters; milter threads only ever append or drop under it, never wait
+ * for the store. The writer takes up to DMARCREP_BATCH rows at a time,
+ * writes them in one transaction outside the lock, and sleeps on a
+ * condition variable (at most a second, so that a batch never waits
+ * long for company).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "util/deadline.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "dmarcrep/dmarcrep.h"
+#include "dmarcrep/dmarcrep_store.h"
+
+#define DMARCREP_BATCH		256
+#define DMARCREP_WAIT_MS	1000
+#define DMARCREP_WARN_MS	60000	/* between two "dropped" lines */
+
+struct dmarcrep_item {
+	struct dmarcrep_item	*next;
+	struct dmarcrep_row	*row;
+};
+
+struct dmarcrep {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;
+	pthread_t		 writer;
+	struct dmarcrep_item	*head, *tail;
+	size_t			 queued, max;
+	size_t			 writing;	/* taken by the writer */
+	int			 stopping;
+	int64_t			 stop_by;	/* give up writing then */
+	unsigned long		 recorded, dropped;
+	unsigned long		 dropped_logged;	/* in the last warning */
+	int64_t			 warned_at;
+	str			 why;		/* the last store error */
+	const struct dmarcrep_backend *backend;
+	char			*where;		/* after the scheme */
+	void			*store;		/* open handle, or NULL */
+	int64_t			 retry_at;
+};
+
+/* dmarcrep_row_new - an empty row */
+struct dmarcrep_row *
+dmarcrep_row_new(void)
+{
+	return mem_calloc(1, sizeof(struct dmarcrep_row));
+}
+
+/* dmarcrep_row_free - a row and its strings */
+void
+dmarcrep_row_free(struct dmarcrep_row *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	mem_free(r->reporter);
+	mem_free(r->source_ip);
+	mem_free(r->header_from);
+	mem_free(r->envelope_from);
+	mem_free(r->envelope_to);
+	mem_free(r->policy_domain);
+	mem_free(r->record);
+	mem_free(r->result);
+	mem_free(r->policy);
+	mem_free(r->policy_tag);
+	mem_free(r->disposition);
+	mem_free(r->override);
+	mem_free(r->override_comment);
+	mem_free(r->dkim_aligned);
+	mem_free(r->spf_aligned);
+	mem_free(r->spf_domain);
+	mem_free(r->spf_result);
+	mem_free(r->spf_scope);
+	for (i = 0; i < r->ndkim; i++) {
+		mem_free(r->dkim[i].domain);
+		mem_free(r->dkim[i].selector);
+		mem_free(r->dkim[i].result);
+		mem_free(r->dkim[i].human);
+	}
+	mem_free(r);
+}
+
+/* dmarcrep_dup - a copy, or NULL for NULL */
+static char *
+dmarcrep_dup(const char *s)
+{
+	return s != NULL ? mem_strdup(s) : NULL;
+}
+
+/* dmarcrep_row_add_dkim - one more signature, if there is room */
+void
+dmarcrep_row_add_dkim(struct dmarcrep_row *r, const char *domain,
+    const char *selector, const char *result, const char *human)
+{
+	struct dmarcrep_dkim *d;
+
+	if (r->ndkim >= DMARCREP_DKIM_MAX || domain == NULL || result == NULL)
+		return;
+	d = &r->dkim[r->ndkim++];
+	d->domain = mem_strdup(domain);
+	d->selector = dmarcrep_dup(selector);
+	d->result = mem_strdup(result);
+	d->human = dmarcrep_dup(human);
+}
+
+/* dmarcrep_warn - log drops and the store's trouble, at most once a
+ * minute (called with the lock held) */
+static void
+dmarcrep_warn(dmarcrep *r)
+{
+	int64_t now;
+
+	now = deadline_now();
+	if (r->dropped == r->dropped_logged || (r->warned_at != 0 &&
+	    now - r->warned_at < DMARCREP_WARN_MS))
+		return;
+	log_warn("dmarc reports: %lu record%s dropped (%lu in all)%s%s",
+	    r->dropped - r->dropped_logged, r->dropped - r->dropped_logged ==
+	    1 ? "" : "s", r->dropped, r->why.len > 0 ? ": " : "",
+	    str_cstr(&r->why));
+	r->dropped_logged = r->dropped;
+	r->warned_at = now;
+}
+
+/* dmarcrep_open - (re)open the store when it is time to try */
+static int
+dmarcrep_open(dmarcrep *r)
+{
+	str err;
+
+	if (r->store != NULL)
+		return 0;
+	if (deadline_now() < r->retry_at)
+		return -1;
+	str_init(&err);
+	if ((r->store = r->backend->open(r->where, &err)) == NULL) {
+		r->retry_at = deadline_in(DMARCREP_RETRY_MS);
+		pthread_mutex_lock(&r->lock);
+		if (r->why.len == 0 || strcmp(str_cstr(&r->why),
+		    str_cstr(&err)) != 0)
+			log_error("dmarc reports: cannot open the %s store: %s "
+			    "(mail flows; records are dropped until it opens)",
+			    r->backend->scheme, str_cstr(&err));
+		str_reset(&r->why);
+		str_append(&r->why, str_cstr(&err));
+		pthread_mutex_unlock(&r->lock);
+		str_free(&err);
+		return -1;
+	}
+	pthread_mutex_lock(&r->lock);
+	if (r->why.len > 0)
+		log_info("dmarc reports: the %s store is open again",
+		    r->backend->scheme);
+	str_reset(&r->why);
+	pthread_mutex_unlock(&r->lock);
+	str_free(&err);
+	return 0;
+}
+
+/* dmarcrep_write - store one batch, or drop and count it */
+static void
+dmarcrep_write(dmarcrep *r, struct dmarcrep_row **rows, size_t n)
+{
+	str err;
+	int ok;
+
+	str_init(&err);
+	ok = dmarcrep_open(r) == 0 &&
+	    r->backend->write(r->store, (struct dmarcrep_row *const *)rows,
+	    n, &err) == 0;
+	pthread_mutex_lock(&r->lock);
+	r->writing = 0;
+	if (ok)
+		r->recorded += n;
+	else {
+		r->dropped += n;
+		if (err.len > 0) {
+			/* a store that fails a write is reopened later */
+			str_reset(&r->why);
+			str_append(&r->why, str_cstr(&err));
+		}
+	}
+	dmarcrep_warn(r);
+	pthread_mutex_unlock(&r->lock);
+	if (!ok && err.len > 0 && r->store != NULL) {
+		r->backend->close(r->store);
+		r->store = NULL;
+		r->retry_at = deadline_in(DMARCREP_RETRY_MS);
+	}
+	str_free(&err);
+}
+
+/* dmarcrep_writer - the writer thread */
+static void *
+dmarcrep_writer(void *arg)
+{
+	struct dmarcrep_row *rows[DMARCREP_BATCH];
+	struct dmarcrep_item *it;
+	dmarcrep *r = arg;
+	size_t n, i;
+	int stop;
+
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		if (r->head == NULL && !r->stopping)
+			(void)deadline_cond_wait(&r->wake, &r->lock,
+			    deadline_in(DMARCREP_WAIT_MS));
+		for (n = 0; n < DMARCREP_BATCH && r->head != NULL; n++) {
+			it = r->head;
+			r->head = it->next;
+			rows[n] = it->row;
+			mem_free(it);
+		}
+		if (r->head == NULL)
+			r->tail = NULL;
+		r->queued -= n;
+		r->writing = n;
+		stop = r->stopping && (r->head == NULL ||
+		    deadline_now() >= r->stop_by);
+		pthread_mutex_unlock(&r->lock);
+		if (n > 0) {
+			if (r->stopping && deadline_now() >= r->stop_by) {
+				pthread_mutex_lock(&r->lock);
+				r->dropped += n;
+				r->writing = 0;
+				pthread_mutex_unlock(&r->lock);
+			} else
+				dmarcrep_write(r, rows, n);
+			for (i = 0; i < n; i++)
+				dmarcrep_row_free(rows[i]);
+		}
+		if (stop && n == 0)
+			break;
+	}
+	return NULL;
+}
+
+/* dmarcrep_start - name the store and start the writer */
+dmarcrep *
+dmarcrep_start(const char *spec, size_t queue_max, str *err)
+{
+	const struct dmarcrep_backend *b;
+	const char *rest;
+	dmarcrep *r;
+
+	if ((b = dmarcrep_store_find(spec, &rest, err)) == NULL)
+		return NULL;
+	r = mem_calloc(1, sizeof(*r));
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->wake, NULL);
+	str_init(&r->why);
+	r->backend = b;
+	r->where = mem_strdup(rest);
+	r->max = queue_max > 0 ? queue_max : 1;
+	if (pthread_create(&r->writer, NULL, dmarcrep_writer, r) != 0) {
+		str_append(err, "cannot start the dmarc report writer thread");
+		mem_free(r->where);
+		str_free(&r->why);
+		pthread_cond_destroy(&r->wake);
+		pthread_mutex_destroy(&r->lock);
+		mem_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* dmarcrep_add - queue a row, or drop it when the queue is full */
+void
+dmarcrep_add(dmarcrep *r, struct dmarcrep_row *row)
+{
+	struct dmarcrep_item *it;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->queued >= r->max || r->stopping) {
+		r->dropped++;
+		if (r->why.len == 0)
+			str_append(&r->why, "the queue is full (the store is "
+			    "slower than the mail)");
+		dmarcrep_warn(r);
+		pthread_mutex_unlock(&r->lock);
+		dmarcrep_row_free(row);
+		return;
+	}
+	it = mem_alloc(sizeof(*it));
+	it->next = NULL;
+	it->row = row;
+	if (r->tail != NULL)
+		r->tail->next = it;
+	else
+		r->head = it;
+	r->tail = it;
+	if (++r->queued >= DMARCREP_BATCH)
+		pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* dmarcrep_counts - recorded, dropped, waiting */
+void
+dmarcrep_counts(dmarcrep *r, struct dmarcrep_counts *c)
+{
+	pthread_mutex_lock(&r->lock);
+	c->recorded = r->recorded;
+	c->dropped = r->dropped;
+	c->waiting = r->queued + r->writing;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* dmarcrep_stop - flush (bounded) and stop */
+void
+dmarcrep_stop(dmarcrep *r)
+{
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->stopping = 1;
+	r->stop_by = deadline_in(DMARCREP_STOP_MS);
+	pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->writer, NULL);
+	pthread_mutex_lock(&r->lock);
+	r->warned_at = 0;
+	dmarcrep_warn(r);
+	pthread_mutex_unlock(&r->lock);
+	if (r->store != NULL)
+		r->backend->close(r->store);
+	mem_free(r->where);
+	str_free(&r->why);
+	pthread_cond_destroy(&r->wake);
+	pthread_mutex_destroy(&r->lock);
+	mem_free(r);
+}

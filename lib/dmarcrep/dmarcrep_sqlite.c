@@ -1,0 +1,269 @@
+/*
+ * dmarcrep_sqlite - the embedded store of DMARC report rows: one SQLite
+ * file (WAL, so authgate-report reads while the daemon writes), created
+ * and migrated here; see dmarcrep_store.h.
+ *
+ * sqlite3 (Debian's libsqlite3-0) rather than a file format of our own:
+ * crash safety, concurrent readers and the queries authgate-report
+ * needs come with it.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "util/mem.h"
+#include "util/str.h"
+#include "dmarcrep/dmarcrep.h"
+#include "dmarcrep/dmarcrep_store.h"
+
+#define DMARCREP_SQLITE_BUSY_MS	2000
+
+struct dmarcrep_sqlite {
+	sqlite3		*db;
+	sqlite3_stmt	*message;
+	sqlite3_stmt	*dkim;
+};
+
+/* the schema, version 1 */
+static const char dmarcrep_sqlite_schema[] =
+	"CREATE TABLE dmarc_message ("
+	" id INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL,"
+	" reporter TEXT NOT NULL,"
+	" source_ip TEXT NOT NULL,"
+	" header_from TEXT NOT NULL,"
+	" envelope_from TEXT,"
+	" envelope_to TEXT,"
+	" policy_domain TEXT,"
+	" record TEXT,"
+	" result TEXT NOT NULL,"
+	" policy TEXT,"
+	" policy_tag TEXT,"
+	" disposition TEXT NOT NULL,"
+	" override TEXT,"
+	" override_comment TEXT,"
+	" dkim_aligned TEXT NOT NULL,"
+	" spf_aligned TEXT NOT NULL,"
+	" spf_domain TEXT,"
+	" spf_result TEXT,"
+	" spf_scope TEXT,"
+	" reported INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX dmarc_message_domain_time ON dmarc_message"
+	" (policy_domain, time);"
+	"CREATE TABLE dmarc_dkim ("
+	" message_id INTEGER NOT NULL REFERENCES dmarc_message (id)"
+	"  ON DELETE CASCADE,"
+	" domain TEXT NOT NULL,"
+	" selector TEXT,"
+	" result TEXT NOT NULL,"
+	" human TEXT);"
+	"CREATE INDEX dmarc_dkim_message ON dmarc_dkim (message_id);"
+	"INSERT INTO schema_version (version) VALUES (1);";
+
+/* dmarcrep_sqlite_error - "what: sqlite's words" */
+static void
+dmarcrep_sqlite_error(sqlite3 *db, const char *what, str *err)
+{
+	str_appendf(err, "%s: %s", what, db != NULL ? sqlite3_errmsg(db) :
+	    "out of memory");
+}
+
+/* dmarcrep_sqlite_version - the file's schema version, 0 if new */
+static int
+dmarcrep_sqlite_version(sqlite3 *db, str *err)
+{
+	sqlite3_stmt *st;
+	int version, rc;
+
+	if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS schema_version "
+	    "(version INTEGER NOT NULL)", NULL, NULL, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(db, "reading the schema version", err);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version",
+	    -1, &st, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(db, "reading the schema version", err);
+		return -1;
+	}
+	version = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		dmarcrep_sqlite_error(db, "reading the schema version", err);
+		return -1;
+	}
+	return version;
+}
+
+/* dmarcrep_sqlite_migrate - create the schema, or check it is ours */
+static int
+dmarcrep_sqlite_migrate(sqlite3 *db, str *err)
+{
+	int version;
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		dmarcrep_sqlite_error(db, "locking the database", err);
+		return -1;
+	}
+	if ((version = dmarcrep_sqlite_version(db, err)) < 0)
+		goto fail;
+	if (version > DMARCREP_SCHEMA_VERSION) {
+		str_appendf(err, "the database has schema version %d, newer "
+		    "than this authgate's (%d)", version,
+		    DMARCREP_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (version == 0 && sqlite3_exec(db, dmarcrep_sqlite_schema, NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(db, "creating the schema", err);
+		goto fail;
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(db, "creating the schema", err);
+		goto fail;
+	}
+	return 0;
+fail:
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* dmarcrep_sqlite_close - finalize and close */
+static void
+dmarcrep_sqlite_close(void *handle)
+{
+	struct dmarcrep_sqlite *s = handle;
+
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->message);
+	sqlite3_finalize(s->dkim);
+	sqlite3_close(s->db);
+	mem_free(s);
+}
+
+/* dmarcrep_sqlite_open - open (or create) the file */
+static void *
+dmarcrep_sqlite_open(const char *path, str *err)
+{
+	struct dmarcrep_sqlite *s;
+	int rc;
+
+	s = mem_calloc(1, sizeof(*s));
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, path, err);
+		goto fail;
+	}
+	(void)sqlite3_busy_timeout(s->db, DMARCREP_SQLITE_BUSY_MS);
+	/* WAL: authgate-report reads while the daemon writes */
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; "
+	    "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, path, err);
+		goto fail;
+	}
+	if (dmarcrep_sqlite_migrate(s->db, err) != 0)
+		goto fail;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO dmarc_message (time, "
+	    "reporter, source_ip, header_from, envelope_from, envelope_to, "
+	    "policy_domain, record, result, policy, policy_tag, disposition, "
+	    "override, override_comment, dkim_aligned, spf_aligned, "
+	    "spf_domain, spf_result, spf_scope) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->message, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(s->db, "INSERT INTO dmarc_dkim "
+	    "(message_id, domain, selector, result, human) VALUES (?, ?, ?, "
+	    "?, ?)", -1, &s->dkim, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, path, err);
+		goto fail;
+	}
+	return s;
+fail:
+	dmarcrep_sqlite_close(s);
+	return NULL;
+}
+
+/* dmarcrep_sqlite_text - bind a string, or NULL */
+static void
+dmarcrep_sqlite_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		(void)sqlite3_bind_null(st, i);
+	else
+		(void)sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* dmarcrep_sqlite_row - insert one row and its signatures */
+static int
+dmarcrep_sqlite_row(struct dmarcrep_sqlite *s, const struct dmarcrep_row *r)
+{
+	const char *const v[] = {
+		r->reporter, r->source_ip, r->header_from, r->envelope_from,
+		r->envelope_to, r->policy_domain, r->record, r->result,
+		r->policy, r->policy_tag, r->disposition, r->override,
+		r->override_comment, r->dkim_aligned, r->spf_aligned,
+		r->spf_domain, r->spf_result, r->spf_scope
+	};
+	sqlite3_int64 id;
+	size_t i;
+
+	(void)sqlite3_reset(s->message);
+	(void)sqlite3_bind_int64(s->message, 1, r->time);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		dmarcrep_sqlite_text(s->message, (int)i + 2, v[i]);
+	if (sqlite3_step(s->message) != SQLITE_DONE)
+		return -1;
+	id = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < r->ndkim; i++) {
+		(void)sqlite3_reset(s->dkim);
+		(void)sqlite3_bind_int64(s->dkim, 1, id);
+		dmarcrep_sqlite_text(s->dkim, 2, r->dkim[i].domain);
+		dmarcrep_sqlite_text(s->dkim, 3, r->dkim[i].selector);
+		dmarcrep_sqlite_text(s->dkim, 4, r->dkim[i].result);
+		dmarcrep_sqlite_text(s->dkim, 5, r->dkim[i].human);
+		if (sqlite3_step(s->dkim) != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* dmarcrep_sqlite_write - n rows in one transaction */
+static int
+dmarcrep_sqlite_write(void *handle, struct dmarcrep_row *const *rows,
+    size_t n, str *err)
+{
+	struct dmarcrep_sqlite *s = handle;
+	size_t i;
+
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, "starting a write", err);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (dmarcrep_sqlite_row(s, rows[i]) != 0) {
+			dmarcrep_sqlite_error(s->db, "writing a record", err);
+			(void)sqlite3_reset(s->message);
+			(void)sqlite3_reset(s->dkim);
+			(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	(void)sqlite3_reset(s->message);
+	(void)sqlite3_reset(s->dkim);
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, "committing a write", err);
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+const struct dmarcrep_backend dmarcrep_sqlite = {
+	"sqlite", dmarcrep_sqlite_open, dmarcrep_sqlite_write,
+	dmarcrep_sqlite_close
+};

@@ -1,0 +1,433 @@
+/*
+ * test_dmarcrep - the DMARC report record: rows from facts
+ * (dmarc_evidence: dispositions and override reasons as RFC 7489 names
+ * them), the recorder over a real SQLite file (every row and signature
+ * stored, nothing lost without being counted: stored + dropped = added,
+ * also with a tiny queue and from several threads), and the faults: a
+ * store that cannot be named, a directory that does not exist, a file
+ * that is not a database (left as it was), a database of a newer
+ * schema, a file locked by another writer.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "util/str.h"
+#include "mail/domlist.h"
+#include "spf/spf.h"
+#include "dkim/dkim.h"
+#include "dmarc/dmarc.h"
+#include "dmarc/dmarc_record.h"
+#include "dmarcrep/dmarcrep.h"
+#include "dmarcrep/dmarcrep_store.h"
+#include "verdict/facts.h"
+#include "verdict/policy.h"
+#include "verdict/verdict.h"
+#include "report/dmarc_evidence.h"
+
+static char dir[] = "/tmp/test_dmarcrep.XXXXXX";
+
+/* path - a file in the test's directory */
+static const char *
+path(const char *name)
+{
+	static char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	return buf;
+}
+
+/* count - SELECT count(*) ... from a database file */
+static long
+count(const char *file, const char *sql)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	long n = -1;
+
+	assert_int_equal(sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* a failing message: p=reject, SPF fail, one failing signature */
+static struct dkim_sig sigs[2];
+
+static void
+failing(struct facts *f, struct dmarc_outcome *o)
+{
+	memset(f, 0, sizeof(*f));
+	f->client_ip = "2001:db8::25";
+	f->mail_from = "bounce@lists.example";
+	f->spf_mailfrom.checked = 1;
+	f->spf_mailfrom.result = SPFR_FAIL;
+	f->spf_mailfrom.domain = (char *)"lists.example";
+	memset(sigs, 0, sizeof(sigs));
+	sigs[0].result = DKIMR_FAIL;
+	sigs[0].domain = (char *)"example.org";
+	sigs[0].selector = (char *)"s1";
+	sigs[0].reason = (char *)"body hash mismatch";
+	sigs[1].result = DKIMR_PASS;
+	sigs[1].domain = (char *)"lists.example";
+	sigs[1].selector = (char *)"l2";
+	f->dkim.checked = 1;
+	f->dkim.sigs = sigs;
+	f->dkim.n = 2;
+	f->message_done = 1;
+	memset(o, 0, sizeof(*o));
+	o->checked = 1;
+	o->result = DMARCR_FAIL;
+	o->from_domain = (char *)"example.org";
+	o->record_domain = (char *)"example.org";
+	o->record = (char *)"v=DMARC1; p=reject; rua=mailto:d@example.org";
+	o->p = o->published = o->policy = DMARC_P_REJECT;
+	o->published_tag = "p";
+	o->spf_align = DMARC_ALIGN_FAIL;
+	o->dkim_align = DMARC_ALIGN_FAIL;
+	f->dmarc = *o;
+}
+
+static void
+test_evidence(void **state)
+{
+	struct dmarc_outcome o;
+	struct dmarcrep_row *r;
+	struct verdict v;
+	struct policy p;
+	struct facts f;
+	str err;
+
+	(void)state;
+	str_init(&err);
+	policy_defaults(&p);
+	failing(&f, &o);
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	assert_int_equal(v.action, ACT_REJECT);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	assert_non_null(r);
+	assert_string_equal(r->source_ip, "2001:db8::25");
+	assert_string_equal(r->header_from, "example.org");
+	assert_string_equal(r->envelope_from, "lists.example");
+	assert_string_equal(r->result, "fail");
+	assert_string_equal(r->policy, "reject");
+	assert_string_equal(r->disposition, "reject");
+	assert_null(r->override);
+	assert_string_equal(r->spf_result, "fail");
+	assert_string_equal(r->spf_scope, "mfrom");
+	assert_int_equal(r->ndkim, 2);
+	assert_string_equal(r->dkim[0].selector, "s1");
+	assert_string_equal(r->dkim[0].human, "body hash mismatch");
+	assert_null(r->dkim[1].human);
+	dmarcrep_row_free(r);
+	verdict_clear(&v);
+
+	/* from here on SPF fail alone refuses nothing: DMARC decides */
+	p.spf_mailfrom[SPFR_FAIL] = ACT_ACCEPT;
+
+	/* a list the admin trusts as signer: mailing_list */
+	assert_int_equal(domlist_parse("lists.example", 0,
+	    &p.dmarc_trusted_signers, &err), 0);
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	assert_int_equal(v.action, ACT_ACCEPT);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	assert_string_equal(r->disposition, "none");
+	assert_string_equal(r->override, "mailing_list");
+	assert_non_null(strstr(r->override_comment, "lists.example"));
+	dmarcrep_row_free(r);
+	verdict_clear(&v);
+
+	/* a trusted forwarder comes first */
+	f.forwarder = "fwd.example";
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	assert_string_equal(r->override, "trusted_forwarder");
+	dmarcrep_row_free(r);
+	verdict_clear(&v);
+	f.forwarder = NULL;
+	policy_free(&p);
+
+	/* pct= sampled this one out */
+	policy_defaults(&p);
+	p.spf_mailfrom[SPFR_FAIL] = ACT_ACCEPT;
+	f.dmarc.policy = DMARC_P_QUARANTINE;
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	if (strcmp(r->disposition, "none") == 0)
+		assert_string_equal(r->override, "sampled_out");
+	else
+		assert_string_equal(r->disposition, "quarantine");
+	dmarcrep_row_free(r);
+	verdict_clear(&v);
+
+	/* report only: local_policy */
+	f.dmarc.policy = DMARC_P_REJECT;
+	p.dmarc.report_only = 1;
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	assert_string_equal(r->disposition, "none");
+	assert_string_equal(r->override, "local_policy");
+	assert_string_equal(r->override_comment, "report only");
+	dmarcrep_row_free(r);
+	verdict_clear(&v);
+
+	/* DMARC did not run: no row */
+	f.dmarc.checked = 0;
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	assert_null(dmarc_evidence(&f, &p, &v, "mx.test", 1700000000));
+	verdict_clear(&v);
+	policy_free(&p);
+	str_free(&err);
+}
+
+/* row - a small row for the store tests */
+static struct dmarcrep_row *
+row(int i)
+{
+	struct dmarcrep_row *r;
+	char ip[32];
+
+	r = dmarcrep_row_new();
+	snprintf(ip, sizeof(ip), "192.0.2.%d", i % 250);
+	r->time = 1700000000 + i;
+	r->reporter = strdup("mx.test");
+	r->source_ip = strdup(ip);
+	r->header_from = strdup("example.org");
+	r->result = strdup(i % 2 ? "pass" : "fail");
+	r->disposition = strdup("none");
+	r->dkim_aligned = strdup(i % 2 ? "pass" : "fail");
+	r->spf_aligned = strdup("fail");
+	dmarcrep_row_add_dkim(r, "example.org", "s1", i % 2 ? "pass" : "fail",
+	    NULL);
+	if (i % 3 == 0)
+		dmarcrep_row_add_dkim(r, "esp.example", "k", "pass", NULL);
+	return r;
+}
+
+static void
+test_sqlite_store(void **state)
+{
+	struct dmarcrep_counts c;
+	char spec[300];
+	dmarcrep *rec;
+	str err;
+	int i;
+
+	(void)state;
+	str_init(&err);
+	snprintf(spec, sizeof(spec), "sqlite:%s", path("a.sqlite"));
+	rec = dmarcrep_start(spec, 10000, &err);
+	assert_non_null(rec);
+	for (i = 0; i < 1000; i++)
+		dmarcrep_add(rec, row(i));
+	dmarcrep_counts(rec, &c);
+	assert_int_equal(c.recorded + c.dropped + c.waiting, 1000);
+	dmarcrep_stop(rec);
+	assert_int_equal(count(path("a.sqlite"),
+	    "SELECT count(*) FROM dmarc_message"), 1000);
+	assert_int_equal(count(path("a.sqlite"),
+	    "SELECT count(*) FROM dmarc_dkim"), 1000 + 334);
+	assert_int_equal(count(path("a.sqlite"), "SELECT count(*) FROM "
+	    "dmarc_message WHERE result = 'pass'"), 500);
+	assert_int_equal(count(path("a.sqlite"), "SELECT count(*) FROM "
+	    "dmarc_dkim JOIN dmarc_message ON id = message_id WHERE "
+	    "source_ip = '192.0.2.3'"), 4 + 2);
+	assert_int_equal(count(path("a.sqlite"),
+	    "SELECT max(version) FROM schema_version"), DMARCREP_SCHEMA_VERSION);
+	/* opened again: the schema stays, rows are added */
+	rec = dmarcrep_start(spec, 10000, &err);
+	dmarcrep_add(rec, row(1));
+	dmarcrep_stop(rec);
+	assert_int_equal(count(path("a.sqlite"),
+	    "SELECT count(*) FROM dmarc_message"), 1001);
+	str_free(&err);
+}
+
+struct adder {
+	dmarcrep	*rec;
+	int		 n;
+};
+
+/* adder_run - a milter thread's share of rows */
+static void *
+adder_run(void *arg)
+{
+	struct adder *a = arg;
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		dmarcrep_add(a->rec, row(i));
+	return NULL;
+}
+
+static void
+test_nothing_lost_uncounted(void **state)
+{
+	struct dmarcrep_counts c;
+	struct adder a[4];
+	pthread_t t[4];
+	char spec[300];
+	dmarcrep *rec;
+	long stored;
+	str err;
+	int i;
+
+	(void)state;
+	str_init(&err);
+	/* a queue of 5: most rows are dropped, every one is counted */
+	snprintf(spec, sizeof(spec), "sqlite:%s", path("b.sqlite"));
+	rec = dmarcrep_start(spec, 5, &err);
+	for (i = 0; i < 4; i++) {
+		a[i].rec = rec;
+		a[i].n = 2000;
+		assert_int_equal(pthread_create(&t[i], NULL, adder_run, &a[i]),
+		    0);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	/* wait (bounded) for the queue to drain, then count */
+	for (i = 0; i < 500; i++) {
+		dmarcrep_counts(rec, &c);
+		if (c.waiting == 0)
+			break;
+		usleep(10000);
+	}
+	dmarcrep_counts(rec, &c);
+	dmarcrep_stop(rec);
+	stored = count(path("b.sqlite"), "SELECT count(*) FROM dmarc_message");
+	assert_int_equal(c.recorded + c.dropped + c.waiting, 8000);
+	assert_true(stored >= (long)c.recorded);
+	assert_true(c.dropped > 0);
+	str_free(&err);
+}
+
+static void
+test_store_faults(void **state)
+{
+	const struct dmarcrep_backend *b;
+	struct dmarcrep_counts c;
+	char spec[300];
+	const char *rest;
+	dmarcrep *rec;
+	sqlite3 *db;
+	FILE *fp;
+	void *h;
+	str err;
+	int i;
+
+	(void)state;
+	str_init(&err);
+	/* names that are no store */
+	assert_null(dmarcrep_start("mysql:x", 10, &err));
+	assert_non_null(strstr(str_cstr(&err), "is not sqlite:/absolute/path"));
+	str_reset(&err);
+	assert_null(dmarcrep_store_find("sqlite:relative.db", &rest, &err));
+	str_reset(&err);
+
+	/* a directory that does not exist: rows dropped and counted */
+	snprintf(spec, sizeof(spec), "sqlite:%s", path("no/such/dir.sqlite"));
+	rec = dmarcrep_start(spec, 100, &err);
+	assert_non_null(rec);
+	for (i = 0; i < 50; i++)
+		dmarcrep_add(rec, row(i));
+	for (i = 0; i < 500; i++) {	/* at most 5 s */
+		dmarcrep_counts(rec, &c);
+		if (c.waiting == 0)
+			break;
+		usleep(10000);
+	}
+	assert_int_equal(c.waiting, 0);
+	assert_int_equal(c.recorded, 0);
+	assert_int_equal(c.dropped, 50);
+	dmarcrep_stop(rec);
+
+	/* a file that is not a database: refused, left as it was */
+	fp = fopen(path("junk.sqlite"), "w");
+	assert_non_null(fp);
+	for (i = 0; i < 4096; i++)
+		fputc("not sqlite\n"[i % 11], fp);
+	fclose(fp);
+	b = dmarcrep_store_find("sqlite:/x", &rest, &err);
+	assert_non_null(b);
+	h = b->open(path("junk.sqlite"), &err);
+	assert_null(h);
+	assert_non_null(strstr(str_cstr(&err), "not a database"));
+	str_reset(&err);
+	fp = fopen(path("junk.sqlite"), "r");
+	assert_int_equal(fgetc(fp), 'n');
+	fclose(fp);
+
+	/* a newer schema: refused, not guessed at */
+	assert_int_equal(sqlite3_open(path("new.sqlite"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE schema_version "
+	    "(version INTEGER NOT NULL); INSERT INTO schema_version VALUES "
+	    "(99)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(b->open(path("new.sqlite"), &err));
+	assert_non_null(strstr(str_cstr(&err), "schema version 99, newer"));
+	str_reset(&err);
+
+	/* locked by another writer: the batch fails after the busy
+	 * timeout, is dropped and counted, and the rows written before it
+	 * stay */
+	snprintf(spec, sizeof(spec), "sqlite:%s", path("locked.sqlite"));
+	rec = dmarcrep_start(spec, 100, &err);
+	dmarcrep_add(rec, row(1));
+	dmarcrep_stop(rec);
+	assert_int_equal(sqlite3_open(path("locked.sqlite"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	rec = dmarcrep_start(spec, 100, &err);
+	dmarcrep_add(rec, row(2));
+	dmarcrep_stop(rec);
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_equal(count(path("locked.sqlite"),
+	    "SELECT count(*) FROM dmarc_message"), 1);
+	str_free(&err);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_sqlite_store),
+		cmocka_unit_test(test_nothing_lost_uncounted),
+		cmocka_unit_test(test_store_faults),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -64,6 +64,7 @@ dmarcrep_row_free(struct dmarcrep_row *r)
 	if (r == NULL)
 		return;
 	mem_free(r->reporter);
+	mem_free(r->queue_id);
 	mem_free(r->source_ip);
 	mem_free(r->header_from);
 	mem_free(r->envelope_from);

@@ -45,6 +45,7 @@ struct dmarcrep_dkim {
 struct dmarcrep_row {
 	int64_t		 time;		/* when evaluated, Unix seconds */
 	char		*reporter;	/* the host that evaluated (authserv-id) */
+	char		*queue_id;	/* the MTA's, to find the log line */
 	char		*source_ip;
 	char		*header_from;	/* the RFC5322.From domain */
 	char		*envelope_from;	/* MAIL FROM's domain; NULL: <> */

@@ -32,6 +32,7 @@ static const char dmarcrep_sqlite_schema[] =
 	" id INTEGER PRIMARY KEY,"
 	" time INTEGER NOT NULL,"
 	" reporter TEXT NOT NULL,"
+	" queue_id TEXT,"
 	" source_ip TEXT NOT NULL,"
 	" header_from TEXT NOT NULL,"
 	" envelope_from TEXT,"
@@ -171,11 +172,11 @@ dmarcrep_sqlite_open(const char *path, str *err)
 	if (dmarcrep_sqlite_migrate(s->db, err) != 0)
 		goto fail;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO dmarc_message (time, "
-	    "reporter, source_ip, header_from, envelope_from, envelope_to, "
+	    "reporter, queue_id, source_ip, header_from, envelope_from, envelope_to, "
 	    "policy_domain, record, result, policy, policy_tag, disposition, "
 	    "override, override_comment, dkim_aligned, spf_aligned, "
 	    "spf_domain, spf_result, spf_scope) VALUES (?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->message, NULL) !=
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->message, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(s->db, "INSERT INTO dmarc_dkim "
 	    "(message_id, domain, selector, result, human) VALUES (?, ?, ?, "
 	    "?, ?)", -1, &s->dkim, NULL) != SQLITE_OK) {
@@ -203,7 +204,7 @@ static int
 dmarcrep_sqlite_row(struct dmarcrep_sqlite *s, const struct dmarcrep_row *r)
 {
 	const char *const v[] = {
-		r->reporter, r->source_ip, r->header_from, r->envelope_from,
+		r->reporter, r->queue_id, r->source_ip, r->header_from, r->envelope_from,
 		r->envelope_to, r->policy_domain, r->record, r->result,
 		r->policy, r->policy_tag, r->disposition, r->override,
 		r->override_comment, r->dkim_aligned, r->spf_aligned,

@@ -101,7 +101,8 @@ evidence_spf(const struct facts *f, struct dmarcrep_row *r)
 /* dmarc_evidence - the row for one evaluated message */
 struct dmarcrep_row *
 dmarc_evidence(const struct facts *f, const struct policy *p,
-    const struct verdict *v, const char *reporter, int64_t now)
+    const struct verdict *v, const char *reporter, const char *queue_id,
+    int64_t now)
 {
 	const struct dmarc_outcome *o = &f->dmarc;
 	struct dmarcrep_row *r;
@@ -113,6 +114,7 @@ dmarc_evidence(const struct facts *f, const struct policy *p,
 	r = dmarcrep_row_new();
 	r->time = now;
 	r->reporter = mem_strdup(reporter != NULL ? reporter : "");
+	r->queue_id = evidence_dup(queue_id);
 	r->source_ip = mem_strdup(f->client_ip != NULL ? f->client_ip : "");
 	r->header_from = mem_strdup(o->from_domain);
 	if (f->mail_from != NULL && (at = strrchr(f->mail_from, '@')) != NULL)

@@ -3,7 +3,8 @@
  * report: the facts and the verdict of a message turned into a
  * dmarcrep row (the words RFC 7489 appendix C uses).
  *
- *	dmarc_evidence(facts, policy, verdict, reporter, now) - the row for
+ *	dmarc_evidence(facts, policy, verdict, reporter, queue_id, now) -
+ *		the row for
  *		a message whose DMARC check ran, or NULL when it did not.
  *		The disposition is what the verdict applied (reject and
  *		quarantine as answered, otherwise none); a DMARC failure
@@ -24,6 +25,6 @@
 
 struct dmarcrep_row *dmarc_evidence(const struct facts *,
 		    const struct policy *, const struct verdict *,
-		    const char *, int64_t);
+		    const char *, const char *, int64_t);
 
 #endif

@@ -924,7 +924,8 @@ session_record_dmarc(struct session *s)
 	if ((rec = runtime_recorder(s->rt)) == NULL || !s->facts.dmarc.checked)
 		return;
 	if ((row = dmarc_evidence(&s->facts, session_policy(s), &s->verdict,
-	    s->rt->conf->authserv_id, deadline_wall() / 1000)) != NULL)
+	    s->rt->conf->authserv_id, s->queue_id, deadline_wall() / 1000)) !=
+	    NULL)
 		dmarcrep_add(rec, row);
 }
 

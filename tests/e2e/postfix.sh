@@ -26,6 +26,13 @@ sender_networks {
 }'
 E2E_CONF="$E2E_CONF
 $(cat "$top_srcdir/tests/lib/test-lists.conf")"
+# every DMARC evaluation recorded for aggregate reports, by the daemon
+# running as nobody, in a directory it may write
+install -d -o nobody -m 0755 "$AG_WORK/reports"
+E2E_CONF="$E2E_CONF
+dmarc_reports {
+  store = \"sqlite:$AG_WORK/reports/dmarc.sqlite\"
+}"
 ag_write_conf "$AG_WORK/authgate.conf" "$E2E_CONF"
 # as root, dropping privileges to "nobody" once the socket is open
 ag_authgate_start "$AG_WORK/authgate.conf" -u nobody
@@ -82,6 +89,8 @@ ag_expect_log 'client=unknown\[198\.51\.100\.50\] .*dnsbl=zen\.bl\.example:127\.
     "the SBL refusal is logged with the list, code and category"
 ag_expect_log 'client=unknown\[198\.51\.100\.50\] .*rcpt_exempt=postmaster .*verdict=accept' \
     "the postmaster@ exemption is logged"
+python3 "$top_srcdir/tests/e2e/dmarc_rows.py" --log "$AG_WORK/authgate.log" \
+    --db "$AG_WORK/reports/dmarc.sqlite" || ag_fail "the DMARC report records"
 ag_no_errors_logged
 grep -E 'warning: .*milter|fatal:|panic:' "$PF/postfix.log" &&
 	ag_fail "Postfix reported milter trouble"

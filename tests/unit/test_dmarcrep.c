@@ -119,9 +119,10 @@ test_evidence(void **state)
 	failing(&f, &o);
 	verdict_decide(&f, &p, STAGE_EOM, &v);
 	assert_int_equal(v.action, ACT_REJECT);
-	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", "Q1", 1700000000);
 	assert_non_null(r);
 	assert_string_equal(r->source_ip, "2001:db8::25");
+	assert_string_equal(r->queue_id, "Q1");
 	assert_string_equal(r->header_from, "example.org");
 	assert_string_equal(r->envelope_from, "lists.example");
 	assert_string_equal(r->result, "fail");
@@ -145,7 +146,7 @@ test_evidence(void **state)
 	    &p.dmarc_trusted_signers, &err), 0);
 	verdict_decide(&f, &p, STAGE_EOM, &v);
 	assert_int_equal(v.action, ACT_ACCEPT);
-	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", "Q1", 1700000000);
 	assert_string_equal(r->disposition, "none");
 	assert_string_equal(r->override, "mailing_list");
 	assert_non_null(strstr(r->override_comment, "lists.example"));
@@ -155,7 +156,7 @@ test_evidence(void **state)
 	/* a trusted forwarder comes first */
 	f.forwarder = "fwd.example";
 	verdict_decide(&f, &p, STAGE_EOM, &v);
-	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", "Q1", 1700000000);
 	assert_string_equal(r->override, "trusted_forwarder");
 	dmarcrep_row_free(r);
 	verdict_clear(&v);
@@ -167,7 +168,7 @@ test_evidence(void **state)
 	p.spf_mailfrom[SPFR_FAIL] = ACT_ACCEPT;
 	f.dmarc.policy = DMARC_P_QUARANTINE;
 	verdict_decide(&f, &p, STAGE_EOM, &v);
-	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", "Q1", 1700000000);
 	if (strcmp(r->disposition, "none") == 0)
 		assert_string_equal(r->override, "sampled_out");
 	else
@@ -179,7 +180,7 @@ test_evidence(void **state)
 	f.dmarc.policy = DMARC_P_REJECT;
 	p.dmarc.report_only = 1;
 	verdict_decide(&f, &p, STAGE_EOM, &v);
-	r = dmarc_evidence(&f, &p, &v, "mx.test", 1700000000);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", "Q1", 1700000000);
 	assert_string_equal(r->disposition, "none");
 	assert_string_equal(r->override, "local_policy");
 	assert_string_equal(r->override_comment, "report only");
@@ -189,7 +190,7 @@ test_evidence(void **state)
 	/* DMARC did not run: no row */
 	f.dmarc.checked = 0;
 	verdict_decide(&f, &p, STAGE_EOM, &v);
-	assert_null(dmarc_evidence(&f, &p, &v, "mx.test", 1700000000));
+	assert_null(dmarc_evidence(&f, &p, &v, "mx.test", "Q1", 1700000000));
 	verdict_clear(&v);
 	policy_free(&p);
 	str_free(&err);

@@ -258,7 +258,7 @@ dmarcrep_start(const char *spec, size_t queue_max, str *err)
 		return NULL;
 	r = mem_calloc(1, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->wake, NULL);
+	deadline_cond_init(&r->wake);
 	str_init(&r->why);
 	r->backend = b;
 	r->where = mem_strdup(rest);

@@ -13,10 +13,12 @@ set -eu
 BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libmilter-dev libspf2-dev libopendkim-dev libopendmarc-dev
 	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev
-	libhiredis-dev libsystemd-dev libmicrohttpd-dev"
+	libhiredis-dev libsystemd-dev libmicrohttpd-dev libsqlite3-dev
+	zlib1g-dev"
 TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3
 	python3-dkim iproute2 clang libclang-rt-14-dev redis-server
-	debhelper dpkg-dev lintian prometheus curl"
+	debhelper dpkg-dev lintian prometheus curl libmail-dmarc-perl
+	libxml2-utils"
 DEMO="swaks"
 PACKAGES=$(echo $BUILD $TEST $DEMO)
 

@@ -373,6 +373,9 @@ static cfg_opt_t dns_opts[] = {
 static cfg_opt_t dmarc_reports_opts[] = {
 	CFG_STR("store", "", CFGF_NONE),
 	CFG_INT("queue", 10000, CFGF_NONE),
+	CFG_STR("org_name", "", CFGF_NONE),
+	CFG_STR("email", "", CFGF_NONE),
+	CFG_STR("extra_contact_info", "", CFGF_NONE),
 	CFG_END()
 };
 
@@ -614,6 +617,12 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	    "dmarc_reports"), "store"));
 	c->dmarc_queue = (size_t)cfg_getint(cfg_getsec(cfg, "dmarc_reports"),
 	    "queue");
+	c->dmarc_org = mem_strdup(cfg_getstr(cfg_getsec(cfg, "dmarc_reports"),
+	    "org_name"));
+	c->dmarc_email = mem_strdup(cfg_getstr(cfg_getsec(cfg,
+	    "dmarc_reports"), "email"));
+	c->dmarc_contact = mem_strdup(cfg_getstr(cfg_getsec(cfg,
+	    "dmarc_reports"), "extra_contact_info"));
 	if (conf_ip_build(cfg, c, &err) != 0 ||
 	    conf_sender_build(cfg, c, &err) != 0) {
 		str_appendf(errors, "%s: %s", path != NULL ? path : "(config)",
@@ -933,6 +942,9 @@ conf_free(struct conf *c)
 	mem_free(c->control_socket);
 	mem_free(c->metrics);
 	mem_free(c->dmarc_store);
+	mem_free(c->dmarc_org);
+	mem_free(c->dmarc_email);
+	mem_free(c->dmarc_contact);
 	for (i = 0; i < c->noverrides; i++) {
 		mem_free(c->overrides[i].domain);
 		policy_free(&c->overrides[i].policy);

@@ -127,6 +127,9 @@ struct conf {
 	char		*metrics;	/* "address:port" of /metrics, "": off */
 	char		*dmarc_store;	/* "sqlite:/path"; "": no recording */
 	size_t		 dmarc_queue;	/* rows waiting for the writer */
+	char		*dmarc_org;	/* report metadata; "": authserv_id */
+	char		*dmarc_email;	/* "": postmaster@authserv_id */
+	char		*dmarc_contact;	/* "": none */
 	/* what to do with the results */
 	struct policy	 policy;
 	struct conf_override *overrides;

@@ -266,7 +266,79 @@ dmarcrep_sqlite_write(void *handle, struct dmarcrep_row *const *rows,
 	return 0;
 }
 
+/* dmarcrep_sqlite_column - a text column as a new string, or NULL */
+static char *
+dmarcrep_sqlite_column(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v;
+
+	v = sqlite3_column_text(st, i);
+	return v != NULL ? mem_strdup((const char *)v) : NULL;
+}
+
+/* dmarcrep_sqlite_read - the rows of a period, with their signatures */
+static int
+dmarcrep_sqlite_read(void *handle, int64_t begin, int64_t end,
+    int (*fn)(const struct dmarcrep_row *, void *), void *arg, str *err)
+{
+	struct dmarcrep_sqlite *s = handle;
+	sqlite3_stmt *msg, *sig;
+	struct dmarcrep_row *r;
+	char **f[20];
+	int rc, i, stop;
+
+	msg = sig = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, time, reporter, queue_id, "
+	    "source_ip, header_from, envelope_from, envelope_to, "
+	    "policy_domain, record, result, policy, policy_tag, disposition, "
+	    "override, override_comment, dkim_aligned, spf_aligned, "
+	    "spf_domain, spf_result, spf_scope FROM dmarc_message WHERE "
+	    "time >= ? AND time < ? ORDER BY policy_domain, time, id", -1,
+	    &msg, NULL) != SQLITE_OK || sqlite3_prepare_v2(s->db, "SELECT "
+	    "domain, selector, result, human FROM dmarc_dkim WHERE "
+	    "message_id = ? ORDER BY rowid", -1, &sig, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, "reading the records", err);
+		sqlite3_finalize(msg);
+		return -1;
+	}
+	(void)sqlite3_bind_int64(msg, 1, begin);
+	(void)sqlite3_bind_int64(msg, 2, end);
+	stop = 0;
+	while (!stop && (rc = sqlite3_step(msg)) == SQLITE_ROW) {
+		r = dmarcrep_row_new();
+		r->time = sqlite3_column_int64(msg, 1);
+		f[0] = &r->reporter; f[1] = &r->queue_id; f[2] = &r->source_ip;
+		f[3] = &r->header_from; f[4] = &r->envelope_from;
+		f[5] = &r->envelope_to; f[6] = &r->policy_domain;
+		f[7] = &r->record; f[8] = &r->result; f[9] = &r->policy;
+		f[10] = &r->policy_tag; f[11] = &r->disposition;
+		f[12] = &r->override; f[13] = &r->override_comment;
+		f[14] = &r->dkim_aligned; f[15] = &r->spf_aligned;
+		f[16] = &r->spf_domain; f[17] = &r->spf_result;
+		f[18] = &r->spf_scope;
+		for (i = 0; i < 19; i++)
+			*f[i] = dmarcrep_sqlite_column(msg, i + 2);
+		(void)sqlite3_reset(sig);
+		(void)sqlite3_bind_int64(sig, 1, sqlite3_column_int64(msg, 0));
+		while (sqlite3_step(sig) == SQLITE_ROW)
+			dmarcrep_row_add_dkim(r,
+			    (const char *)sqlite3_column_text(sig, 0),
+			    (const char *)sqlite3_column_text(sig, 1),
+			    (const char *)sqlite3_column_text(sig, 2),
+			    (const char *)sqlite3_column_text(sig, 3));
+		stop = fn(r, arg) != 0;
+		dmarcrep_row_free(r);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		dmarcrep_sqlite_error(s->db, "reading the records", err);
+		stop = -1;
+	}
+	sqlite3_finalize(msg);
+	sqlite3_finalize(sig);
+	return stop < 0 ? -1 : 0;
+}
+
 const struct dmarcrep_backend dmarcrep_sqlite = {
 	"sqlite", dmarcrep_sqlite_open, dmarcrep_sqlite_write,
-	dmarcrep_sqlite_close
+	dmarcrep_sqlite_read, dmarcrep_sqlite_close
 };

@@ -8,6 +8,11 @@
  *		NULL and why.
  *	backend->write(handle, rows, n, err) - store n rows in one
  *		transaction: all or none; 0, or -1 and why.
+ *	backend->read(handle, begin, end, fn, arg, err) - every row
+ *		evaluated in [begin, end) (Unix seconds), ordered by policy
+ *		domain then time, with its signatures, handed to fn(row, arg)
+ *		(borrowed: fn copies what it keeps); fn returning -1 stops.
+ *		0, or -1 and why.
  *	backend->close(handle).
  * The SQLite backend (dmarcrep_sqlite.c) keeps one file in WAL mode,
  * schema version in schema_version; a database of a newer schema is
@@ -25,6 +30,9 @@ struct dmarcrep_backend {
 	const char	*scheme;	/* "sqlite" */
 	void		*(*open)(const char *, str *);
 	int		 (*write)(void *, struct dmarcrep_row *const *, size_t,
+			    str *);
+	int		 (*read)(void *, int64_t, int64_t,
+			    int (*)(const struct dmarcrep_row *, void *), void *,
 			    str *);
 	void		 (*close)(void *);
 };

@@ -91,6 +91,20 @@ ag_expect_log 'client=unknown\[198\.51\.100\.50\] .*rcpt_exempt=postmaster .*ver
     "the postmaster@ exemption is logged"
 python3 "$top_srcdir/tests/e2e/dmarc_rows.py" --log "$AG_WORK/authgate.log" \
     --db "$AG_WORK/reports/dmarc.sqlite" || ag_fail "the DMARC report records"
+# the aggregate reports built from them (authgate-report --dry-run)
+mkdir "$AG_WORK/rua"
+"$top_builddir/milter/authgate-report" -c "$AG_WORK/authgate.conf" \
+    --from 0 --to "$(($(date +%s) + 60))" --dry-run "$AG_WORK/rua" \
+    > "$AG_WORK/report.out" 2> "$AG_WORK/report.err" ||
+	ag_fail "authgate-report: $(cat "$AG_WORK/report.out" "$AG_WORK/report.err")"
+grep -Eq '^authgate-report: [0-9]+\.\.[0-9]+: [1-9][0-9]* reports' \
+    "$AG_WORK/report.out" || ag_fail "authgate-report said: $(cat "$AG_WORK/report.out")"
+echo "ok - $(cat "$AG_WORK/report.out")"
+RUA_XSD=$(dpkg -L libmail-dmarc-perl 2>/dev/null | grep '/rua-schema\.xsd$' | head -1)
+[ -n "$RUA_XSD" ] || ag_fail "no rua-schema.xsd (libmail-dmarc-perl)"
+python3 "$top_srcdir/tests/e2e/dmarc_report_check.py" --dir "$AG_WORK/rua" \
+    --db "$AG_WORK/reports/dmarc.sqlite" --schema "$RUA_XSD" ||
+	ag_fail "the aggregate reports"
 ag_no_errors_logged
 grep -E 'warning: .*milter|fatal:|panic:' "$PF/postfix.log" &&
 	ag_fail "Postfix reported milter trouble"

@@ -34,6 +34,7 @@
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
+#include "dmarcrep/dmarcrep_report.h"
 #include "report/dmarc_evidence.h"
 
 static char dir[] = "/tmp/test_dmarcrep.XXXXXX";
@@ -403,6 +404,106 @@ test_store_faults(void **state)
 	str_free(&err);
 }
 
+/* rep_row - a row for the report tests */
+static struct dmarcrep_row *
+rep_row(const char *ip, const char *disp, const char *dkim_result)
+{
+	struct dmarcrep_row *r;
+
+	r = dmarcrep_row_new();
+	r->time = 1700000000;
+	r->reporter = strdup("mx.test");
+	r->source_ip = strdup(ip);
+	r->header_from = strdup("example.org");
+	r->envelope_from = strdup("example.org");
+	r->policy_domain = strdup("example.org");
+	r->record = strdup("v=DMARC1; p=quarantine; SP = reject ; pct=50; "
+	    "adkim=s; rua=mailto:d@example.org,mailto:x@y.example!10m");
+	r->result = strdup("fail");
+	r->disposition = strdup(disp);
+	r->dkim_aligned = strdup("fail");
+	r->spf_aligned = strdup("fail");
+	r->spf_domain = strdup("example.org");
+	r->spf_result = strdup("softfail");
+	r->spf_scope = strdup("mfrom");
+	if (strcmp(disp, "none") == 0) {
+		r->override = strdup("mailing_list");
+		r->override_comment = strdup("trusted signer <lists> & co");
+	}
+	dmarcrep_row_add_dkim(r, "example.org", "s1", dkim_result, NULL);
+	return r;
+}
+
+static void
+test_report(void **state)
+{
+	struct dmarcrep_meta m = { "Example & Co", "dmarc@mx.test", NULL,
+	    "mx.test", 1700000000, 1700086400 };
+	struct dmarcrep_row *r[6];
+	dmarcrep_report *rep;
+	str xml, name, tag, gz, err;
+	size_t i;
+
+	(void)state;
+	str_init(&xml);
+	str_init(&name);
+	str_init(&tag);
+	str_init(&gz);
+	str_init(&err);
+	r[0] = rep_row("192.0.2.1", "quarantine", "fail");
+	r[1] = rep_row("192.0.2.1", "quarantine", "fail");	/* joins 0 */
+	r[2] = rep_row("192.0.2.1", "quarantine", "neutral");
+	r[3] = rep_row("2001:db8::1", "none", "fail");
+	r[4] = rep_row("2001:db8::1", "none", "fail");		/* joins 3 */
+	r[5] = rep_row("192.0.2.1", "quarantine", "fail");	/* joins 0 */
+	rep = dmarcrep_report_new("example.org");
+	for (i = 0; i < 6; i++)
+		dmarcrep_report_add(rep, r[i]);
+	assert_int_equal(dmarcrep_report_messages(rep), 6);
+	assert_int_equal(dmarcrep_report_records(rep), 3);
+	assert_int_equal(dmarcrep_report_tag(rep, "rua", &tag), 0);
+	assert_string_equal(str_cstr(&tag),
+	    "mailto:d@example.org,mailto:x@y.example!10m");
+	assert_int_equal(dmarcrep_report_tag(rep, "sp", &tag), 0);
+	assert_string_equal(str_cstr(&tag), "reject");
+	assert_int_equal(dmarcrep_report_tag(rep, "ruf", &tag), -1);
+	dmarcrep_report_xml(rep, &m, &xml);
+	/* the policy as published, defaults filled in */
+	assert_non_null(strstr(str_cstr(&xml), "<policy_published>\n"
+	    "    <domain>example.org</domain>\n    <adkim>s</adkim>\n"
+	    "    <aspf>r</aspf>\n    <p>quarantine</p>\n    <sp>reject</sp>\n"
+	    "    <pct>50</pct>\n    <fo>0</fo>\n"));
+	/* joined counts, in the order first seen */
+	assert_non_null(strstr(str_cstr(&xml), "<source_ip>192.0.2.1</source_ip>"
+	    "\n      <count>3</count>"));
+	assert_non_null(strstr(str_cstr(&xml), "<source_ip>2001:db8::1"
+	    "</source_ip>\n      <count>2</count>"));
+	assert_true(strstr(str_cstr(&xml), "<count>3</count>") <
+	    strstr(str_cstr(&xml), "<result>neutral</result>"));
+	/* escaped text, the override reason */
+	assert_non_null(strstr(str_cstr(&xml), "<org_name>Example &amp; Co"
+	    "</org_name>"));
+	assert_non_null(strstr(str_cstr(&xml), "<type>mailing_list</type>\n"
+	    "          <comment>trusted signer &lt;lists&gt; &amp; co"
+	    "</comment>"));
+	assert_non_null(strstr(str_cstr(&xml), "<begin>1700000000</begin>\n"
+	    "      <end>1700086399</end>"));
+	dmarcrep_report_filename(rep, &m, &name);
+	assert_string_equal(str_cstr(&name),
+	    "mx.test!example.org!1700000000!1700086399.xml.gz");
+	assert_int_equal(dmarcrep_gzip(xml.buf, xml.len, &gz, &err), 0);
+	assert_true(gz.len > 20 && (unsigned char)gz.buf[0] == 0x1f &&
+	    (unsigned char)gz.buf[1] == 0x8b);
+	for (i = 0; i < 6; i++)
+		dmarcrep_row_free(r[i]);
+	dmarcrep_report_free(rep);
+	str_free(&xml);
+	str_free(&name);
+	str_free(&tag);
+	str_free(&gz);
+	str_free(&err);
+}
+
 static int
 setup(void **state)
 {
@@ -428,6 +529,7 @@ main(void)
 		cmocka_unit_test(test_sqlite_store),
 		cmocka_unit_test(test_nothing_lost_uncounted),
 		cmocka_unit_test(test_store_faults),
+		cmocka_unit_test(test_report),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,5 +1,5 @@
 /*
- * dmarcrep - rows and the recorder of DMARC evaluations; see dmarcrep.h.
+ * dmarcrep - the recorder of DMARC evaluations; see dmarcrep.h.
  *
  * One mutex guards the queue (a singly linked list with a count) and the
  * counters; milter threads only ever append or drop under it, never wait

@@ -143,7 +143,7 @@ dmarcrep_writer(void *arg)
 	struct dmarcrep_item *it;
 	dmarcrep *r = arg;
 	size_t n, i;
-	int stop;
+	int stop, late;
 
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
@@ -160,11 +160,12 @@ dmarcrep_writer(void *arg)
 			r->tail = NULL;
 		r->queued -= n;
 		r->writing = n;
-		stop = r->stopping && (r->head == NULL ||
-		    deadline_now() >= r->stop_by);
+		/* read under the lock: dmarcrep_stop sets them */
+		late = r->stopping && deadline_now() >= r->stop_by;
+		stop = r->stopping && (r->head == NULL || late);
 		pthread_mutex_unlock(&r->lock);
 		if (n > 0) {
-			if (r->stopping && deadline_now() >= r->stop_by) {
+			if (late) {
 				pthread_mutex_lock(&r->lock);
 				r->dropped += n;
 				r->writing = 0;

@@ -6,14 +6,19 @@
  * 7489 7.2.1.1 says.
  *
  *	authgate-report [-c config] [--store SPEC] [--from T] [--to T]
- *	    --dry-run DIR
+ *	    [--dry-run DIR]
  *
  * T is a Unix time or a UTC date (YYYY-MM-DD, meaning its midnight).
- * --dry-run writes the reports into DIR (every policy domain with
- * records, with or without rua=) instead of sending them; sending them
- * to the rua= addresses is not built yet, so --dry-run is required. One
- * summary line on stdout for cron and timers. Exit: 0 every report
- * written, 1 a report or the store failed, 64 usage, 70 config.
+ * Each report goes to the mailto: addresses of the domain's rua= (as
+ * last seen), through dmarc_reports { transport }: an address outside
+ * the domain's organizational domain only when it agrees (RFC 7489 7.1:
+ * a "v=DMARC1" TXT record at <domain>._report._dmarc.<its domain>), and
+ * only when the mail fits its "!size" limit; both skips are logged.
+ * --dry-run writes the reports into DIR instead (every policy domain
+ * with records, with or without rua=). One summary line on stdout for
+ * cron and timers. Exit: 0 everything written or sent (skips are no
+ * error; no store configured: nothing to do), 1 a report, a delivery or
+ * the store failed, 64 usage, 70 config.
  */
 #include "config.h"
 
@@ -26,22 +31,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/deadline.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
+#include "dns/dns.h"
+#include "dmarc/dmarc.h"
 #include "dmarcrep/dmarcrep.h"
+#include "dmarcrep/dmarcrep_mail.h"
 #include "dmarcrep/dmarcrep_report.h"
 #include "dmarcrep/dmarcrep_store.h"
 #include "config/conf.h"
+#include "report_send.h"
 
 #define EX_USAGE_	64
 #define EX_CONFIG_	70
+#define REPORT_DESTS_MAX	8	/* rua= addresses used per domain */
+#define REPORT_DNS_MS		5000
 
 struct run {
 	struct dmarcrep_meta	 meta;
-	const char		*dir;
+	const char		*dir;		/* --dry-run, or NULL */
+	const char		*transport;
+	dns_resolver		*res;		/* for sending only */
+	dmarc_engine		*dmarc;
 	dmarcrep_report		*rep;		/* the domain being read */
 	unsigned long		 reports, messages, with_rua, skipped;
+	unsigned long		 sent, unverified, too_big, no_rua;
 	int			 failed;
 };
 
@@ -50,7 +66,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: authgate-report [-c config] [--store SPEC] "
-	    "[--from T] [--to T] --dry-run DIR\n"
+	    "[--from T] [--to T] [--dry-run DIR]\n"
 	    "  T: Unix time or YYYY-MM-DD (UTC midnight); default: the "
 	    "previous UTC day\n");
 }
@@ -113,7 +129,124 @@ out:
 	return rc;
 }
 
-/* finish - write the report of the domain read so far */
+/* verified - may reports for policy go to an address at dest (RFC 7489
+ * 7.1); why says why not */
+static int
+verified(struct run *run, const char *policy, const char *dest, str *why)
+{
+	str a, b, name;
+	dns_answer *ans;
+	const char *t;
+	size_t i;
+	int ok;
+
+	str_init(&a);
+	str_init(&b);
+	str_init(&name);
+	ok = 0;
+	if (dmarc_org_domain(run->dmarc, run->res, policy,
+	    deadline_in(REPORT_DNS_MS), &a) != 0 || dmarc_org_domain(
+	    run->dmarc, run->res, dest, deadline_in(REPORT_DNS_MS), &b) != 0) {
+		str_append(why, "a temporary DNS failure while finding the "
+		    "organizational domains (tried again next run)");
+		goto out;
+	}
+	if (strcasecmp(str_cstr(&a), str_cstr(&b)) == 0) {
+		ok = 1;
+		goto out;
+	}
+	str_appendf(&name, "%s._report._dmarc.%s", policy, dest);
+	ans = dns_lookup(run->res, str_cstr(&name), DNS_T_TXT,
+	    deadline_in(REPORT_DNS_MS));
+	for (i = 0; ans->status == DNS_OK && i < ans->count && !ok; i++) {
+		if (ans->rr[i].type != DNS_T_TXT)
+			continue;
+		for (t = ans->rr[i].u.txt.data; *t == ' ' || *t == '\t'; t++)
+			;
+		ok = strncasecmp(t, "v=DMARC1", 8) == 0 && (t[8] == '\0' ||
+		    t[8] == ';' || t[8] == ' ' || t[8] == '\t');
+	}
+	if (!ok && ans->status == DNS_TEMPFAIL)
+		str_appendf(why, "the lookup of %s failed (%s); tried again "
+		    "next run", str_cstr(&name), ans->error != NULL ?
+		    ans->error : "temporary failure");
+	else if (!ok)
+		str_appendf(why, "%s has no \"v=DMARC1\" TXT record: %s does "
+		    "not accept reports for %s (RFC 7489 7.1)", str_cstr(&name),
+		    dest, policy);
+	dns_answer_unref(ans);
+out:
+	str_free(&a);
+	str_free(&b);
+	str_free(&name);
+	return ok;
+}
+
+/* deliver - one report to the addresses its domain's rua= names */
+static void
+deliver(struct run *run, const str *gz, const char *filename)
+{
+	struct dmarcrep_dest d[REPORT_DESTS_MAX];
+	const char *domain, *at;
+	str rua, err, why, msg;
+	size_t n, i;
+
+	domain = dmarcrep_report_domain(run->rep);
+	str_init(&rua);
+	str_init(&err);
+	str_init(&why);
+	str_init(&msg);
+	if (dmarcrep_report_tag(run->rep, "rua", &rua) != 0 || rua.len == 0) {
+		run->no_rua++;
+		log_info("%s: no rua= in its record: no report asked for",
+		    domain);
+		goto out;
+	}
+	run->with_rua++;
+	n = dmarcrep_rua_parse(str_cstr(&rua), d, REPORT_DESTS_MAX, &err);
+	if (err.len > 0)
+		log_warn("%s: rua=: skipped %s", domain, str_cstr(&err));
+	for (i = 0; i < n; i++) {
+		at = strrchr(d[i].address, '@');
+		str_reset(&why);
+		if (!verified(run, domain, at + 1, &why)) {
+			run->unverified++;
+			log_warn("%s: not sending to %s: %s", domain,
+			    d[i].address, str_cstr(&why));
+			continue;
+		}
+		str_reset(&msg);
+		dmarcrep_report_mail(run->rep, &run->meta, d[i].address,
+		    filename, gz, (int64_t)time(NULL), &msg);
+		if (d[i].max_bytes != 0 && msg.len > d[i].max_bytes) {
+			run->too_big++;
+			log_warn("%s: not sending to %s: the report mail (%zu "
+			    "bytes) is over its limit of %llu bytes", domain,
+			    d[i].address, msg.len,
+			    (unsigned long long)d[i].max_bytes);
+			continue;
+		}
+		str_reset(&err);
+		if (report_send(run->transport, run->meta.email, d[i].address,
+		    run->meta.receiver, &msg, &err) != 0) {
+			run->failed = 1;
+			log_error("%s: sending to %s failed: %s", domain,
+			    d[i].address, str_cstr(&err));
+			continue;
+		}
+		run->sent++;
+		log_info("%s: report %s sent to %s (%zu bytes)", domain,
+		    filename, d[i].address, msg.len);
+	}
+	dmarcrep_dests_free(d, n);
+out:
+	str_free(&rua);
+	str_free(&err);
+	str_free(&why);
+	str_free(&msg);
+}
+
+/* finish - write or send the report of the domain read so far */
 static void
 finish(struct run *run)
 {
@@ -129,19 +262,25 @@ finish(struct run *run)
 	dmarcrep_report_xml(run->rep, &run->meta, &xml);
 	dmarcrep_report_filename(run->rep, &run->meta, &name);
 	if (dmarcrep_gzip(xml.buf, xml.len, &gz, &err) != 0 ||
-	    write_file(run->dir, str_cstr(&name), &gz, &err) != 0) {
+	    (run->dir != NULL && write_file(run->dir, str_cstr(&name), &gz,
+	    &err) != 0)) {
 		log_error("%s", str_cstr(&err));
 		run->failed = 1;
 	} else {
 		run->reports++;
 		run->messages += dmarcrep_report_messages(run->rep);
-		if (dmarcrep_report_tag(run->rep, "rua", &rua) == 0 &&
-		    rua.len > 0)
-			run->with_rua++;
-		log_info("%s: %lu messages in %zu records%s", str_cstr(&name),
-		    dmarcrep_report_messages(run->rep),
-		    dmarcrep_report_records(run->rep), rua.len > 0 ?
-		    "" : " (the domain asks for no reports: no rua=)");
+		if (run->dir == NULL)
+			deliver(run, &gz, str_cstr(&name));
+		else {
+			if (dmarcrep_report_tag(run->rep, "rua", &rua) == 0 &&
+			    rua.len > 0)
+				run->with_rua++;
+			log_info("%s: %lu messages in %zu records%s",
+			    str_cstr(&name),
+			    dmarcrep_report_messages(run->rep),
+			    dmarcrep_report_records(run->rep), rua.len > 0 ?
+			    "" : " (the domain asks for no reports: no rua=)");
+		}
 	}
 	dmarcrep_report_free(run->rep);
 	run->rep = NULL;
@@ -189,11 +328,13 @@ main(int argc, char **argv)
 	struct run run;
 	int64_t now;
 	str err, email;
+	long expired;
 	void *h;
 	int c, given;
 
 	log_open("authgate-report", 1, LOG_MAIL);
 	memset(&run, 0, sizeof(run));
+	expired = 0;
 	config = conf_default_path();
 	given = 0;
 	store = NULL;
@@ -238,11 +379,6 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE_;
 	}
-	if (run.dir == NULL) {
-		fprintf(stderr, "authgate-report: sending to rua= addresses "
-		    "is not built yet: give --dry-run DIR\n");
-		return EX_USAGE_;
-	}
 	str_init(&err);
 	if (conf_load(config, given, &conf, &err) != 0) {
 		fprintf(stderr, "%s\n", str_cstr(&err));
@@ -250,11 +386,16 @@ main(int argc, char **argv)
 	}
 	if (store == NULL)
 		store = conf->dmarc_store;
-	if (store[0] == '\0' || (b = dmarcrep_store_find(store, &rest,
-	    &err)) == NULL) {
-		fprintf(stderr, "authgate-report: %s\n", store[0] == '\0' ?
-		    "no dmarc_reports store in the config (or --store)" :
-		    str_cstr(&err));
+	if (store[0] == '\0') {
+		/* the daily timer runs whether reports are set up or not */
+		printf("authgate-report: no dmarc_reports store in %s: "
+		    "nothing recorded, nothing to report\n", conf->path !=
+		    NULL ? conf->path : "the built-in defaults");
+		conf_free(conf);
+		return 0;
+	}
+	if ((b = dmarcrep_store_find(store, &rest, &err)) == NULL) {
+		fprintf(stderr, "authgate-report: %s\n", str_cstr(&err));
 		conf_free(conf);
 		return EX_CONFIG_;
 	}
@@ -268,6 +409,17 @@ main(int argc, char **argv)
 	run.meta.email = str_cstr(&email);
 	run.meta.extra_contact = conf->dmarc_contact;
 	run.meta.receiver = conf->authserv_id;
+	run.transport = conf->dmarc_transport;
+	if (run.dir == NULL && ((run.res = dns_resolver_create(&conf->dns,
+	    &err)) == NULL || (run.dmarc = dmarc_engine_create(
+	    conf->dmarc_mode, conf->psl_file, &err)) == NULL)) {
+		fprintf(stderr, "authgate-report: %s\n", str_cstr(&err));
+		if (run.res != NULL)
+			dns_resolver_unref(run.res);
+		str_free(&email);
+		conf_free(conf);
+		return EX_CONFIG_;
+	}
 	if ((h = b->open(rest, &err)) == NULL ||
 	    b->read(h, run.meta.begin, run.meta.end, one_row, &run, &err) !=
 	    0) {
@@ -275,14 +427,35 @@ main(int argc, char **argv)
 		run.failed = 1;
 	}
 	finish(&run);
+	/* records older than the retention are forgotten once a real run
+	 * went well (a dry run changes nothing) */
+	if (h != NULL && run.dir == NULL && !run.failed &&
+	    (expired = b->expire(h, now - conf->dmarc_retention_s, &err)) < 0) {
+		log_error("%s store %s: %s", b->scheme, rest, str_cstr(&err));
+		run.failed = 1;
+	} else if (expired > 0)
+		log_info("%ld records older than %lld days expired", expired,
+		    (long long)(conf->dmarc_retention_s / 86400));
 	if (h != NULL)
 		b->close(h);
-	printf("authgate-report: %lld..%lld: %lu reports (%lu for domains "
-	    "with rua=), %lu messages, %lu without a DMARC record; %s\n",
-	    (long long)run.meta.begin, (long long)run.meta.end - 1,
-	    run.reports, run.with_rua, run.messages, run.skipped,
-	    run.failed ? "errors (see the log)" : "written to the dry-run "
-	    "directory");
+	if (run.dir != NULL)
+		printf("authgate-report: %lld..%lld: %lu reports (%lu for "
+		    "domains with rua=), %lu messages, %lu without a DMARC "
+		    "record; %s\n", (long long)run.meta.begin,
+		    (long long)run.meta.end - 1, run.reports, run.with_rua,
+		    run.messages, run.skipped, run.failed ?
+		    "errors (see the log)" : "written to the dry-run directory");
+	else
+		printf("authgate-report: %lld..%lld: %lu reports, %lu mails "
+		    "sent, %lu destinations unverified, %lu over their size "
+		    "limit, %lu domains without rua=, %lu messages, %lu without "
+		    "a DMARC record; %s\n", (long long)run.meta.begin,
+		    (long long)run.meta.end - 1, run.reports, run.sent,
+		    run.unverified, run.too_big, run.no_rua, run.messages,
+		    run.skipped, run.failed ? "errors (see the log)" : "ok");
+	dmarc_engine_free(run.dmarc);
+	if (run.res != NULL)
+		dns_resolver_unref(run.res);
 	str_free(&email);
 	str_free(&err);
 	conf_free(conf);

@@ -33,6 +33,7 @@
 #include "util/str.h"
 #include "dns/dns.h"
 #include "mail/domlist.h"
+#include "dmarcrep/dmarcrep_mail.h"
 #include "dmarcrep/dmarcrep_store.h"
 #include "ipcheck/authz.h"
 #include "ipcheck/dnsbl.h"
@@ -307,6 +308,21 @@ validate_dmarc_store(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* validate_dmarc_transport - how authgate-report hands mail over */
+static int
+validate_dmarc_transport(cfg_t *cfg, cfg_opt_t *opt)
+{
+	str err;
+	int rc;
+
+	str_init(&err);
+	if ((rc = dmarcrep_transport_check(cfg_opt_getnstr(opt,
+	    cfg_opt_size(opt) - 1), &err)) != 0)
+		cfg_error(cfg, "option 'transport': %s", str_cstr(&err));
+	str_free(&err);
+	return rc;
+}
+
 /* validate_dmarc_queue - rows waiting for the writer, at most */
 static int
 validate_dmarc_queue(cfg_t *cfg, cfg_opt_t *opt)
@@ -376,6 +392,9 @@ static cfg_opt_t dmarc_reports_opts[] = {
 	CFG_STR("org_name", "", CFGF_NONE),
 	CFG_STR("email", "", CFGF_NONE),
 	CFG_STR("extra_contact_info", "", CFGF_NONE),
+	CFG_STR("transport", "sendmail:/usr/sbin/sendmail", CFGF_NONE),
+	CFG_INT_CB("retention", 14LL * 86400 * 1000, CFGF_NONE,
+	    conf_parse_duration),
 	CFG_END()
 };
 
@@ -441,6 +460,7 @@ static const struct conf_check conf_core_checks[] = {
 	{ "dns|cache_size", validate_cache_size },
 	{ "dmarc_reports|store", validate_dmarc_store },
 	{ "dmarc_reports|queue", validate_dmarc_queue },
+	{ "dmarc_reports|transport", validate_dmarc_transport },
 	{ NULL, NULL }
 };
 
@@ -623,6 +643,10 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	    "dmarc_reports"), "email"));
 	c->dmarc_contact = mem_strdup(cfg_getstr(cfg_getsec(cfg,
 	    "dmarc_reports"), "extra_contact_info"));
+	c->dmarc_transport = mem_strdup(cfg_getstr(cfg_getsec(cfg,
+	    "dmarc_reports"), "transport"));
+	c->dmarc_retention_s = (int64_t)(cfg_getint(cfg_getsec(cfg,
+	    "dmarc_reports"), "retention") / 1000);
 	if (conf_ip_build(cfg, c, &err) != 0 ||
 	    conf_sender_build(cfg, c, &err) != 0) {
 		str_appendf(errors, "%s: %s", path != NULL ? path : "(config)",
@@ -945,6 +969,7 @@ conf_free(struct conf *c)
 	mem_free(c->dmarc_org);
 	mem_free(c->dmarc_email);
 	mem_free(c->dmarc_contact);
+	mem_free(c->dmarc_transport);
 	for (i = 0; i < c->noverrides; i++) {
 		mem_free(c->overrides[i].domain);
 		policy_free(&c->overrides[i].policy);

@@ -130,6 +130,8 @@ struct conf {
 	char		*dmarc_org;	/* report metadata; "": authserv_id */
 	char		*dmarc_email;	/* "": postmaster@authserv_id */
 	char		*dmarc_contact;	/* "": none */
+	char		*dmarc_transport;	/* "sendmail:/path", "smtp:ip:port" */
+	int64_t		 dmarc_retention_s;	/* keep records that long */
 	/* what to do with the results */
 	struct policy	 policy;
 	struct conf_override *overrides;

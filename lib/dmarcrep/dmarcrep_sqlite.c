@@ -338,7 +338,31 @@ dmarcrep_sqlite_read(void *handle, int64_t begin, int64_t end,
 	return stop < 0 ? -1 : 0;
 }
 
+/* dmarcrep_sqlite_expire - forget the rows older than before */
+static long
+dmarcrep_sqlite_expire(void *handle, int64_t before, str *err)
+{
+	struct dmarcrep_sqlite *s = handle;
+	sqlite3_stmt *st;
+	long n;
+
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM dmarc_message WHERE "
+	    "time < ?", -1, &st, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, "expiring records", err);
+		return -1;
+	}
+	(void)sqlite3_bind_int64(st, 1, before);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dmarcrep_sqlite_error(s->db, "expiring records", err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	n = (long)sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return n;
+}
+
 const struct dmarcrep_backend dmarcrep_sqlite = {
 	"sqlite", dmarcrep_sqlite_open, dmarcrep_sqlite_write,
-	dmarcrep_sqlite_read, dmarcrep_sqlite_close
+	dmarcrep_sqlite_read, dmarcrep_sqlite_expire, dmarcrep_sqlite_close
 };

@@ -13,6 +13,9 @@
  *		domain then time, with its signatures, handed to fn(row, arg)
  *		(borrowed: fn copies what it keeps); fn returning -1 stops.
  *		0, or -1 and why.
+ *	backend->expire(handle, before, err) - delete the rows evaluated
+ *		before that time (and their signatures); the count, or -1
+ *		and why.
  *	backend->close(handle).
  * The SQLite backend (dmarcrep_sqlite.c) keeps one file in WAL mode,
  * schema version in schema_version; a database of a newer schema is
@@ -34,6 +37,7 @@ struct dmarcrep_backend {
 	int		 (*read)(void *, int64_t, int64_t,
 			    int (*)(const struct dmarcrep_row *, void *), void *,
 			    str *);
+	long		 (*expire)(void *, int64_t, str *);
 	void		 (*close)(void *);
 };
 

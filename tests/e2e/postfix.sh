@@ -77,6 +77,39 @@ kill -HUP "$AG_AUTHGATE_PID"
 ag_wait_for 10 reloads 2 || ag_fail "the normal configuration was not reloaded"
 
 # the DNS server stops: never accept-as-pass, never 550
+# the aggregate report sent by mail (before the DNS server stops: the
+# destinations are verified in DNS): one message from rep.authgate.example,
+# whose rua= names four destinations
+python3 "$top_srcdir/tests/e2e/send_check.py" --port "$SMTP_PORT" \
+    --sink "$AG_WORK/sink" --subject rua-source --addr 192.0.2.10 \
+    --mail-from u@rep.authgate.example --from u@rep.authgate.example \
+    --expect 250 --delivered --what "a message for the report" ||
+	ag_fail "the message for the report"
+ag_wait_for 10 python3 -c "import sqlite3,sys; sys.exit(0 if sqlite3.connect('file:$AG_WORK/reports/dmarc.sqlite?mode=ro', uri=True).execute(\"SELECT count(*) FROM dmarc_message WHERE policy_domain = 'rep.authgate.example'\").fetchone()[0] == 1 else 1)" ||
+	ag_fail "no record for rep.authgate.example"
+ag_write_conf "$AG_WORK/report.conf" "dmarc_reports {
+  store = \"sqlite:$AG_WORK/reports/dmarc.sqlite\"
+  org_name = \"authgate tests\"
+  email = \"dmarc@mx.authgate.test\"
+  transport = \"smtp:127.0.0.1:$SINK_PORT\"
+}"
+"$top_builddir/milter/authgate-report" -c "$AG_WORK/report.conf" \
+    --from 0 --to "$(($(date +%s) + 60))" > "$AG_WORK/send.out" \
+    2> "$AG_WORK/send.err" ||
+	ag_fail "authgate-report: $(cat "$AG_WORK/send.out" "$AG_WORK/send.err")"
+echo "ok - $(cat "$AG_WORK/send.out")"
+grep -q 'rep.authgate.example: report .* sent to agg@reports.other.example' \
+    "$AG_WORK/send.err" || ag_fail "not sent to the verified destination: $(cat "$AG_WORK/send.err")"
+grep -q 'rep.authgate.example: not sending to agg@noverify.other.example: rep.authgate.example._report._dmarc.noverify.other.example has no "v=DMARC1" TXT record' \
+    "$AG_WORK/send.err" || ag_fail "the unverified destination: $(cat "$AG_WORK/send.err")"
+grep -q 'rep.authgate.example: not sending to small@rep.authgate.example: the report mail ([0-9]* bytes) is over its limit of 1 bytes' \
+    "$AG_WORK/send.err" || ag_fail "the size limit: $(cat "$AG_WORK/send.err")"
+grep -q 'rep.authgate.example: rua=: skipped "https://reports.other.example/dmarc": not a mailto: URI' \
+    "$AG_WORK/send.err" || ag_fail "the https: URI: $(cat "$AG_WORK/send.err")"
+echo "ok - the verified destination got the report; the unverified one, the one over its size limit and the https: URI were skipped and logged"
+python3 "$top_srcdir/tests/e2e/dmarc_report_mail.py" --sink "$AG_WORK/sink" \
+    --domain rep.authgate.example --to agg@reports.other.example \
+    --messages 1 || ag_fail "the report mail"
 ag_nsd_stop
 check tempfail
 

@@ -34,6 +34,7 @@
 #include "verdict/facts.h"
 #include "verdict/policy.h"
 #include "verdict/verdict.h"
+#include "dmarcrep/dmarcrep_mail.h"
 #include "dmarcrep/dmarcrep_report.h"
 #include "report/dmarc_evidence.h"
 
@@ -257,6 +258,24 @@ test_sqlite_store(void **state)
 	dmarcrep_stop(rec);
 	assert_int_equal(count(path("a.sqlite"),
 	    "SELECT count(*) FROM dmarc_message"), 1001);
+	/* expiry: the rows before a time go, with their signatures */
+	{
+		const struct dmarcrep_backend *b;
+		const char *rest;
+		void *h;
+
+		b = dmarcrep_store_find(spec, &rest, &err);
+		assert_non_null(h = b->open(rest, &err));
+		assert_int_equal(b->expire(h, 1700000500, &err), 501);
+		b->close(h);
+	}
+	assert_int_equal(count(path("a.sqlite"),
+	    "SELECT count(*) FROM dmarc_message"), 500);
+	assert_int_equal(count(path("a.sqlite"), "SELECT count(*) FROM "
+	    "dmarc_dkim WHERE message_id NOT IN (SELECT id FROM "
+	    "dmarc_message)"), 0);
+	assert_int_equal(count(path("a.sqlite"),
+	    "SELECT count(*) FROM dmarc_dkim"), 500 + 167);
 	str_free(&err);
 }
 
@@ -504,6 +523,96 @@ test_report(void **state)
 	str_free(&err);
 }
 
+static void
+test_rua(void **state)
+{
+	struct dmarcrep_dest d[4];
+	size_t n;
+	str err;
+
+	(void)state;
+	str_init(&err);
+	n = dmarcrep_rua_parse(" mailto:a@example.org , MAILTO:b%40x@y.example"
+	    "!10m,mailto:c@z.example!2K, https://r.example/, mailto:bad, "
+	    "mailto:d@e.example!5x,mailto:e@f.example!0", d, 4, &err);
+	assert_int_equal(n, 3);
+	assert_string_equal(d[0].address, "a@example.org");
+	assert_int_equal(d[0].max_bytes, 0);
+	/* %40 decodes to a second @: not an address */
+	assert_string_equal(d[1].address, "c@z.example");
+	assert_int_equal(d[1].max_bytes, 2048);
+	assert_string_equal(d[2].address, "e@f.example");
+	assert_int_equal(d[2].max_bytes, 0);	/* !0: no limit */
+	assert_non_null(strstr(str_cstr(&err), "\"https://r.example/\": not "
+	    "a mailto: URI"));
+	assert_non_null(strstr(str_cstr(&err), "\"MAILTO:b%40x@y.example!10m"
+	    "\": not a usable"));
+	assert_non_null(strstr(str_cstr(&err), "\"mailto:bad\": not a usable"));
+	assert_non_null(strstr(str_cstr(&err), "\"mailto:d@e.example!5x\""));
+	dmarcrep_dests_free(d, n);
+	/* at most max */
+	str_reset(&err);
+	n = dmarcrep_rua_parse("mailto:a@b.example,mailto:c@d.example", d, 1,
+	    &err);
+	assert_int_equal(n, 1);
+	dmarcrep_dests_free(d, n);
+	/* %-escapes of ordinary characters, and a size in m */
+	n = dmarcrep_rua_parse("mailto:dmarc%2Dreports@x.example!1m", d, 4,
+	    &err);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].address, "dmarc-reports@x.example");
+	assert_int_equal(d[0].max_bytes, 1048576);
+	dmarcrep_dests_free(d, n);
+	assert_int_equal(dmarcrep_transport_check("smtp:127.0.0.1:25", &err),
+	    0);
+	assert_int_equal(dmarcrep_transport_check("sendmail:/usr/sbin/sendmail",
+	    &err), 0);
+	assert_int_equal(dmarcrep_transport_check("smtp:relay.example:25",
+	    &err), -1);
+	str_free(&err);
+}
+
+static void
+test_report_mail(void **state)
+{
+	struct dmarcrep_meta m = { "Org", "dmarc@mx.test", NULL, "mx.test",
+	    1700000000, 1700086400 };
+	struct dmarcrep_row *r;
+	dmarcrep_report *rep;
+	str gz, msg, err;
+	const char *p;
+	size_t i;
+
+	(void)state;
+	str_init(&gz);
+	str_init(&msg);
+	str_init(&err);
+	rep = dmarcrep_report_new("example.org");
+	r = rep_row("192.0.2.1", "quarantine", "fail");
+	dmarcrep_report_add(rep, r);
+	dmarcrep_row_free(r);
+	/* 200 bytes of every value: base64 lines of at most 76 */
+	for (i = 0; i < 200; i++)
+		str_append_c(&gz, (char)i);
+	dmarcrep_report_mail(rep, &m, "d@example.org", "f.xml.gz", &gz,
+	    1700090000, &msg);
+	assert_non_null(strstr(str_cstr(&msg), "Subject: Report Domain: "
+	    "example.org Submitter: mx.test Report-ID: <mx.test!example.org!"
+	    "1700000000>\r\n"));
+	assert_non_null(strstr(str_cstr(&msg), "From: dmarc@mx.test\r\n"));
+	assert_non_null(strstr(str_cstr(&msg), "Date: Wed, 15 Nov 2023 "
+	    "23:13:20 +0000\r\n"));
+	assert_non_null(strstr(str_cstr(&msg), "Content-Type: application/gzip;"
+	    " name=\"f.xml.gz\""));
+	assert_non_null(strstr(str_cstr(&msg), "AAECAwQFBgcICQoLDA0ODxAREhMU"));
+	for (p = str_cstr(&msg); (p = strchr(p, '\n')) != NULL; p++)
+		assert_true(p > str_cstr(&msg) && p[-1] == '\r');
+	dmarcrep_report_free(rep);
+	str_free(&gz);
+	str_free(&msg);
+	str_free(&err);
+}
+
 static int
 setup(void **state)
 {
@@ -530,6 +639,8 @@ main(void)
 		cmocka_unit_test(test_nothing_lost_uncounted),
 		cmocka_unit_test(test_store_faults),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_rua),
+		cmocka_unit_test(test_report_mail),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,41 @@
+/*
+ * dmarcrep_mail - where a report goes and the mail that carries it.
+ *
+ *	dmarcrep_rua_parse(rua, dests, max, err) - the mailto: URIs of a
+ *		rua= value (RFC 7489 6.4: comma-separated, %-escapes, an
+ *		optional "!size" limit with k, m, g or t: powers of 1024),
+ *		at most max of them; other schemes and malformed URIs are
+ *		named in err (and skipped). The count.
+ *	dmarcrep_dests_free(dests, n).
+ *	dmarcrep_transport_check(t, err) - "sendmail:/path" or
+ *		"smtp:ADDRESS:PORT" (how authgate-report hands mail over);
+ *		0, or -1 and why.
+ *	dmarcrep_report_mail(rep, meta, to, filename, gz, date, out) - the
+ *		report mail (RFC 7489 7.2.1.1): From: the reporter's email,
+ *		Subject "Report Domain: D Submitter: S Report-ID: <id>", a
+ *		short text part and the gzip attachment in base64, CRLF
+ *		line ends; date in Unix seconds.
+ */
+#ifndef AUTHGATE_DMARCREP_MAIL_H
+#define AUTHGATE_DMARCREP_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/str.h"
+#include "dmarcrep/dmarcrep_report.h"
+
+struct dmarcrep_dest {
+	char		*address;	/* local@domain */
+	uint64_t	 max_bytes;	/* 0: no limit */
+};
+
+size_t	dmarcrep_rua_parse(const char *, struct dmarcrep_dest *, size_t,
+	    str *);
+void	dmarcrep_dests_free(struct dmarcrep_dest *, size_t);
+int	dmarcrep_transport_check(const char *, str *);
+void	dmarcrep_report_mail(const dmarcrep_report *,
+	    const struct dmarcrep_meta *, const char *, const char *,
+	    const str *, int64_t, str *);
+
+#endif

@@ -40,12 +40,7 @@ ag_expect_log 'running as user nobody' "privileges dropped"
 [ "$(ps -o user= -p "$AG_AUTHGATE_PID")" = nobody ] ||
 	ag_fail "authgate does not run as nobody"
 
-SINK_PORT=$(ag_free_port)
-pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink did not start"
-AG_PIDS="$AG_PIDS $PF_SINK_PID"
-SMTP_PORT=$(ag_free_port)
-pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "unix:$AG_WORK/authgate.sock"
-pf_start "$PF" || ag_fail "postfix did not start"
+pf_start_with_sink "unix:$AG_WORK/authgate.sock"
 
 check() {
 	"$AG_PYTHON" "$top_srcdir/tests/e2e/smtp_check.py" --port "$SMTP_PORT" \

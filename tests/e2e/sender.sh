@@ -88,12 +88,7 @@ BLOCKS_CONF="blocks {
 ag_write_conf "$AG_WORK/authgate.conf" "$BASE_CONF"
 ag_authgate_start "$AG_WORK/authgate.conf"
 
-SINK_PORT=$(ag_free_port)
-pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink did not start"
-AG_PIDS="$AG_PIDS $PF_SINK_PID"
-SMTP_PORT=$(ag_free_port)
-pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "unix:$AG_WORK/authgate.sock"
-pf_start "$PF" || ag_fail "postfix did not start"
+pf_start_with_sink "unix:$AG_WORK/authgate.sock"
 
 N=0
 # send SUBJECT-WORDS ARGS... - one message; its subject is unique

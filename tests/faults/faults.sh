@@ -87,12 +87,7 @@ printf 'dns {\n  tries = many\n}\n' > "$AG_WORK/broken.conf"
 ag_authgate_start "$AG_WORK/authgate.conf"
 CRASHES=0
 
-SINK_PORT=$(ag_free_port)
-pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink did not start"
-AG_PIDS="$AG_PIDS $PF_SINK_PID"
-SMTP_PORT=$(ag_free_port)
-pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "unix:$AG_WORK/authgate.sock"
-pf_start "$PF" || ag_fail "postfix did not start"
+pf_start_with_sink "unix:$AG_WORK/authgate.sock"
 
 # alive - the daemon still runs; if it died on its own, count a crash
 # and start it again (as systemd would)

@@ -15,6 +15,10 @@
 #	                      /tmp (the postfix user must reach it), the
 #	                      traps, PF=$AG_WORK/postfix; HOOK runs at exit
 #	                      (default: stop that Postfix)
+#	pf_start_with_sink MILTERS  smtp-sink and Postfix on free ports
+#	                      ($SINK_PORT, $SMTP_PORT) in $PF, milters as
+#	                      pf_setup takes them; fails the test if either
+#	                      does not start
 #	pf_debian_master DIR PORT  Debian's own master.cf (smtpd, cleanup and
 #	                      the rest chrooted as Debian ships them), only
 #	                      the smtpd listener moved to 127.0.0.1:PORT
@@ -147,6 +151,15 @@ pf_test_init() {
 	trap 'exit 1' INT TERM
 	PF="$AG_WORK/postfix"
 	AG_CLEANUP_HOOK=${2:-pf_test_stop}
+}
+
+pf_start_with_sink() {
+	SINK_PORT=$(ag_free_port)
+	pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink did not start"
+	AG_PIDS="$AG_PIDS $PF_SINK_PID"
+	SMTP_PORT=$(ag_free_port)
+	pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "$1"
+	pf_start "$PF" || ag_fail "postfix did not start"
 }
 
 pf_test_stop() {

@@ -5,7 +5,10 @@
 # every 100 ms; counters must never go back, and afterwards they must
 # match, exactly, the messages and verdicts sent. promtool (Debian's
 # prometheus package) checks the page; the endpoint answers only GET and
-# HEAD, 404 elsewhere; reloads are counted, failed ones apart.
+# HEAD, 404 elsewhere; reloads are counted, failed ones apart. The DMARC
+# report store is unusable from the start (its directory does not
+# exist): mail flows all the same and every record is counted as
+# dropped.
 . "$(dirname "$0")/../lib/common.sh"
 . "$top_srcdir/tests/lib/postfix.sh"
 pf_test_init metrics
@@ -17,18 +20,16 @@ METRICS_PORT=$(ag_free_port)
 URL="http://127.0.0.1:$METRICS_PORT/metrics"
 CONF='socket_mode = "0666"
 log_level = info
-metrics = "127.0.0.1:'$METRICS_PORT'"'
+metrics = "127.0.0.1:'$METRICS_PORT'"
+dmarc_reports {
+  store = "sqlite:'$AG_WORK'/no/such/dir/dmarc.sqlite"
+}'
 ag_write_conf "$AG_WORK/authgate.conf" "$CONF"
 ag_authgate_start "$AG_WORK/authgate.conf"
 ag_expect_log "metrics: serving /metrics on http://127.0.0.1:$METRICS_PORT" \
     "the endpoint is announced in the log"
 
-SINK_PORT=$(ag_free_port)
-pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink did not start"
-AG_PIDS="$AG_PIDS $PF_SINK_PID"
-SMTP_PORT=$(ag_free_port)
-pf_setup "$PF" "$SMTP_PORT" "$SINK_PORT" "unix:$AG_WORK/authgate.sock"
-pf_start "$PF" || ag_fail "postfix did not start"
+pf_start_with_sink "unix:$AG_WORK/authgate.sock"
 
 # an empty daemon's page is valid too
 curl -sf "$URL" > "$AG_WORK/empty.prom" || ag_fail "GET /metrics failed"
@@ -62,6 +63,19 @@ python3 "$top_srcdir/tests/e2e/metrics_check.py" check --url "$URL" \
     --load "$AG_WORK/load.json" --messages "$MESSAGES" ||
 	ag_fail "the counters do not match what was sent"
 curl -sf "$URL" > "$AG_WORK/after.prom"
+# the store never opened: each DMARC evaluation (one per message that
+# reached its end) dropped and counted, none stored, the reason logged
+ACCEPTED=$(python3 -c "import json; print(json.load(open('$AG_WORK/load.json'))['replies'].get('2xx', 0))")
+dropped() {
+	curl -sf "$URL" | grep -q "^authgate_dmarc_records_total{result=\"dropped\"} $ACCEPTED\$"
+}
+ag_wait_for 10 dropped ||
+	ag_fail "DMARC records dropped: $(curl -sf "$URL" | grep dmarc_records) (want $ACCEPTED)"
+grep -q '^authgate_dmarc_records_total{result="stored"} 0$' "$AG_WORK/after.prom" ||
+	ag_fail "records stored without a store"
+ag_expect_log "error: dmarc reports: cannot open the sqlite store: .*no/such/dir/dmarc.sqlite: unable to open database file \(mail flows; records are dropped until it opens\)" \
+    "the unusable report store is logged"
+echo "ok - a report store unusable from the start: mail flowed, $ACCEPTED records dropped and counted"
 promtool check metrics < "$AG_WORK/after.prom" > "$AG_WORK/promtool.out" 2>&1 ||
 	ag_fail "promtool after the load: $(cat "$AG_WORK/promtool.out")"
 echo "ok - promtool check metrics passes after the load"
@@ -129,4 +143,4 @@ ag_miltertest "$top_srcdir/tests/integration/reload.lua" -D qid=M-2 \
 kill -0 "$SECOND" || ag_fail "the second daemon died"
 echo "ok - a taken metrics port is logged as an error; mail is still filtered"
 ag_stop_pid "$SECOND"
-ag_no_errors_logged 'reload failed'
+ag_no_errors_logged 'reload failed|dmarc reports: cannot open'

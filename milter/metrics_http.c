@@ -129,6 +129,9 @@ metrics_http_reply(struct MHD_Connection *c, unsigned code,
 	if (r == NULL)
 		return MHD_NO;
 	(void)mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
+		(void)mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW,
+		    "GET, HEAD");
 	rc = mhd.queue_response(c, code, r);
 	mhd.destroy_response(r);
 	return rc;

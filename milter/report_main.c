@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,7 @@ out:
 }
 
 /* verified - may reports for policy go to an address at dest (RFC 7489
- * 7.1); why says why not */
+ * 7.1): 1 yes, 0 no, -1 not known now (DNS failed); why says why not */
 static int
 verified(struct run *run, const char *policy, const char *dest, str *why)
 {
@@ -148,7 +149,8 @@ verified(struct run *run, const char *policy, const char *dest, str *why)
 	    deadline_in(REPORT_DNS_MS), &a) != 0 || dmarc_org_domain(
 	    run->dmarc, run->res, dest, deadline_in(REPORT_DNS_MS), &b) != 0) {
 		str_append(why, "a temporary DNS failure while finding the "
-		    "organizational domains (tried again next run)");
+		    "organizational domains");
+		ok = -1;
 		goto out;
 	}
 	if (strcasecmp(str_cstr(&a), str_cstr(&b)) == 0) {
@@ -166,10 +168,12 @@ verified(struct run *run, const char *policy, const char *dest, str *why)
 		ok = strncasecmp(t, "v=DMARC1", 8) == 0 && (t[8] == '\0' ||
 		    t[8] == ';' || t[8] == ' ' || t[8] == '\t');
 	}
-	if (!ok && ans->status == DNS_TEMPFAIL)
-		str_appendf(why, "the lookup of %s failed (%s); tried again "
-		    "next run", str_cstr(&name), ans->error != NULL ?
-		    ans->error : "temporary failure");
+	if (!ok && ans->status == DNS_TEMPFAIL) {
+		str_appendf(why, "the lookup of %s failed (%s)",
+		    str_cstr(&name), ans->error != NULL ? ans->error :
+		    "temporary failure");
+		ok = -1;
+	}
 	else if (!ok)
 		str_appendf(why, "%s has no \"v=DMARC1\" TXT record: %s does "
 		    "not accept reports for %s (RFC 7489 7.1)", str_cstr(&name),
@@ -190,6 +194,7 @@ deliver(struct run *run, const str *gz, const char *filename)
 	const char *domain, *at;
 	str rua, err, why, msg;
 	size_t n, i;
+	int v;
 
 	domain = dmarcrep_report_domain(run->rep);
 	str_init(&rua);
@@ -209,7 +214,17 @@ deliver(struct run *run, const str *gz, const char *filename)
 	for (i = 0; i < n; i++) {
 		at = strrchr(d[i].address, '@');
 		str_reset(&why);
-		if (!verified(run, domain, at + 1, &why)) {
+		if ((v = verified(run, domain, at + 1, &why)) < 0) {
+			/* the next run covers another period: this one
+			 * must be run again by hand */
+			run->failed = 1;
+			log_error("%s: not sending to %s: %s; run again with "
+			    "--from %lld --to %lld", domain, d[i].address,
+			    str_cstr(&why), (long long)run->meta.begin,
+			    (long long)run->meta.end);
+			continue;
+		}
+		if (v == 0) {
 			run->unverified++;
 			log_warn("%s: not sending to %s: %s", domain,
 			    d[i].address, str_cstr(&why));
@@ -333,6 +348,9 @@ main(int argc, char **argv)
 	int c, given;
 
 	log_open("authgate-report", 1, LOG_MAIL);
+	/* a sendmail that cannot be run closes our pipe: an error to log,
+	 * not a signal that ends the run */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&run, 0, sizeof(run));
 	expired = 0;
 	config = conf_default_path();
@@ -425,6 +443,9 @@ main(int argc, char **argv)
 	    0) {
 		log_error("%s store %s: %s", b->scheme, rest, str_cstr(&err));
 		run.failed = 1;
+		/* what was read of the last domain is not all of it */
+		dmarcrep_report_free(run.rep);
+		run.rep = NULL;
 	}
 	finish(&run);
 	/* records older than the retention are forgotten once a real run

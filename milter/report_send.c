@@ -25,7 +25,7 @@ static int
 send_sendmail(const char *path, const char *from, const char *to,
     const str *msg, str *err)
 {
-	int fds[2], status;
+	int fds[2], status = -1;
 	ssize_t n;
 	size_t i;
 	pid_t pid;
@@ -61,10 +61,15 @@ send_sendmail(const char *path, const char *from, const char *to,
 			break;
 	str_free(&lf);
 	close(fds[1]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		str_appendf(err, "%s exited with %d", path,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (waitpid(pid, &status, 0) < 0) {
+		str_appendf(err, "waiting for %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		str_appendf(err, "%s exited with %d%s", path,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		    WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
+		    " (could not be run)" : "");
 		return -1;
 	}
 	return 0;
@@ -95,7 +100,10 @@ smtp_reply(int fd, str *text)
 			if (text->len > 0)
 				str_append(text, " ");
 			str_append(text, buf);
-			if (strlen(buf) >= 4 && buf[3] == ' ') {
+			/* RFC 5321 4.2: the text after the code is
+			 * optional ("250" alone ends a reply too) */
+			if ((strlen(buf) >= 4 && buf[3] == ' ') ||
+			    strlen(buf) == 3) {
 				code = atoi(buf);
 				return code >= 200 && code < 600 ? code : -1;
 			}
@@ -116,7 +124,8 @@ smtp_write(int fd, const char *p, size_t n)
 	ssize_t w;
 
 	while (n > 0) {
-		if ((w = write(fd, p, n)) <= 0)
+		/* a relay that hangs up is an error, not a SIGPIPE */
+		if ((w = send(fd, p, n, MSG_NOSIGNAL)) <= 0)
 			return -1;
 		p += w;
 		n -= (size_t)w;

@@ -323,6 +323,19 @@ validate_dmarc_transport(cfg_t *cfg, cfg_opt_t *opt)
 	return rc;
 }
 
+/* validate_dmarc_retention - at least two days: the daily run reports
+ * yesterday, so a shorter retention would delete records before they
+ * were ever reported */
+static int
+validate_dmarc_retention(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (cfg_opt_getnint(opt, cfg_opt_size(opt) - 1) >= 2L * 86400 * 1000)
+		return 0;
+	cfg_error(cfg, "option 'retention': at least 2d (the daily run "
+	    "reports the day before)");
+	return -1;
+}
+
 /* validate_dmarc_queue - rows waiting for the writer, at most */
 static int
 validate_dmarc_queue(cfg_t *cfg, cfg_opt_t *opt)
@@ -461,6 +474,7 @@ static const struct conf_check conf_core_checks[] = {
 	{ "dmarc_reports|store", validate_dmarc_store },
 	{ "dmarc_reports|queue", validate_dmarc_queue },
 	{ "dmarc_reports|transport", validate_dmarc_transport },
+	{ "dmarc_reports|retention", validate_dmarc_retention },
 	{ NULL, NULL }
 };
 

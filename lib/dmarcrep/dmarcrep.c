@@ -48,10 +48,11 @@ struct dmarcrep {
 	int64_t			 retry_at;
 };
 
-/* dmarcrep_warn - log drops and the store's trouble, at most once a
- * minute (called with the lock held) */
+/* dmarcrep_warn - the line about drops and the store's trouble, at
+ * most once a minute, into out (called with the lock held; the caller
+ * logs it after unlocking: syslog may block, milter threads must not) */
 static void
-dmarcrep_warn(dmarcrep *r)
+dmarcrep_warn(dmarcrep *r, str *out)
 {
 	int64_t now;
 
@@ -59,7 +60,7 @@ dmarcrep_warn(dmarcrep *r)
 	if (r->dropped == r->dropped_logged || (r->warned_at != 0 &&
 	    now - r->warned_at < DMARCREP_WARN_MS))
 		return;
-	log_warn("dmarc reports: %lu record%s dropped (%lu in all)%s%s",
+	str_appendf(out, "dmarc reports: %lu record%s dropped (%lu in all)%s%s",
 	    r->dropped - r->dropped_logged, r->dropped - r->dropped_logged ==
 	    1 ? "" : "s", r->dropped, r->why.len > 0 ? ": " : "",
 	    str_cstr(&r->why));
@@ -67,11 +68,21 @@ dmarcrep_warn(dmarcrep *r)
 	r->warned_at = now;
 }
 
+/* dmarcrep_log_warn - log a line dmarcrep_warn made, if any */
+static void
+dmarcrep_log_warn(str *line)
+{
+	if (line->len > 0)
+		log_warn("%s", str_cstr(line));
+	str_free(line);
+}
+
 /* dmarcrep_open - (re)open the store when it is time to try */
 static int
 dmarcrep_open(dmarcrep *r)
 {
 	str err;
+	int changed;
 
 	if (r->store != NULL)
 		return 0;
@@ -81,23 +92,25 @@ dmarcrep_open(dmarcrep *r)
 	if ((r->store = r->backend->open(r->where, &err)) == NULL) {
 		r->retry_at = deadline_in(DMARCREP_RETRY_MS);
 		pthread_mutex_lock(&r->lock);
-		if (r->why.len == 0 || strcmp(str_cstr(&r->why),
-		    str_cstr(&err)) != 0)
-			log_error("dmarc reports: cannot open the %s store: %s "
-			    "(mail flows; records are dropped until it opens)",
-			    r->backend->scheme, str_cstr(&err));
+		changed = r->why.len == 0 || strcmp(str_cstr(&r->why),
+		    str_cstr(&err)) != 0;
 		str_reset(&r->why);
 		str_append(&r->why, str_cstr(&err));
 		pthread_mutex_unlock(&r->lock);
+		if (changed)
+			log_error("dmarc reports: cannot open the %s store: %s "
+			    "(mail flows; records are dropped until it opens)",
+			    r->backend->scheme, str_cstr(&err));
 		str_free(&err);
 		return -1;
 	}
 	pthread_mutex_lock(&r->lock);
-	if (r->why.len > 0)
-		log_info("dmarc reports: the %s store is open again",
-		    r->backend->scheme);
+	changed = r->why.len > 0;
 	str_reset(&r->why);
 	pthread_mutex_unlock(&r->lock);
+	if (changed)
+		log_info("dmarc reports: the %s store is open again",
+		    r->backend->scheme);
 	str_free(&err);
 	return 0;
 }
@@ -106,18 +119,20 @@ dmarcrep_open(dmarcrep *r)
 static void
 dmarcrep_write(dmarcrep *r, struct dmarcrep_row **rows, size_t n)
 {
-	str err;
+	str err, line;
 	int ok;
 
 	str_init(&err);
+	str_init(&line);
 	ok = dmarcrep_open(r) == 0 &&
 	    r->backend->write(r->store, (struct dmarcrep_row *const *)rows,
 	    n, &err) == 0;
 	pthread_mutex_lock(&r->lock);
 	r->writing = 0;
-	if (ok)
+	if (ok) {
 		r->recorded += n;
-	else {
+		str_reset(&r->why);	/* whatever it was, it is over */
+	} else {
 		r->dropped += n;
 		if (err.len > 0) {
 			/* a store that fails a write is reopened later */
@@ -125,8 +140,9 @@ dmarcrep_write(dmarcrep *r, struct dmarcrep_row **rows, size_t n)
 			str_append(&r->why, str_cstr(&err));
 		}
 	}
-	dmarcrep_warn(r);
+	dmarcrep_warn(r, &line);
 	pthread_mutex_unlock(&r->lock);
+	dmarcrep_log_warn(&line);
 	if (!ok && err.len > 0 && r->store != NULL) {
 		r->backend->close(r->store);
 		r->store = NULL;
@@ -215,6 +231,7 @@ void
 dmarcrep_add(dmarcrep *r, struct dmarcrep_row *row)
 {
 	struct dmarcrep_item *it;
+	str line;
 
 	pthread_mutex_lock(&r->lock);
 	if (r->queued >= r->max || r->stopping) {
@@ -222,8 +239,10 @@ dmarcrep_add(dmarcrep *r, struct dmarcrep_row *row)
 		if (r->why.len == 0)
 			str_append(&r->why, "the queue is full (the store is "
 			    "slower than the mail)");
-		dmarcrep_warn(r);
+		str_init(&line);
+		dmarcrep_warn(r, &line);
 		pthread_mutex_unlock(&r->lock);
+		dmarcrep_log_warn(&line);
 		dmarcrep_row_free(row);
 		return;
 	}
@@ -255,6 +274,8 @@ dmarcrep_counts(dmarcrep *r, struct dmarcrep_counts *c)
 void
 dmarcrep_stop(dmarcrep *r)
 {
+	str line;
+
 	if (r == NULL)
 		return;
 	pthread_mutex_lock(&r->lock);
@@ -263,10 +284,12 @@ dmarcrep_stop(dmarcrep *r)
 	pthread_cond_signal(&r->wake);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->writer, NULL);
+	str_init(&line);
 	pthread_mutex_lock(&r->lock);
 	r->warned_at = 0;
-	dmarcrep_warn(r);
+	dmarcrep_warn(r, &line);
 	pthread_mutex_unlock(&r->lock);
+	dmarcrep_log_warn(&line);
 	if (r->store != NULL)
 		r->backend->close(r->store);
 	mem_free(r->where);

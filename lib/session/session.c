@@ -921,7 +921,10 @@ session_record_dmarc(struct session *s)
 	struct dmarcrep_row *row;
 	dmarcrep *rec;
 
-	if ((rec = runtime_recorder(s->rt)) == NULL || !s->facts.dmarc.checked)
+	/* a deferred message comes back: it is counted when it is answered
+	 * for good */
+	if ((rec = runtime_recorder(s->rt)) == NULL || !s->facts.dmarc.checked ||
+	    s->verdict.action == ACT_TEMPFAIL)
 		return;
 	if ((row = dmarc_evidence(&s->facts, session_policy(s), &s->verdict,
 	    s->rt->conf->authserv_id, s->queue_id, deadline_wall() / 1000)) !=

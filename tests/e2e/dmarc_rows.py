@@ -5,7 +5,8 @@
 
 Every transaction line with a dmarc= result must have exactly one row
 in the SQLite store with its queue id, and no row may be without a
-line: the same DMARC result, the From: domain, and the disposition the
+line, except a message deferred with 451 (verdict=tempfail): it is
+recorded when it comes back, not each time it is deferred: the same DMARC result, the From: domain, and the disposition the
 verdict applied (reject, quarantine, else none; a refused message that
 DMARC failed is "reject" whichever check refused it). A failing message
 delivered although its domain publishes quarantine or reject must carry
@@ -27,7 +28,7 @@ def log_rows(path):
     rows = {}
     for line in open(path, errors="replace"):
         m = LINE.search(line)
-        if m and m.group(1) != "NOQUEUE":
+        if m and m.group(1) != "NOQUEUE" and m.group(4) != "tempfail":
             qid, result, domain, verdict = m.groups()
             disp = verdict if verdict in ("reject", "quarantine") else "none"
             rows[qid] = (result, domain.lower(), disp)

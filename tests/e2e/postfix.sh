@@ -105,6 +105,17 @@ echo "ok - the verified destination got the report; the unverified one, the one 
 python3 "$top_srcdir/tests/e2e/dmarc_report_mail.py" --sink "$AG_WORK/sink" \
     --domain rep.authgate.example --to agg@reports.other.example \
     --messages 1 || ag_fail "the report mail"
+# a sendmail that cannot be run: logged, exit 1, the summary still said
+sed 's|transport = .*|transport = "sendmail:/nonexistent/sendmail"|' \
+    "$AG_WORK/report.conf" > "$AG_WORK/report-bad.conf"
+rc=0
+"$top_builddir/milter/authgate-report" -c "$AG_WORK/report-bad.conf" \
+    --from 0 --to "$(($(date +%s) + 60))" > "$AG_WORK/bad.out" \
+    2> "$AG_WORK/bad.err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q 'sending to agg@reports.other.example failed: /nonexistent/sendmail exited with 127 (could not be run)' \
+    "$AG_WORK/bad.err" && grep -q '; errors (see the log)$' "$AG_WORK/bad.out" ||
+	ag_fail "a sendmail that cannot run (exit $rc): $(cat "$AG_WORK/bad.out" "$AG_WORK/bad.err")"
+echo "ok - a sendmail that cannot be run: the failure logged, exit 1, the summary printed"
 ag_nsd_stop
 check tempfail
 

@@ -13,13 +13,13 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
 
+#include "util/dynlib.h"
 #include "util/ipaddr.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -51,53 +51,26 @@ static struct {
 	void			 (*destroy_response)(struct MHD_Response *);
 } mhd;
 
-/* metrics_http_symbol - one function of the library, or NULL */
-static void *
-metrics_http_symbol(const char *name, str *err)
-{
-	void *f;
-
-	if ((f = dlsym(mhd.handle, name)) == NULL && err->len == 0)
-		str_appendf(err, "%s has no %s", METRICS_HTTP_LIBRARY, name);
-	return f;
-}
-
 /* metrics_http_load - load libmicrohttpd once; 0 or -1 and why */
 static int
 metrics_http_load(str *err)
 {
-	const char *why;
+	const struct dynlib_symbol symbols[] = {
+		DYNLIB_SYMBOL("MHD_start_daemon", &mhd.start_daemon),
+		DYNLIB_SYMBOL("MHD_stop_daemon", &mhd.stop_daemon),
+		DYNLIB_SYMBOL("MHD_create_response_from_buffer",
+		    &mhd.create_response_from_buffer),
+		DYNLIB_SYMBOL("MHD_add_response_header",
+		    &mhd.add_response_header),
+		DYNLIB_SYMBOL("MHD_queue_response", &mhd.queue_response),
+		DYNLIB_SYMBOL("MHD_destroy_response", &mhd.destroy_response)
+	};
 
 	if (mhd.handle != NULL)
 		return 0;
-	if ((mhd.handle = dlopen(METRICS_HTTP_LIBRARY,
-	    RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		why = dlerror();
-		str_appendf(err, "cannot load %s (apt-get install "
-		    "libmicrohttpd12): %s", METRICS_HTTP_LIBRARY,
-		    why != NULL ? why : "?");
-		return -1;
-	}
-	/* POSIX: a function pointer from dlsym's void *, through memcpy
-	 * to keep -Wpedantic quiet */
-#define METRICS_HTTP_SYMBOL(field, name) do {				\
-	void *f_ = metrics_http_symbol(name, err);			\
-	memcpy(&mhd.field, &f_, sizeof(f_));				\
-} while (0)
-	METRICS_HTTP_SYMBOL(start_daemon, "MHD_start_daemon");
-	METRICS_HTTP_SYMBOL(stop_daemon, "MHD_stop_daemon");
-	METRICS_HTTP_SYMBOL(create_response_from_buffer,
-	    "MHD_create_response_from_buffer");
-	METRICS_HTTP_SYMBOL(add_response_header, "MHD_add_response_header");
-	METRICS_HTTP_SYMBOL(queue_response, "MHD_queue_response");
-	METRICS_HTTP_SYMBOL(destroy_response, "MHD_destroy_response");
-#undef METRICS_HTTP_SYMBOL
-	if (err->len > 0) {
-		dlclose(mhd.handle);
-		memset(&mhd, 0, sizeof(mhd));
-		return -1;
-	}
-	return 0;
+	mhd.handle = dynlib_load(METRICS_HTTP_LIBRARY, "libmicrohttpd12",
+	    symbols, sizeof(symbols) / sizeof(symbols[0]), err);
+	return mhd.handle != NULL ? 0 : -1;
 }
 
 /* metrics_http_log - libmicrohttpd's complaints, into our log */

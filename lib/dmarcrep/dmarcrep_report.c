@@ -19,6 +19,7 @@
 
 #include <zlib.h>
 
+#include "util/ipaddr.h"
 #include "util/mem.h"
 #include "util/str.h"
 #include "dmarcrep/dmarcrep.h"
@@ -320,12 +321,18 @@ static void
 report_record(const struct report_record *rr, str *out)
 {
 	const struct dmarcrep_row *r = rr->row;
-	char count[32];
+	char count[32], ip[IPADDR_STRLEN];
+	ipaddr addr;
 	size_t i;
 
 	snprintf(count, sizeof(count), "%lu", rr->count);
 	str_append(out, "  <record>\n    <row>\n");
-	xml_el(out, 3, "source_ip", r->source_ip);
+	/* the schema's IPv6 pattern has no "::": all eight groups */
+	if (ipaddr_parse(r->source_ip, &addr) == 0)
+		ipaddr_format_full(&addr, ip);
+	else
+		snprintf(ip, sizeof(ip), "%s", r->source_ip);
+	xml_el(out, 3, "source_ip", ip);
 	xml_el(out, 3, "count", count);
 	str_append(out, "      <policy_evaluated>\n");
 	xml_el(out, 4, "disposition", r->disposition);

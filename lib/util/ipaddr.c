@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -145,6 +146,23 @@ ipaddr_format(const ipaddr *ip, char *buf)
 {
 	if (inet_ntop(ip->family, &ip->u, buf, IPADDR_STRLEN) == NULL)
 		strcpy(buf, "?");
+}
+
+/* ipaddr_format_full - IPv6 as all eight groups, no "::" */
+void
+ipaddr_format_full(const ipaddr *ip, char *buf)
+{
+	const unsigned char *b;
+	int i, n;
+
+	if (ip->family != AF_INET6) {
+		ipaddr_format(ip, buf);
+		return;
+	}
+	b = ip->u.v6.s6_addr;
+	for (i = n = 0; i < 8; i++)
+		n += snprintf(buf + n, (size_t)(IPADDR_STRLEN - n), "%s%x",
+		    i > 0 ? ":" : "", (unsigned)(b[2 * i] << 8 | b[2 * i + 1]));
 }
 
 /* ipaddr_is_loopback - 127/8 or ::1 */

@@ -12,6 +12,9 @@
  *	ipaddr_from_sockaddr(sa, ip) - the same from a socket address;
  *		-1 for families other than INET/INET6.
  *	ipaddr_format(ip, buf) - text form into buf[IPADDR_STRLEN].
+ *	ipaddr_format_full(ip, buf) - the same with IPv6 written as all
+ *		eight groups, never "::" (the form RFC 7489's report schema
+ *		accepts).
  *	ipaddr_is_loopback(ip).
  *	ipaddr_in_net(ip, net, prefix) - ip lies in net/prefix (same family).
  *	ipaddr_reverse_name(ip, out) - the PTR owner name:
@@ -43,6 +46,7 @@ socklen_t ipaddr_to_sockaddr(const ipaddr *, unsigned,
 	    struct sockaddr_storage *);
 int	ipaddr_from_sockaddr(const struct sockaddr *, ipaddr *);
 void	ipaddr_format(const ipaddr *, char *);
+void	ipaddr_format_full(const ipaddr *, char *);
 int	ipaddr_is_loopback(const ipaddr *);
 int	ipaddr_in_net(const ipaddr *, const ipaddr *, int);
 

@@ -24,6 +24,7 @@ import argparse
 import collections
 import glob
 import gzip
+import ipaddress
 import os
 import re
 import sqlite3
@@ -54,7 +55,7 @@ def main():
             "SELECT policy_domain, source_ip, disposition, count(*) FROM "
             "dmarc_message WHERE policy_domain IS NOT NULL GROUP BY 1, 2, 3"):
         want[dom] += n
-        split[(dom, ip, disp)] += n
+        split[(dom, str(ipaddress.ip_address(ip)), disp)] += n
     with open(a.schema) as f:
         xsd = f.read()
     if 'targetNamespace="%s"' % NS not in xsd:
@@ -92,7 +93,10 @@ def main():
         for line in out.stdout.split("\n")[1:]:
             if line.startswith("record "):
                 r = dict(kv.split("=", 1) for kv in line.split()[1:])
-                got_split[(head["domain"], r["ip"], r["disposition"])] += \
+                # IPv6 as the schema wants it (eight groups), compared
+                # as addresses
+                ip = str(ipaddress.ip_address(r["ip"]))
+                got_split[(head["domain"], ip, r["disposition"])] += \
                     int(r["count"])
         print("ok - %s: valid against rua-schema.xsd; Mail::DMARC reads %s "
               "records, %s messages" % (name, head["records"],

@@ -192,6 +192,25 @@ test_ipaddr(void **state)
 	assert_true(ipaddr_is_loopback(&ip));
 	ipaddr_parse("192.0.2.1", &ip);
 	assert_false(ipaddr_is_loopback(&ip));
+	/* all eight groups, as RFC 7489's report schema wants them */
+	{
+		static const char *const full[][2] = {
+			{ "2001:db8:5::25", "2001:db8:5:0:0:0:0:25" },
+			{ "::", "0:0:0:0:0:0:0:0" },
+			{ "::1", "0:0:0:0:0:0:0:1" },
+			{ "FE80::ABCD:0:0:1", "fe80:0:0:0:abcd:0:0:1" },
+			{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+			    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+			{ "::ffff:192.0.2.1", "192.0.2.1" },
+			{ "192.0.2.1", "192.0.2.1" }
+		};
+
+		for (i = 0; i < sizeof(full) / sizeof(full[0]); i++) {
+			assert_int_equal(ipaddr_parse(full[i][0], &ip), 0);
+			ipaddr_format_full(&ip, buf);
+			assert_string_equal(buf, full[i][1]);
+		}
+	}
 }
 
 int

@@ -495,7 +495,8 @@ test_report(void **state)
 	/* joined counts, in the order first seen */
 	assert_non_null(strstr(str_cstr(&xml), "<source_ip>192.0.2.1</source_ip>"
 	    "\n      <count>3</count>"));
-	assert_non_null(strstr(str_cstr(&xml), "<source_ip>2001:db8::1"
+	/* IPv6 in all eight groups: the schema's pattern has no "::" */
+	assert_non_null(strstr(str_cstr(&xml), "<source_ip>2001:db8:0:0:0:0:0:1"
 	    "</source_ip>\n      <count>2</count>"));
 	assert_true(strstr(str_cstr(&xml), "<count>3</count>") <
 	    strstr(str_cstr(&xml), "<result>neutral</result>"));

@@ -7,18 +7,20 @@
 # set up or start a system mail server; the demo and the tests run their
 # own private instance. No service is started while installing (a
 # temporary policy-rc.d): the tests start their own redis-server too.
-# prometheus is there for promtool, which checks the /metrics page.
+# prometheus is there for promtool, which checks the /metrics page;
+# postgresql for the DMARC report store a fleet shares (its own server,
+# started by the test).
 set -eu
 
 BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libmilter-dev libspf2-dev libopendkim-dev libopendmarc-dev
 	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev
-	libhiredis-dev libsystemd-dev libmicrohttpd-dev libsqlite3-dev
+	libhiredis-dev libsystemd-dev libmicrohttpd-dev libsqlite3-dev libpq-dev
 	zlib1g-dev"
 TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3
 	python3-dkim iproute2 clang libclang-rt-14-dev redis-server
 	debhelper dpkg-dev lintian prometheus curl libmail-dmarc-perl
-	libxml2-utils"
+	libxml2-utils postgresql"
 DEMO="swaks"
 PACKAGES=$(echo $BUILD $TEST $DEMO)
 

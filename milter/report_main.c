@@ -342,7 +342,7 @@ main(int argc, char **argv)
 	struct conf *conf;
 	struct run run;
 	int64_t now;
-	str err, email;
+	str err, email, shown;
 	long expired;
 	void *h;
 	int c, given;
@@ -417,6 +417,8 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return EX_CONFIG_;
 	}
+	str_init(&shown);
+	dmarcrep_store_shown(store, &shown);
 	str_init(&email);
 	if (conf->dmarc_email[0] != '\0')
 		str_append(&email, conf->dmarc_email);
@@ -435,13 +437,14 @@ main(int argc, char **argv)
 		if (run.res != NULL)
 			dns_resolver_unref(run.res);
 		str_free(&email);
+		str_free(&shown);
 		conf_free(conf);
 		return EX_CONFIG_;
 	}
 	if ((h = b->open(rest, &err)) == NULL ||
 	    b->read(h, run.meta.begin, run.meta.end, one_row, &run, &err) !=
 	    0) {
-		log_error("%s store %s: %s", b->scheme, rest, str_cstr(&err));
+		log_error("store %s: %s", str_cstr(&shown), str_cstr(&err));
 		run.failed = 1;
 		/* what was read of the last domain is not all of it */
 		dmarcrep_report_free(run.rep);
@@ -452,7 +455,7 @@ main(int argc, char **argv)
 	 * went well (a dry run changes nothing) */
 	if (h != NULL && run.dir == NULL && !run.failed &&
 	    (expired = b->expire(h, now - conf->dmarc_retention_s, &err)) < 0) {
-		log_error("%s store %s: %s", b->scheme, rest, str_cstr(&err));
+		log_error("store %s: %s", str_cstr(&shown), str_cstr(&err));
 		run.failed = 1;
 	} else if (expired > 0)
 		log_info("%ld records older than %lld days expired", expired,
@@ -478,6 +481,7 @@ main(int argc, char **argv)
 	if (run.res != NULL)
 		dns_resolver_unref(run.res);
 	str_free(&email);
+	str_free(&shown);
 	str_free(&err);
 	conf_free(conf);
 	return run.failed ? 1 : 0;

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -19,6 +20,7 @@
 #include "dmarcrep/dmarcrep_store.h"
 
 #define DMARCREP_SQLITE_BUSY_MS	2000
+#define DMARCREP_SQLITE_EXPIRE_CHUNK 10000	/* rows per transaction */
 
 struct dmarcrep_sqlite {
 	sqlite3		*db;
@@ -26,8 +28,9 @@ struct dmarcrep_sqlite {
 	sqlite3_stmt	*dkim;
 };
 
-/* the schema, version 1 */
-static const char dmarcrep_sqlite_schema[] =
+/* the schema, one step per version (each runs inside the migration's
+ * transaction, which also records the version) */
+static const char *const dmarcrep_sqlite_steps[DMARCREP_SCHEMA_VERSION] = {
 	"CREATE TABLE dmarc_message ("
 	" id INTEGER PRIMARY KEY,"
 	" time INTEGER NOT NULL,"
@@ -60,8 +63,10 @@ static const char dmarcrep_sqlite_schema[] =
 	" selector TEXT,"
 	" result TEXT NOT NULL,"
 	" human TEXT);"
-	"CREATE INDEX dmarc_dkim_message ON dmarc_dkim (message_id);"
-	"INSERT INTO schema_version (version) VALUES (1);";
+	"CREATE INDEX dmarc_dkim_message ON dmarc_dkim (message_id);",
+	/* 2: reads and expiry select by time alone */
+	"CREATE INDEX dmarc_message_time ON dmarc_message (time);"
+};
 
 /* dmarcrep_sqlite_error - "what: sqlite's words" */
 static void
@@ -103,7 +108,8 @@ dmarcrep_sqlite_version(sqlite3 *db, str *err)
 static int
 dmarcrep_sqlite_migrate(sqlite3 *db, str *err)
 {
-	int version;
+	char insert[80];
+	int version, i;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
@@ -118,10 +124,15 @@ dmarcrep_sqlite_migrate(sqlite3 *db, str *err)
 		    DMARCREP_SCHEMA_VERSION);
 		goto fail;
 	}
-	if (version == 0 && sqlite3_exec(db, dmarcrep_sqlite_schema, NULL,
-	    NULL, NULL) != SQLITE_OK) {
-		dmarcrep_sqlite_error(db, "creating the schema", err);
-		goto fail;
+	for (i = version; i < DMARCREP_SCHEMA_VERSION; i++) {
+		(void)snprintf(insert, sizeof(insert), "INSERT INTO "
+		    "schema_version (version) VALUES (%d)", i + 1);
+		if (sqlite3_exec(db, dmarcrep_sqlite_steps[i], NULL, NULL,
+		    NULL) != SQLITE_OK || sqlite3_exec(db, insert, NULL, NULL,
+		    NULL) != SQLITE_OK) {
+			dmarcrep_sqlite_error(db, "creating the schema", err);
+			goto fail;
+		}
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		dmarcrep_sqlite_error(db, "creating the schema", err);
@@ -338,31 +349,49 @@ dmarcrep_sqlite_read(void *handle, int64_t begin, int64_t end,
 	return stop < 0 ? -1 : 0;
 }
 
-/* dmarcrep_sqlite_expire - forget the rows older than before */
+/* dmarcrep_sqlite_expire - forget the rows older than before, a chunk
+ * per transaction: the daemon's writer waits for the lock meanwhile */
 static long
 dmarcrep_sqlite_expire(void *handle, int64_t before, str *err)
 {
 	struct dmarcrep_sqlite *s = handle;
 	sqlite3_stmt *st;
-	long n;
+	long n, total;
 
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM dmarc_message WHERE "
-	    "time < ?", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM dmarc_message WHERE id IN "
+	    "(SELECT id FROM dmarc_message WHERE time < ? LIMIT ?)", -1, &st,
+	    NULL) != SQLITE_OK) {
 		dmarcrep_sqlite_error(s->db, "expiring records", err);
 		return -1;
 	}
-	(void)sqlite3_bind_int64(st, 1, before);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		dmarcrep_sqlite_error(s->db, "expiring records", err);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	n = (long)sqlite3_changes(s->db);
+	total = 0;
+	do {
+		(void)sqlite3_reset(st);
+		(void)sqlite3_bind_int64(st, 1, before);
+		(void)sqlite3_bind_int(st, 2, DMARCREP_SQLITE_EXPIRE_CHUNK);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			dmarcrep_sqlite_error(s->db, "expiring records", err);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		n = (long)sqlite3_changes(s->db);
+		total += n;
+	} while (n == DMARCREP_SQLITE_EXPIRE_CHUNK);
 	sqlite3_finalize(st);
-	return n;
+	return total;
+}
+
+/* dmarcrep_sqlite_check - the store is a file named by its full path */
+static int
+dmarcrep_sqlite_check(const char *path, str *err)
+{
+	if (path[0] == '/')
+		return 0;
+	str_appendf(err, "\"sqlite:%s\" is not sqlite:/absolute/path", path);
+	return -1;
 }
 
 const struct dmarcrep_backend dmarcrep_sqlite = {
-	"sqlite", dmarcrep_sqlite_open, dmarcrep_sqlite_write,
+	"sqlite", dmarcrep_sqlite_check, dmarcrep_sqlite_open, dmarcrep_sqlite_write,
 	dmarcrep_sqlite_read, dmarcrep_sqlite_expire, dmarcrep_sqlite_close
 };

@@ -3,7 +3,16 @@
  * engine behind one interface, chosen by the store's scheme.
  *
  *	dmarcrep_store_find(spec, &rest, err) - the backend for "sqlite:
- *		/path" (the rest after the scheme in rest), or NULL and why.
+ *		/path" or "postgresql:CONNINFO" (what it is given in rest:
+ *		what follows the scheme, or the whole of a URI such as
+ *		"postgresql://host/db"), checked by its backend; or NULL
+ *		and why.
+ *	dmarcrep_store_shown(spec, out) - the store as a log line may show
+ *		it: passwords (user:password@ of a URI, password= values)
+ *		replaced by "***".
+ *	backend->check(rest, err) - is it a store this backend can name
+ *		(an absolute path; a connection string libpq parses); 0, or
+ *		-1 and why.
  *	backend->open(rest, err) - connect, create or migrate the schema;
  *		NULL and why.
  *	backend->write(handle, rows, n, err) - store n rows in one
@@ -14,12 +23,14 @@
  *		(borrowed: fn copies what it keeps); fn returning -1 stops.
  *		0, or -1 and why.
  *	backend->expire(handle, before, err) - delete the rows evaluated
- *		before that time (and their signatures); the count, or -1
- *		and why.
+ *		before that time (and their signatures), in chunks so that
+ *		the daemon's writes are never held up for long; the count,
+ *		or -1 and why.
  *	backend->close(handle).
- * The SQLite backend (dmarcrep_sqlite.c) keeps one file in WAL mode,
- * schema version in schema_version; a database of a newer schema is
- * refused, not guessed at.
+ * The SQLite backend (dmarcrep_sqlite.c) keeps one file in WAL mode; the
+ * PostgreSQL one (dmarcrep_pg.c) one database a fleet shares. Both keep
+ * their schema version in schema_version and migrate older ones step by
+ * step; a database of a newer schema is refused, not guessed at.
  */
 #ifndef AUTHGATE_DMARCREP_STORE_H
 #define AUTHGATE_DMARCREP_STORE_H
@@ -27,10 +38,11 @@
 #include "util/str.h"
 #include "dmarcrep/dmarcrep.h"
 
-#define DMARCREP_SCHEMA_VERSION	1
+#define DMARCREP_SCHEMA_VERSION	2
 
 struct dmarcrep_backend {
-	const char	*scheme;	/* "sqlite" */
+	const char	*scheme;	/* "sqlite", "postgresql" */
+	int		 (*check)(const char *, str *);
 	void		*(*open)(const char *, str *);
 	int		 (*write)(void *, struct dmarcrep_row *const *, size_t,
 			    str *);
@@ -42,8 +54,10 @@ struct dmarcrep_backend {
 };
 
 extern const struct dmarcrep_backend dmarcrep_sqlite;
+extern const struct dmarcrep_backend dmarcrep_pg;
 
 const struct dmarcrep_backend *dmarcrep_store_find(const char *,
 		    const char **, str *);
+void		 dmarcrep_store_shown(const char *, str *);
 
 #endif

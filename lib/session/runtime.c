@@ -16,6 +16,7 @@
 #include "state/state.h"
 #include "config/conf.h"
 #include "dmarcrep/dmarcrep.h"
+#include "dmarcrep/dmarcrep_store.h"
 #include "report/metrics.h"
 #include "session/runtime.h"
 
@@ -55,9 +56,11 @@ runtime_recorder_new(const struct conf *conf)
 		str_free(&err);
 		return NULL;
 	}
-	str_free(&err);
+	str_reset(&err);
+	dmarcrep_store_shown(conf->dmarc_store, &err);
 	log_info("dmarc reports: recording evaluations in %s",
-	    conf->dmarc_store);
+	    str_cstr(&err));
+	str_free(&err);
 	rr = mem_calloc(1, sizeof(*rr));
 	atomic_init(&rr->refs, 1);
 	rr->rec = rec;

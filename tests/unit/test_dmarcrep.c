@@ -6,7 +6,13 @@
  * also with a tiny queue and from several threads), and the faults: a
  * store that cannot be named, a directory that does not exist, a file
  * that is not a database (left as it was), a database of a newer
- * schema, a file locked by another writer.
+ * schema, a file locked by another writer. With AUTHGATE_TEST_PG (a
+ * libpq connection string to a real server; tests/integration/
+ * dmarc_pg.sh starts one), the PostgreSQL store the same way: every row
+ * read back exactly as the SQLite store reads it (hostile strings too),
+ * two recorders creating the schema at once, expiry, a newer schema
+ * (AUTHGATE_TEST_PG_NEWER), a fresh database (AUTHGATE_TEST_PG_FRESH),
+ * a server that is not there and a connection string that is none.
  */
 #include "config.h"
 
@@ -355,7 +361,8 @@ test_store_faults(void **state)
 	str_init(&err);
 	/* names that are no store */
 	assert_null(dmarcrep_start("mysql:x", 10, &err));
-	assert_non_null(strstr(str_cstr(&err), "is not sqlite:/absolute/path"));
+	assert_non_null(strstr(str_cstr(&err), "is neither sqlite:/absolute/path "
+	    "nor postgresql:CONNINFO"));
 	str_reset(&err);
 	assert_null(dmarcrep_store_find("sqlite:relative.db", &rest, &err));
 	str_reset(&err);
@@ -421,6 +428,299 @@ test_store_faults(void **state)
 	assert_int_equal(count(path("locked.sqlite"),
 	    "SELECT count(*) FROM dmarc_message"), 1);
 	str_free(&err);
+}
+
+/* hostile - rows whose strings test the stores' quoting; i picks one */
+static struct dmarcrep_row *
+hostile(int i)
+{
+	static const char *const text[] = {
+		"plain", "quo\"te", "back\\slash", "{brace}", "a,b", "NULL",
+		"", "caf\xc3\xa9 \xe2\x82\xac", "new\nline\ttab", "'; DROP",
+		"\\\"{,}\"\\"
+	};
+	static const char *const domain[] = {
+		"b.example", NULL, "a.example", "A.example", "b.example"
+	};
+	struct dmarcrep_row *r;
+	const char *t;
+
+	t = text[i % (int)(sizeof(text) / sizeof(text[0]))];
+	r = row(i);
+	r->time = 1700000000 + i / 3;	/* ties: ordered by id */
+	free(r->header_from);
+	r->header_from = strdup(t);
+	r->envelope_from = i % 4 ? strdup(t) : NULL;
+	r->policy_domain = domain[i % 5] ? strdup(domain[i % 5]) : NULL;
+	r->record = strdup(t);
+	r->override_comment = i % 7 == 0 ? strdup(t) : NULL;
+	dmarcrep_row_add_dkim(r, t, i % 2 ? NULL : t, "policy",
+	    i % 2 ? t : NULL);
+	return r;
+}
+
+/* row_text - every field of a row, as one string ending in '\036' (a
+ * byte no test string holds; NULL shown as <N>) */
+static int
+row_text(const struct dmarcrep_row *r, void *arg)
+{
+	const char *const v[] = {
+		r->reporter, r->queue_id, r->source_ip, r->header_from,
+		r->envelope_from, r->envelope_to, r->policy_domain, r->record,
+		r->result, r->policy, r->policy_tag, r->disposition,
+		r->override, r->override_comment, r->dkim_aligned,
+		r->spf_aligned, r->spf_domain, r->spf_result, r->spf_scope
+	};
+	str *out = arg;
+	size_t i;
+
+	str_appendf(out, "%lld|", (long long)r->time);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		str_appendf(out, "%s|", v[i] != NULL ? v[i] : "<N>");
+	for (i = 0; i < r->ndkim; i++)
+		str_appendf(out, "[%s|%s|%s|%s]", r->dkim[i].domain,
+		    r->dkim[i].selector != NULL ? r->dkim[i].selector : "<N>",
+		    r->dkim[i].result,
+		    r->dkim[i].human != NULL ? r->dkim[i].human : "<N>");
+	str_append_c(out, '\036');
+	return 0;
+}
+
+/* store_all - write rows 0..n-1 of make() into a store, by recorder */
+static void
+store_all(const char *spec, struct dmarcrep_row *(*make)(int), int n)
+{
+	dmarcrep *rec;
+	str err;
+	int i;
+
+	str_init(&err);
+	rec = dmarcrep_start(spec, 100000, &err);
+	assert_non_null(rec);
+	for (i = 0; i < n; i++)
+		dmarcrep_add(rec, make(i));
+	dmarcrep_stop(rec);
+	str_free(&err);
+}
+
+/* lines - how many rows a row_text string holds */
+static int
+lines(const str *s)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = str_cstr(s); *p != '\0'; p++)
+		n += *p == '\036';
+	return n;
+}
+
+/* store_text - a store's rows of a period, as row_text lines */
+static void
+store_text(const char *spec, int64_t begin, int64_t end, str *out)
+{
+	const struct dmarcrep_backend *b;
+	const char *rest;
+	void *h;
+	str err;
+
+	str_init(&err);
+	b = dmarcrep_store_find(spec, &rest, &err);
+	assert_non_null(b);
+	h = b->open(rest, &err);
+	if (h == NULL)
+		fail_msg("%s: %s", spec, str_cstr(&err));
+	assert_int_equal(b->read(h, begin, end, row_text, out, &err), 0);
+	b->close(h);
+	str_free(&err);
+}
+
+/* store_expire - expire a store's rows before a time; the count */
+static long
+store_expire(const char *spec, int64_t before)
+{
+	const struct dmarcrep_backend *b;
+	const char *rest;
+	void *h;
+	long n;
+	str err;
+
+	str_init(&err);
+	b = dmarcrep_store_find(spec, &rest, &err);
+	assert_non_null(h = b->open(rest, &err));
+	n = b->expire(h, before, &err);
+	b->close(h);
+	str_free(&err);
+	return n;
+}
+
+/* fleet_member - a daemon of a fleet: its own recorder, its rows */
+static void *
+fleet_member(void *arg)
+{
+	store_all(arg, row, 300);
+	return NULL;
+}
+
+static void
+test_postgresql(void **state)
+{
+	const char *pg, *newer, *fresh;
+	char spec[600], lite[300];
+	struct dmarcrep_counts c;
+	str a, b, err;
+	pthread_t t[2];
+	dmarcrep *rec;
+	int i;
+
+	(void)state;
+	if ((pg = getenv("AUTHGATE_TEST_PG")) == NULL || *pg == '\0')
+		skip();
+	str_init(&a);
+	str_init(&b);
+	str_init(&err);
+	snprintf(spec, sizeof(spec), "postgresql:%s", pg);
+	snprintf(lite, sizeof(lite), "sqlite:%s", path("same.sqlite"));
+
+	/* the same rows into both stores read back the same, in the same
+	 * order: 1000 plain ones, 500 with hostile strings */
+	store_all(spec, row, 1000);
+	store_all(lite, row, 1000);
+	store_all(spec, hostile, 500);
+	store_all(lite, hostile, 500);
+	store_text(spec, 0, INT64_MAX, &a);
+	store_text(lite, 0, INT64_MAX, &b);
+	assert_true(a.len > 100000);
+	assert_string_equal(str_cstr(&a), str_cstr(&b));
+	str_reset(&a);
+	str_reset(&b);
+	/* a period: [begin, end) */
+	store_text(spec, 1700000100, 1700000200, &a);
+	store_text(lite, 1700000100, 1700000200, &b);
+	assert_string_equal(str_cstr(&a), str_cstr(&b));
+	/* 100 seconds: 100 plain rows and 200 hostile ones */
+	assert_int_equal(lines(&a), 100 + 200);
+	str_reset(&a);
+	str_reset(&b);
+
+	/* bytes that are not UTF-8 arrive as '?', the rest as they were */
+	{
+		struct dmarcrep_row *r = row(1);
+
+		free(r->header_from);
+		r->header_from = strdup("bad\xff\xc3(\xed\xa0\x80 ok\xc3\xa9");
+		r->time = 1800000000;
+		rec = dmarcrep_start(spec, 10, &err);
+		dmarcrep_add(rec, r);
+		dmarcrep_stop(rec);
+		store_text(spec, 1800000000, 1800000001, &a);
+		assert_non_null(strstr(str_cstr(&a),
+		    "|bad?" "?(?" "?? ok\xc3\xa9|"));
+		str_reset(&a);
+	}
+
+	/* expiry: every row before the time (500 plain, 500 hostile), as
+	 * SQLite counts them */
+	assert_int_equal(store_expire(spec, 1700000500), 1000);
+	assert_int_equal(store_expire(lite, 1700000500), 1000);
+	store_text(spec, 0, 1700000500, &a);
+	assert_int_equal(a.len, 0);
+	str_reset(&a);
+
+	/* two recorders on a fresh database at once: one creates the
+	 * schema, the other waits for it; all rows of both stored */
+	if ((fresh = getenv("AUTHGATE_TEST_PG_FRESH")) != NULL &&
+	    *fresh != '\0') {
+		char fspec[600];
+
+		snprintf(fspec, sizeof(fspec), "postgresql:%s", fresh);
+		for (i = 0; i < 2; i++)
+			assert_int_equal(pthread_create(&t[i], NULL,
+			    fleet_member, fspec), 0);
+		for (i = 0; i < 2; i++)
+			pthread_join(t[i], NULL);
+		store_text(fspec, 0, INT64_MAX, &a);
+		assert_int_equal(lines(&a), 600);
+		str_reset(&a);
+	}
+
+	/* a database of a newer schema: refused, not touched */
+	if ((newer = getenv("AUTHGATE_TEST_PG_NEWER")) != NULL &&
+	    *newer != '\0') {
+		const struct dmarcrep_backend *be;
+		const char *rest;
+		char nspec[600];
+
+		snprintf(nspec, sizeof(nspec), "postgresql:%s", newer);
+		be = dmarcrep_store_find(nspec, &rest, &err);
+		assert_non_null(be);
+		assert_null(be->open(rest, &err));
+		assert_non_null(strstr(str_cstr(&err),
+		    "schema version 99, newer"));
+		str_reset(&err);
+	}
+
+	/* no server there: rows dropped and counted, the reason kept */
+	rec = dmarcrep_start("postgresql://authgate@127.0.0.1:1/none", 100,
+	    &err);
+	assert_non_null(rec);
+	for (i = 0; i < 20; i++)
+		dmarcrep_add(rec, row(i));
+	for (i = 0; i < 1000; i++) {	/* at most 10 s */
+		dmarcrep_counts(rec, &c);
+		if (c.waiting == 0)
+			break;
+		usleep(10000);
+	}
+	assert_int_equal(c.recorded, 0);
+	assert_int_equal(c.dropped, 20);
+	dmarcrep_stop(rec);
+
+	/* what libpq cannot parse is no store */
+	assert_null(dmarcrep_start("postgresql:host=x no_such_keyword=1", 10,
+	    &err));
+	assert_non_null(strstr(str_cstr(&err),
+	    "not a PostgreSQL connection string"));
+	str_reset(&err);
+	assert_null(dmarcrep_start("postgresql://[::1", 10, &err));
+	assert_non_null(strstr(str_cstr(&err),
+	    "not a PostgreSQL connection string"));
+	str_free(&a);
+	str_free(&b);
+	str_free(&err);
+}
+
+static void
+test_store_shown(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "sqlite:/var/lib/authgate/dmarc.sqlite",
+		  "sqlite:/var/lib/authgate/dmarc.sqlite" },
+		{ "postgresql:host=db dbname=a user=u password=s3cret",
+		  "postgresql:host=db dbname=a user=u password=***" },
+		{ "postgresql:password='a b\\' c' host=db",
+		  "postgresql:password=*** host=db" },
+		{ "postgresql:host=db passfile=/etc/authgate/pgpass",
+		  "postgresql:host=db passfile=/etc/authgate/pgpass" },
+		{ "postgresql://u:s3cret@db.example:5432/a?sslmode=require",
+		  "postgresql://u:***@db.example:5432/a?sslmode=require" },
+		{ "postgresql://u@db/a?password=s3cret&sslmode=require",
+		  "postgresql://u@db/a?password=***&sslmode=require" },
+		{ "postgresql://db/a?application_name=x:y@z",
+		  "postgresql://db/a?application_name=x:y@z" },
+		{ "postgresql:host=db mypassword=x",
+		  "postgresql:host=db mypassword=x" }
+	};
+	size_t i;
+	str out;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		str_init(&out);
+		dmarcrep_store_shown(cases[i][0], &out);
+		assert_string_equal(str_cstr(&out), cases[i][1]);
+		str_free(&out);
+	}
 }
 
 /* rep_row - a row for the report tests */
@@ -639,6 +939,8 @@ main(void)
 		cmocka_unit_test(test_sqlite_store),
 		cmocka_unit_test(test_nothing_lost_uncounted),
 		cmocka_unit_test(test_store_faults),
+		cmocka_unit_test(test_postgresql),
+		cmocka_unit_test(test_store_shown),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_rua),
 		cmocka_unit_test(test_report_mail),

@@ -1,0 +1,43 @@
+#!/bin/sh
+# dmarc_pg.sh - the PostgreSQL store of DMARC report records
+# (lib/dmarcrep/dmarcrep_pg.c) against a real server: runs the unit test
+# tests/unit/test_dmarcrep with AUTHGATE_TEST_PG (a private postgres,
+# tests/lib/pg.sh, reached over TCP with a password from a passfile, as
+# the docs advise), AUTHGATE_TEST_PG_FRESH (an empty database, reached
+# over the unix socket) and AUTHGATE_TEST_PG_NEWER (a database whose
+# schema is newer than this authgate's).
+#
+# AUTHGATE_TEST_DMARCREP_BIN names the test program (default: the build
+# tree's tests/unit/test_dmarcrep).
+. "$(dirname "$0")/../lib/common.sh"
+ag_init dmarc_pg
+. "$top_srcdir/tests/lib/pg.sh"
+AG_CLEANUP_HOOK=pg_cleanup
+
+TEST_BIN="${AUTHGATE_TEST_DMARCREP_BIN:-$top_builddir/tests/unit/test_dmarcrep}"
+[ -x "$TEST_BIN" ] || ag_skip "$TEST_BIN is not built"
+
+pg_start "$AG_WORK"
+PASSWORD="authgate-test-$$"
+pg_role authgate "$PASSWORD"
+pg_role fresh "$PASSWORD"
+pg_role newer "$PASSWORD"
+pg_psql -d newer -c "SET ROLE newer" -c "CREATE TABLE schema_version (version INTEGER NOT NULL)" \
+    -c "INSERT INTO schema_version VALUES (99)" ||
+	ag_fail "cannot set up the newer schema"
+# the password in a passfile (libpq wants it 0600), never in the string
+printf '127.0.0.1:%s:authgate:authgate:%s\n' "$PG_PORT" "$PASSWORD" \
+    > "$AG_WORK/pgpass"
+chmod 600 "$AG_WORK/pgpass"
+
+AUTHGATE_TEST_PG="host=127.0.0.1 port=$PG_PORT dbname=authgate user=authgate passfile=$AG_WORK/pgpass" \
+AUTHGATE_TEST_PG_FRESH="postgresql://fresh@/fresh?host=$PG_SOCK&port=$PG_PORT" \
+AUTHGATE_TEST_PG_NEWER="host=$PG_SOCK port=$PG_PORT dbname=newer user=newer" \
+    "$TEST_BIN" > "$AG_WORK/unit.out" 2>&1 ||
+	ag_fail "test_dmarcrep failed against PostgreSQL: $(cat "$AG_WORK/unit.out")"
+cat "$AG_WORK/unit.out"
+grep -q '^\[       OK \] test_postgresql$' "$AG_WORK/unit.out" ||
+	ag_fail "test_postgresql did not run"
+[ "$(pg_psql -d authgate -At -c 'SELECT max(version) FROM schema_version')" = 2 ] ||
+	ag_fail "the schema version is not 2"
+echo "ok - the PostgreSQL store against a real server"

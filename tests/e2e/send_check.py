@@ -5,7 +5,7 @@ it once per step, between their changes to zones, config and state.
 
     send_check.py --port PORT --sink DIR --subject S [--login LOGIN]
         [--addr IP] [--mail-from ADDR] [--from ADDR] [--rcpt ADDR ...]
-        [--header "Name: value" ...]
+        [--header "Name: value" ...] [--sign KEYFILE:DOMAIN:SELECTOR ...]
         --expect CODE [--stage mail|rcpt|data] [--reply-has TEXT ...]
         [--delivered | --not-delivered] [--what WORDS]
 
@@ -13,6 +13,8 @@ The client claims its address and login with XCLIENT (Postfix hands the
 login to the milter as {auth_authen}), sends one message and checks the
 first refusal's code, stage and words, or that the message reached
 smtp-sink. Prints "ok - ..." lines; exits 1 at the first failed check.
+--sign DKIM-signs the message (python3-dkim, rsa-sha256) with each key
+given, the last signature on top.
 """
 import argparse
 import glob
@@ -48,8 +50,9 @@ def send(a):
     """The first refusal (stage, code, text), or ("data", 250, text)"""
     s = smtplib.SMTP("127.0.0.1", a.port, timeout=60)
     s.ehlo("client.test")
+    addr = "IPV6:" + a.addr if ":" in a.addr else a.addr
     attrs = "ADDR=%s NAME=[UNAVAILABLE] HELO=relay.client.test PROTO=ESMTP" \
-        % a.addr
+        % addr
     if a.login:
         attrs += " LOGIN=" + a.login
     code, msg = s.docmd("XCLIENT", attrs)
@@ -72,6 +75,14 @@ def send(a):
                         "Subject: " + a.subject,
                         "Message-ID: <%s@send-check.test>" % a.subject]
                        + (a.header or []) + ["", "Hello.", ""])
+    for spec in a.sign or []:
+        import dkim
+        keyfile, domain, selector = spec.split(":")
+        with open(keyfile, "rb") as f:
+            key = f.read()
+        text = dkim.sign(text.encode(), selector.encode(), domain.encode(),
+                         key, include_headers=[b"from", b"to", b"subject",
+                                               b"message-id"]).decode() + text
     try:
         code, msg = s.data(text.encode())
     except smtplib.SMTPResponseException as e:
@@ -93,6 +104,7 @@ def main():
     p.add_argument("--from", dest="from_addr")
     p.add_argument("--rcpt", action="append")
     p.add_argument("--header", action="append")
+    p.add_argument("--sign", action="append")
     p.add_argument("--expect", type=int, required=True)
     p.add_argument("--stage")
     p.add_argument("--reply-has", action="append", default=[])

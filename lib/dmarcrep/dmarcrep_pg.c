@@ -70,6 +70,9 @@ static struct {
 	char		*(*getvalue)(const PGresult *, int, int);
 	int		 (*getisnull)(const PGresult *, int, int);
 	char		*(*cmd_tuples)(PGresult *);
+	PGcancel	*(*get_cancel)(PGconn *);
+	int		 (*cancel)(PGcancel *, char *, int);
+	void		 (*free_cancel)(PGcancel *);
 	PQconninfoOption *(*conninfo_parse)(const char *, char **);
 	void		 (*conninfo_free)(PQconninfoOption *);
 	void		 (*freemem)(void *);
@@ -173,6 +176,9 @@ dmarcrep_pg_load(str *err)
 		DYNLIB_SYMBOL("PQgetvalue", &pq.getvalue),
 		DYNLIB_SYMBOL("PQgetisnull", &pq.getisnull),
 		DYNLIB_SYMBOL("PQcmdTuples", &pq.cmd_tuples),
+		DYNLIB_SYMBOL("PQgetCancel", &pq.get_cancel),
+		DYNLIB_SYMBOL("PQcancel", &pq.cancel),
+		DYNLIB_SYMBOL("PQfreeCancel", &pq.free_cancel),
 		DYNLIB_SYMBOL("PQconninfoParse", &pq.conninfo_parse),
 		DYNLIB_SYMBOL("PQconninfoFree", &pq.conninfo_free),
 		DYNLIB_SYMBOL("PQfreemem", &pq.freemem)
@@ -248,10 +254,12 @@ dmarcrep_pg_check(const char *rest, str *err)
 	if (dmarcrep_pg_load(err) != 0)
 		return -1;
 	why = NULL;
-	opts = pq.conninfo_parse(rest, &why);
-	if (opts == NULL) {
-		dmarcrep_pg_words(err, "not a PostgreSQL connection string",
-		    why != NULL ? why : "out of memory");
+	if ((opts = pq.conninfo_parse(rest, &why)) == NULL) {
+		/* libpq's words quote pieces of the string, which may be
+		 * a password: ours say where to look instead */
+		str_append(err, "not a PostgreSQL connection string (libpq "
+		    "cannot parse it: see \"Connection Strings\" in the "
+		    "libpq documentation)");
 		if (why != NULL)
 			pq.freemem(why);
 		return -1;
@@ -260,41 +268,119 @@ dmarcrep_pg_check(const char *rest, str *err)
 	return 0;
 }
 
-/* dmarcrep_pg_migrate - create or bring the schema up to date, under a
- * lock: two daemons starting together must not both create it */
+/* dmarcrep_pg_shown - the connection string as libpq reads it, with
+ * the values of its password fields (password, sslpassword: the ones
+ * libpq itself hides) as *** */
+static void
+dmarcrep_pg_shown(const char *rest, str *out)
+{
+	PQconninfoOption *opts, *o;
+	const char *v;
+	str err;
+
+	str_init(&err);
+	if (dmarcrep_pg_load(&err) != 0 ||
+	    (opts = pq.conninfo_parse(rest, NULL)) == NULL) {
+		str_append(out, "postgresql:(a connection string that cannot "
+		    "be read)");
+		str_free(&err);
+		return;
+	}
+	str_free(&err);
+	str_append(out, "postgresql:");
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		if (out->len > 11)
+			str_append_c(out, ' ');
+		str_appendf(out, "%s=", o->keyword);
+		if (o->dispchar != NULL && strchr(o->dispchar, '*') != NULL) {
+			str_append(out, "***");
+			continue;
+		}
+		if (strpbrk(o->val, " \t\n'\\") == NULL) {
+			str_append(out, o->val);
+			continue;
+		}
+		str_append_c(out, '\'');
+		for (v = o->val; *v != '\0'; v++) {
+			if (*v == '\'' || *v == '\\')
+				str_append_c(out, '\\');
+			str_append_c(out, *v);
+		}
+		str_append_c(out, '\'');
+	}
+	pq.conninfo_free(opts);
+}
+
+/* dmarcrep_pg_number_of - the one number a query answers; -1 and why */
+static long
+dmarcrep_pg_number_of(struct dmarcrep_pg *p, const char *sql,
+    const char *what, str *err)
+{
+	PGresult *res;
+	long n;
+
+	res = pq.exec(p->conn, sql);
+	if (res == NULL || pq.result_status(res) != PGRES_TUPLES_OK ||
+	    pq.ntuples(res) != 1) {
+		(void)dmarcrep_pg_result(res, PGRES_TUPLES_OK, what, p, err);
+		return -1;
+	}
+	n = atol(pq.getvalue(res, 0, 0));
+	pq.clear(res);
+	return n;
+}
+
+/* dmarcrep_pg_version - the schema version, 0 for none; -1 and why */
+static int
+dmarcrep_pg_version(struct dmarcrep_pg *p, str *err)
+{
+	long exists, version;
+
+	/* to_regclass: no error (and no CREATE right) needed to find out
+	 * that the table is not there */
+	if ((exists = dmarcrep_pg_number_of(p, "SELECT count(*) WHERE "
+	    "to_regclass('schema_version') IS NOT NULL",
+	    "reading the schema version", err)) <= 0)
+		return (int)exists;
+	if ((version = dmarcrep_pg_number_of(p, "SELECT coalesce("
+	    "max(version), 0) FROM schema_version",
+	    "reading the schema version", err)) < 0)
+		return -1;
+	if (version > DMARCREP_SCHEMA_VERSION) {
+		str_appendf(err, "the database has schema version %ld, newer "
+		    "than this authgate's (%d)", version,
+		    DMARCREP_SCHEMA_VERSION);
+		return -1;
+	}
+	return (int)version;
+}
+
+/* dmarcrep_pg_migrate - create or bring the schema up to date. A
+ * current schema needs no right beyond using the tables; the changes
+ * run under a lock: two daemons starting together must not both make
+ * them */
 static int
 dmarcrep_pg_migrate(struct dmarcrep_pg *p, str *err)
 {
-	PGresult *res;
 	char insert[80];
 	int version, i;
 
-	if (dmarcrep_pg_command(p, "BEGIN", "starting the schema check",
+	if ((version = dmarcrep_pg_version(p, err)) < 0)
+		return -1;
+	if (version == DMARCREP_SCHEMA_VERSION)
+		return 0;
+	if (dmarcrep_pg_command(p, "BEGIN", "starting the schema change",
 	    err) != 0)
 		return -1;
 	if (dmarcrep_pg_result(pq.exec(p->conn, "SELECT "
 	    "pg_advisory_xact_lock(" DMARCREP_PG_LOCK ")"), PGRES_TUPLES_OK,
 	    "locking the schema", p, err) != 0 ||
 	    dmarcrep_pg_command(p, "CREATE TABLE IF NOT EXISTS schema_version "
-	    "(version INTEGER NOT NULL)", "reading the schema version",
-	    err) != 0)
+	    "(version INTEGER NOT NULL)", "creating the schema", err) != 0 ||
+	    (version = dmarcrep_pg_version(p, err)) < 0)
 		goto fail;
-	res = pq.exec(p->conn, "SELECT coalesce(max(version), 0) FROM "
-	    "schema_version");
-	if (res == NULL || pq.result_status(res) != PGRES_TUPLES_OK ||
-	    pq.ntuples(res) != 1) {
-		(void)dmarcrep_pg_result(res, PGRES_TUPLES_OK,
-		    "reading the schema version", p, err);
-		goto fail;
-	}
-	version = atoi(pq.getvalue(res, 0, 0));
-	pq.clear(res);
-	if (version > DMARCREP_SCHEMA_VERSION) {
-		str_appendf(err, "the database has schema version %d, newer "
-		    "than this authgate's (%d)", version,
-		    DMARCREP_SCHEMA_VERSION);
-		goto fail;
-	}
 	for (i = version; i < DMARCREP_SCHEMA_VERSION; i++) {
 		(void)snprintf(insert, sizeof(insert), "INSERT INTO "
 		    "schema_version (version) VALUES (%d)", i + 1);
@@ -331,16 +417,20 @@ dmarcrep_pg_open(const char *rest, str *err)
 	/* ours first: keywords of the connection string given last win */
 	static const char *const keywords[] = {
 		"connect_timeout", "application_name", "keepalives_idle",
-		"keepalives_interval", "keepalives_count", "dbname", NULL
+		"keepalives_interval", "keepalives_count", "tcp_user_timeout",
+		"dbname", NULL
 	};
+	/* tcp_user_timeout: keepalives are silent while sent data waits
+	 * for its acknowledgement, so a host gone mid-write would hold the
+	 * writer (and a stopping daemon) for TCP's 15 minutes */
 	const char *values[sizeof(keywords) / sizeof(keywords[0])] = {
-		"5", "authgate", "60", "10", "3", NULL, NULL
+		"5", "authgate", "60", "10", "3", "30000", NULL, NULL
 	};
 	struct dmarcrep_pg *p;
 
 	if (dmarcrep_pg_load(err) != 0)
 		return NULL;
-	values[5] = rest;
+	values[6] = rest;
 	p = mem_calloc(1, sizeof(*p));
 	p->conn = pq.connectdb_params(keywords, values, 1);
 	if (p->conn == NULL || pq.status(p->conn) != CONNECTION_OK) {
@@ -349,11 +439,12 @@ dmarcrep_pg_open(const char *rest, str *err)
 		goto fail;
 	}
 	/* a server that hangs costs dropped rows, not a writer stuck
-	 * forever (SET: an options= of the string cannot lose it); and
-	 * no NOTICE chatter on stderr ("already exists, skipping") */
+	 * forever (SET: an options= of the string cannot lose it); UTF-8,
+	 * which dmarcrep_pg_element makes every string; no NOTICE chatter
+	 * on stderr ("already exists, skipping") */
 	if (dmarcrep_pg_command(p, "SET statement_timeout = '30s'; "
-	    "SET client_min_messages = warning", "setting up the session",
-	    err) != 0 ||
+	    "SET client_encoding = 'UTF8'; SET client_min_messages = warning",
+	    "setting up the session", err) != 0 ||
 	    dmarcrep_pg_migrate(p, err) != 0)
 		goto fail;
 	return p;
@@ -516,6 +607,20 @@ dmarcrep_pg_row(const PGresult *res)
 	return r;
 }
 
+/* dmarcrep_pg_cancel - ask the server to stop sending a result (the
+ * rest is still drained, but it is short) */
+static void
+dmarcrep_pg_cancel(struct dmarcrep_pg *p)
+{
+	PGcancel *c;
+	char why[256];
+
+	if ((c = pq.get_cancel(p->conn)) == NULL)
+		return;
+	(void)pq.cancel(c, why, sizeof(why));
+	pq.free_cancel(c);
+}
+
 /* dmarcrep_pg_read - the rows of a period, streamed: one result row
  * per (message, signature), folded into rows here */
 static int
@@ -569,8 +674,10 @@ dmarcrep_pg_read(void *handle, int64_t begin, int64_t end,
 			continue;
 		}
 		if (id == NULL || strcmp(id, pq.getvalue(res, 0, 0)) != 0) {
-			if (r != NULL && fn(r, arg) != 0)
+			if (r != NULL && fn(r, arg) != 0) {
 				stop = 1;
+				dmarcrep_pg_cancel(p);
+			}
 			dmarcrep_row_free(r);
 			mem_free(id);
 			r = stop ? NULL : dmarcrep_pg_row(res);
@@ -622,6 +729,7 @@ dmarcrep_pg_expire(void *handle, int64_t before, str *err)
 }
 
 const struct dmarcrep_backend dmarcrep_pg = {
-	"postgresql", dmarcrep_pg_check, dmarcrep_pg_open, dmarcrep_pg_write,
-	dmarcrep_pg_read, dmarcrep_pg_expire, dmarcrep_pg_close
+	"postgresql", 1, dmarcrep_pg_check, dmarcrep_pg_shown,
+	dmarcrep_pg_open, dmarcrep_pg_write, dmarcrep_pg_read,
+	dmarcrep_pg_expire, dmarcrep_pg_close
 };

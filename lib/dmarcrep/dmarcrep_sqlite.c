@@ -391,7 +391,15 @@ dmarcrep_sqlite_check(const char *path, str *err)
 	return -1;
 }
 
+/* dmarcrep_sqlite_shown - a path has no secret */
+static void
+dmarcrep_sqlite_shown(const char *path, str *out)
+{
+	str_appendf(out, "sqlite:%s", path);
+}
+
 const struct dmarcrep_backend dmarcrep_sqlite = {
-	"sqlite", dmarcrep_sqlite_check, dmarcrep_sqlite_open, dmarcrep_sqlite_write,
+	"sqlite", 0, dmarcrep_sqlite_check, dmarcrep_sqlite_shown,
+	dmarcrep_sqlite_open, dmarcrep_sqlite_write,
 	dmarcrep_sqlite_read, dmarcrep_sqlite_expire, dmarcrep_sqlite_close
 };

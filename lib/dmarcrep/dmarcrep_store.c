@@ -4,16 +4,15 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util/str.h"
 #include "dmarcrep/dmarcrep_store.h"
 
-/* dmarcrep_store_find - the backend a store's scheme names */
-const struct dmarcrep_backend *
-dmarcrep_store_find(const char *spec, const char **rest, str *err)
+/* dmarcrep_store_backend - the backend of a spec's scheme, and what it
+ * is given */
+static const struct dmarcrep_backend *
+dmarcrep_store_backend(const char *spec, const char **rest)
 {
 	static const struct dmarcrep_backend *const all[] = {
 		&dmarcrep_sqlite, &dmarcrep_pg
@@ -21,73 +20,47 @@ dmarcrep_store_find(const char *spec, const char **rest, str *err)
 	const char *colon;
 	size_t i, len;
 
-	if ((colon = strchr(spec, ':')) != NULL) {
-		len = (size_t)(colon - spec);
-		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-			if (strlen(all[i]->scheme) == len &&
-			    strncmp(spec, all[i]->scheme, len) == 0) {
-				/* a URI goes whole to the backend's library */
-				*rest = strncmp(colon + 1, "//", 2) == 0 ?
-				    spec : colon + 1;
-				if (all[i]->check(*rest, err) != 0)
-					return NULL;
-				return all[i];
-			}
-	}
-	str_appendf(err, "\"%s\" is neither sqlite:/absolute/path nor "
-	    "postgresql:CONNINFO", spec);
+	if ((colon = strchr(spec, ':')) == NULL)
+		return NULL;
+	len = (size_t)(colon - spec);
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strlen(all[i]->scheme) == len &&
+		    strncmp(spec, all[i]->scheme, len) == 0) {
+			*rest = all[i]->takes_uri &&
+			    strncmp(colon + 1, "//", 2) == 0 ? spec : colon + 1;
+			return all[i];
+		}
 	return NULL;
 }
 
-/* dmarcrep_store_secret - does "password=" start at s, as a keyword
- * (after the scheme's colon or a space) or a URI's query parameter;
- * its length in *len */
-static int
-dmarcrep_store_secret(const char *spec, const char *s, size_t *len)
+/* dmarcrep_store_find - the backend a store's scheme names, checked */
+const struct dmarcrep_backend *
+dmarcrep_store_find(const char *spec, const char **rest, str *err)
 {
-	if (strncasecmp(s, "password=", 9) != 0 || (s > spec &&
-	    !isspace((unsigned char)s[-1]) && s[-1] != ':' && s[-1] != '?' &&
-	    s[-1] != '&'))
-		return 0;
-	*len = 9;
-	return 1;
+	const struct dmarcrep_backend *b;
+
+	if ((b = dmarcrep_store_backend(spec, rest)) == NULL) {
+		str_append(err, "a store is sqlite:/absolute/path or "
+		    "postgresql:CONNINFO (or a postgresql:// URI), not ");
+		if (strchr(spec, ':') != NULL)
+			str_appendf(err, "a \"%.*s:\" one", (int)strcspn(spec,
+			    ":"), spec);
+		else
+			str_append(err, "a name without a scheme");
+		return NULL;
+	}
+	return b->check(*rest, err) == 0 ? b : NULL;
 }
 
-/* dmarcrep_store_shown - the store as logs may show it: every password
- * (a URI's user:password@, password= in either form) as "***" */
+/* dmarcrep_store_shown - the store as logs may show it */
 void
 dmarcrep_store_shown(const char *spec, str *out)
 {
-	const char *s, *host, *at, *end, *colon;
-	size_t len;
+	const struct dmarcrep_backend *b;
+	const char *rest;
 
-	s = spec;
-	if ((host = strstr(spec, "://")) != NULL) {
-		host += 3;
-		at = strchr(host, '@');
-		end = host + strcspn(host, "/?");
-		if (at != NULL && at < end && (colon = memchr(host, ':',
-		    (size_t)(at - host))) != NULL) {
-			str_append_n(out, spec, (size_t)(colon + 1 - spec));
-			str_append(out, "***");
-			s = at;
-		}
-	}
-	while (*s != '\0') {
-		if (!dmarcrep_store_secret(spec, s, &len)) {
-			str_append_c(out, *s++);
-			continue;
-		}
-		str_append_n(out, s, len);
-		str_append(out, "***");
-		s += len;
-		if (*s == '\'') {	/* a quoted value, \' escaped */
-			for (s++; *s != '\0' && *s != '\''; s++)
-				if (*s == '\\' && s[1] != '\0')
-					s++;
-			if (*s == '\'')
-				s++;
-		} else
-			s += strcspn(s, " \t\n&");
-	}
+	if ((b = dmarcrep_store_backend(spec, &rest)) != NULL)
+		b->shown(rest, out);
+	else
+		str_append(out, "(a store of no known kind)");
 }

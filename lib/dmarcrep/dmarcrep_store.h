@@ -4,15 +4,16 @@
  *
  *	dmarcrep_store_find(spec, &rest, err) - the backend for "sqlite:
  *		/path" or "postgresql:CONNINFO" (what it is given in rest:
- *		what follows the scheme, or the whole of a URI such as
- *		"postgresql://host/db"), checked by its backend; or NULL
- *		and why.
+ *		what follows the scheme, or, for a backend that takes URIs,
+ *		the whole of one such as "postgresql://host/db"), checked by
+ *		its backend; or NULL and why (never quoting the spec, which
+ *		may hold a password).
  *	dmarcrep_store_shown(spec, out) - the store as a log line may show
- *		it: passwords (user:password@ of a URI, password= values)
- *		replaced by "***".
+ *		it: passwords replaced by "***".
  *	backend->check(rest, err) - is it a store this backend can name
  *		(an absolute path; a connection string libpq parses); 0, or
  *		-1 and why.
+ *	backend->shown(rest, out) - the same store, secrets hidden.
  *	backend->open(rest, err) - connect, create or migrate the schema;
  *		NULL and why.
  *	backend->write(handle, rows, n, err) - store n rows in one
@@ -42,7 +43,9 @@
 
 struct dmarcrep_backend {
 	const char	*scheme;	/* "sqlite", "postgresql" */
+	int		 takes_uri;	/* scheme://... goes whole to it */
 	int		 (*check)(const char *, str *);
+	void		 (*shown)(const char *, str *);
 	void		*(*open)(const char *, str *);
 	int		 (*write)(void *, struct dmarcrep_row *const *, size_t,
 			    str *);

@@ -4,8 +4,9 @@
 # tests/unit/test_dmarcrep with AUTHGATE_TEST_PG (a private postgres,
 # tests/lib/pg.sh, reached over TCP with a password from a passfile, as
 # the docs advise), AUTHGATE_TEST_PG_FRESH (an empty database, reached
-# over the unix socket) and AUTHGATE_TEST_PG_NEWER (a database whose
-# schema is newer than this authgate's).
+# over the unix socket), AUTHGATE_TEST_PG_NEWER (a database whose schema
+# is newer than this authgate's) and AUTHGATE_TEST_PG_LEAST (a role with
+# only the rights authgate.conf(5) names for a schema that exists).
 #
 # AUTHGATE_TEST_DMARCREP_BIN names the test program (default: the build
 # tree's tests/unit/test_dmarcrep).
@@ -29,10 +30,26 @@ pg_psql -d newer -c "SET ROLE newer" -c "CREATE TABLE schema_version (version IN
 printf '127.0.0.1:%s:authgate:authgate:%s\n' "$PG_PORT" "$PASSWORD" \
     > "$AG_WORK/pgpass"
 chmod 600 "$AG_WORK/pgpass"
+# the schema, created by the first program that opens the store
+# (authgate-report here); then a role with only the rights the docs
+# name for a host that finds it there: no CREATE anywhere
+ag_write_conf "$AG_WORK/report.conf"
+mkdir "$AG_WORK/rua"
+"$top_builddir/milter/authgate-report" -c "$AG_WORK/report.conf" \
+    --store "postgresql:host=$PG_SOCK port=$PG_PORT dbname=authgate user=authgate" \
+    --from 0 --to 1 --dry-run "$AG_WORK/rua" > "$AG_WORK/report.out" 2>&1 ||
+	ag_fail "authgate-report could not create the schema: $(cat "$AG_WORK/report.out")"
+pg_psql -d postgres -c "CREATE ROLE least LOGIN" ||
+	ag_fail "cannot create the role least"
+pg_psql -d authgate -c "SET ROLE authgate" \
+    -c "GRANT SELECT, INSERT, DELETE ON dmarc_message, dmarc_dkim, schema_version TO least" \
+    -c "GRANT USAGE ON SEQUENCE dmarc_message_id_seq TO least" ||
+	ag_fail "cannot grant the rights"
 
 AUTHGATE_TEST_PG="host=127.0.0.1 port=$PG_PORT dbname=authgate user=authgate passfile=$AG_WORK/pgpass" \
 AUTHGATE_TEST_PG_FRESH="postgresql://fresh@/fresh?host=$PG_SOCK&port=$PG_PORT" \
 AUTHGATE_TEST_PG_NEWER="host=$PG_SOCK port=$PG_PORT dbname=newer user=newer" \
+AUTHGATE_TEST_PG_LEAST="host=$PG_SOCK port=$PG_PORT dbname=authgate user=least" \
     "$TEST_BIN" > "$AG_WORK/unit.out" 2>&1 ||
 	ag_fail "test_dmarcrep failed against PostgreSQL: $(cat "$AG_WORK/unit.out")"
 cat "$AG_WORK/unit.out"

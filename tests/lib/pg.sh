@@ -1,19 +1,23 @@
 # pg.sh - a private PostgreSQL server for tests (sourced after common.sh).
 #
-#	pg_start DIR   a new cluster in DIR/pgdata (initdb: UTF-8, C locale;
-#	               trust on its socket, scram-sha-256 over TCP), the
-#	               server in the foreground of its own process on
-#	               127.0.0.1:$PG_PORT and the socket directory $PG_SOCK;
-#	               run as "postgres" when the test runs as root (the
-#	               server refuses root). Sets PG_PID.
+#	pg_start DIR   a new cluster (initdb: UTF-8, C locale; trust on its
+#	               socket, scram-sha-256 over TCP) in a directory of its
+#	               own under /tmp (the server's user must reach it,
+#	               whatever the build tree's permissions), the server
+#	               in the foreground of its own process on
+#	               127.0.0.1:$PG_PORT and the socket directory $PG_SOCK,
+#	               its log in DIR/postgres.log; run as "postgres" when
+#	               the test runs as root (the server refuses root).
+#	               Sets PG_PID.
 #	pg_psql ARGS   psql as the cluster's superuser over the socket,
 #	               stopping at the first error
 #	pg_role NAME PASSWORD  a login role and a database of the same name
 #	               owned by it
 #	pg_stop        fast shutdown (SIGINT: clients are disconnected, as
 #	               a smart shutdown would wait for the daemons), bounded,
-#	               then KILL; the socket directory removed
+#	               then an immediate shutdown (pg_ctl), then KILL
 #	pg_restart     start the same cluster again after pg_stop
+#	pg_cleanup     pg_stop, and the cluster's directory removed
 #
 # Stopped by PID at the latest by the test's cleanup hook calling
 # pg_stop. Nothing listens beyond 127.0.0.1 and the socket.
@@ -33,7 +37,8 @@ PG_AS=""
 	PG_AS="setpriv --reuid postgres --regid postgres --init-groups --"
 
 pg_ready() {
-	"$PG_BIN/pg_isready" -q -h "$PG_SOCK" -p "$PG_PORT"
+	kill -0 "$PG_PID" 2>/dev/null &&
+	    "$PG_BIN/pg_isready" -q -h "$PG_SOCK" -p "$PG_PORT"
 }
 
 pg_start() {
@@ -46,16 +51,18 @@ pg_start() {
 	else
 		PG_OWNER=$(id -un)
 	fi
-	PG_DIR="$1"
-	install -d -o "$PG_OWNER" -m 0700 "$PG_DIR/pgdata"
-	# a short path: a unix socket's name has room for 107 bytes
-	PG_SOCK=$(mktemp -d /tmp/authgate-pg.XXXXXX)
-	chown "$PG_OWNER" "$PG_SOCK"
-	chmod 0755 "$PG_SOCK"
-	$PG_AS "$PG_BIN/initdb" -D "$PG_DIR/pgdata" -U postgres -E UTF8 \
+	PG_LOG="$1"
+	# a short path too: a unix socket's name has room for 107 bytes
+	PG_TOP=$(mktemp -d /tmp/authgate-pg.XXXXXX)
+	chmod 0755 "$PG_TOP"
+	PG_DIR="$PG_TOP/data"
+	PG_SOCK="$PG_TOP/sock"
+	install -d -o "$PG_OWNER" -m 0700 "$PG_DIR"
+	install -d -o "$PG_OWNER" -m 0755 "$PG_SOCK"
+	$PG_AS "$PG_BIN/initdb" -D "$PG_DIR" -U postgres -E UTF8 \
 	    --no-locale --auth-local=trust --auth-host=scram-sha-256 \
-	    >"$PG_DIR/initdb.log" 2>&1 ||
-		ag_fail "initdb failed: $(tail -5 "$PG_DIR/initdb.log")"
+	    >"$PG_LOG/initdb.log" 2>&1 ||
+		ag_fail "initdb failed: $(tail -5 "$PG_LOG/initdb.log")"
 	PG_PORT=$(ag_free_port)
 	[ -n "$PG_PORT" ] || ag_fail "no free port"
 	pg_restart
@@ -63,14 +70,14 @@ pg_start() {
 
 pg_restart() {
 	# a throw-away cluster: durability traded for speed
-	$PG_AS "$PG_BIN/postgres" -D "$PG_DIR/pgdata" -k "$PG_SOCK" \
+	$PG_AS "$PG_BIN/postgres" -D "$PG_DIR" -k "$PG_SOCK" \
 	    -h 127.0.0.1 -p "$PG_PORT" -c fsync=off -c full_page_writes=off \
 	    -c synchronous_commit=off -c shared_buffers=16MB \
 	    -c max_connections=30 -c log_min_messages=warning \
-	    >>"$PG_DIR/postgres.log" 2>&1 &
+	    >>"$PG_LOG/postgres.log" 2>&1 &
 	PG_PID=$!
 	ag_wait_for 20 pg_ready ||
-		ag_fail "postgres did not start: $(tail -5 "$PG_DIR/postgres.log")"
+		ag_fail "postgres did not start: $(tail -5 "$PG_LOG/postgres.log")"
 	echo "postgres on 127.0.0.1:$PG_PORT and $PG_SOCK (pid $PG_PID)"
 }
 
@@ -93,12 +100,17 @@ pg_stop() {
 		sleep 0.05
 		i=$((i + 1))
 	done
-	kill -0 "$PG_PID" 2>/dev/null && kill -KILL "$PG_PID" 2>/dev/null
+	if kill -0 "$PG_PID" 2>/dev/null; then
+		# the postmaster takes its backends and shared memory along
+		$PG_AS "$PG_BIN/pg_ctl" -D "$PG_DIR" -m immediate -w -t 10 \
+		    stop >/dev/null 2>&1
+		kill -KILL "$PG_PID" 2>/dev/null
+	fi
+	wait "$PG_PID" 2>/dev/null
 	PG_PID=""
 }
 
-# pg_cleanup - for the test's cleanup hook: stop, remove the socket dir
 pg_cleanup() {
 	pg_stop
-	[ -z "$PG_SOCK" ] || rm -rf "$PG_SOCK"
+	[ -z "${PG_TOP:-}" ] || rm -rf "$PG_TOP"
 }

@@ -12,6 +12,7 @@
  * read back exactly as the SQLite store reads it (hostile strings too),
  * two recorders creating the schema at once, expiry, a newer schema
  * (AUTHGATE_TEST_PG_NEWER), a fresh database (AUTHGATE_TEST_PG_FRESH),
+ * a role with only the rights the manual names (AUTHGATE_TEST_PG_LEAST),
  * a server that is not there and a connection string that is none.
  */
 #include "config.h"
@@ -361,8 +362,9 @@ test_store_faults(void **state)
 	str_init(&err);
 	/* names that are no store */
 	assert_null(dmarcrep_start("mysql:x", 10, &err));
-	assert_non_null(strstr(str_cstr(&err), "is neither sqlite:/absolute/path "
-	    "nor postgresql:CONNINFO"));
+	assert_non_null(strstr(str_cstr(&err), "a store is sqlite:/absolute/path "
+	    "or postgresql:CONNINFO (or a postgresql:// URI), not a \"mysql:\" "
+	    "one"));
 	str_reset(&err);
 	assert_null(dmarcrep_store_find("sqlite:relative.db", &rest, &err));
 	str_reset(&err);
@@ -565,7 +567,7 @@ fleet_member(void *arg)
 static void
 test_postgresql(void **state)
 {
-	const char *pg, *newer, *fresh;
+	const char *pg, *newer, *fresh, *least;
 	char spec[600], lite[300];
 	struct dmarcrep_counts c;
 	str a, b, err;
@@ -660,6 +662,24 @@ test_postgresql(void **state)
 		str_reset(&err);
 	}
 
+	/* a role without CREATE, the schema there: it records and expires */
+	if ((least = getenv("AUTHGATE_TEST_PG_LEAST")) != NULL &&
+	    *least != '\0') {
+		char lspec[600];
+
+		snprintf(lspec, sizeof(lspec), "postgresql:%s", least);
+		rec = dmarcrep_start(lspec, 100, &err);
+		for (i = 0; i < 10; i++)
+			dmarcrep_add(rec, row(2000 + i));
+		dmarcrep_counts(rec, &c);
+		dmarcrep_stop(rec);
+		store_text(lspec, 1700002000, 1700002010, &a);
+		assert_int_equal(lines(&a), 10);
+		str_reset(&a);
+		/* the 500 plain rows left from above, and 5 of these */
+		assert_int_equal(store_expire(lspec, 1700002005), 500 + 5);
+	}
+
 	/* no server there: rows dropped and counted, the reason kept */
 	rec = dmarcrep_start("postgresql://authgate@127.0.0.1:1/none", 100,
 	    &err);
@@ -693,24 +713,34 @@ test_postgresql(void **state)
 static void
 test_store_shown(void **state)
 {
+	/* libpq reads the string; every password field it has is hidden,
+	 * however it was written */
 	static const char *const cases[][2] = {
 		{ "sqlite:/var/lib/authgate/dmarc.sqlite",
 		  "sqlite:/var/lib/authgate/dmarc.sqlite" },
 		{ "postgresql:host=db dbname=a user=u password=s3cret",
-		  "postgresql:host=db dbname=a user=u password=***" },
-		{ "postgresql:password='a b\\' c' host=db",
+		  "postgresql:user=u password=*** dbname=a host=db" },
+		{ "postgresql:password = 's3 cr\\'et' host=db",
 		  "postgresql:password=*** host=db" },
+		{ "postgresql:host=db sslpassword=s3cret",
+		  "postgresql:host=db sslpassword=***" },
 		{ "postgresql:host=db passfile=/etc/authgate/pgpass",
-		  "postgresql:host=db passfile=/etc/authgate/pgpass" },
+		  "postgresql:passfile=/etc/authgate/pgpass host=db" },
 		{ "postgresql://u:s3cret@db.example:5432/a?sslmode=require",
-		  "postgresql://u:***@db.example:5432/a?sslmode=require" },
-		{ "postgresql://u@db/a?password=s3cret&sslmode=require",
-		  "postgresql://u@db/a?password=***&sslmode=require" },
-		{ "postgresql://db/a?application_name=x:y@z",
-		  "postgresql://db/a?application_name=x:y@z" },
-		{ "postgresql:host=db mypassword=x",
-		  "postgresql:host=db mypassword=x" }
+		  "postgresql:user=u password=*** dbname=a host=db.example "
+		  "port=5432 sslmode=require" },
+		{ "postgresql://u@db/a?password=s3cret",
+		  "postgresql:user=u password=*** dbname=a host=db" },
+		{ "postgresql://u:p%41ss@db/a",
+		  "postgresql:user=u password=*** dbname=a host=db" },
+		{ "postgresql:host=db options='-c search_path=x'",
+		  "postgresql:host=db options='-c search_path=x'" },
+		/* what libpq cannot read is not shown at all */
+		{ "postgresql:password=s3cret host",
+		  "postgresql:(a connection string that cannot be read)" },
+		{ "mysql://u:s3cret@db/a", "(a store of no known kind)" }
 	};
+	const char *rest;
 	size_t i;
 	str out;
 
@@ -719,8 +749,24 @@ test_store_shown(void **state)
 		str_init(&out);
 		dmarcrep_store_shown(cases[i][0], &out);
 		assert_string_equal(str_cstr(&out), cases[i][1]);
+		assert_null(strstr(str_cstr(&out), "s3"));
 		str_free(&out);
 	}
+	/* nor in the error about it */
+	str_init(&out);
+	assert_null(dmarcrep_store_find("postgresql:password=s3cret host",
+	    &rest, &out));
+	assert_null(strstr(str_cstr(&out), "s3"));
+	str_reset(&out);
+	assert_null(dmarcrep_store_find("mysql://u:s3cret@db/a", &rest,
+	    &out));
+	assert_null(strstr(str_cstr(&out), "s3"));
+	/* sqlite:///path, as before: a path */
+	str_reset(&out);
+	assert_ptr_equal(dmarcrep_store_find("sqlite:///var/x.db", &rest,
+	    &out), &dmarcrep_sqlite);
+	assert_string_equal(rest, "///var/x.db");
+	str_free(&out);
 }
 
 /* rep_row - a row for the report tests */

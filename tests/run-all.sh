@@ -4,7 +4,11 @@
 #
 #   1. build with warnings as errors, make check: unit tests, integration
 #      tests (daemon + nsd + miltertest), end-to-end (private Postfix)
-#   2. make distcheck: the release tarball builds and passes the same tests
+#   2. make distcheck: the release tarball builds (VPATH, read-only
+#      sources) and passes the tests that need no server (unit,
+#      conformance, layers, fuzz corpora: the rest ran in step 1 and runs
+#      again in 4 and 5); tests/dist-files.sh: it holds every file of the
+#      checkout that it ships
 #   3. the Debian package (tests/package/package.sh): dpkg-buildpackage,
 #      lintian without errors, installed, run as its unit runs it behind
 #      Debian's chrooted Postfix, purged (the machine left as it was)
@@ -74,7 +78,9 @@ check_tree build
 
 step "make distcheck"
 make -C build -j"$JOBS" distcheck \
-    DISTCHECK_CONFIGURE_FLAGS="--enable-werror --with-conformance-dir=$CONFORMANCE"
+    DISTCHECK_CONFIGURE_FLAGS="--enable-werror --with-conformance-dir=$CONFORMANCE" \
+    TESTS='$(DISTCHECK_TESTS)'
+sh tests/dist-files.sh build/authgate-*.tar.gz
 
 step "the Debian package: built, linted, installed, run as its unit, purged"
 sh tests/package/package.sh "$SRC"

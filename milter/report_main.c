@@ -7,15 +7,20 @@
  *
  *	authgate-report [-c config] [--store SPEC] [--from T] [--to T]
  *	    [--dry-run DIR]
+ *	authgate-report --failure [-c config] [--store SPEC] [--dry-run DIR]
  *
  * T is a Unix time or a UTC date (YYYY-MM-DD, meaning its midnight).
  * Each report goes to the mailto: addresses of the domain's rua= (as
  * last seen), through dmarc_reports { transport }: an address outside
  * the domain's organizational domain only when it agrees (RFC 7489 7.1:
- * a "v=DMARC1" TXT record at <domain>._report._dmarc.<its domain>), and
- * only when the mail fits its "!size" limit; both skips are logged.
+ * a "v=DMARC1" TXT record at <domain>._report._dmarc.<its domain>; when
+ * that record has a rua= of its own, its addresses replace the one it
+ * verified, provided they are at the same host), and only when the mail
+ * fits its "!size" limit; the skips are logged.
  * --dry-run writes the reports into DIR instead (every policy domain
- * with records, with or without rua=). One summary line on stdout for
+ * with records, with or without rua=). --failure sends the failure
+ * reports waiting instead (report_failure.h), every few minutes from
+ * its own timer. One summary line on stdout for
  * cron and timers. Exit: 0 everything written or sent (skips are no
  * error; no store configured: nothing to do), 1 a report, a delivery or
  * the store failed, 64 usage, 70 config.
@@ -43,19 +48,15 @@
 #include "dmarcrep/dmarcrep_report.h"
 #include "dmarcrep/dmarcrep_store.h"
 #include "config/conf.h"
+#include "report_dest.h"
+#include "report_failure.h"
 #include "report_send.h"
 
 #define EX_USAGE_	64
 #define EX_CONFIG_	70
-#define REPORT_DESTS_MAX	8	/* rua= addresses used per domain */
-#define REPORT_DNS_MS		5000
 
 struct run {
-	struct dmarcrep_meta	 meta;
-	const char		*dir;		/* --dry-run, or NULL */
-	const char		*transport;
-	dns_resolver		*res;		/* for sending only */
-	dmarc_engine		*dmarc;
+	struct report_ctx	 ctx;
 	dmarcrep_report		*rep;		/* the domain being read */
 	unsigned long		 reports, messages, with_rua, skipped;
 	unsigned long		 sent, unverified, too_big, no_rua;
@@ -68,6 +69,8 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: authgate-report [-c config] [--store SPEC] "
 	    "[--from T] [--to T] [--dry-run DIR]\n"
+	    "       authgate-report --failure [-c config] [--store SPEC] "
+	    "[--dry-run DIR]\n"
 	    "  T: Unix time or YYYY-MM-DD (UTC midnight); default: the "
 	    "previous UTC day\n");
 }
@@ -91,99 +94,37 @@ parse_time(const char *s)
 	return -1;
 }
 
-/* write_file - DIR/name, written whole then renamed into place */
-static int
-write_file(const char *dir, const char *name, const str *data, str *err)
+
+/* send_to - the report mail to one address, within its size limit */
+static void
+send_to(struct run *run, const struct dmarcrep_dest *d, const str *gz,
+    const char *filename)
 {
-	str path, tmp;
-	ssize_t n;
-	size_t off;
-	int fd, rc;
+	const char *domain;
+	str msg, err;
 
-	str_init(&path);
-	str_init(&tmp);
-	str_appendf(&path, "%s/%s", dir, name);
-	str_appendf(&tmp, "%s/.%s.tmp", dir, name);
-	rc = -1;
-	if ((fd = open(str_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC, 0644)) <
-	    0) {
-		str_appendf(err, "%s: %s", str_cstr(&tmp), strerror(errno));
-		goto out;
+	domain = dmarcrep_report_domain(run->rep);
+	str_init(&msg);
+	str_init(&err);
+	dmarcrep_report_mail(run->rep, &run->ctx.meta, d->address, filename, gz,
+	    (int64_t)time(NULL), &msg);
+	if (d->max_bytes != 0 && msg.len > d->max_bytes) {
+		run->too_big++;
+		log_warn("%s: not sending to %s: the report mail (%zu bytes) "
+		    "is over its limit of %llu bytes", domain, d->address,
+		    msg.len, (unsigned long long)d->max_bytes);
+	} else if (report_send(run->ctx.transport, run->ctx.meta.email, d->address,
+	    run->ctx.meta.receiver, &msg, &err) != 0) {
+		run->failed = 1;
+		log_error("%s: sending to %s failed: %s", domain, d->address,
+		    str_cstr(&err));
+	} else {
+		run->sent++;
+		log_info("%s: report %s sent to %s (%zu bytes)", domain,
+		    filename, d->address, msg.len);
 	}
-	for (off = 0; off < data->len; off += (size_t)n)
-		if ((n = write(fd, data->buf + off, data->len - off)) <= 0) {
-			str_appendf(err, "%s: %s", str_cstr(&tmp),
-			    strerror(errno));
-			close(fd);
-			unlink(str_cstr(&tmp));
-			goto out;
-		}
-	if (close(fd) != 0 || rename(str_cstr(&tmp), str_cstr(&path)) != 0) {
-		str_appendf(err, "%s: %s", str_cstr(&path), strerror(errno));
-		unlink(str_cstr(&tmp));
-		goto out;
-	}
-	rc = 0;
-out:
-	str_free(&path);
-	str_free(&tmp);
-	return rc;
-}
-
-/* verified - may reports for policy go to an address at dest (RFC 7489
- * 7.1): 1 yes, 0 no, -1 not known now (DNS failed); why says why not */
-static int
-verified(struct run *run, const char *policy, const char *dest, str *why)
-{
-	str a, b, name;
-	dns_answer *ans;
-	const char *t;
-	size_t i;
-	int ok;
-
-	str_init(&a);
-	str_init(&b);
-	str_init(&name);
-	ok = 0;
-	if (dmarc_org_domain(run->dmarc, run->res, policy,
-	    deadline_in(REPORT_DNS_MS), &a) != 0 || dmarc_org_domain(
-	    run->dmarc, run->res, dest, deadline_in(REPORT_DNS_MS), &b) != 0) {
-		str_append(why, "a temporary DNS failure while finding the "
-		    "organizational domains");
-		ok = -1;
-		goto out;
-	}
-	if (strcasecmp(str_cstr(&a), str_cstr(&b)) == 0) {
-		ok = 1;
-		goto out;
-	}
-	str_appendf(&name, "%s._report._dmarc.%s", policy, dest);
-	ans = dns_lookup(run->res, str_cstr(&name), DNS_T_TXT,
-	    deadline_in(REPORT_DNS_MS));
-	for (i = 0; ans->status == DNS_OK && i < ans->count && !ok; i++) {
-		if (ans->rr[i].type != DNS_T_TXT)
-			continue;
-		for (t = ans->rr[i].u.txt.data; *t == ' ' || *t == '\t'; t++)
-			;
-		ok = strncasecmp(t, "v=DMARC1", 8) == 0 && (t[8] == '\0' ||
-		    t[8] == ';' || t[8] == ' ' || t[8] == '\t');
-	}
-	if (!ok && ans->status == DNS_TEMPFAIL) {
-		str_appendf(why, "the lookup of %s failed (%s)",
-		    str_cstr(&name), ans->error != NULL ? ans->error :
-		    "temporary failure");
-		ok = -1;
-	}
-	else if (!ok)
-		str_appendf(why, "%s has no \"v=DMARC1\" TXT record: %s does "
-		    "not accept reports for %s (RFC 7489 7.1)", str_cstr(&name),
-		    dest, policy);
-	dns_answer_unref(ans);
-out:
-	str_free(&a);
-	str_free(&b);
-	str_free(&name);
-	return ok;
+	str_free(&msg);
+	str_free(&err);
 }
 
 /* deliver - one report to the addresses its domain's rua= names */
@@ -191,74 +132,37 @@ static void
 deliver(struct run *run, const str *gz, const char *filename)
 {
 	struct dmarcrep_dest d[REPORT_DESTS_MAX];
-	const char *domain, *at;
-	str rua, err, why, msg;
+	const char *domain;
+	int tempfail;
 	size_t n, i;
-	int v;
+	str rua;
 
 	domain = dmarcrep_report_domain(run->rep);
 	str_init(&rua);
-	str_init(&err);
-	str_init(&why);
-	str_init(&msg);
 	if (dmarcrep_report_tag(run->rep, "rua", &rua) != 0 || rua.len == 0) {
 		run->no_rua++;
 		log_info("%s: no rua= in its record: no report asked for",
 		    domain);
-		goto out;
+		str_free(&rua);
+		return;
 	}
 	run->with_rua++;
-	n = dmarcrep_rua_parse(str_cstr(&rua), d, REPORT_DESTS_MAX, &err);
-	if (err.len > 0)
-		log_warn("%s: rua=: skipped %s", domain, str_cstr(&err));
-	for (i = 0; i < n; i++) {
-		at = strrchr(d[i].address, '@');
-		str_reset(&why);
-		if ((v = verified(run, domain, at + 1, &why)) < 0) {
-			/* the next run covers another period: this one
-			 * must be run again by hand */
-			run->failed = 1;
-			log_error("%s: not sending to %s: %s; run again with "
-			    "--from %lld --to %lld", domain, d[i].address,
-			    str_cstr(&why), (long long)run->meta.begin,
-			    (long long)run->meta.end);
-			continue;
-		}
-		if (v == 0) {
-			run->unverified++;
-			log_warn("%s: not sending to %s: %s", domain,
-			    d[i].address, str_cstr(&why));
-			continue;
-		}
-		str_reset(&msg);
-		dmarcrep_report_mail(run->rep, &run->meta, d[i].address,
-		    filename, gz, (int64_t)time(NULL), &msg);
-		if (d[i].max_bytes != 0 && msg.len > d[i].max_bytes) {
-			run->too_big++;
-			log_warn("%s: not sending to %s: the report mail (%zu "
-			    "bytes) is over its limit of %llu bytes", domain,
-			    d[i].address, msg.len,
-			    (unsigned long long)d[i].max_bytes);
-			continue;
-		}
-		str_reset(&err);
-		if (report_send(run->transport, run->meta.email, d[i].address,
-		    run->meta.receiver, &msg, &err) != 0) {
-			run->failed = 1;
-			log_error("%s: sending to %s failed: %s", domain,
-			    d[i].address, str_cstr(&err));
-			continue;
-		}
-		run->sent++;
-		log_info("%s: report %s sent to %s (%zu bytes)", domain,
-		    filename, d[i].address, msg.len);
+	tempfail = 0;
+	n = report_dests(&run->ctx, domain, str_cstr(&rua), "rua", d,
+	    REPORT_DESTS_MAX, &run->unverified, &tempfail);
+	if (tempfail) {
+		/* the next run covers another period: this one must be
+		 * run again by hand */
+		run->failed = 1;
+		log_error("%s: some destinations could not be verified; run "
+		    "again with --from %lld --to %lld", domain,
+		    (long long)run->ctx.meta.begin,
+		    (long long)run->ctx.meta.end);
 	}
+	for (i = 0; i < n; i++)
+		send_to(run, &d[i], gz, filename);
 	dmarcrep_dests_free(d, n);
-out:
 	str_free(&rua);
-	str_free(&err);
-	str_free(&why);
-	str_free(&msg);
 }
 
 /* finish - write or send the report of the domain read so far */
@@ -274,17 +178,17 @@ finish(struct run *run)
 	str_init(&name);
 	str_init(&err);
 	str_init(&rua);
-	dmarcrep_report_xml(run->rep, &run->meta, &xml);
-	dmarcrep_report_filename(run->rep, &run->meta, &name);
+	dmarcrep_report_xml(run->rep, &run->ctx.meta, &xml);
+	dmarcrep_report_filename(run->rep, &run->ctx.meta, &name);
 	if (dmarcrep_gzip(xml.buf, xml.len, &gz, &err) != 0 ||
-	    (run->dir != NULL && write_file(run->dir, str_cstr(&name), &gz,
+	    (run->ctx.dir != NULL && report_write_file(run->ctx.dir, str_cstr(&name), &gz,
 	    &err) != 0)) {
 		log_error("%s", str_cstr(&err));
 		run->failed = 1;
 	} else {
 		run->reports++;
 		run->messages += dmarcrep_report_messages(run->rep);
-		if (run->dir == NULL)
+		if (run->ctx.dir == NULL)
 			deliver(run, &gz, str_cstr(&name));
 		else {
 			if (dmarcrep_report_tag(run->rep, "rua", &rua) == 0 &&
@@ -334,31 +238,35 @@ main(int argc, char **argv)
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
 		{ "dry-run", required_argument, NULL, 'n' },
+		{ "failure", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct dmarcrep_backend *b;
 	const char *config, *store, *rest;
+	struct failure_counts fc;
 	struct conf *conf;
 	struct run run;
 	int64_t now;
 	str err, email, shown;
 	long expired;
 	void *h;
-	int c, given;
+	int c, given, failure;
 
 	log_open("authgate-report", 1, LOG_MAIL);
 	/* a sendmail that cannot be run closes our pipe: an error to log,
 	 * not a signal that ends the run */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&run, 0, sizeof(run));
+	memset(&fc, 0, sizeof(fc));
 	expired = 0;
+	failure = 0;
 	config = conf_default_path();
 	given = 0;
 	store = NULL;
 	now = (int64_t)time(NULL);
-	run.meta.end = now - now % 86400;
-	run.meta.begin = run.meta.end - 86400;
+	run.ctx.meta.end = now - now % 86400;
+	run.ctx.meta.begin = run.ctx.meta.end - 86400;
 	while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1)
 		switch (c) {
 		case 'c':
@@ -376,12 +284,15 @@ main(int argc, char **argv)
 				return EX_USAGE_;
 			}
 			if (c == 'F')
-				run.meta.begin = parse_time(optarg);
+				run.ctx.meta.begin = parse_time(optarg);
 			else
-				run.meta.end = parse_time(optarg);
+				run.ctx.meta.end = parse_time(optarg);
 			break;
 		case 'n':
-			run.dir = optarg;
+			run.ctx.dir = optarg;
+			break;
+		case 'f':
+			failure = 1;
 			break;
 		case 'V':
 			printf("authgate-report %s\n", PACKAGE_VERSION);
@@ -393,7 +304,7 @@ main(int argc, char **argv)
 			usage(stderr);
 			return EX_USAGE_;
 		}
-	if (optind != argc || run.meta.end <= run.meta.begin) {
+	if (optind != argc || run.ctx.meta.end <= run.ctx.meta.begin) {
 		usage(stderr);
 		return EX_USAGE_;
 	}
@@ -424,25 +335,43 @@ main(int argc, char **argv)
 		str_append(&email, conf->dmarc_email);
 	else
 		str_appendf(&email, "postmaster@%s", conf->authserv_id);
-	run.meta.org_name = conf->dmarc_org[0] != '\0' ? conf->dmarc_org :
+	run.ctx.meta.org_name = conf->dmarc_org[0] != '\0' ? conf->dmarc_org :
 	    conf->authserv_id;
-	run.meta.email = str_cstr(&email);
-	run.meta.extra_contact = conf->dmarc_contact;
-	run.meta.receiver = conf->authserv_id;
-	run.transport = conf->dmarc_transport;
-	if (run.dir == NULL && ((run.res = dns_resolver_create(&conf->dns,
-	    &err)) == NULL || (run.dmarc = dmarc_engine_create(
+	run.ctx.meta.email = str_cstr(&email);
+	run.ctx.meta.extra_contact = conf->dmarc_contact;
+	run.ctx.meta.receiver = conf->authserv_id;
+	run.ctx.transport = conf->dmarc_transport;
+	if (run.ctx.dir == NULL && ((run.ctx.res = dns_resolver_create(&conf->dns,
+	    &err)) == NULL || (run.ctx.dmarc = dmarc_engine_create(
 	    conf->dmarc_mode, conf->psl_file, &err)) == NULL)) {
 		fprintf(stderr, "authgate-report: %s\n", str_cstr(&err));
-		if (run.res != NULL)
-			dns_resolver_unref(run.res);
+		if (run.ctx.res != NULL)
+			dns_resolver_unref(run.ctx.res);
 		str_free(&email);
 		str_free(&shown);
 		conf_free(conf);
 		return EX_CONFIG_;
 	}
+	if (failure) {
+		if ((h = b->open(rest, &err)) == NULL)
+			log_error("store %s: %s", str_cstr(&shown),
+			    str_cstr(&err));
+		else {
+			(void)report_failures(&run.ctx, b, h,
+			    conf->dmarc_failure_max, &fc);
+			b->close(h);
+		}
+		printf("authgate-report: %lu failure reports: %lu mails sent, "
+		    "%lu files written, %lu destinations unverified, %lu over "
+		    "their size limit, %lu over failure_max, %lu kept for the "
+		    "next run; %s\n", fc.reports, fc.sent, fc.written,
+		    fc.unverified, fc.too_big, fc.limited, fc.kept, h == NULL ||
+		    fc.failed ? "errors (see the log)" : "ok");
+		run.failed = h == NULL || fc.failed;
+		goto done;
+	}
 	if ((h = b->open(rest, &err)) == NULL ||
-	    b->read(h, run.meta.begin, run.meta.end, one_row, &run, &err) !=
+	    b->read(h, run.ctx.meta.begin, run.ctx.meta.end, one_row, &run, &err) !=
 	    0) {
 		log_error("store %s: %s", str_cstr(&shown), str_cstr(&err));
 		run.failed = 1;
@@ -453,7 +382,7 @@ main(int argc, char **argv)
 	finish(&run);
 	/* records older than the retention are forgotten once a real run
 	 * went well (a dry run changes nothing) */
-	if (h != NULL && run.dir == NULL && !run.failed &&
+	if (h != NULL && run.ctx.dir == NULL && !run.failed &&
 	    (expired = b->expire(h, now - conf->dmarc_retention_s, &err)) < 0) {
 		log_error("store %s: %s", str_cstr(&shown), str_cstr(&err));
 		run.failed = 1;
@@ -462,24 +391,25 @@ main(int argc, char **argv)
 		    (long long)(conf->dmarc_retention_s / 86400));
 	if (h != NULL)
 		b->close(h);
-	if (run.dir != NULL)
+	if (run.ctx.dir != NULL)
 		printf("authgate-report: %lld..%lld: %lu reports (%lu for "
 		    "domains with rua=), %lu messages, %lu without a DMARC "
-		    "record; %s\n", (long long)run.meta.begin,
-		    (long long)run.meta.end - 1, run.reports, run.with_rua,
+		    "record; %s\n", (long long)run.ctx.meta.begin,
+		    (long long)run.ctx.meta.end - 1, run.reports, run.with_rua,
 		    run.messages, run.skipped, run.failed ?
 		    "errors (see the log)" : "written to the dry-run directory");
 	else
 		printf("authgate-report: %lld..%lld: %lu reports, %lu mails "
 		    "sent, %lu destinations unverified, %lu over their size "
 		    "limit, %lu domains without rua=, %lu messages, %lu without "
-		    "a DMARC record; %s\n", (long long)run.meta.begin,
-		    (long long)run.meta.end - 1, run.reports, run.sent,
+		    "a DMARC record; %s\n", (long long)run.ctx.meta.begin,
+		    (long long)run.ctx.meta.end - 1, run.reports, run.sent,
 		    run.unverified, run.too_big, run.no_rua, run.messages,
 		    run.skipped, run.failed ? "errors (see the log)" : "ok");
-	dmarc_engine_free(run.dmarc);
-	if (run.res != NULL)
-		dns_resolver_unref(run.res);
+done:
+	dmarc_engine_free(run.ctx.dmarc);
+	if (run.ctx.res != NULL)
+		dns_resolver_unref(run.ctx.res);
 	str_free(&email);
 	str_free(&shown);
 	str_free(&err);

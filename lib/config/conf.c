@@ -343,6 +343,13 @@ validate_dmarc_queue(cfg_t *cfg, cfg_opt_t *opt)
 	return conf_validate_range(cfg, opt, 1, 1000000);
 }
 
+/* validate_dmarc_failure_max - failure reports per domain and run */
+static int
+validate_dmarc_failure_max(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_validate_range(cfg, opt, 1, 100000);
+}
+
 /* validate_threads - check_threads */
 static int
 validate_threads(cfg_t *cfg, cfg_opt_t *opt)
@@ -408,6 +415,8 @@ static cfg_opt_t dmarc_reports_opts[] = {
 	CFG_STR("transport", "sendmail:/usr/sbin/sendmail", CFGF_NONE),
 	CFG_INT_CB("retention", 14LL * 86400 * 1000, CFGF_NONE,
 	    conf_parse_duration),
+	CFG_BOOL("failure_reports", cfg_false, CFGF_NONE),
+	CFG_INT("failure_max", 10, CFGF_NONE),
 	CFG_END()
 };
 
@@ -475,6 +484,7 @@ static const struct conf_check conf_core_checks[] = {
 	{ "dmarc_reports|queue", validate_dmarc_queue },
 	{ "dmarc_reports|transport", validate_dmarc_transport },
 	{ "dmarc_reports|retention", validate_dmarc_retention },
+	{ "dmarc_reports|failure_max", validate_dmarc_failure_max },
 	{ NULL, NULL }
 };
 
@@ -661,6 +671,10 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	    "dmarc_reports"), "transport"));
 	c->dmarc_retention_s = (int64_t)(cfg_getint(cfg_getsec(cfg,
 	    "dmarc_reports"), "retention") / 1000);
+	c->dmarc_failure = cfg_getbool(cfg_getsec(cfg, "dmarc_reports"),
+	    "failure_reports") == cfg_true;
+	c->dmarc_failure_max = (int)cfg_getint(cfg_getsec(cfg,
+	    "dmarc_reports"), "failure_max");
 	if (conf_ip_build(cfg, c, &err) != 0 ||
 	    conf_sender_build(cfg, c, &err) != 0) {
 		str_appendf(errors, "%s: %s", path != NULL ? path : "(config)",

@@ -132,6 +132,8 @@ struct conf {
 	char		*dmarc_contact;	/* "": none */
 	char		*dmarc_transport;	/* "sendmail:/path", "smtp:ip:port" */
 	int64_t		 dmarc_retention_s;	/* keep records that long */
+	int		 dmarc_failure;	/* failure reports (ruf=) recorded */
+	int		 dmarc_failure_max;	/* per domain and run, sent */
 	/* what to do with the results */
 	struct policy	 policy;
 	struct conf_override *overrides;

@@ -68,6 +68,21 @@ struct dmarcrep_row {
 	char		*spf_scope;	/* mfrom or helo */
 	size_t		 ndkim;
 	struct dmarcrep_dkim dkim[DMARCREP_DKIM_MAX];
+	/* a failure report to send (RFC 7489 7.3), or all NULL */
+	char		*ruf;		/* the record's ruf= */
+	char		*feedback;	/* the message/feedback-report part */
+	char		*headers;	/* the message's header fields */
+};
+
+/* a failure report waiting in the store (dmarcrep_store.h) */
+struct dmarcrep_failure {
+	int64_t		 id;
+	int64_t		 time;
+	const char	*policy_domain;
+	const char	*source_ip;
+	const char	*ruf;
+	const char	*feedback;
+	const char	*headers;
 };
 
 struct dmarcrep_counts {

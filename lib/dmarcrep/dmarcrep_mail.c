@@ -226,3 +226,78 @@ dmarcrep_report_mail(const dmarcrep_report *rep,
 	mail_base64((const unsigned char *)gz->buf, gz->len, out);
 	str_appendf(out, "\r\n--%s--\r\n", boundary);
 }
+
+/* mail_crlf - text with "\n" line ends as CRLF lines, a line that would
+ * look like the boundary defused, ending in CRLF */
+static void
+mail_crlf(const char *text, const char *boundary, str *out)
+{
+	const char *p, *nl;
+	size_t blen, len;
+
+	blen = strlen(boundary);
+	for (p = text; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		len = (size_t)(nl - p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len >= 2 + blen && p[0] == '-' && p[1] == '-' &&
+		    strncmp(p + 2, boundary, blen) == 0)
+			str_append_c(out, ' ');	/* a continuation line now */
+		str_append_n(out, p, len);
+		str_append(out, "\r\n");
+	}
+}
+
+/* mail_is_ascii - no 8-bit byte */
+static int
+mail_is_ascii(const char *p)
+{
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* dmarcrep_failure_mail - the mail that carries a failure report */
+void
+dmarcrep_failure_mail(const struct dmarcrep_meta *m,
+    const struct dmarcrep_failure *f, const char *to, int64_t date, str *out)
+{
+	char when[64], arrived[64], boundary[96];
+	time_t t;
+	struct tm tm;
+
+	t = (time_t)date;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	t = (time_t)f->time;
+	gmtime_r(&t, &tm);
+	strftime(arrived, sizeof(arrived), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	snprintf(boundary, sizeof(boundary), "=_authgate_failure_%lld_%lld",
+	    (long long)f->id, (long long)date);
+	str_appendf(out, "From: %s\r\nTo: %s\r\nDate: %s\r\n", m->email, to,
+	    when);
+	str_appendf(out, "Subject: DMARC failure report for %s from %s\r\n",
+	    f->policy_domain, f->source_ip);
+	str_appendf(out, "Message-ID: <%lld.%lld.dmarc-failure@%s>\r\n",
+	    (long long)f->id, (long long)date, m->receiver);
+	str_appendf(out, "MIME-Version: 1.0\r\nContent-Type: multipart/report; "
+	    "report-type=feedback-report;\r\n\tboundary=\"%s\"\r\n\r\n",
+	    boundary);
+	str_appendf(out, "This is a DMARC failure report (RFC 7489 section "
+	    "7.3, RFC 6591).\r\n\r\n--%s\r\nContent-Type: text/plain; "
+	    "charset=us-ascii\r\n\r\n", boundary);
+	str_appendf(out, "A message from %s that claims to come from %s "
+	    "failed authentication at %s on %s.\r\nOnly its header fields "
+	    "are included, never its body.\r\n\r\n", f->source_ip,
+	    f->policy_domain, m->receiver, arrived);
+	str_appendf(out, "--%s\r\nContent-Type: message/feedback-report\r\n"
+	    "\r\n", boundary);
+	mail_crlf(f->feedback, boundary, out);
+	str_appendf(out, "\r\n--%s\r\nContent-Type: text/rfc822-headers\r\n"
+	    "Content-Transfer-Encoding: %s\r\n\r\n", boundary,
+	    mail_is_ascii(f->headers) ? "7bit" : "8bit");
+	mail_crlf(f->headers, boundary, out);
+	str_appendf(out, "\r\n--%s--\r\n", boundary);
+}

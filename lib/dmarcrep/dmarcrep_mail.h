@@ -15,6 +15,13 @@
  *		Subject "Report Domain: D Submitter: S Report-ID: <id>", a
  *		short text part and the gzip attachment in base64, CRLF
  *		line ends; date in Unix seconds.
+ *	dmarcrep_failure_mail(meta, failure, to, date, out) - the mail
+ *		that carries a failure report (RFC 6591 over RFC 5965):
+ *		multipart/report; report-type=feedback-report with a text
+ *		part, the message/feedback-report part the daemon wrote and
+ *		the message's header fields as text/rfc822-headers (never
+ *		its body: the privacy choice of RFC 7489 9.5 taken for the
+ *		owner), CRLF line ends.
  */
 #ifndef AUTHGATE_DMARCREP_MAIL_H
 #define AUTHGATE_DMARCREP_MAIL_H
@@ -37,5 +44,7 @@ int	dmarcrep_transport_check(const char *, str *);
 void	dmarcrep_report_mail(const dmarcrep_report *,
 	    const struct dmarcrep_meta *, const char *, const char *,
 	    const str *, int64_t, str *);
+void	dmarcrep_failure_mail(const struct dmarcrep_meta *,
+	    const struct dmarcrep_failure *, const char *, int64_t, str *);
 
 #endif

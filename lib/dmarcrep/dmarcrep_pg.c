@@ -122,7 +122,14 @@ static const char *const dmarcrep_pg_steps[DMARCREP_SCHEMA_VERSION] = {
 	" human TEXT,"
 	" PRIMARY KEY (message_id, seq));",
 	/* 2: reads and expiry select by time alone */
-	"CREATE INDEX dmarc_message_time ON dmarc_message (time);"
+	"CREATE INDEX dmarc_message_time ON dmarc_message (time);",
+	/* 3: failure reports waiting to be sent (RFC 7489 7.3) */
+	"CREATE TABLE dmarc_failure ("
+	" message_id BIGINT PRIMARY KEY REFERENCES dmarc_message (id)"
+	"  ON DELETE CASCADE,"
+	" ruf TEXT NOT NULL,"
+	" feedback TEXT NOT NULL,"
+	" headers TEXT NOT NULL);"
 };
 
 /* the columns of dmarc_message after id and time, in struct order */
@@ -133,7 +140,8 @@ static const char *const dmarcrep_pg_steps[DMARCREP_SCHEMA_VERSION] = {
 	"spf_aligned, spf_domain, spf_result, spf_scope"
 #define DMARCREP_PG_NTEXT	19
 
-/* one batch: ids from the sequence, rows and signatures from arrays */
+/* one batch: ids from the sequence, rows, signatures and failure
+ * reports from arrays */
 static const char dmarcrep_pg_insert[] =
 	"WITH ids AS MATERIALIZED ("
 	" SELECT n, nextval(pg_get_serial_sequence('dmarc_message', 'id'))"
@@ -146,13 +154,17 @@ static const char dmarcrep_pg_insert[] =
 	"  $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],"
 	"  $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],"
 	"  $21::text[]) WITH ORDINALITY AS u(time, " DMARCREP_PG_TEXT_COLUMNS
-	"  , n) JOIN ids USING (n))"
+	"  , n) JOIN ids USING (n)),"
+	" f AS (INSERT INTO dmarc_failure (message_id, ruf, feedback, headers)"
+	"  SELECT ids.id, x.ruf, x.feedback, x.headers FROM unnest("
+	"  $28::integer[], $29::text[], $30::text[], $31::text[]) AS x(n, ruf,"
+	"  feedback, headers) JOIN ids USING (n))"
 	" INSERT INTO dmarc_dkim (message_id, seq, domain, selector, result,"
 	" human) SELECT ids.id, d.seq, d.domain, d.selector, d.result,"
 	" d.human FROM unnest($22::integer[], $23::integer[], $24::text[],"
 	" $25::text[], $26::text[], $27::text[]) AS d(n, seq, domain,"
 	" selector, result, human) JOIN ids USING (n)";
-#define DMARCREP_PG_INSERT_PARAMS	27
+#define DMARCREP_PG_INSERT_PARAMS	31
 
 /* dmarcrep_pg_load - load libpq once; 0 or -1 and why */
 static int
@@ -552,6 +564,14 @@ dmarcrep_pg_write(void *handle, struct dmarcrep_row *const *rows,
 		dmarcrep_pg_number(&a[1], (long long)r->time);
 		for (k = 0; k < DMARCREP_PG_NTEXT; k++)
 			dmarcrep_pg_element(&a[2 + k], text[k]);
+		if (r->feedback != NULL) {
+			dmarcrep_pg_number(&a[27], (long long)i + 1);
+			dmarcrep_pg_element(&a[28], r->ruf != NULL ? r->ruf :
+			    "");
+			dmarcrep_pg_element(&a[29], r->feedback);
+			dmarcrep_pg_element(&a[30], r->headers != NULL ?
+			    r->headers : "");
+		}
 		for (j = 0; j < r->ndkim; j++) {
 			dmarcrep_pg_number(&a[21], (long long)i + 1);
 			dmarcrep_pg_number(&a[22], (long long)j + 1);
@@ -698,6 +718,61 @@ dmarcrep_pg_read(void *handle, int64_t begin, int64_t end,
 	return failed ? -1 : 0;
 }
 
+/* dmarcrep_pg_failures - the failure reports waiting, oldest first */
+static int
+dmarcrep_pg_failures(void *handle, size_t max,
+    int (*fn)(const struct dmarcrep_failure *, void *), void *arg, str *err)
+{
+	struct dmarcrep_pg *p = handle;
+	struct dmarcrep_failure f;
+	const char *values[1];
+	PGresult *res;
+	char limit[24];
+	int i, n;
+
+	(void)snprintf(limit, sizeof(limit), "%zu", max);
+	values[0] = limit;
+	res = pq.exec_params(p->conn, "SELECT m.id, m.time, m.policy_domain, "
+	    "m.source_ip, f.ruf, f.feedback, f.headers FROM dmarc_failure f "
+	    "JOIN dmarc_message m ON m.id = f.message_id ORDER BY m.time, "
+	    "m.id LIMIT $1::bigint", 1, NULL, values, NULL, NULL, 0);
+	if (res == NULL || pq.result_status(res) != PGRES_TUPLES_OK) {
+		(void)dmarcrep_pg_result(res, PGRES_TUPLES_OK,
+		    "reading the failure reports", p, err);
+		return -1;
+	}
+	n = pq.ntuples(res);
+	for (i = 0; i < n; i++) {
+		f.id = strtoll(pq.getvalue(res, i, 0), NULL, 10);
+		f.time = strtoll(pq.getvalue(res, i, 1), NULL, 10);
+		f.policy_domain = pq.getvalue(res, i, 2);	/* "" if NULL */
+		f.source_ip = pq.getvalue(res, i, 3);
+		f.ruf = pq.getvalue(res, i, 4);
+		f.feedback = pq.getvalue(res, i, 5);
+		f.headers = pq.getvalue(res, i, 6);
+		if (fn(&f, arg) != 0)
+			break;
+	}
+	pq.clear(res);
+	return 0;
+}
+
+/* dmarcrep_pg_failure_done - forget one failure report */
+static int
+dmarcrep_pg_failure_done(void *handle, int64_t id, str *err)
+{
+	struct dmarcrep_pg *p = handle;
+	const char *values[1];
+	char num[24];
+
+	(void)snprintf(num, sizeof(num), "%lld", (long long)id);
+	values[0] = num;
+	return dmarcrep_pg_result(pq.exec_params(p->conn, "DELETE FROM "
+	    "dmarc_failure WHERE message_id = $1::bigint", 1, NULL, values,
+	    NULL, NULL, 0), PGRES_COMMAND_OK, "forgetting a failure report",
+	    p, err);
+}
+
 /* dmarcrep_pg_expire - forget the rows older than before, a chunk per
  * statement so that no transaction holds locks for long */
 static long
@@ -731,5 +806,6 @@ dmarcrep_pg_expire(void *handle, int64_t before, str *err)
 const struct dmarcrep_backend dmarcrep_pg = {
 	"postgresql", 1, dmarcrep_pg_check, dmarcrep_pg_shown,
 	dmarcrep_pg_open, dmarcrep_pg_write, dmarcrep_pg_read,
-	dmarcrep_pg_expire, dmarcrep_pg_close
+	dmarcrep_pg_failures, dmarcrep_pg_failure_done, dmarcrep_pg_expire,
+	dmarcrep_pg_close
 };

@@ -210,14 +210,22 @@ dmarcrep_report_records(const dmarcrep_report *rep)
 int
 dmarcrep_report_tag(const dmarcrep_report *rep, const char *tag, str *out)
 {
+	str_reset(out);
+	if (rep->record == NULL)
+		return -1;
+	return dmarcrep_record_tag(rep->record, tag, out);
+}
+
+/* dmarcrep_record_tag - one tag's value in a record's text */
+int
+dmarcrep_record_tag(const char *record, const char *tag, str *out)
+{
 	const char *p, *end, *eq, *v, *ve;
 	size_t tlen;
 
 	str_reset(out);
-	if (rep->record == NULL)
-		return -1;
 	tlen = strlen(tag);
-	for (p = rep->record; *p != '\0'; p = *end ? end + 1 : end) {
+	for (p = record; *p != '\0'; p = *end ? end + 1 : end) {
 		end = p + strcspn(p, ";");
 		while (p < end && isspace((unsigned char)*p))
 			p++;

@@ -12,6 +12,8 @@
  *	dmarcrep_report_records(rep) - distinct records after joining.
  *	dmarcrep_report_tag(rep, tag, out) - a tag of the record as last
  *		seen (e.g. "rua"), "" when absent: 0, -1 when absent.
+ *	dmarcrep_record_tag(record, tag, out) - the same in a record's
+ *		text (a verification record of RFC 7489 7.1).
  *	dmarcrep_report_xml(rep, meta, out) - the report.
  *	dmarcrep_report_filename(rep, meta, out) - receiver "!" policy
  *		domain "!" begin "!" end ".xml.gz" (RFC 7489 7.2.1.1).
@@ -43,6 +45,7 @@ void		 dmarcrep_report_add(dmarcrep_report *,
 const char	*dmarcrep_report_domain(const dmarcrep_report *);
 unsigned long	 dmarcrep_report_messages(const dmarcrep_report *);
 size_t		 dmarcrep_report_records(const dmarcrep_report *);
+int		 dmarcrep_record_tag(const char *, const char *, str *);
 int		 dmarcrep_report_tag(const dmarcrep_report *, const char *,
 		    str *);
 void		 dmarcrep_report_xml(const dmarcrep_report *,

@@ -41,6 +41,9 @@ dmarcrep_row_free(struct dmarcrep_row *r)
 	mem_free(r->spf_domain);
 	mem_free(r->spf_result);
 	mem_free(r->spf_scope);
+	mem_free(r->ruf);
+	mem_free(r->feedback);
+	mem_free(r->headers);
 	for (i = 0; i < r->ndkim; i++) {
 		mem_free(r->dkim[i].domain);
 		mem_free(r->dkim[i].selector);

@@ -26,6 +26,7 @@ struct dmarcrep_sqlite {
 	sqlite3		*db;
 	sqlite3_stmt	*message;
 	sqlite3_stmt	*dkim;
+	sqlite3_stmt	*failure;
 };
 
 /* the schema, one step per version (each runs inside the migration's
@@ -65,7 +66,14 @@ static const char *const dmarcrep_sqlite_steps[DMARCREP_SCHEMA_VERSION] = {
 	" human TEXT);"
 	"CREATE INDEX dmarc_dkim_message ON dmarc_dkim (message_id);",
 	/* 2: reads and expiry select by time alone */
-	"CREATE INDEX dmarc_message_time ON dmarc_message (time);"
+	"CREATE INDEX dmarc_message_time ON dmarc_message (time);",
+	/* 3: failure reports waiting to be sent (RFC 7489 7.3) */
+	"CREATE TABLE dmarc_failure ("
+	" message_id INTEGER PRIMARY KEY REFERENCES dmarc_message (id)"
+	"  ON DELETE CASCADE,"
+	" ruf TEXT NOT NULL,"
+	" feedback TEXT NOT NULL,"
+	" headers TEXT NOT NULL);"
 };
 
 /* dmarcrep_sqlite_error - "what: sqlite's words" */
@@ -154,6 +162,7 @@ dmarcrep_sqlite_close(void *handle)
 		return;
 	sqlite3_finalize(s->message);
 	sqlite3_finalize(s->dkim);
+	sqlite3_finalize(s->failure);
 	sqlite3_close(s->db);
 	mem_free(s);
 }
@@ -192,7 +201,10 @@ dmarcrep_sqlite_open(const char *path, str *err)
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->message, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(s->db, "INSERT INTO dmarc_dkim "
 	    "(message_id, domain, selector, result, human) VALUES (?, ?, ?, "
-	    "?, ?)", -1, &s->dkim, NULL) != SQLITE_OK) {
+	    "?, ?)", -1, &s->dkim, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO dmarc_failure (message_id, "
+	    "ruf, feedback, headers) VALUES (?, ?, ?, ?)", -1, &s->failure,
+	    NULL) != SQLITE_OK) {
 		dmarcrep_sqlite_error(s->db, path, err);
 		goto fail;
 	}
@@ -243,7 +255,15 @@ dmarcrep_sqlite_row(struct dmarcrep_sqlite *s, const struct dmarcrep_row *r)
 		if (sqlite3_step(s->dkim) != SQLITE_DONE)
 			return -1;
 	}
-	return 0;
+	if (r->feedback == NULL)
+		return 0;
+	(void)sqlite3_reset(s->failure);
+	(void)sqlite3_bind_int64(s->failure, 1, id);
+	dmarcrep_sqlite_text(s->failure, 2, r->ruf != NULL ? r->ruf : "");
+	dmarcrep_sqlite_text(s->failure, 3, r->feedback);
+	dmarcrep_sqlite_text(s->failure, 4, r->headers != NULL ? r->headers :
+	    "");
+	return sqlite3_step(s->failure) == SQLITE_DONE ? 0 : -1;
 }
 
 /* dmarcrep_sqlite_write - n rows in one transaction */
@@ -264,11 +284,13 @@ dmarcrep_sqlite_write(void *handle, struct dmarcrep_row *const *rows,
 			dmarcrep_sqlite_error(s->db, "writing a record", err);
 			(void)sqlite3_reset(s->message);
 			(void)sqlite3_reset(s->dkim);
+			(void)sqlite3_reset(s->failure);
 			(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
 	(void)sqlite3_reset(s->message);
 	(void)sqlite3_reset(s->dkim);
+	(void)sqlite3_reset(s->failure);
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		dmarcrep_sqlite_error(s->db, "committing a write", err);
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -349,6 +371,73 @@ dmarcrep_sqlite_read(void *handle, int64_t begin, int64_t end,
 	return stop < 0 ? -1 : 0;
 }
 
+/* dmarcrep_sqlite_failures - the failure reports waiting, oldest first */
+static int
+dmarcrep_sqlite_failures(void *handle, size_t max,
+    int (*fn)(const struct dmarcrep_failure *, void *), void *arg, str *err)
+{
+	struct dmarcrep_sqlite *s = handle;
+	struct dmarcrep_failure f;
+	sqlite3_stmt *st;
+	int rc, stop;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT m.id, m.time, m.policy_domain, "
+	    "m.source_ip, f.ruf, f.feedback, f.headers FROM dmarc_failure f "
+	    "JOIN dmarc_message m ON m.id = f.message_id ORDER BY m.time, "
+	    "m.id LIMIT ?", -1, &st, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, "reading the failure reports",
+		    err);
+		return -1;
+	}
+	(void)sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		f.id = sqlite3_column_int64(st, 0);
+		f.time = sqlite3_column_int64(st, 1);
+		f.policy_domain = (const char *)sqlite3_column_text(st, 2);
+		f.source_ip = (const char *)sqlite3_column_text(st, 3);
+		f.ruf = (const char *)sqlite3_column_text(st, 4);
+		f.feedback = (const char *)sqlite3_column_text(st, 5);
+		f.headers = (const char *)sqlite3_column_text(st, 6);
+		if (f.policy_domain == NULL)
+			f.policy_domain = "";
+		stop = fn(&f, arg) != 0;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		dmarcrep_sqlite_error(s->db, "reading the failure reports",
+		    err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* dmarcrep_sqlite_failure_done - forget one failure report */
+static int
+dmarcrep_sqlite_failure_done(void *handle, int64_t id, str *err)
+{
+	struct dmarcrep_sqlite *s = handle;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM dmarc_failure WHERE "
+	    "message_id = ?", -1, &st, NULL) != SQLITE_OK) {
+		dmarcrep_sqlite_error(s->db, "forgetting a failure report",
+		    err);
+		return -1;
+	}
+	(void)sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		dmarcrep_sqlite_error(s->db, "forgetting a failure report",
+		    err);
+		return -1;
+	}
+	return 0;
+}
+
 /* dmarcrep_sqlite_expire - forget the rows older than before, a chunk
  * per transaction: the daemon's writer waits for the lock meanwhile */
 static long
@@ -400,6 +489,7 @@ dmarcrep_sqlite_shown(const char *path, str *out)
 
 const struct dmarcrep_backend dmarcrep_sqlite = {
 	"sqlite", 0, dmarcrep_sqlite_check, dmarcrep_sqlite_shown,
-	dmarcrep_sqlite_open, dmarcrep_sqlite_write,
-	dmarcrep_sqlite_read, dmarcrep_sqlite_expire, dmarcrep_sqlite_close
+	dmarcrep_sqlite_open, dmarcrep_sqlite_write, dmarcrep_sqlite_read,
+	dmarcrep_sqlite_failures, dmarcrep_sqlite_failure_done,
+	dmarcrep_sqlite_expire, dmarcrep_sqlite_close
 };

@@ -23,6 +23,12 @@
  *		domain then time, with its signatures, handed to fn(row, arg)
  *		(borrowed: fn copies what it keeps); fn returning -1 stops.
  *		0, or -1 and why.
+ *	backend->failures(handle, max, fn, arg, err) - the failure reports
+ *		waiting (rows written with a feedback part), oldest first, at
+ *		most max, each to fn(failure, arg) (borrowed); fn returning
+ *		-1 stops. 0, or -1 and why.
+ *	backend->failure_done(handle, id, err) - forget one (sent or
+ *		given up): 0, or -1 and why.
  *	backend->expire(handle, before, err) - delete the rows evaluated
  *		before that time (and their signatures), in chunks so that
  *		the daemon's writes are never held up for long; the count,
@@ -39,7 +45,7 @@
 #include "util/str.h"
 #include "dmarcrep/dmarcrep.h"
 
-#define DMARCREP_SCHEMA_VERSION	2
+#define DMARCREP_SCHEMA_VERSION	3
 
 struct dmarcrep_backend {
 	const char	*scheme;	/* "sqlite", "postgresql" */
@@ -52,6 +58,10 @@ struct dmarcrep_backend {
 	int		 (*read)(void *, int64_t, int64_t,
 			    int (*)(const struct dmarcrep_row *, void *), void *,
 			    str *);
+	int		 (*failures)(void *, size_t,
+			    int (*)(const struct dmarcrep_failure *, void *),
+			    void *, str *);
+	int		 (*failure_done)(void *, int64_t, str *);
 	long		 (*expire)(void *, int64_t, str *);
 	void		 (*close)(void *);
 };

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "util/mem.h"
@@ -21,6 +22,19 @@ static char *
 evidence_dup(const char *s)
 {
 	return s != NULL && s[0] != '\0' ? mem_strdup(s) : NULL;
+}
+
+/* evidence_domain - a domain in lower case (rows join on it), or NULL */
+static char *
+evidence_domain(const char *s)
+{
+	char *d;
+	size_t i;
+
+	if ((d = evidence_dup(s)) != NULL)
+		for (i = 0; d[i] != '\0'; i++)
+			d[i] = (char)tolower((unsigned char)d[i]);
+	return d;
 }
 
 /* evidence_disposition - what the verdict did to the message */
@@ -118,7 +132,8 @@ dmarc_evidence(const struct facts *f, const struct policy *p,
 	r->source_ip = mem_strdup(f->client_ip != NULL ? f->client_ip : "");
 	r->header_from = mem_strdup(o->from_domain);
 	if (f->mail_from != NULL && (at = strrchr(f->mail_from, '@')) != NULL)
-		r->envelope_from = evidence_dup(at + 1);
+		r->envelope_from = evidence_domain(at + 1);
+	r->envelope_to = evidence_domain(f->envelope_to);
 	r->policy_domain = evidence_dup(o->record_domain);
 	r->record = evidence_dup(o->record);
 	r->result = mem_strdup(dmarc_result_name(o->result));

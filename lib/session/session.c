@@ -30,12 +30,18 @@
 #include "verdict/exempt.h"
 #include "verdict/facts.h"
 #include "verdict/verdict.h"
+#include "dmarcrep/dmarcrep_report.h"
 #include "report/dmarc_evidence.h"
+#include "report/dmarc_failure.h"
 #include "report/metrics.h"
 #include "report/summary.h"
 #include "session/message.h"
 #include "session/runtime.h"
 #include "session/session.h"
+
+/* the header fields kept for a failure report, at most (the MTA bounds
+ * the header; a report carries the first fields that fit) */
+#define SESSION_HEADERS_MAX	32768
 
 static void	session_log_summary(struct session *);
 
@@ -718,6 +724,25 @@ session_policy(const struct session *s)
 	return s->policy != NULL ? s->policy : &s->rt->conf->policy;
 }
 
+/* session_rcpt_domain - note a recipient's domain */
+static void
+session_rcpt_domain(struct session *s, const char *rcpt)
+{
+	const char *at;
+	size_t len;
+
+	mem_free(s->rcpt_domain);
+	s->rcpt_domain = NULL;
+	if (rcpt == NULL || (at = strrchr(rcpt, '@')) == NULL)
+		return;
+	len = strcspn(at + 1, ">");
+	if (len == 0 || len > 253)
+		return;
+	s->rcpt_domain = mem_alloc(len + 1);
+	memcpy(s->rcpt_domain, at + 1, len);
+	s->rcpt_domain[len] = '\0';
+}
+
 /* session_rcpt - one more recipient; is it postmaster@ or alike; its
  * domain's policy override, if any */
 void
@@ -737,6 +762,9 @@ session_rcpt(struct session *s, const char *rcpt)
 	match = exempt_rcpt_match(session_policy(s), rcpt);
 	s->facts.exempt_rcpt = match != NULL;
 	s->facts.exempt_rcpt_name = match;
+	/* the envelope_to of DMARC reports: the first accepted one's */
+	if (s->envelope_to == NULL && runtime_recorder(s->rt) != NULL)
+		session_rcpt_domain(s, rcpt);
 }
 
 /* session_rcpt_answered - count the recipients the verdict let through */
@@ -753,6 +781,11 @@ session_rcpt_answered(struct session *s, const struct verdict *v)
 		s->nrcpt_ok++;
 	if (s->facts.exempt_rcpt && s->exempt_rcpt == NULL)
 		s->exempt_rcpt = mem_strdup(s->facts.exempt_rcpt_name);
+	if (s->envelope_to == NULL && s->rcpt_domain != NULL) {
+		s->envelope_to = s->rcpt_domain;
+		s->rcpt_domain = NULL;
+		s->facts.envelope_to = s->envelope_to;
+	}
 }
 
 /* session_message - the message checks, started with the first field */
@@ -804,6 +837,9 @@ session_header(struct session *s, const char *raw_name, const char *value)
 		str_append_c(&v, ' ');
 	str_append(&v, value);
 	message_header(session_message(s), name, str_cstr(&v), v.len);
+	if (s->rt->conf->dmarc_failure && runtime_recorder(s->rt) != NULL &&
+	    s->headers.len + strlen(name) + v.len + 2 <= SESSION_HEADERS_MAX)
+		str_appendf(&s->headers, "%s:%s\n", name, str_cstr(&v));
 	str_free(&v);
 	if (strcasecmp(name, "From") == 0)
 		session_sender_from(s);
@@ -913,6 +949,26 @@ session_message_clear(struct session *s)
 	s->msg_done = 0;
 }
 
+/* session_failure_report - the failure report the domain asks for, if
+ * it does, onto the row (sent later by authgate-report) */
+static void
+session_failure_report(struct session *s, struct dmarcrep_row *row)
+{
+	const char *type;
+	str v;
+
+	if ((type = dmarc_failure_wanted(&s->facts)) == NULL)
+		return;
+	str_init(&v);
+	(void)dmarcrep_record_tag(s->facts.dmarc.record, "ruf", &v);
+	row->ruf = str_steal(&v);
+	str_init(&v);
+	dmarc_failure_feedback(&s->facts, session_policy(s), &s->verdict,
+	    s->rt->conf->authserv_id, s->queue_id, type, row->time, &v);
+	row->feedback = str_steal(&v);
+	row->headers = mem_strdup(str_cstr(&s->headers));
+}
+
 /* session_record_dmarc - hand the message's DMARC evaluation to the
  * report recorder (never waits: see dmarcrep.h) */
 static void
@@ -927,9 +983,12 @@ session_record_dmarc(struct session *s)
 	    s->verdict.action == ACT_TEMPFAIL)
 		return;
 	if ((row = dmarc_evidence(&s->facts, session_policy(s), &s->verdict,
-	    s->rt->conf->authserv_id, s->queue_id, deadline_wall() / 1000)) !=
+	    s->rt->conf->authserv_id, s->queue_id, deadline_wall() / 1000)) ==
 	    NULL)
-		dmarcrep_add(rec, row);
+		return;
+	if (s->rt->conf->dmarc_failure)
+		session_failure_report(s, row);
+	dmarcrep_add(rec, row);
 }
 
 /* session_log_summary - the one log line of a transaction (or of a
@@ -995,6 +1054,11 @@ session_end_tx(struct session *s)
 	s->nrcpt_ok = s->nrcpt_exempt = 0;
 	mem_free(s->exempt_rcpt);
 	s->exempt_rcpt = NULL;
+	mem_free(s->rcpt_domain);
+	mem_free(s->envelope_to);
+	s->rcpt_domain = s->envelope_to = NULL;
+	str_free(&s->headers);
+	s->facts.envelope_to = NULL;
 	s->facts.exempt_rcpt = 0;
 	s->facts.exempt_rcpt_name = NULL;
 	s->policy = s->eom_policy = NULL;
@@ -1021,6 +1085,9 @@ session_free(struct session *s)
 	session_sender_clear(s);
 	smtp_addr_clear(&s->from);
 	mem_free(s->exempt_rcpt);
+	mem_free(s->rcpt_domain);
+	mem_free(s->envelope_to);
+	str_free(&s->headers);
 	mem_free(s->auth_user);
 	verdict_clear(&s->verdict);
 	mem_free(s->forged);

@@ -128,6 +128,12 @@ struct session {
 	unsigned		 nrcpt_ok;	/* accepted, not exempt */
 	unsigned		 nrcpt_exempt;	/* accepted, postmaster@ ... */
 	char			*exempt_rcpt;	/* the first of those */
+	char			*rcpt_domain;	/* the recipient being asked
+						 * about (recording only) */
+	char			*envelope_to;	/* the first accepted one's */
+	str			 headers;	/* the header fields, for a
+						 * failure report (when those
+						 * are on) */
 	const struct policy	*policy;	/* an override, NULL: the file's */
 	const struct policy	*eom_policy;	/* the first accepted rcpt's */
 	struct spf_job		 mf_job;

@@ -42,6 +42,9 @@ struct facts {
 	int			 exempt_rcpt;	/* every recipient accepted so
 						 * far is postmaster@ or alike */
 	const char		*exempt_rcpt_name;	/* the first */
+	const char		*envelope_to;	/* the first accepted
+						 * recipient's domain, when
+						 * DMARC reports are recorded */
 	struct spf_outcome	 spf_helo;
 	struct spf_outcome	 spf_mailfrom;
 	/* the message (DATA) */

@@ -165,6 +165,7 @@ python3 "$top_srcdir/tests/e2e/dmarc_fleet_check.py" --dir "$AG_WORK/rua" \
     --record "fleet.example|198.51.100.77|none|1" \
     --reason "fleet.example|198.51.100.77|trusted_forwarder" \
     --signatures "fleet.example|2" \
+    --envelope-to "fleet.example|rcpt.example" \
     --record "q.fleet.example|198.51.100.20|quarantine|1" \
     --record "r.fleet.example|198.51.100.20|reject|1" \
     --record "n.fleet.example|198.51.100.20|none|1" ||

@@ -3,13 +3,16 @@
 
     dmarc_fleet_check.py --dir DIR [--record DOMAIN|IP|DISPOSITION|COUNT]...
         [--reason DOMAIN|IP|TYPE]... [--signatures DOMAIN|N]...
+        [--envelope-to DOMAIN|RCPT_DOMAIN]...
 
 In DIR (authgate-report --dry-run): exactly one report file per policy
 domain (the rows of every host joined into it); --record: that domain's
 report has one <record> for the source IP and disposition, with that
 count (rows of several hosts joined into one record); --reason: the
 record of that IP carries a policy override reason of that type;
---signatures: a record of that domain lists N DKIM results. Prints
+--signatures: a record of that domain lists N DKIM results;
+--envelope-to: every record of that domain names the recipient domain
+as its envelope_to. Prints
 "ok - ..." lines; exits 1 at the first difference.
 """
 import argparse
@@ -32,6 +35,7 @@ def main():
     ap.add_argument("--record", action="append", default=[])
     ap.add_argument("--reason", action="append", default=[])
     ap.add_argument("--signatures", action="append", default=[])
+    ap.add_argument("--envelope-to", action="append", default=[])
     a = ap.parse_args()
     reports = collections.defaultdict(list)
     for f in sorted(glob.glob(os.path.join(a.dir, "*.xml.gz"))):
@@ -75,6 +79,13 @@ def main():
             fail("%s: DKIM results per record %s, none with %s" % (
                 dom, counts, n))
         print("ok - %s: a record with %s DKIM results" % (dom, n))
+    for spec in a.envelope_to:
+        dom, to = spec.split("|")
+        tos = [r.findtext("identifiers/envelope_to") for r in records(dom)]
+        if set(tos) != {to}:
+            fail("%s: envelope_to %s, not %s" % (dom, tos, to))
+        print("ok - %s: envelope_to %s in all %d records" % (dom, to,
+                                                            len(tos)))
     return 0
 
 

@@ -32,6 +32,7 @@ install -d -o nobody -m 0755 "$AG_WORK/reports"
 E2E_CONF="$E2E_CONF
 dmarc_reports {
   store = \"sqlite:$AG_WORK/reports/dmarc.sqlite\"
+  failure_reports = yes
 }"
 ag_write_conf "$AG_WORK/authgate.conf" "$E2E_CONF"
 # as root, dropping privileges to "nobody" once the socket is open
@@ -87,6 +88,7 @@ ag_write_conf "$AG_WORK/report.conf" "dmarc_reports {
   org_name = \"authgate tests\"
   email = \"dmarc@mx.authgate.test\"
   transport = \"smtp:127.0.0.1:$SINK_PORT\"
+  failure_max = 2
 }"
 "$top_builddir/milter/authgate-report" -c "$AG_WORK/report.conf" \
     --from 0 --to "$(($(date +%s) + 60))" > "$AG_WORK/send.out" \
@@ -101,10 +103,51 @@ grep -q 'rep.authgate.example: not sending to small@rep.authgate.example: the re
     "$AG_WORK/send.err" || ag_fail "the size limit: $(cat "$AG_WORK/send.err")"
 grep -q 'rep.authgate.example: rua=: skipped "https://reports.other.example/dmarc": not a mailto: URI' \
     "$AG_WORK/send.err" || ag_fail "the https: URI: $(cat "$AG_WORK/send.err")"
+grep -q 'rep.authgate.example: agg@override.other.example asks for reports at box@override.other.example instead' \
+    "$AG_WORK/send.err" && grep -q 'rep.authgate.example: report .* sent to box@override.other.example' \
+    "$AG_WORK/send.err" || ag_fail "the overriding destination: $(cat "$AG_WORK/send.err")"
+grep -q 'rep.authgate.example: not sending to agg@badoverride.other.example: its verification record names rua=mailto:box@elsewhere.example, an address at another host' \
+    "$AG_WORK/send.err" || ag_fail "the override at another host: $(cat "$AG_WORK/send.err")"
+grep -q 'sent to [a-z]*@elsewhere.example\|sent to agg@badoverride' "$AG_WORK/send.err" &&
+	ag_fail "sent where it must not: $(cat "$AG_WORK/send.err")"
 echo "ok - the verified destination got the report; the unverified one, the one over its size limit and the https: URI were skipped and logged"
+echo "ok - a destination's own rua= replaced it (RFC 7489 7.1); one naming another host got nothing"
 python3 "$top_srcdir/tests/e2e/dmarc_report_mail.py" --sink "$AG_WORK/sink" \
     --domain rep.authgate.example --to agg@reports.other.example \
     --messages 1 || ag_fail "the report mail"
+python3 "$top_srcdir/tests/e2e/dmarc_report_mail.py" --sink "$AG_WORK/sink" \
+    --domain rep.authgate.example --to box@override.other.example \
+    --messages 1 || ag_fail "the report mail to the overriding address"
+# failure reports (ruf=, fo=1): three messages fail DMARC for a domain
+# that asks for them; two are sent (failure_max = 2), one dropped; the
+# mails carry the original's header fields, not its body
+for i in 1 2 3; do
+	python3 "$top_srcdir/tests/e2e/send_check.py" --port "$SMTP_PORT" \
+	    --sink "$AG_WORK/sink" --subject "ruf-source-$i" \
+	    --addr 198.51.100.20 --mail-from u@fr.authgate.example \
+	    --expect 250 --delivered --what "a message for a failure report" ||
+		ag_fail "the message for a failure report"
+done
+rows_fr() {
+	python3 -c "import sqlite3,sys; sys.exit(0 if sqlite3.connect('file:$AG_WORK/reports/dmarc.sqlite?mode=ro', uri=True).execute('SELECT count(*) FROM dmarc_failure').fetchone()[0] == $1 else 1)"
+}
+ag_wait_for 10 rows_fr 3 || ag_fail "no 3 failure reports recorded"
+"$top_builddir/milter/authgate-report" -c "$AG_WORK/report.conf" --failure \
+    > "$AG_WORK/failure.out" 2> "$AG_WORK/failure.err" ||
+	ag_fail "authgate-report --failure: $(cat "$AG_WORK/failure.out" "$AG_WORK/failure.err")"
+grep -q '^authgate-report: 3 failure reports: 2 mails sent, 0 files written, 0 destinations unverified, 0 over their size limit, 1 over failure_max, 0 kept for the next run; ok$' \
+    "$AG_WORK/failure.out" || ag_fail "authgate-report --failure said: $(cat "$AG_WORK/failure.out" "$AG_WORK/failure.err")"
+echo "ok - $(cat "$AG_WORK/failure.out")"
+python3 "$top_srcdir/tests/e2e/dmarc_failure_check.py" --sink "$AG_WORK/sink" \
+    --to fail@fr.authgate.example --count 2 --domain fr.authgate.example \
+    --source-ip 198.51.100.20 --subject-prefix ruf-source- \
+    --body-absent "Hello." || ag_fail "the failure report mails"
+"$top_builddir/milter/authgate-report" -c "$AG_WORK/report.conf" --failure \
+    > "$AG_WORK/failure2.out" 2>&1 &&
+    grep -q '^authgate-report: 0 failure reports: ' "$AG_WORK/failure2.out" ||
+	ag_fail "a second run: $(cat "$AG_WORK/failure2.out")"
+rows_fr 0 || ag_fail "failure reports left in the store"
+echo "ok - sent or dropped, the failure reports are forgotten: a second run has none"
 # a sendmail that cannot be run: logged, exit 1, the summary still said
 sed 's|transport = .*|transport = "sendmail:/nonexistent/sendmail"|' \
     "$AG_WORK/report.conf" > "$AG_WORK/report-bad.conf"

@@ -229,9 +229,25 @@ def session():
         body)
 
 
+def report():
+    """rua=, record, source address, domain (fuzz_report)"""
+    seeds = [
+        b"mailto:a@b.example,mailto:c@d.example!10m\0v=DMARC1; p=reject; "
+        b"rua=mailto:a@b.example; sp=none; adkim=s\0192.0.2.1\0fuzz.example",
+        b"mailto:%61@x.example!1k,https://r.example/ , mailto:\0"
+        b"v=DMARC1;p=none;rua=\0[2001:db8::1]:9464\0Fuzz.Example",
+        b"mailto:a@b!99999999999999999999t\0v = DMARC1 ; p = quarantine ;"
+        b" pct = 50 ; fo = 1:d:s\02001:db8:0:0:0:0:0:1\0a<b>&c",
+        b"\0\0::ffff:192.0.2.1\0",
+    ]
+    for i, v in enumerate(seeds):
+        put("report", "r%d" % i, v)
+
+
 dns()
 text_targets()
 lockdown()
 config()
 dkim()
 session()
+report()

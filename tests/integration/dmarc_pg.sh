@@ -42,7 +42,7 @@ mkdir "$AG_WORK/rua"
 pg_psql -d postgres -c "CREATE ROLE least LOGIN" ||
 	ag_fail "cannot create the role least"
 pg_psql -d authgate -c "SET ROLE authgate" \
-    -c "GRANT SELECT, INSERT, DELETE ON dmarc_message, dmarc_dkim, schema_version TO least" \
+    -c "GRANT SELECT, INSERT, DELETE ON dmarc_message, dmarc_dkim, dmarc_failure, schema_version TO least" \
     -c "GRANT USAGE ON SEQUENCE dmarc_message_id_seq TO least" ||
 	ag_fail "cannot grant the rights"
 
@@ -55,6 +55,6 @@ AUTHGATE_TEST_PG_LEAST="host=$PG_SOCK port=$PG_PORT dbname=authgate user=least" 
 cat "$AG_WORK/unit.out"
 grep -q '^\[       OK \] test_postgresql$' "$AG_WORK/unit.out" ||
 	ag_fail "test_postgresql did not run"
-[ "$(pg_psql -d authgate -At -c 'SELECT max(version) FROM schema_version')" = 2 ] ||
-	ag_fail "the schema version is not 2"
+[ "$(pg_psql -d authgate -At -c 'SELECT max(version) FROM schema_version')" = 3 ] ||
+	ag_fail "the schema version is not 3"
 echo "ok - the PostgreSQL store against a real server"

@@ -44,6 +44,7 @@
 #include "dmarcrep/dmarcrep_mail.h"
 #include "dmarcrep/dmarcrep_report.h"
 #include "report/dmarc_evidence.h"
+#include "report/dmarc_failure.h"
 
 static char dir[] = "/tmp/test_dmarcrep.XXXXXX";
 
@@ -134,6 +135,11 @@ test_evidence(void **state)
 	assert_string_equal(r->queue_id, "Q1");
 	assert_string_equal(r->header_from, "example.org");
 	assert_string_equal(r->envelope_from, "lists.example");
+	assert_null(r->envelope_to);	/* no recipient accepted */
+	dmarcrep_row_free(r);
+	f.envelope_to = "Rcpt.Example";
+	r = dmarc_evidence(&f, &p, &v, "mx.test", "Q1", 1700000000);
+	assert_string_equal(r->envelope_to, "rcpt.example");
 	assert_string_equal(r->result, "fail");
 	assert_string_equal(r->policy, "reject");
 	assert_string_equal(r->disposition, "reject");
@@ -556,6 +562,9 @@ store_expire(const char *spec, int64_t before)
 	return n;
 }
 
+static struct dmarcrep_row *failure_row(int);
+static void	 failures_of(const char *, str *, int);
+
 /* fleet_member - a daemon of a fleet: its own recorder, its rows */
 static void *
 fleet_member(void *arg)
@@ -596,6 +605,24 @@ test_postgresql(void **state)
 	assert_string_equal(str_cstr(&a), str_cstr(&b));
 	str_reset(&a);
 	str_reset(&b);
+	/* failure reports: the same in both, forgotten in both */
+	{
+		char lite2[300];
+
+		snprintf(lite2, sizeof(lite2), "sqlite:%s",
+		    path("failures.sqlite"));
+		store_all(spec, failure_row, 100);
+		store_all(lite2, failure_row, 100);
+		failures_of(spec, &a, 1);
+		failures_of(lite2, &b, 1);
+		assert_int_equal(lines(&a), 20);
+		assert_string_equal(str_cstr(&a), str_cstr(&b));
+		str_reset(&a);
+		failures_of(spec, &a, 0);
+		assert_int_equal(a.len, 0);
+		str_reset(&a);
+		str_reset(&b);
+	}
 	/* a period: [begin, end) */
 	store_text(spec, 1700000100, 1700000200, &a);
 	store_text(lite, 1700000100, 1700000200, &b);
@@ -621,9 +648,10 @@ test_postgresql(void **state)
 		str_reset(&a);
 	}
 
-	/* expiry: every row before the time (500 plain, 500 hostile), as
-	 * SQLite counts them */
-	assert_int_equal(store_expire(spec, 1700000500), 1000);
+	/* expiry: every row before the time (500 plain, 500 hostile, and
+	 * in PostgreSQL the 100 of the failure reports), as SQLite counts
+	 * them */
+	assert_int_equal(store_expire(spec, 1700000500), 1000 + 100);
 	assert_int_equal(store_expire(lite, 1700000500), 1000);
 	store_text(spec, 0, 1700000500, &a);
 	assert_int_equal(a.len, 0);
@@ -767,6 +795,256 @@ test_store_shown(void **state)
 	    &out), &dmarcrep_sqlite);
 	assert_string_equal(rest, "///var/x.db");
 	str_free(&out);
+}
+
+/* with_record - the failing message of failing() under another record */
+static void
+with_record(struct facts *f, struct dmarc_outcome *o, const char *record,
+    enum dmarc_result result, enum dmarc_align spf, enum dmarc_align dkim)
+{
+	failing(f, o);
+	f->dmarc.record = (char *)record;
+	f->dmarc.result = result;
+	f->dmarc.spf_align = spf;
+	f->dmarc.dkim_align = dkim;
+}
+
+static void
+test_failure_wanted(void **state)
+{
+	/* record, DMARC result, SPF and DKIM alignment, what is reported */
+	static const struct {
+		const char		*record;
+		enum dmarc_result	 result;
+		enum dmarc_align	 spf, dkim;
+		const char		*want;
+	} cases[] = {
+		/* no ruf=: nothing, whatever fo= says */
+		{ "v=DMARC1; p=reject; fo=1", DMARCR_FAIL, DMARC_ALIGN_FAIL,
+		  DMARC_ALIGN_FAIL, NULL },
+		{ "v=DMARC1; p=reject; ruf=", DMARCR_FAIL, DMARC_ALIGN_FAIL,
+		  DMARC_ALIGN_FAIL, NULL },
+		/* fo=0, the default: a DMARC failure */
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org", DMARCR_FAIL,
+		  DMARC_ALIGN_FAIL, DMARC_ALIGN_FAIL, "dmarc" },
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=0",
+		  DMARCR_PASS, DMARC_ALIGN_FAIL, DMARC_ALIGN_PASS, NULL },
+		/* fo=1: any mechanism without an aligned pass */
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=1",
+		  DMARCR_PASS, DMARC_ALIGN_FAIL, DMARC_ALIGN_PASS, "dmarc" },
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=1",
+		  DMARCR_PASS, DMARC_ALIGN_PASS, DMARC_ALIGN_PASS, NULL },
+		/* fo=d: a signature failed (the body changed: bodyhash) */
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=d",
+		  DMARCR_PASS, DMARC_ALIGN_PASS, DMARC_ALIGN_PASS, "bodyhash" },
+		/* fo=s: SPF failed */
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo = s",
+		  DMARCR_PASS, DMARC_ALIGN_PASS, DMARC_ALIGN_PASS, "spf" },
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=0:s",
+		  DMARCR_FAIL, DMARC_ALIGN_FAIL, DMARC_ALIGN_FAIL, "dmarc" },
+		/* an error is no failure to report */
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=1",
+		  DMARCR_TEMPERROR, DMARC_ALIGN_TEMP, DMARC_ALIGN_FAIL, NULL },
+		/* options it does not know are ignored */
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=x:y",
+		  DMARCR_FAIL, DMARC_ALIGN_FAIL, DMARC_ALIGN_FAIL, NULL },
+	};
+	struct dmarc_outcome o;
+	struct facts f;
+	const char *got;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		with_record(&f, &o, cases[i].record, cases[i].result,
+		    cases[i].spf, cases[i].dkim);
+		got = dmarc_failure_wanted(&f);
+		if ((got == NULL) != (cases[i].want == NULL) || (got != NULL &&
+		    strcmp(got, cases[i].want) != 0))
+			fail_msg("case %zu (%s): %s, want %s", i,
+			    cases[i].record, got != NULL ? got : "none",
+			    cases[i].want != NULL ? cases[i].want : "none");
+	}
+	/* no record found: nothing */
+	with_record(&f, &o, "v=DMARC1; p=reject; ruf=mailto:f@example.org",
+	    DMARCR_FAIL, DMARC_ALIGN_FAIL, DMARC_ALIGN_FAIL);
+	f.dmarc.record_domain = NULL;
+	assert_null(dmarc_failure_wanted(&f));
+}
+
+static void
+test_failure_report(void **state)
+{
+	struct dmarcrep_meta m = { "Org", "dmarc@mx.test", NULL, "mx.test",
+	    1700000000, 1700086400 };
+	struct dmarcrep_failure fl;
+	struct dmarc_outcome o;
+	struct verdict v;
+	struct policy p;
+	struct facts f;
+	str fb, msg;
+
+	(void)state;
+	str_init(&fb);
+	str_init(&msg);
+	policy_defaults(&p);
+	with_record(&f, &o, "v=DMARC1; p=reject; ruf=mailto:f@example.org",
+	    DMARCR_FAIL, DMARC_ALIGN_FAIL, DMARC_ALIGN_FAIL);
+	f.mail_from = "bounce\r\nInjected: yes@lists.example";
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	dmarc_failure_feedback(&f, &p, &v, "mx.test", "Q1", "dmarc",
+	    1700000000, &fb);
+	assert_non_null(strstr(str_cstr(&fb), "Feedback-Type: auth-failure\n"
+	    "User-Agent: authgate/"));
+	assert_non_null(strstr(str_cstr(&fb), "\nVersion: 1\n"));
+	/* what came from outside cannot make fields of its own */
+	assert_non_null(strstr(str_cstr(&fb), "Original-Mail-From: <bounce??"
+	    "Injected: yes@lists.example>\n"));
+	assert_null(strstr(str_cstr(&fb), "\nInjected:"));
+	assert_non_null(strstr(str_cstr(&fb), "Original-Envelope-Id: Q1\n"));
+	assert_non_null(strstr(str_cstr(&fb), "Arrival-Date: Tue, 14 Nov 2023 "
+	    "22:13:20 +0000\nReporting-MTA: dns; mx.test\n"
+	    "Source-IP: 2001:db8::25\nAuthentication-Results: mx.test;"));
+	assert_non_null(strstr(str_cstr(&fb), "\nAuth-Failure: dmarc\n"
+	    "Reported-Domain: example.org\nDelivery-Result: reject\n"
+	    "Identity-Alignment: none\nDKIM-Domain: example.org\n"
+	    "DKIM-Selector: s1\n"));
+	verdict_clear(&v);
+
+	/* the mail: multipart/report of three parts, CRLF, headers only */
+	memset(&fl, 0, sizeof(fl));
+	fl.id = 7;
+	fl.time = 1700000000;
+	fl.policy_domain = "example.org";
+	fl.source_ip = "2001:db8::25";
+	fl.ruf = "mailto:f@example.org";
+	fl.feedback = str_cstr(&fb);
+	fl.headers = "From: a@example.org\nSubject: hi\n"
+	    "X-Evil: x\n--=_authgate_failure_7_1700090000--\n";
+	dmarcrep_failure_mail(&m, &fl, "f@example.org", 1700090000, &msg);
+	assert_non_null(strstr(str_cstr(&msg), "From: dmarc@mx.test\r\n"
+	    "To: f@example.org\r\n"));
+	assert_non_null(strstr(str_cstr(&msg), "Subject: DMARC failure report "
+	    "for example.org from 2001:db8::25\r\n"));
+	assert_non_null(strstr(str_cstr(&msg), "Content-Type: multipart/report; "
+	    "report-type=feedback-report;\r\n\tboundary=\"=_authgate_failure_7_"
+	    "1700090000\"\r\n"));
+	assert_non_null(strstr(str_cstr(&msg), "--=_authgate_failure_7_"
+	    "1700090000\r\nContent-Type: message/feedback-report\r\n\r\n"
+	    "Feedback-Type: auth-failure\r\n"));
+	assert_non_null(strstr(str_cstr(&msg), "Content-Type: text/rfc822-"
+	    "headers\r\nContent-Transfer-Encoding: 7bit\r\n\r\nFrom: "
+	    "a@example.org\r\nSubject: hi\r\n"));
+	/* a header line that looks like the boundary cannot end a part */
+	assert_non_null(strstr(str_cstr(&msg), "\r\n --=_authgate_failure_7_"
+	    "1700090000--\r\n"));
+	assert_non_null(strstr(str_cstr(&msg), "\r\n\r\n--=_authgate_failure_7_"
+	    "1700090000--\r\n"));
+	assert_null(strstr(str_cstr(&msg), "\n\n"));	/* no bare LF */
+	policy_free(&p);
+	str_free(&fb);
+	str_free(&msg);
+}
+
+/* failure_row - a row with a failure report */
+static struct dmarcrep_row *
+failure_row(int i)
+{
+	struct dmarcrep_row *r;
+
+	r = hostile(i);
+	if (i % 5 == 0) {
+		r->ruf = strdup("mailto:f@example.org");
+		r->feedback = strdup(i % 2 ? "Feedback-Type: auth-failure\n" :
+		    "Feedback-Type: auth-failure\nSource-IP: \"\\{,}'\n");
+		r->headers = strdup(i % 3 ? "From: a@b\nSubject: \xc3\xa9t\xc3\xa9\n"
+		    : "");
+	}
+	return r;
+}
+
+/* failure_text - a failure report as one line of text */
+static int
+failure_text(const struct dmarcrep_failure *f, void *arg)
+{
+	str_appendf(arg, "%lld|%s|%s|%s|%s|%s\036", (long long)f->time,
+	    f->policy_domain, f->source_ip, f->ruf, f->feedback, f->headers);
+	return 0;
+}
+
+struct failure_ids {
+	int64_t	v[200];
+	size_t	n;
+};
+
+/* failure_ids - collect the ids */
+static int
+failure_ids(const struct dmarcrep_failure *f, void *arg)
+{
+	struct failure_ids *ids = arg;
+
+	if (ids->n < 200)
+		ids->v[ids->n++] = f->id;
+	return 0;
+}
+
+/* failures_of - a store's failure reports as failure_text lines; with
+ * forget, each is forgotten after */
+static void
+failures_of(const char *spec, str *out, int forget)
+{
+	const struct dmarcrep_backend *b;
+	const char *rest;
+	struct failure_ids ids;
+	void *h;
+	str err;
+
+	str_init(&err);
+	b = dmarcrep_store_find(spec, &rest, &err);
+	assert_non_null(h = b->open(rest, &err));
+	assert_int_equal(b->failures(h, 1000, failure_text, out, &err), 0);
+	if (forget) {
+		ids.n = 0;
+		assert_int_equal(b->failures(h, 200, failure_ids, &ids, &err),
+		    0);
+		while (ids.n > 0)
+			assert_int_equal(b->failure_done(h, ids.v[--ids.n],
+			    &err), 0);
+	}
+	b->close(h);
+	str_free(&err);
+}
+
+static void
+test_failure_store(void **state)
+{
+	char spec[300];
+	str a;
+
+	(void)state;
+	str_init(&a);
+	snprintf(spec, sizeof(spec), "sqlite:%s", path("fr.sqlite"));
+	store_all(spec, failure_row, 100);
+	failures_of(spec, &a, 0);
+	assert_int_equal(lines(&a), 20);	/* i % 5 == 0 */
+	assert_non_null(strstr(str_cstr(&a), "|mailto:f@example.org|"
+	    "Feedback-Type: auth-failure\nSource-IP: \"\\{,}'\n|\036"));
+	assert_non_null(strstr(str_cstr(&a), "|From: a@b\nSubject: "
+	    "\xc3\xa9t\xc3\xa9\n\036"));
+	/* forgotten: the report goes, the evaluation stays */
+	str_reset(&a);
+	failures_of(spec, &a, 1);
+	str_reset(&a);
+	failures_of(spec, &a, 0);
+	assert_int_equal(a.len, 0);
+	assert_int_equal(count(path("fr.sqlite"),
+	    "SELECT count(*) FROM dmarc_message"), 100);
+	/* expiry takes the reports of the rows it deletes along */
+	store_all(spec, failure_row, 100);
+	assert_int_equal(store_expire(spec, INT64_MAX), 200);
+	assert_int_equal(count(path("fr.sqlite"),
+	    "SELECT count(*) FROM dmarc_failure"), 0);
+	str_free(&a);
 }
 
 /* rep_row - a row for the report tests */
@@ -987,6 +1265,9 @@ main(void)
 		cmocka_unit_test(test_store_faults),
 		cmocka_unit_test(test_postgresql),
 		cmocka_unit_test(test_store_shown),
+		cmocka_unit_test(test_failure_wanted),
+		cmocka_unit_test(test_failure_report),
+		cmocka_unit_test(test_failure_store),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_rua),
 		cmocka_unit_test(test_report_mail),

@@ -81,6 +81,18 @@ out:
 	return ok;
 }
 
+/* known - is the address among the first n of out already */
+static int
+known(const struct dmarcrep_dest *out, size_t n, const char *address)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(out[i].address, address) == 0)
+			return 1;
+	return 0;
+}
+
 /* overridden - the addresses a verified destination names instead, all
  * at its host (appended to out); -1 when they may not be used */
 static int
@@ -110,7 +122,9 @@ overridden(const char *policy, const struct dmarcrep_dest *orig,
 		return -1;
 	}
 	for (i = 0; i < k; i++) {
-		if (*n == max) {
+		/* two addresses verified by one record name the same box:
+		 * one report */
+		if (*n == max || known(out, *n, o[i].address)) {
 			dmarcrep_dests_free(o + i, 1);
 			continue;
 		}
@@ -158,7 +172,7 @@ report_dests(const struct report_ctx *ctx, const char *policy,
 			if (overridden(policy, &d[i], at + 1, tag,
 			    str_cstr(&override), out, max, &n) != 0)
 				(*unverified)++;
-		} else if (n < max) {
+		} else if (n < max && !known(out, n, d[i].address)) {
 			out[n++] = d[i];
 			d[i].address = NULL;	/* moved */
 		}

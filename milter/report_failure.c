@@ -17,11 +17,22 @@
 #include "report_failure.h"
 #include "report_send.h"
 
-/* how many reports a domain had in this run */
+/* how many reports of a domain this run sent */
 struct failure_domain {
 	struct failure_domain	*next;
 	char			*name;
-	unsigned long		 seen;
+	unsigned long		 sent, limited;
+};
+
+/* a report read, copied out of the store's buffers */
+struct failure_copy {
+	struct dmarcrep_failure	 f;
+	char			*s[5];	/* what f points to */
+};
+
+struct failure_batch {
+	struct failure_copy	 v[REPORT_FAILURES_BATCH];
+	size_t			 n;
 };
 
 struct failure_run {
@@ -29,42 +40,26 @@ struct failure_run {
 	int			 max;
 	struct failure_counts	*c;
 	struct failure_domain	*domains;
-	int64_t			*done;		/* ids to forget */
-	size_t			 ndone, capdone;
 };
 
-/* failure_forget - note an id to forget after the read */
-static void
-failure_forget(struct failure_run *fr, int64_t id)
-{
-	if (fr->ndone == fr->capdone) {
-		fr->capdone = fr->capdone > 0 ? 2 * fr->capdone : 64;
-		fr->done = mem_realloc(fr->done, fr->capdone *
-		    sizeof(*fr->done));
-	}
-	fr->done[fr->ndone++] = id;
-}
-
-/* failure_over_limit - one more report of domain: over the limit? */
-static int
-failure_over_limit(struct failure_run *fr, const char *domain)
+/* failure_domain_of - this run's count of a domain */
+static struct failure_domain *
+failure_domain_of(struct failure_run *fr, const char *domain)
 {
 	struct failure_domain *d;
 
 	for (d = fr->domains; d != NULL; d = d->next)
 		if (strcmp(d->name, domain) == 0)
-			break;
-	if (d == NULL) {
-		d = mem_calloc(1, sizeof(*d));
-		d->name = mem_strdup(domain);
-		d->next = fr->domains;
-		fr->domains = d;
-	}
-	return ++d->seen > (unsigned long)fr->max;
+			return d;
+	d = mem_calloc(1, sizeof(*d));
+	d->name = mem_strdup(domain);
+	d->next = fr->domains;
+	fr->domains = d;
+	return d;
 }
 
-/* failure_send - one report to one address; 1 sent, 0 skipped for
- * good, -1 to try again */
+/* failure_send - one report to one address; 1 sent, 0 skipped, -1 a
+ * failure of the transport */
 static int
 failure_send(struct failure_run *fr, const struct dmarcrep_failure *f,
     const struct dmarcrep_dest *d)
@@ -103,12 +98,14 @@ failure_send(struct failure_run *fr, const struct dmarcrep_failure *f,
 }
 
 /* failure_write - a dry run's file of one report */
-static void
-failure_write(struct failure_run *fr, const struct dmarcrep_failure *f)
+static int
+failure_write(const struct dmarcrep_failure *f, void *arg)
 {
+	struct failure_run *fr = arg;
 	char name[64];
 	str msg, err;
 
+	fr->c->reports++;
 	str_init(&msg);
 	str_init(&err);
 	dmarcrep_failure_mail(&fr->ctx->meta, f, f->ruf, (int64_t)time(NULL),
@@ -121,26 +118,42 @@ failure_write(struct failure_run *fr, const struct dmarcrep_failure *f)
 		fr->c->written++;
 	str_free(&msg);
 	str_free(&err);
+	return 0;
 }
 
-/* failure_one - one stored report: sent, written, dropped or kept */
+/* failure_keep - copy a report into the batch */
 static int
-failure_one(const struct dmarcrep_failure *f, void *arg)
+failure_keep(const struct dmarcrep_failure *f, void *arg)
+{
+	struct failure_batch *b = arg;
+	struct failure_copy *c;
+
+	if (b->n == REPORT_FAILURES_BATCH)
+		return -1;
+	c = &b->v[b->n++];
+	c->f = *f;
+	c->f.policy_domain = c->s[0] = mem_strdup(f->policy_domain);
+	c->f.source_ip = c->s[1] = mem_strdup(f->source_ip);
+	c->f.ruf = c->s[2] = mem_strdup(f->ruf);
+	c->f.feedback = c->s[3] = mem_strdup(f->feedback);
+	c->f.headers = c->s[4] = mem_strdup(f->headers);
+	return 0;
+}
+
+/* failure_one - a report taken from the store: sent, or dropped */
+static void
+failure_one(struct failure_run *fr, const struct dmarcrep_failure *f)
 {
 	struct dmarcrep_dest d[REPORT_DESTS_MAX];
-	struct failure_run *fr = arg;
+	struct failure_domain *dom;
 	int tempfail, retry, rc;
 	size_t n, i, sent;
 
-	fr->c->reports++;
-	if (fr->ctx->dir != NULL) {
-		failure_write(fr, f);
-		return 0;
-	}
-	if (failure_over_limit(fr, f->policy_domain)) {
+	dom = failure_domain_of(fr, f->policy_domain);
+	if (dom->sent >= (unsigned long)fr->max) {
 		fr->c->limited++;
-		failure_forget(fr, f->id);
-		return 0;
+		dom->limited++;
+		return;
 	}
 	tempfail = retry = 0;
 	sent = 0;
@@ -152,14 +165,14 @@ failure_one(const struct dmarcrep_failure *f, void *arg)
 		else
 			sent += (size_t)rc;
 	dmarcrep_dests_free(d, n);
-	/* only a report that reached nobody for a passing reason is kept:
-	 * one that reached some would reach them twice */
-	if ((tempfail || retry) && sent == 0) {
-		fr->c->kept++;
-		return 0;
+	if (sent > 0)
+		dom->sent++;
+	else if (tempfail || retry) {
+		fr->c->unsent++;
+		log_warn("%s: failure report %lld (%s) reached nobody (a "
+		    "passing failure) and is dropped", f->policy_domain,
+		    (long long)f->id, f->source_ip);
 	}
-	failure_forget(fr, f->id);
-	return 0;
 }
 
 /* report_failures - every failure report waiting */
@@ -169,9 +182,10 @@ report_failures(const struct report_ctx *ctx,
     struct failure_counts *c)
 {
 	struct failure_domain *d, *next;
+	struct failure_batch *batch;
 	struct failure_run fr;
-	size_t i;
-	int rc;
+	size_t i, k;
+	int rc, taken;
 	str err;
 
 	memset(&fr, 0, sizeof(fr));
@@ -180,31 +194,67 @@ report_failures(const struct report_ctx *ctx,
 	fr.c = c;
 	str_init(&err);
 	rc = 0;
-	if (b->failures(h, REPORT_FAILURES_MAX, failure_one, &fr, &err) != 0) {
-		log_error("reading the failure reports: %s", str_cstr(&err));
-		c->failed = 1;
-		rc = -1;
+	if (ctx->dir != NULL) {
+		if (b->failures(h, REPORT_FAILURES_DRY, failure_write, &fr,
+		    &err) != 0) {
+			log_error("reading the failure reports: %s",
+			    str_cstr(&err));
+			c->failed = 1;
+			rc = -1;
+		}
+		str_free(&err);
+		return rc;
 	}
-	for (d = fr.domains; d != NULL; d = next) {
-		next = d->next;
-		if (d->seen > (unsigned long)max)
-			log_warn("%s: %lu failure reports over failure_max "
-			    "(%d a run) dropped", d->name, d->seen -
-			    (unsigned long)max, max);
-		mem_free(d->name);
-		mem_free(d);
-	}
-	for (i = 0; i < fr.ndone; i++) {
-		str_reset(&err);
-		if (b->failure_done(h, fr.done[i], &err) != 0) {
-			log_error("forgetting failure report %lld: %s",
-			    (long long)fr.done[i], str_cstr(&err));
+	batch = mem_calloc(1, sizeof(*batch));
+	/* a batch at a time, the read over before anything is sent (no
+	 * long read transaction while the daemon writes); each report
+	 * taken before it is sent */
+	for (;;) {
+		batch->n = 0;
+		if (b->failures(h, REPORT_FAILURES_BATCH, failure_keep, batch,
+		    &err) != 0) {
+			log_error("reading the failure reports: %s",
+			    str_cstr(&err));
 			c->failed = 1;
 			rc = -1;
 			break;
 		}
+		taken = 0;
+		for (i = 0; i < batch->n && rc == 0; i++) {
+			str_reset(&err);
+			switch (b->failure_take(h, batch->v[i].f.id, &err)) {
+			case 1:
+				taken++;
+				c->reports++;
+				failure_one(&fr, &batch->v[i].f);
+				break;
+			case 0:		/* another run has it */
+				break;
+			default:
+				log_error("taking failure report %lld: %s",
+				    (long long)batch->v[i].f.id,
+				    str_cstr(&err));
+				c->failed = 1;
+				rc = -1;
+				break;
+			}
+		}
+		for (i = 0; i < batch->n; i++)
+			for (k = 0; k < 5; k++)
+				mem_free(batch->v[i].s[k]);
+		if (rc != 0 || batch->n < REPORT_FAILURES_BATCH ||
+		    taken == 0 || c->reports >= REPORT_FAILURES_MAX)
+			break;
 	}
-	mem_free(fr.done);
+	mem_free(batch);
+	for (d = fr.domains; d != NULL; d = next) {
+		next = d->next;
+		if (d->limited > 0)
+			log_warn("%s: %lu failure reports over failure_max "
+			    "(%d a run) dropped", d->name, d->limited, max);
+		mem_free(d->name);
+		mem_free(d);
+	}
 	str_free(&err);
 	return rc;
 }

@@ -363,9 +363,10 @@ main(int argc, char **argv)
 		}
 		printf("authgate-report: %lu failure reports: %lu mails sent, "
 		    "%lu files written, %lu destinations unverified, %lu over "
-		    "their size limit, %lu over failure_max, %lu kept for the "
-		    "next run; %s\n", fc.reports, fc.sent, fc.written,
-		    fc.unverified, fc.too_big, fc.limited, fc.kept, h == NULL ||
+		    "their size limit, %lu over failure_max, %lu not sent "
+		    "(passing failures); %s\n", fc.reports, fc.sent,
+		    fc.written, fc.unverified, fc.too_big, fc.limited,
+		    fc.unsent, h == NULL ||
 		    fc.failed ? "errors (see the log)" : "ok");
 		run.failed = h == NULL || fc.failed;
 		goto done;

@@ -23,10 +23,14 @@
 #define DMARCREP_BATCH		256
 #define DMARCREP_WAIT_MS	1000
 #define DMARCREP_WARN_MS	60000	/* between two "dropped" lines */
+/* failure report parts (header fields) waiting, at most: a row is 1 KB,
+ * one with a failure report up to 40 KB */
+#define DMARCREP_FAILURE_BYTES	(8u << 20)
 
 struct dmarcrep_item {
 	struct dmarcrep_item	*next;
 	struct dmarcrep_row	*row;
+	size_t			 failure_bytes;	/* of its failure report */
 };
 
 struct dmarcrep {
@@ -40,6 +44,8 @@ struct dmarcrep {
 	int64_t			 stop_by;	/* give up writing then */
 	unsigned long		 recorded, dropped;
 	unsigned long		 dropped_logged;	/* in the last warning */
+	size_t			 failure_bytes;	/* queued failure reports */
+	unsigned long		 failure_dropped, failure_dropped_logged;
 	int64_t			 warned_at;
 	str			 why;		/* the last store error */
 	const struct dmarcrep_backend *backend;
@@ -57,9 +63,19 @@ dmarcrep_warn(dmarcrep *r, str *out)
 	int64_t now;
 
 	now = deadline_now();
-	if (r->dropped == r->dropped_logged || (r->warned_at != 0 &&
+	if ((r->dropped == r->dropped_logged && r->failure_dropped ==
+	    r->failure_dropped_logged) || (r->warned_at != 0 &&
 	    now - r->warned_at < DMARCREP_WARN_MS))
 		return;
+	if (r->dropped == r->dropped_logged) {
+		str_appendf(out, "dmarc reports: %lu failure reports dropped "
+		    "(%lu in all): more than %u bytes of them waiting",
+		    r->failure_dropped - r->failure_dropped_logged,
+		    r->failure_dropped, DMARCREP_FAILURE_BYTES);
+		r->failure_dropped_logged = r->failure_dropped;
+		r->warned_at = now;
+		return;
+	}
 	str_appendf(out, "dmarc reports: %lu record%s dropped (%lu in all)%s%s",
 	    r->dropped - r->dropped_logged, r->dropped - r->dropped_logged ==
 	    1 ? "" : "s", r->dropped, r->why.len > 0 ? ": " : "",
@@ -170,6 +186,7 @@ dmarcrep_writer(void *arg)
 			it = r->head;
 			r->head = it->next;
 			rows[n] = it->row;
+			r->failure_bytes -= it->failure_bytes;
 			mem_free(it);
 		}
 		if (r->head == NULL)
@@ -231,8 +248,14 @@ void
 dmarcrep_add(dmarcrep *r, struct dmarcrep_row *row)
 {
 	struct dmarcrep_item *it;
+	size_t fbytes;
+	int drop_failure;
 	str line;
 
+	drop_failure = 0;
+	/* measured before the lock: milter threads wait for it */
+	fbytes = row->feedback == NULL ? 0 : strlen(row->feedback) +
+	    (row->headers != NULL ? strlen(row->headers) : 0);
 	pthread_mutex_lock(&r->lock);
 	if (r->queued >= r->max || r->stopping) {
 		r->dropped++;
@@ -249,6 +272,23 @@ dmarcrep_add(dmarcrep *r, struct dmarcrep_row *row)
 	it = mem_alloc(sizeof(*it));
 	it->next = NULL;
 	it->row = row;
+	it->failure_bytes = 0;
+	if (row->feedback != NULL) {
+		it->failure_bytes = fbytes;
+		if (r->failure_bytes + it->failure_bytes >
+		    DMARCREP_FAILURE_BYTES) {
+			/* the evaluation is kept, its failure report not
+			 * (freed here: nobody else sees the row yet) */
+			r->failure_dropped++;
+			it->failure_bytes = 0;
+			drop_failure = 1;
+			mem_free(row->ruf);
+			mem_free(row->feedback);
+			mem_free(row->headers);
+			row->ruf = row->feedback = row->headers = NULL;
+		}
+		r->failure_bytes += it->failure_bytes;
+	}
 	if (r->tail != NULL)
 		r->tail->next = it;
 	else
@@ -256,7 +296,11 @@ dmarcrep_add(dmarcrep *r, struct dmarcrep_row *row)
 	r->tail = it;
 	if (++r->queued >= DMARCREP_BATCH)
 		pthread_cond_signal(&r->wake);
+	str_init(&line);
+	if (drop_failure)
+		dmarcrep_warn(r, &line);
 	pthread_mutex_unlock(&r->lock);
+	dmarcrep_log_warn(&line);
 }
 
 /* dmarcrep_counts - recorded, dropped, waiting */
@@ -267,6 +311,7 @@ dmarcrep_counts(dmarcrep *r, struct dmarcrep_counts *c)
 	c->recorded = r->recorded;
 	c->dropped = r->dropped;
 	c->waiting = r->queued + r->writing;
+	c->failure_dropped = r->failure_dropped;
 	pthread_mutex_unlock(&r->lock);
 }
 

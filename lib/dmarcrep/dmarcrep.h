@@ -21,7 +21,10 @@
  *	dmarcrep_add(r, row) - hand a row over (r takes it); never blocks.
  *	dmarcrep_stop(r) - write what is queued (at most
  *		DMARCREP_STOP_MS) and stop; counts what could not be written.
- *	dmarcrep_counts(r, c) - rows recorded, dropped, waiting.
+ *	dmarcrep_counts(r, c) - rows recorded, dropped, waiting; failure
+ *		reports left out of their rows because more than
+ *		DMARCREP_FAILURE_BYTES of them were waiting (the row itself
+ *		is kept).
  */
 #ifndef AUTHGATE_DMARCREP_H
 #define AUTHGATE_DMARCREP_H
@@ -89,6 +92,8 @@ struct dmarcrep_counts {
 	unsigned long	 recorded;	/* stored */
 	unsigned long	 dropped;	/* lost: queue full or store failing */
 	unsigned long	 waiting;	/* in the queue now */
+	unsigned long	 failure_dropped;	/* failure reports left out:
+						 * too many bytes waiting */
 };
 
 typedef struct dmarcrep dmarcrep;

@@ -249,14 +249,62 @@ mail_crlf(const char *text, const char *boundary, str *out)
 	}
 }
 
-/* mail_is_ascii - no 8-bit byte */
+/* mail_is_7bit - fit for 7bit as it is: ASCII, no bare CR, no line
+ * over 998 octets (RFC 5322 2.1.1) */
 static int
-mail_is_ascii(const char *p)
+mail_is_7bit(const char *p)
 {
-	for (; *p != '\0'; p++)
-		if ((unsigned char)*p >= 0x80)
+	size_t col;
+
+	for (col = 0; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80 || (*p == '\r' && p[1] != '\n') ||
+		    ++col > 998)
 			return 0;
+		if (*p == '\n')
+			col = 0;
+	}
 	return 1;
+}
+
+/* mail_qp - text with "\n" line ends as quoted-printable (RFC 2045
+ * 6.7): 8-bit and control bytes, '=' and trailing space encoded, lines
+ * soft-broken before 76 */
+static void
+mail_qp(const char *p, str *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+	size_t col;
+	int enc;
+
+	for (col = 0; *p != '\0'; p++) {
+		c = (unsigned char)*p;
+		if (c == '\n' || (c == '\r' && p[1] == '\n')) {
+			if (c == '\r')
+				p++;
+			str_append(out, "\r\n");
+			col = 0;
+			continue;
+		}
+		enc = c >= 0x7f || c == '=' || (c < 0x20 && c != '\t') ||
+		    ((c == ' ' || c == '\t') && (p[1] == '\n' || p[1] == '\r' ||
+		    p[1] == '\0'));
+		if (col + (enc ? 3 : 1) > 75) {
+			str_append(out, "=\r\n");
+			col = 0;
+		}
+		if (enc) {
+			str_append_c(out, '=');
+			str_append_c(out, hex[c >> 4]);
+			str_append_c(out, hex[c & 15]);
+			col += 3;
+		} else {
+			str_append_c(out, (char)c);
+			col++;
+		}
+	}
+	if (col > 0)
+		str_append(out, "\r\n");
 }
 
 /* dmarcrep_failure_mail - the mail that carries a failure report */
@@ -295,9 +343,14 @@ dmarcrep_failure_mail(const struct dmarcrep_meta *m,
 	str_appendf(out, "--%s\r\nContent-Type: message/feedback-report\r\n"
 	    "\r\n", boundary);
 	mail_crlf(f->feedback, boundary, out);
+	/* 7bit when it is, else quoted-printable: 8-bit bytes (UTF-8
+	 * subjects), bare CRs and long lines travel any transport */
 	str_appendf(out, "\r\n--%s\r\nContent-Type: text/rfc822-headers\r\n"
 	    "Content-Transfer-Encoding: %s\r\n\r\n", boundary,
-	    mail_is_ascii(f->headers) ? "7bit" : "8bit");
-	mail_crlf(f->headers, boundary, out);
+	    mail_is_7bit(f->headers) ? "7bit" : "quoted-printable");
+	if (mail_is_7bit(f->headers))
+		mail_crlf(f->headers, boundary, out);
+	else
+		mail_qp(f->headers, out);
 	str_appendf(out, "\r\n--%s--\r\n", boundary);
 }

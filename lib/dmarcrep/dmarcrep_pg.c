@@ -757,20 +757,28 @@ dmarcrep_pg_failures(void *handle, size_t max,
 	return 0;
 }
 
-/* dmarcrep_pg_failure_done - forget one failure report */
+/* dmarcrep_pg_failure_take - take one failure report (delete it) */
 static int
-dmarcrep_pg_failure_done(void *handle, int64_t id, str *err)
+dmarcrep_pg_failure_take(void *handle, int64_t id, str *err)
 {
 	struct dmarcrep_pg *p = handle;
 	const char *values[1];
+	PGresult *res;
 	char num[24];
+	int n;
 
 	(void)snprintf(num, sizeof(num), "%lld", (long long)id);
 	values[0] = num;
-	return dmarcrep_pg_result(pq.exec_params(p->conn, "DELETE FROM "
-	    "dmarc_failure WHERE message_id = $1::bigint", 1, NULL, values,
-	    NULL, NULL, 0), PGRES_COMMAND_OK, "forgetting a failure report",
-	    p, err);
+	res = pq.exec_params(p->conn, "DELETE FROM dmarc_failure WHERE "
+	    "message_id = $1::bigint", 1, NULL, values, NULL, NULL, 0);
+	if (res == NULL || pq.result_status(res) != PGRES_COMMAND_OK) {
+		(void)dmarcrep_pg_result(res, PGRES_COMMAND_OK,
+		    "taking a failure report", p, err);
+		return -1;
+	}
+	n = atoi(pq.cmd_tuples(res));
+	pq.clear(res);
+	return n > 0 ? 1 : 0;
 }
 
 /* dmarcrep_pg_expire - forget the rows older than before, a chunk per
@@ -806,6 +814,6 @@ dmarcrep_pg_expire(void *handle, int64_t before, str *err)
 const struct dmarcrep_backend dmarcrep_pg = {
 	"postgresql", 1, dmarcrep_pg_check, dmarcrep_pg_shown,
 	dmarcrep_pg_open, dmarcrep_pg_write, dmarcrep_pg_read,
-	dmarcrep_pg_failures, dmarcrep_pg_failure_done, dmarcrep_pg_expire,
+	dmarcrep_pg_failures, dmarcrep_pg_failure_take, dmarcrep_pg_expire,
 	dmarcrep_pg_close
 };

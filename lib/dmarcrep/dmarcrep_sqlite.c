@@ -413,9 +413,9 @@ dmarcrep_sqlite_failures(void *handle, size_t max,
 	return 0;
 }
 
-/* dmarcrep_sqlite_failure_done - forget one failure report */
+/* dmarcrep_sqlite_failure_take - take one failure report (delete it) */
 static int
-dmarcrep_sqlite_failure_done(void *handle, int64_t id, str *err)
+dmarcrep_sqlite_failure_take(void *handle, int64_t id, str *err)
 {
 	struct dmarcrep_sqlite *s = handle;
 	sqlite3_stmt *st;
@@ -423,19 +423,17 @@ dmarcrep_sqlite_failure_done(void *handle, int64_t id, str *err)
 
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM dmarc_failure WHERE "
 	    "message_id = ?", -1, &st, NULL) != SQLITE_OK) {
-		dmarcrep_sqlite_error(s->db, "forgetting a failure report",
-		    err);
+		dmarcrep_sqlite_error(s->db, "taking a failure report", err);
 		return -1;
 	}
 	(void)sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		dmarcrep_sqlite_error(s->db, "forgetting a failure report",
-		    err);
+		dmarcrep_sqlite_error(s->db, "taking a failure report", err);
 		return -1;
 	}
-	return 0;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }
 
 /* dmarcrep_sqlite_expire - forget the rows older than before, a chunk
@@ -490,6 +488,6 @@ dmarcrep_sqlite_shown(const char *path, str *out)
 const struct dmarcrep_backend dmarcrep_sqlite = {
 	"sqlite", 0, dmarcrep_sqlite_check, dmarcrep_sqlite_shown,
 	dmarcrep_sqlite_open, dmarcrep_sqlite_write, dmarcrep_sqlite_read,
-	dmarcrep_sqlite_failures, dmarcrep_sqlite_failure_done,
+	dmarcrep_sqlite_failures, dmarcrep_sqlite_failure_take,
 	dmarcrep_sqlite_expire, dmarcrep_sqlite_close
 };

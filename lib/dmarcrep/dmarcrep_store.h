@@ -27,8 +27,10 @@
  *		waiting (rows written with a feedback part), oldest first, at
  *		most max, each to fn(failure, arg) (borrowed); fn returning
  *		-1 stops. 0, or -1 and why.
- *	backend->failure_done(handle, id, err) - forget one (sent or
- *		given up): 0, or -1 and why.
+ *	backend->failure_take(handle, id, err) - take one to send: it is
+ *		deleted, so that of several runs (hosts of a fleet, a timer
+ *		and a hand) exactly one sends it: 1 taken, 0 another took it
+ *		first, -1 and why.
  *	backend->expire(handle, before, err) - delete the rows evaluated
  *		before that time (and their signatures), in chunks so that
  *		the daemon's writes are never held up for long; the count,
@@ -61,7 +63,7 @@ struct dmarcrep_backend {
 	int		 (*failures)(void *, size_t,
 			    int (*)(const struct dmarcrep_failure *, void *),
 			    void *, str *);
-	int		 (*failure_done)(void *, int64_t, str *);
+	int		 (*failure_take)(void *, int64_t, str *);
 	long		 (*expire)(void *, int64_t, str *);
 	void		 (*close)(void *);
 };

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "util/str.h"
@@ -38,6 +39,23 @@ failure_dkim_type(const struct dkim_sig *sig)
 	    NULL ? "bodyhash" : "signature";
 }
 
+/* failure_asks_afrf - does an rf= value (colon-separated) name afrf */
+static int
+failure_asks_afrf(const char *rf)
+{
+	const char *p, *end;
+
+	for (p = rf; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
+		end = p + strcspn(p, ":");
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (end - p >= 4 && strncasecmp(p, "afrf", 4) == 0 &&
+		    strspn(p + 4, " \t") == (size_t)(end - p - 4))
+			return 1;
+	}
+	return 0;
+}
+
 /* dmarc_failure_wanted - does the record ask for a report of this */
 const char *
 dmarc_failure_wanted(const struct facts *f)
@@ -68,6 +86,12 @@ dmarc_failure_wanted(const struct facts *f)
 		case 's': case 'S': wants = 1; break;
 		default: break;
 		}
+	/* rf=: the formats asked for; only AFRF is defined */
+	if (dmarcrep_record_tag(o->record, "rf", &v) == 0 && v.len > 0 &&
+	    !failure_asks_afrf(str_cstr(&v))) {
+		str_free(&v);
+		return NULL;
+	}
 	str_free(&v);
 	sig = failure_failed_sig(f);
 	if (o->result == DMARCR_FAIL && (want0 || want1))
@@ -83,13 +107,14 @@ dmarc_failure_wanted(const struct facts *f)
 	return NULL;
 }
 
-/* failure_value - header text from the message: control bytes as '?' */
+/* failure_value - header text from the message: control and 8-bit
+ * bytes as '?' (the part is 7-bit, RFC 5965 7.3) */
 static void
 failure_value(str *out, const char *v)
 {
 	for (; *v != '\0'; v++)
 		str_append_c(out, (unsigned char)*v < 0x20 ||
-		    (unsigned char)*v == 0x7f ? '?' : *v);
+		    (unsigned char)*v >= 0x7f ? '?' : *v);
 }
 
 /* failure_delivery - what became of the message (RFC 6591 3.1) */
@@ -131,11 +156,9 @@ dmarc_failure_feedback(const struct facts *f, const struct policy *p,
 		failure_value(out, f->mail_from);
 		str_append(out, ">\n");
 	}
-	if (queue_id != NULL && queue_id[0] != '\0') {
-		str_append(out, "Original-Envelope-Id: ");
-		failure_value(out, queue_id);
-		str_append_c(out, '\n');
-	}
+	/* no Original-Envelope-Id: that is the sender's ENVID (RFC 3461),
+	 * which Postfix does not hand to milters; our queue id is ours */
+	(void)queue_id;
 	str_appendf(out, "Arrival-Date: %s\nReporting-MTA: dns; ", when);
 	failure_value(out, authserv_id);
 	str_append(out, "\nSource-IP: ");

@@ -40,7 +40,8 @@
 #include "session/session.h"
 
 /* the header fields kept for a failure report, at most (the MTA bounds
- * the header; a report carries the first fields that fit) */
+ * the header; a report carries the fields that fit, a field too big is
+ * left out) */
 #define SESSION_HEADERS_MAX	32768
 
 static void	session_log_summary(struct session *);

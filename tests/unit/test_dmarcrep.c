@@ -845,6 +845,12 @@ test_failure_wanted(void **state)
 		/* an error is no failure to report */
 		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=1",
 		  DMARCR_TEMPERROR, DMARC_ALIGN_TEMP, DMARC_ALIGN_FAIL, NULL },
+		/* rf=: only AFRF is defined; a record asking for another
+		 * format only gets none */
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; rf=iodef",
+		  DMARCR_FAIL, DMARC_ALIGN_FAIL, DMARC_ALIGN_FAIL, NULL },
+		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; rf=iodef: AFRF",
+		  DMARCR_FAIL, DMARC_ALIGN_FAIL, DMARC_ALIGN_FAIL, "dmarc" },
 		/* options it does not know are ignored */
 		{ "v=DMARC1; p=reject; ruf=mailto:f@example.org; fo=x:y",
 		  DMARCR_FAIL, DMARC_ALIGN_FAIL, DMARC_ALIGN_FAIL, NULL },
@@ -901,7 +907,8 @@ test_failure_report(void **state)
 	assert_non_null(strstr(str_cstr(&fb), "Original-Mail-From: <bounce??"
 	    "Injected: yes@lists.example>\n"));
 	assert_null(strstr(str_cstr(&fb), "\nInjected:"));
-	assert_non_null(strstr(str_cstr(&fb), "Original-Envelope-Id: Q1\n"));
+	/* our queue id is no ENVID (RFC 3461): not reported */
+	assert_null(strstr(str_cstr(&fb), "Original-Envelope-Id"));
 	assert_non_null(strstr(str_cstr(&fb), "Arrival-Date: Tue, 14 Nov 2023 "
 	    "22:13:20 +0000\nReporting-MTA: dns; mx.test\n"
 	    "Source-IP: 2001:db8::25\nAuthentication-Results: mx.test;"));
@@ -941,6 +948,17 @@ test_failure_report(void **state)
 	assert_non_null(strstr(str_cstr(&msg), "\r\n\r\n--=_authgate_failure_7_"
 	    "1700090000--\r\n"));
 	assert_null(strstr(str_cstr(&msg), "\n\n"));	/* no bare LF */
+	/* 8-bit bytes and a bare CR: quoted-printable, lines of at most
+	 * 76 with the soft break */
+	str_reset(&msg);
+	fl.headers = "Subject: caf\xc3\xa9 = \rx \nX-Long: "
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "456789\n";
+	dmarcrep_failure_mail(&m, &fl, "f@example.org", 1700090000, &msg);
+	assert_non_null(strstr(str_cstr(&msg), "Content-Type: text/rfc822-"
+	    "headers\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+	    "Subject: caf=C3=A9 =3D=20=0Dx=20\r\nX-Long: 01234567890123456789"
+	    "01234567890123456789012345678901234567890123456=\r\n789\r\n"));
 	policy_free(&p);
 	str_free(&fb);
 	str_free(&msg);
@@ -1007,11 +1025,59 @@ failures_of(const char *spec, str *out, int forget)
 		ids.n = 0;
 		assert_int_equal(b->failures(h, 200, failure_ids, &ids, &err),
 		    0);
-		while (ids.n > 0)
-			assert_int_equal(b->failure_done(h, ids.v[--ids.n],
+		while (ids.n > 0) {
+			assert_int_equal(b->failure_take(h, ids.v[ids.n - 1],
+			    &err), 1);
+			/* a second run finds it taken */
+			assert_int_equal(b->failure_take(h, ids.v[--ids.n],
 			    &err), 0);
+		}
 	}
 	b->close(h);
+	str_free(&err);
+}
+
+/* big_failure - a row with a failure report of a megabyte */
+static struct dmarcrep_row *
+big_failure(int i)
+{
+	struct dmarcrep_row *r;
+
+	r = row(i);
+	r->ruf = strdup("mailto:f@example.org");
+	r->feedback = strdup("Feedback-Type: auth-failure\n");
+	r->headers = malloc(1000001);
+	memset(r->headers, 'h', 1000000);
+	r->headers[1000000] = '\0';
+	return r;
+}
+
+static void
+test_failure_bytes(void **state)
+{
+	struct dmarcrep_counts c;
+	char spec[300];
+	dmarcrep *rec;
+	long stored;
+	str err;
+	int i;
+
+	(void)state;
+	str_init(&err);
+	/* 40 MB of failure reports at once: no more than 8 MB wait; the
+	 * rest lose their report, never their evaluation */
+	snprintf(spec, sizeof(spec), "sqlite:%s", path("big.sqlite"));
+	rec = dmarcrep_start(spec, 1000, &err);
+	for (i = 0; i < 40; i++)
+		dmarcrep_add(rec, big_failure(i));
+	dmarcrep_counts(rec, &c);
+	assert_true(c.failure_dropped >= 1);
+	dmarcrep_stop(rec);
+	stored = count(path("big.sqlite"), "SELECT count(*) FROM dmarc_failure");
+	assert_int_equal(count(path("big.sqlite"),
+	    "SELECT count(*) FROM dmarc_message"), 40);
+	assert_int_equal(stored + (long)c.failure_dropped, 40);
+	assert_true(stored >= 8);
 	str_free(&err);
 }
 
@@ -1268,6 +1334,7 @@ main(void)
 		cmocka_unit_test(test_failure_wanted),
 		cmocka_unit_test(test_failure_report),
 		cmocka_unit_test(test_failure_store),
+		cmocka_unit_test(test_failure_bytes),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_rua),
 		cmocka_unit_test(test_report_mail),

@@ -34,29 +34,7 @@ struct dmarcrep_sqlite {
 static const char *const dmarcrep_sqlite_steps[DMARCREP_SCHEMA_VERSION] = {
 	"CREATE TABLE dmarc_message ("
 	" id INTEGER PRIMARY KEY,"
-	" time INTEGER NOT NULL,"
-	" reporter TEXT NOT NULL,"
-	" queue_id TEXT,"
-	" source_ip TEXT NOT NULL,"
-	" header_from TEXT NOT NULL,"
-	" envelope_from TEXT,"
-	" envelope_to TEXT,"
-	" policy_domain TEXT,"
-	" record TEXT,"
-	" result TEXT NOT NULL,"
-	" policy TEXT,"
-	" policy_tag TEXT,"
-	" disposition TEXT NOT NULL,"
-	" override TEXT,"
-	" override_comment TEXT,"
-	" dkim_aligned TEXT NOT NULL,"
-	" spf_aligned TEXT NOT NULL,"
-	" spf_domain TEXT,"
-	" spf_result TEXT,"
-	" spf_scope TEXT,"
-	" reported INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX dmarc_message_domain_time ON dmarc_message"
-	" (policy_domain, time);"
+	DMARCREP_SQL_MESSAGE
 	"CREATE TABLE dmarc_dkim ("
 	" message_id INTEGER NOT NULL REFERENCES dmarc_message (id)"
 	"  ON DELETE CASCADE,"
@@ -66,14 +44,9 @@ static const char *const dmarcrep_sqlite_steps[DMARCREP_SCHEMA_VERSION] = {
 	" human TEXT);"
 	"CREATE INDEX dmarc_dkim_message ON dmarc_dkim (message_id);",
 	/* 2: reads and expiry select by time alone */
-	"CREATE INDEX dmarc_message_time ON dmarc_message (time);",
+	DMARCREP_SQL_V2,
 	/* 3: failure reports waiting to be sent (RFC 7489 7.3) */
-	"CREATE TABLE dmarc_failure ("
-	" message_id INTEGER PRIMARY KEY REFERENCES dmarc_message (id)"
-	"  ON DELETE CASCADE,"
-	" ruf TEXT NOT NULL,"
-	" feedback TEXT NOT NULL,"
-	" headers TEXT NOT NULL);"
+	DMARCREP_SQL_V3
 };
 
 /* dmarcrep_sqlite_error - "what: sqlite's words" */

@@ -49,6 +49,44 @@
 
 #define DMARCREP_SCHEMA_VERSION	3
 
+/* The schema in the SQL both stores take (SQLite reads BIGINT as
+ * INTEGER): dmarc_message after its id column, which each store makes
+ * its own way, with its index; the index of version 2; the table of
+ * version 3 */
+#define DMARCREP_SQL_MESSAGE \
+	" time BIGINT NOT NULL," \
+	" reporter TEXT NOT NULL," \
+	" queue_id TEXT," \
+	" source_ip TEXT NOT NULL," \
+	" header_from TEXT NOT NULL," \
+	" envelope_from TEXT," \
+	" envelope_to TEXT," \
+	" policy_domain TEXT," \
+	" record TEXT," \
+	" result TEXT NOT NULL," \
+	" policy TEXT," \
+	" policy_tag TEXT," \
+	" disposition TEXT NOT NULL," \
+	" override TEXT," \
+	" override_comment TEXT," \
+	" dkim_aligned TEXT NOT NULL," \
+	" spf_aligned TEXT NOT NULL," \
+	" spf_domain TEXT," \
+	" spf_result TEXT," \
+	" spf_scope TEXT," \
+	" reported INTEGER NOT NULL DEFAULT 0);" \
+	"CREATE INDEX dmarc_message_domain_time ON dmarc_message" \
+	" (policy_domain, time);"
+#define DMARCREP_SQL_V2 \
+	"CREATE INDEX dmarc_message_time ON dmarc_message (time);"
+#define DMARCREP_SQL_V3 \
+	"CREATE TABLE dmarc_failure (" \
+	" message_id BIGINT PRIMARY KEY REFERENCES dmarc_message (id)" \
+	"  ON DELETE CASCADE," \
+	" ruf TEXT NOT NULL," \
+	" feedback TEXT NOT NULL," \
+	" headers TEXT NOT NULL);"
+
 struct dmarcrep_backend {
 	const char	*scheme;	/* "sqlite", "postgresql" */
 	int		 takes_uri;	/* scheme://... goes whole to it */

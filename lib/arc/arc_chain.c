@@ -61,10 +61,10 @@ arc_wsp(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
-/* arc_tag - the value of a tag in a tag-list (RFC 6376 3.2), trimmed,
- * into out; the number of times it is there (-1 for an element without
- * "=" where a tag must be). With first_only, only the first element is
- * read (ARC-Authentication-Results: "i=N; authserv-id; results"). */
+/* arc_tag - the value of a tag in a tag-list (RFC 6376 3.2: names and
+ * values case-sensitive), trimmed, into out; the number of times it is
+ * there. With first_only, only the first element is read
+ * (ARC-Authentication-Results: "i=N; authserv-id; results"). */
 static int
 arc_tag(const char *v, const char *tag, int first_only, str *out)
 {
@@ -90,8 +90,7 @@ arc_tag(const char *v, const char *tag, int first_only, str *out)
 		}
 		for (ne = eq; ne > p && arc_wsp(ne[-1]); ne--)
 			;
-		if ((size_t)(ne - p) == tlen && strncasecmp(p, tag, tlen) ==
-		    0) {
+		if ((size_t)(ne - p) == tlen && strncmp(p, tag, tlen) == 0) {
 			for (vs = eq + 1; vs < end && arc_wsp(*vs); vs++)
 				;
 			for (ve = end; ve > vs && arc_wsp(ve[-1]); ve--)
@@ -186,14 +185,13 @@ arc_chain_form(struct arc_chain *c, str *why)
 			goto fail;
 		}
 	}
-	if (strcasecmp(c->set[top - 1].cv, "fail") == 0) {
+	if (strcmp(c->set[top - 1].cv, "fail") == 0) {
 		str_appendf(why, "the newest ARC-Seal (i=%u) says cv=fail",
 		    top);
 		goto fail;
 	}
 	for (i = 1; i <= top; i++)
-		if (strcasecmp(c->set[i - 1].cv, i == 1 ? "none" : "pass") !=
-		    0) {
+		if (strcmp(c->set[i - 1].cv, i == 1 ? "none" : "pass") != 0) {
 			str_appendf(why, "the ARC-Seal with i=%u says cv=%s, "
 			    "not %s", i, c->set[i - 1].cv, i == 1 ? "none" :
 			    "pass");

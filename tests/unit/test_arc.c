@@ -1,6 +1,6 @@
 /*
  * test_arc - the form of an ARC chain (RFC 8617 5.2 steps 1-4), table
- * driven: each case is the ARC fields of a message in the order they
+ * driven (20 cases): each case is the ARC fields of a message in the order they
  * come, and the result with the words of the reason.
  */
 #include "config.h"
@@ -39,7 +39,7 @@ static const struct arc_case cases[] = {
 	  { AS, "i=2;\r\n\ta=rsa-sha256; cv=pass; d=b.example; s=s; b=z" },
 	  { AAR, "i=1; mx.example; dkim=pass" },
 	  { AMS, "i = 2 ; d=b.example; b=y" },
-	  { AS, "i=1; cv=None; d=a.example; b=z" },
+	  { AS, "i=1; cv=none; d=a.example; b=z" },
 	  { AAR, "i=2; lists.example; arc=pass" },
 	  { AMS, "i=1; d=a.example; b=y" } }, ARC_FORM_OK, NULL, 2 },
 	{ "set 1 without its AAR", { { AMS, "i=1; b=y" },
@@ -79,6 +79,11 @@ static const struct arc_case cases[] = {
 	{ "a seal with cv= twice", { { AAR, "i=1; a" }, { AMS, "i=1; b=y" },
 	  { AS, "i=1; cv=none; cv=none" } }, ARC_FAIL, "has no single cv=",
 	  0 },
+	/* tag names and values are case-sensitive (RFC 6376 3.2) */
+	{ "I= is not i=", { { AMS, "I=1; b=y" } }, ARC_FAIL, "no i= tag", 0 },
+	{ "cv=None is not none", { { AAR, "i=1; a" }, { AMS, "i=1; b=y" },
+	  { AS, "i=1; cv=None" } }, ARC_FAIL,
+	  "the ARC-Seal with i=1 says cv=None, not none", 0 },
 	{ "garbage", { { AS, "\x01\xff;;;==;" } }, ARC_FAIL, "no i= tag", 0 },
 };
 

@@ -188,18 +188,26 @@ mail_base64(const unsigned char *p, size_t n, str *out)
 		str_append(out, "\r\n");
 }
 
+/* dmarcrep_mail_date - a Unix time as an RFC 5322 date, in UTC */
+void
+dmarcrep_mail_date(int64_t date, char when[DMARCREP_DATE_LEN])
+{
+	time_t t = (time_t)date;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, DMARCREP_DATE_LEN, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+}
+
 /* dmarcrep_report_mail - the mail that carries a report */
 void
 dmarcrep_report_mail(const dmarcrep_report *rep,
     const struct dmarcrep_meta *m, const char *to, const char *filename,
     const str *gz, int64_t date, str *out)
 {
-	char when[64], boundary[64];
-	time_t t = (time_t)date;
-	struct tm tm;
+	char when[DMARCREP_DATE_LEN], boundary[64];
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	dmarcrep_mail_date(date, when);
 	snprintf(boundary, sizeof(boundary), "=_authgate_%lld_%zu",
 	    (long long)date, gz->len);
 	str_appendf(out, "From: %s\r\nTo: %s\r\nDate: %s\r\n", m->email, to,
@@ -312,13 +320,11 @@ void
 dmarcrep_failure_mail(const struct dmarcrep_meta *m,
     const struct dmarcrep_failure *f, const char *to, int64_t date, str *out)
 {
-	char when[64], arrived[64], boundary[96];
+	char when[DMARCREP_DATE_LEN], arrived[64], boundary[96];
 	time_t t;
 	struct tm tm;
 
-	t = (time_t)date;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	dmarcrep_mail_date(date, when);
 	t = (time_t)f->time;
 	gmtime_r(&t, &tm);
 	strftime(arrived, sizeof(arrived), "%Y-%m-%d %H:%M:%S UTC", &tm);

@@ -15,6 +15,8 @@
  *		Subject "Report Domain: D Submitter: S Report-ID: <id>", a
  *		short text part and the gzip attachment in base64, CRLF
  *		line ends; date in Unix seconds.
+ *	dmarcrep_mail_date(date, when) - a Unix time as an RFC 5322 date
+ *		("Tue, 14 Nov 2023 22:13:20 +0000").
  *	dmarcrep_failure_mail(meta, failure, to, date, out) - the mail
  *		that carries a failure report (RFC 6591 over RFC 5965):
  *		multipart/report; report-type=feedback-report with a text
@@ -32,6 +34,8 @@
 #include "util/str.h"
 #include "dmarcrep/dmarcrep_report.h"
 
+#define DMARCREP_DATE_LEN	40
+
 struct dmarcrep_dest {
 	char		*address;	/* local@domain */
 	uint64_t	 max_bytes;	/* 0: no limit */
@@ -44,6 +48,7 @@ int	dmarcrep_transport_check(const char *, str *);
 void	dmarcrep_report_mail(const dmarcrep_report *,
 	    const struct dmarcrep_meta *, const char *, const char *,
 	    const str *, int64_t, str *);
+void	dmarcrep_mail_date(int64_t, char[DMARCREP_DATE_LEN]);
 void	dmarcrep_failure_mail(const struct dmarcrep_meta *,
 	    const struct dmarcrep_failure *, const char *, int64_t, str *);
 

@@ -5,12 +5,12 @@
 
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "util/str.h"
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
+#include "dmarcrep/dmarcrep_mail.h"
 #include "dmarcrep/dmarcrep_report.h"
 #include "verdict/facts.h"
 #include "verdict/policy.h"
@@ -141,14 +141,10 @@ dmarc_failure_feedback(const struct facts *f, const struct policy *p,
 {
 	const struct dmarc_outcome *o = &f->dmarc;
 	const struct dkim_sig *sig;
-	char when[64];
-	struct tm tm;
-	time_t t;
+	char when[DMARCREP_DATE_LEN];
 	str ar;
 
-	t = (time_t)now;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	dmarcrep_mail_date(now, when);
 	str_appendf(out, "Feedback-Type: auth-failure\nUser-Agent: authgate/%s"
 	    "\nVersion: 1\n", PACKAGE_VERSION);
 	if (f->mail_from != NULL) {

@@ -12,6 +12,10 @@
  *	dmarcrep_row_new() / dmarcrep_row_free(row)
  *	dmarcrep_row_add_dkim(row, domain, selector, result, human) - one
  *		signature (at most DMARCREP_DKIM_MAX are kept).
+ *	dmarcrep_row_texts(row, f) - where its DMARCREP_ROW_TEXTS text
+ *		fields are, reporter to spf_scope, in struct order (the
+ *		order of the stores' columns, dmarcrep_store.h): one list
+ *		for every store's writes and reads.
  * The recorder:
  *	dmarcrep_start(store, queue_max, err) - parse the store ("sqlite:
  *		/path"), start the writer; NULL and why in err for a store
@@ -35,6 +39,7 @@
 #include "util/str.h"
 
 #define DMARCREP_DKIM_MAX	8
+#define DMARCREP_ROW_TEXTS	19
 #define DMARCREP_RETRY_MS	5000
 #define DMARCREP_STOP_MS	5000
 
@@ -102,6 +107,8 @@ struct dmarcrep_row *dmarcrep_row_new(void);
 void		 dmarcrep_row_free(struct dmarcrep_row *);
 void		 dmarcrep_row_add_dkim(struct dmarcrep_row *, const char *,
 		    const char *, const char *, const char *);
+void		 dmarcrep_row_texts(struct dmarcrep_row *,
+		    char **[DMARCREP_ROW_TEXTS]);
 dmarcrep	*dmarcrep_start(const char *, size_t, str *);
 void		 dmarcrep_add(dmarcrep *, struct dmarcrep_row *);
 void		 dmarcrep_stop(dmarcrep *);

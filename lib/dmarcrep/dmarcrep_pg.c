@@ -105,13 +105,6 @@ static const char *const dmarcrep_pg_steps[DMARCREP_SCHEMA_VERSION] = {
 	DMARCREP_SQL_V3
 };
 
-/* the columns of dmarc_message after id and time, in struct order */
-#define DMARCREP_PG_TEXT_COLUMNS \
-	"reporter, queue_id, source_ip, header_from, envelope_from, " \
-	"envelope_to, policy_domain, record, result, policy, policy_tag, " \
-	"disposition, override, override_comment, dkim_aligned, " \
-	"spf_aligned, spf_domain, spf_result, spf_scope"
-#define DMARCREP_PG_NTEXT	19
 
 /* one batch: ids from the sequence, rows, signatures and failure
  * reports from arrays */
@@ -120,13 +113,13 @@ static const char dmarcrep_pg_insert[] =
 	" SELECT n, nextval(pg_get_serial_sequence('dmarc_message', 'id'))"
 	"  AS id FROM generate_series(1, $1::integer) AS n),"
 	" m AS (INSERT INTO dmarc_message (id, time, "
-	DMARCREP_PG_TEXT_COLUMNS ")"
-	"  SELECT ids.id, u.time, " DMARCREP_PG_TEXT_COLUMNS
+	DMARCREP_SQL_TEXT_COLUMNS ")"
+	"  SELECT ids.id, u.time, " DMARCREP_SQL_TEXT_COLUMNS
 	"  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[],"
 	"  $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],"
 	"  $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],"
 	"  $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],"
-	"  $21::text[]) WITH ORDINALITY AS u(time, " DMARCREP_PG_TEXT_COLUMNS
+	"  $21::text[]) WITH ORDINALITY AS u(time, " DMARCREP_SQL_TEXT_COLUMNS
 	"  , n) JOIN ids USING (n)),"
 	" f AS (INSERT INTO dmarc_failure (message_id, ruf, feedback, headers)"
 	"  SELECT ids.id, x.ruf, x.feedback, x.headers FROM unnest("
@@ -516,7 +509,8 @@ dmarcrep_pg_write(void *handle, struct dmarcrep_row *const *rows,
 	struct dmarcrep_pg *p = handle;
 	str a[DMARCREP_PG_INSERT_PARAMS];
 	const char *values[DMARCREP_PG_INSERT_PARAMS];
-	const struct dmarcrep_row *r;
+	struct dmarcrep_row *r;
+	char **text[DMARCREP_ROW_TEXTS];
 	size_t i, j, k;
 	int rc;
 
@@ -525,18 +519,10 @@ dmarcrep_pg_write(void *handle, struct dmarcrep_row *const *rows,
 	str_appendf(&a[0], "%zu", n);
 	for (i = 0; i < n; i++) {
 		r = rows[i];
-		const char *const text[DMARCREP_PG_NTEXT] = {
-			r->reporter, r->queue_id, r->source_ip,
-			r->header_from, r->envelope_from, r->envelope_to,
-			r->policy_domain, r->record, r->result, r->policy,
-			r->policy_tag, r->disposition, r->override,
-			r->override_comment, r->dkim_aligned, r->spf_aligned,
-			r->spf_domain, r->spf_result, r->spf_scope
-		};
-
+		dmarcrep_row_texts(r, text);
 		dmarcrep_pg_number(&a[1], (long long)r->time);
-		for (k = 0; k < DMARCREP_PG_NTEXT; k++)
-			dmarcrep_pg_element(&a[2 + k], text[k]);
+		for (k = 0; k < DMARCREP_ROW_TEXTS; k++)
+			dmarcrep_pg_element(&a[2 + k], *text[k]);
 		if (r->feedback != NULL) {
 			dmarcrep_pg_number(&a[27], (long long)i + 1);
 			dmarcrep_pg_element(&a[28], r->ruf != NULL ? r->ruf :
@@ -582,20 +568,13 @@ static struct dmarcrep_row *
 dmarcrep_pg_row(const PGresult *res)
 {
 	struct dmarcrep_row *r;
-	char **f[DMARCREP_PG_NTEXT];
+	char **f[DMARCREP_ROW_TEXTS];
 	int i;
 
 	r = dmarcrep_row_new();
 	r->time = strtoll(pq.getvalue(res, 0, 1), NULL, 10);
-	f[0] = &r->reporter; f[1] = &r->queue_id; f[2] = &r->source_ip;
-	f[3] = &r->header_from; f[4] = &r->envelope_from;
-	f[5] = &r->envelope_to; f[6] = &r->policy_domain;
-	f[7] = &r->record; f[8] = &r->result; f[9] = &r->policy;
-	f[10] = &r->policy_tag; f[11] = &r->disposition;
-	f[12] = &r->override; f[13] = &r->override_comment;
-	f[14] = &r->dkim_aligned; f[15] = &r->spf_aligned;
-	f[16] = &r->spf_domain; f[17] = &r->spf_result; f[18] = &r->spf_scope;
-	for (i = 0; i < DMARCREP_PG_NTEXT; i++)
+	dmarcrep_row_texts(r, f);
+	for (i = 0; i < DMARCREP_ROW_TEXTS; i++)
 		*f[i] = dmarcrep_pg_text(res, i + 2);
 	return r;
 }

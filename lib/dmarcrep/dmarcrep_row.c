@@ -14,33 +14,32 @@ dmarcrep_row_new(void)
 	return mem_calloc(1, sizeof(struct dmarcrep_row));
 }
 
+/* dmarcrep_row_texts - the addresses of the text fields */
+void
+dmarcrep_row_texts(struct dmarcrep_row *r, char **f[DMARCREP_ROW_TEXTS])
+{
+	f[0] = &r->reporter; f[1] = &r->queue_id; f[2] = &r->source_ip;
+	f[3] = &r->header_from; f[4] = &r->envelope_from;
+	f[5] = &r->envelope_to; f[6] = &r->policy_domain;
+	f[7] = &r->record; f[8] = &r->result; f[9] = &r->policy;
+	f[10] = &r->policy_tag; f[11] = &r->disposition;
+	f[12] = &r->override; f[13] = &r->override_comment;
+	f[14] = &r->dkim_aligned; f[15] = &r->spf_aligned;
+	f[16] = &r->spf_domain; f[17] = &r->spf_result; f[18] = &r->spf_scope;
+}
+
 /* dmarcrep_row_free - a row and its strings */
 void
 dmarcrep_row_free(struct dmarcrep_row *r)
 {
+	char **f[DMARCREP_ROW_TEXTS];
 	size_t i;
 
 	if (r == NULL)
 		return;
-	mem_free(r->reporter);
-	mem_free(r->queue_id);
-	mem_free(r->source_ip);
-	mem_free(r->header_from);
-	mem_free(r->envelope_from);
-	mem_free(r->envelope_to);
-	mem_free(r->policy_domain);
-	mem_free(r->record);
-	mem_free(r->result);
-	mem_free(r->policy);
-	mem_free(r->policy_tag);
-	mem_free(r->disposition);
-	mem_free(r->override);
-	mem_free(r->override_comment);
-	mem_free(r->dkim_aligned);
-	mem_free(r->spf_aligned);
-	mem_free(r->spf_domain);
-	mem_free(r->spf_result);
-	mem_free(r->spf_scope);
+	dmarcrep_row_texts(r, f);
+	for (i = 0; i < DMARCREP_ROW_TEXTS; i++)
+		mem_free(*f[i]);
 	mem_free(r->ruf);
 	mem_free(r->feedback);
 	mem_free(r->headers);

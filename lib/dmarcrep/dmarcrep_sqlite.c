@@ -167,10 +167,7 @@ dmarcrep_sqlite_open(const char *path, str *err)
 	if (dmarcrep_sqlite_migrate(s->db, err) != 0)
 		goto fail;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO dmarc_message (time, "
-	    "reporter, queue_id, source_ip, header_from, envelope_from, envelope_to, "
-	    "policy_domain, record, result, policy, policy_tag, disposition, "
-	    "override, override_comment, dkim_aligned, spf_aligned, "
-	    "spf_domain, spf_result, spf_scope) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    DMARCREP_SQL_TEXT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->message, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(s->db, "INSERT INTO dmarc_dkim "
 	    "(message_id, domain, selector, result, human) VALUES (?, ?, ?, "
@@ -199,22 +196,17 @@ dmarcrep_sqlite_text(sqlite3_stmt *st, int i, const char *v)
 
 /* dmarcrep_sqlite_row - insert one row and its signatures */
 static int
-dmarcrep_sqlite_row(struct dmarcrep_sqlite *s, const struct dmarcrep_row *r)
+dmarcrep_sqlite_row(struct dmarcrep_sqlite *s, struct dmarcrep_row *r)
 {
-	const char *const v[] = {
-		r->reporter, r->queue_id, r->source_ip, r->header_from, r->envelope_from,
-		r->envelope_to, r->policy_domain, r->record, r->result,
-		r->policy, r->policy_tag, r->disposition, r->override,
-		r->override_comment, r->dkim_aligned, r->spf_aligned,
-		r->spf_domain, r->spf_result, r->spf_scope
-	};
+	char **v[DMARCREP_ROW_TEXTS];
 	sqlite3_int64 id;
 	size_t i;
 
+	dmarcrep_row_texts(r, v);
 	(void)sqlite3_reset(s->message);
 	(void)sqlite3_bind_int64(s->message, 1, r->time);
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		dmarcrep_sqlite_text(s->message, (int)i + 2, v[i]);
+	for (i = 0; i < DMARCREP_ROW_TEXTS; i++)
+		dmarcrep_sqlite_text(s->message, (int)i + 2, *v[i]);
 	if (sqlite3_step(s->message) != SQLITE_DONE)
 		return -1;
 	id = sqlite3_last_insert_rowid(s->db);
@@ -290,15 +282,12 @@ dmarcrep_sqlite_read(void *handle, int64_t begin, int64_t end,
 	struct dmarcrep_sqlite *s = handle;
 	sqlite3_stmt *msg, *sig;
 	struct dmarcrep_row *r;
-	char **f[20];
+	char **f[DMARCREP_ROW_TEXTS];
 	int rc, i, stop;
 
 	msg = sig = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, time, reporter, queue_id, "
-	    "source_ip, header_from, envelope_from, envelope_to, "
-	    "policy_domain, record, result, policy, policy_tag, disposition, "
-	    "override, override_comment, dkim_aligned, spf_aligned, "
-	    "spf_domain, spf_result, spf_scope FROM dmarc_message WHERE "
+	if (sqlite3_prepare_v2(s->db, "SELECT id, time, "
+	    DMARCREP_SQL_TEXT_COLUMNS " FROM dmarc_message WHERE "
 	    "time >= ? AND time < ? ORDER BY policy_domain, time, id", -1,
 	    &msg, NULL) != SQLITE_OK || sqlite3_prepare_v2(s->db, "SELECT "
 	    "domain, selector, result, human FROM dmarc_dkim WHERE "
@@ -313,16 +302,8 @@ dmarcrep_sqlite_read(void *handle, int64_t begin, int64_t end,
 	while (!stop && (rc = sqlite3_step(msg)) == SQLITE_ROW) {
 		r = dmarcrep_row_new();
 		r->time = sqlite3_column_int64(msg, 1);
-		f[0] = &r->reporter; f[1] = &r->queue_id; f[2] = &r->source_ip;
-		f[3] = &r->header_from; f[4] = &r->envelope_from;
-		f[5] = &r->envelope_to; f[6] = &r->policy_domain;
-		f[7] = &r->record; f[8] = &r->result; f[9] = &r->policy;
-		f[10] = &r->policy_tag; f[11] = &r->disposition;
-		f[12] = &r->override; f[13] = &r->override_comment;
-		f[14] = &r->dkim_aligned; f[15] = &r->spf_aligned;
-		f[16] = &r->spf_domain; f[17] = &r->spf_result;
-		f[18] = &r->spf_scope;
-		for (i = 0; i < 19; i++)
+		dmarcrep_row_texts(r, f);
+		for (i = 0; i < DMARCREP_ROW_TEXTS; i++)
 			*f[i] = dmarcrep_sqlite_column(msg, i + 2);
 		(void)sqlite3_reset(sig);
 		(void)sqlite3_bind_int64(sig, 1, sqlite3_column_int64(msg, 0));

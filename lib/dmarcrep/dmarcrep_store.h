@@ -77,6 +77,12 @@
 	" reported INTEGER NOT NULL DEFAULT 0);" \
 	"CREATE INDEX dmarc_message_domain_time ON dmarc_message" \
 	" (policy_domain, time);"
+/* dmarc_message's text columns, in the order of dmarcrep_row_texts */
+#define DMARCREP_SQL_TEXT_COLUMNS \
+	"reporter, queue_id, source_ip, header_from, envelope_from, " \
+	"envelope_to, policy_domain, record, result, policy, policy_tag, " \
+	"disposition, override, override_comment, dkim_aligned, " \
+	"spf_aligned, spf_domain, spf_result, spf_scope"
 #define DMARCREP_SQL_V2 \
 	"CREATE INDEX dmarc_message_time ON dmarc_message (time);"
 #define DMARCREP_SQL_V3 \

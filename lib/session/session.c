@@ -725,47 +725,35 @@ session_policy(const struct session *s)
 	return s->policy != NULL ? s->policy : &s->rt->conf->policy;
 }
 
-/* session_rcpt_domain - note a recipient's domain */
-static void
-session_rcpt_domain(struct session *s, const char *rcpt)
-{
-	const char *at;
-	size_t len;
-
-	mem_free(s->rcpt_domain);
-	s->rcpt_domain = NULL;
-	if (rcpt == NULL || (at = strrchr(rcpt, '@')) == NULL)
-		return;
-	len = strcspn(at + 1, ">");
-	if (len == 0 || len > 253)
-		return;
-	s->rcpt_domain = mem_alloc(len + 1);
-	memcpy(s->rcpt_domain, at + 1, len);
-	s->rcpt_domain[len] = '\0';
-}
-
 /* session_rcpt - one more recipient; is it postmaster@ or alike; its
  * domain's policy override, if any */
 void
 session_rcpt(struct session *s, const char *rcpt)
 {
 	struct smtp_addr to;
-	const char *match;
+	const char *match, *domain;
+	int note;
 
 	s->nrcpt++;
-	if (s->rt->conf->noverrides > 0) {
+	/* the envelope_to of DMARC reports: the first accepted one's */
+	note = s->envelope_to == NULL && runtime_recorder(s->rt) != NULL;
+	if (s->rt->conf->noverrides > 0 || note) {
 		/* a recipient without a usable domain has no override */
 		(void)smtp_addr_parse(rcpt != NULL ? rcpt : "", &to);
-		s->policy = conf_policy_for(s->rt->conf, s->from.domain,
-		    to.error == NULL ? to.domain : NULL);
+		domain = to.error == NULL ? to.domain : NULL;
+		if (s->rt->conf->noverrides > 0)
+			s->policy = conf_policy_for(s->rt->conf,
+			    s->from.domain, domain);
+		if (note) {
+			mem_free(s->rcpt_domain);
+			s->rcpt_domain = domain != NULL ? mem_strdup(domain) :
+			    NULL;
+		}
 		smtp_addr_clear(&to);
 	}
 	match = exempt_rcpt_match(session_policy(s), rcpt);
 	s->facts.exempt_rcpt = match != NULL;
 	s->facts.exempt_rcpt_name = match;
-	/* the envelope_to of DMARC reports: the first accepted one's */
-	if (s->envelope_to == NULL && runtime_recorder(s->rt) != NULL)
-		session_rcpt_domain(s, rcpt);
 }
 
 /* session_rcpt_answered - count the recipients the verdict let through */

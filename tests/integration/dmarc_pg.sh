@@ -6,7 +6,9 @@
 # the docs advise), AUTHGATE_TEST_PG_FRESH (an empty database, reached
 # over the unix socket), AUTHGATE_TEST_PG_NEWER (a database whose schema
 # is newer than this authgate's) and AUTHGATE_TEST_PG_LEAST (a role with
-# only the rights authgate.conf(5) names for a schema that exists).
+# only the rights authgate.conf(5) names for a schema that exists), and
+# AUTHGATE_TEST_PG_FAKE: servers that answer garbage, nothing, close at
+# once or claim a 2 GB message (fake_pg.py) - rows dropped and counted.
 #
 # AUTHGATE_TEST_DMARCREP_BIN names the test program (default: the build
 # tree's tests/unit/test_dmarcrep).
@@ -46,6 +48,17 @@ pg_psql -d authgate -c "SET ROLE authgate" \
     -c "GRANT USAGE ON SEQUENCE dmarc_message_id_seq TO least" ||
 	ag_fail "cannot grant the rights"
 
+# servers that misbehave (tests/integration/fake_pg.py), stopped by PID
+python3 "$top_srcdir/tests/integration/fake_pg.py" "$AG_WORK/fake.ports" \
+    "$AG_WORK/fake.pid" 120 garbage silent close hugelen \
+    > "$AG_WORK/fake.log" 2>&1 &
+echo $! > "$AG_WORK/fake.pid.0"
+AG_PIDS="$AG_PIDS $AG_WORK/fake.pid.0"
+ag_wait_for 10 test -s "$AG_WORK/fake.pid" ||
+	ag_fail "the fake PostgreSQL servers did not start"
+FAKE=$(awk '{ printf "%s%s:%s", sep, $1, $2; sep = "," }' "$AG_WORK/fake.ports")
+
+AUTHGATE_TEST_PG_FAKE="$FAKE" \
 AUTHGATE_TEST_PG="host=127.0.0.1 port=$PG_PORT dbname=authgate user=authgate passfile=$AG_WORK/pgpass" \
 AUTHGATE_TEST_PG_FRESH="postgresql://fresh@/fresh?host=$PG_SOCK&port=$PG_PORT" \
 AUTHGATE_TEST_PG_NEWER="host=$PG_SOCK port=$PG_PORT dbname=newer user=newer" \

@@ -244,6 +244,22 @@ def report():
         put("report", "r%d" % i, v)
 
 
+def arc():
+    """ARC header fields, one per line (fuzz_arc)"""
+    seeds = [
+        "ARC-Authentication-Results: i=1; mx.example; spf=pass\n"
+        "ARC-Message-Signature: i=1; a=rsa-sha256; d=example.org;\n"
+        " s=s; h=from; bh=x; b=y\n"
+        "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=example.org; s=s; b=z\n",
+        "ARC-Seal: i=2; cv=pass\nARC-Seal: i=1; cv=none\n"
+        "ARC-Authentication-Results: i=2; x\nARC-Message-Signature: i=2\n",
+        "ARC-Seal: i=0; cv=fail; cv=none\nARC-Seal: I=51;;;==\n",
+        "From: a@b\nARC-Authentication-Results: mx; i=1\n",
+    ]
+    for i, v in enumerate(seeds):
+        put("arc", "a%d" % i, v)
+
+
 dns()
 text_targets()
 lockdown()
@@ -251,3 +267,4 @@ config()
 dkim()
 session()
 report()
+arc()

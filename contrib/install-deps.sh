@@ -16,7 +16,7 @@ BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libmilter-dev libspf2-dev libopendkim-dev libopendmarc-dev
 	libc-ares-dev libconfuse-dev libpsl-dev publicsuffix libidn2-dev
 	libhiredis-dev libsystemd-dev libmicrohttpd-dev libsqlite3-dev libpq-dev
-	zlib1g-dev"
+	zlib1g-dev libssl-dev"
 TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3
 	python3-dkim iproute2 clang libclang-rt-14-dev redis-server
 	debhelper dpkg-dev lintian prometheus curl libmail-dmarc-perl

@@ -204,3 +204,31 @@ fail:
 	str_free(&v);
 	return ARC_FAIL;
 }
+
+/* arc_chain_top - the highest instance named and its seal's cv= */
+unsigned
+arc_chain_top(const struct arc_chain *c, int *newest_fail)
+{
+	const struct arc_field *f;
+	unsigned i, top;
+	size_t k;
+	str v;
+
+	str_init(&v);
+	top = 0;
+	*newest_fail = 0;
+	for (k = 0; k < c->nfields; k++) {
+		f = &c->field[k];
+		if (arc_tag(f->value, "i", f->kind == ARC_AAR, &v) != 1 ||
+		    (i = arc_instance(str_cstr(&v))) == 0 || i < top)
+			continue;
+		if (i > top)
+			*newest_fail = 0;
+		top = i;
+		if (f->kind == ARC_SEAL && arc_tag(f->value, "cv", 0, &v) >= 1 &&
+		    strcmp(str_cstr(&v), "fail") == 0)
+			*newest_fail = 1;
+	}
+	str_free(&v);
+	return top;
+}

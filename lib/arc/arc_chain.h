@@ -16,6 +16,10 @@
  *		"none" or of a later one not "pass") or ARC_FORM_OK: c->n
  *		sets, c->set[0..n-1] in instance order, each field's value
  *		there to verify.
+ *	arc_chain_top(c, &newest_fail) - the highest valid instance any ARC
+ *		field names (0: none), and whether the ARC-Seal of that
+ *		instance says cv=fail: what a sealer adding a set needs to
+ *		know, even of a chain whose form is wrong.
  */
 #ifndef AUTHGATE_ARC_CHAIN_H
 #define AUTHGATE_ARC_CHAIN_H
@@ -38,6 +42,7 @@ enum arc_kind {
 struct arc_field {
 	enum arc_kind	 kind;
 	char		*value;
+	size_t		 hdr;		/* the caller's index of the field */
 };
 
 struct arc_set {
@@ -59,5 +64,6 @@ void		 arc_chain_clear(struct arc_chain *);
 int		 arc_chain_field(struct arc_chain *, const char *,
 		    const char *);
 enum arc_form	 arc_chain_form(struct arc_chain *, str *);
+unsigned	 arc_chain_top(const struct arc_chain *, int *);
 
 #endif

@@ -302,6 +302,52 @@ cb_mark(SMFICTX *ctx, struct session *s, const struct verdict *v,
 	str_free(&value);
 }
 
+/* cb_seal - our ARC set on top of every other field (arc.seal_key):
+ * AAR, AMS, then the ARC-Seal above them */
+static void
+cb_seal(SMFICTX *ctx, struct session *s, const char *our_ar)
+{
+	static const char *const names[] = {
+		"ARC-Authentication-Results", "ARC-Message-Signature",
+		"ARC-Seal"
+	};
+	struct arc_sealed set;
+	const str *values[3];
+	str why, value;
+	size_t i;
+	int rc;
+
+	str_init(&why);
+	rc = session_seal(s, our_ar, &set, &why);
+	if (rc <= 0) {
+		if (rc < 0 || why.len > 0)
+			log_info("%s: no ARC set added: %s", s->queue_id !=
+			    NULL ? s->queue_id : "NOQUEUE", str_cstr(&why));
+		str_free(&why);
+		arc_sealed_free(&set);
+		return;
+	}
+	values[0] = &set.aar;
+	values[1] = &set.ams;
+	values[2] = &set.as;
+	str_init(&value);
+	for (i = 0; i < 3; i++) {
+		str_reset(&value);
+		if (s->leading_space)
+			str_append_c(&value, ' ');
+		str_append(&value, str_cstr(values[i]));
+		if (smfi_insheader(ctx, 0, (char *)names[i], value.buf) !=
+		    MI_SUCCESS) {
+			log_error("%s: cannot add the %s field", s->queue_id !=
+			    NULL ? s->queue_id : "NOQUEUE", names[i]);
+			break;
+		}
+	}
+	str_free(&value);
+	str_free(&why);
+	arc_sealed_free(&set);
+}
+
 /* cb_eom - end of message: the final verdict and our header fields */
 static sfsistat
 cb_eom(SMFICTX *ctx)
@@ -309,7 +355,7 @@ cb_eom(SMFICTX *ctx)
 	struct session *s = SESS(ctx);
 	const struct verdict *v;
 	const char *qid;
-	str value;
+	str value, ar;
 	unsigned i;
 	sfsistat rc;
 	int64_t t0 = prom_now_us();
@@ -345,12 +391,13 @@ cb_eom(SMFICTX *ctx)
 		    "NOQUEUE", s->nforged, s->nforged == 1 ? "" : "s",
 		    s->rt->conf->authserv_id);
 	str_init(&value);
+	str_init(&ar);
 	if (s->leading_space)
-		str_append_c(&value, ' ');
+		str_append_c(&ar, ' ');
 	headers_authres(&s->facts, session_policy(s),
-	    s->rt->conf->authserv_id, &value);
+	    s->rt->conf->authserv_id, &ar);
 	if (smfi_insheader(ctx, 0, (char *)"Authentication-Results",
-	    value.buf) != MI_SUCCESS)
+	    ar.buf) != MI_SUCCESS)
 		log_error("%s: cannot add the Authentication-Results field",
 		    s->queue_id != NULL ? s->queue_id : "NOQUEUE");
 	if (s->rt->conf->received_spf_header) {
@@ -366,6 +413,9 @@ cb_eom(SMFICTX *ctx)
 	if (v->action == ACT_TAG || v->action == ACT_QUARANTINE)
 		cb_mark(ctx, s, v, v->action == ACT_TAG ? CB_TAG_FIELD :
 		    CB_QUARANTINE_FIELD);
+	if (s->rt->conf->arc_seal_key != NULL)
+		cb_seal(ctx, s, ar.buf);
+	str_free(&ar);
 	str_free(&value);
 	session_end_tx(s);
 	return cb_timed(STAGE_EOM, t0, SMFIS_CONTINUE);

@@ -242,6 +242,8 @@ arc_seal(const struct arc_seal_params *p, const arc_verifier *v,
 	    p->domain, i, p->selector, p->t);
 	ret = 1;
 done:
+	if (ret != 1)
+		arc_sealed_free(out);
 	str_free(&h);
 	str_free(&data);
 	str_free(&sig);

@@ -447,6 +447,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_SEC("spf", conf_spf_opts, CFGF_NONE),
 	CFG_SEC("dkim", conf_dkim_opts, CFGF_NONE),
 	CFG_SEC("dmarc", conf_dmarc_opts, CFGF_NONE),
+	CFG_SEC("arc", conf_arc_opts, CFGF_NONE),
 	CFG_SEC("ip_lists", conf_iplists_opts, CFGF_NONE),
 	CFG_SEC("dnsbl", conf_dnsbl_opts, CFGF_NONE),
 	CFG_SEC("iprev", conf_iprev_opts, CFGF_NONE),
@@ -490,7 +491,8 @@ static const struct conf_check conf_core_checks[] = {
 
 /* every table of validators, one per file of sections */
 static const struct conf_check *const conf_checks[] = {
-	conf_core_checks, conf_auth_checks, conf_ip_checks, conf_sender_checks,
+	conf_core_checks, conf_auth_checks, conf_arc_checks, conf_ip_checks,
+	conf_sender_checks,
 	conf_score_checks, conf_override_checks
 };
 
@@ -675,7 +677,8 @@ conf_build(cfg_t *cfg, const char *path, str *errors)
 	    "failure_reports") == cfg_true;
 	c->dmarc_failure_max = (int)cfg_getint(cfg_getsec(cfg,
 	    "dmarc_reports"), "failure_max");
-	if (conf_ip_build(cfg, c, &err) != 0 ||
+	if (conf_arc_build(cfg, c, &err) != 0 ||
+	    conf_ip_build(cfg, c, &err) != 0 ||
 	    conf_sender_build(cfg, c, &err) != 0) {
 		str_appendf(errors, "%s: %s", path != NULL ? path : "(config)",
 		    str_cstr(&err));
@@ -991,6 +994,7 @@ conf_free(struct conf *c)
 	generic_rules_free(c->generic);
 	domlist_free(&c->helo_own_names);
 	conf_sender_free(c);
+	conf_arc_free(c);
 	mem_free(c->control_socket);
 	mem_free(c->metrics);
 	mem_free(c->dmarc_store);

@@ -31,6 +31,8 @@
 #ifndef AUTHGATE_CONF_H
 #define AUTHGATE_CONF_H
 
+#include <openssl/evp.h>
+
 #include "util/netlist.h"
 #include "util/str.h"
 #include "dns/dns.h"
@@ -94,6 +96,13 @@ struct conf {
 	enum dmarc_mode	 dmarc_mode;
 	char		*psl_file;
 	int		 dmarc_timeout_ms;
+	/* ARC */
+	int		 arc_enabled;	/* chains validated */
+	int		 arc_timeout_ms;
+	EVP_PKEY	*arc_seal_key;	/* NULL: no sealing */
+	char		*arc_seal_domain;
+	char		*arc_seal_selector;
+	char		*arc_seal_headers;
 	/* connect-stage IP checks */
 	struct iplist_set iplists;	/* ip_lists */
 	struct dnsbl_set dnsbl;

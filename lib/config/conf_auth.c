@@ -114,6 +114,7 @@ cfg_opt_t conf_dmarc_opts[] = {
 	CFG_BOOL("report_only", cfg_false, CFGF_NONE),
 	CFG_STR("trusted_signers", "", CFGF_NONE),
 	CFG_STR("trusted_clients", "", CFGF_NONE),
+	CFG_STR("trusted_sealers", "", CFGF_NONE),
 	CFG_SEC("domain", dmarc_domain_opts, CFGF_MULTI | CFGF_TITLE |
 	    CFGF_NO_TITLE_DUPES),
 	CFG_END()
@@ -175,6 +176,7 @@ const struct conf_check conf_auth_checks[] = {
 	{ "dmarc|psl_file", validate_readable },
 	{ "dmarc|trusted_signers", conf_validate_domains },
 	{ "dmarc|trusted_clients", conf_validate_networks },
+	{ "dmarc|trusted_sealers", conf_validate_domains },
 	{ "dmarc|domain", validate_dmarc_domain },
 	{ NULL, NULL }
 };
@@ -272,6 +274,8 @@ conf_dmarc(cfg_t *dm, struct conf *c)
 	str_init(&err);
 	if (domlist_parse(cfg_getstr(dm, "trusted_signers"), 0,
 	    &c->policy.dmarc_trusted_signers, &err) != 0 ||
+	    domlist_parse(cfg_getstr(dm, "trusted_sealers"), 0,
+	    &c->policy.dmarc_trusted_sealers, &err) != 0 ||
 	    netlist_parse(cfg_getstr(dm, "trusted_clients"),
 	    &c->policy.dmarc_trusted_clients, &err) != 0)
 		log_panic("config: dmarc lists: %s", str_cstr(&err));

@@ -21,6 +21,9 @@
  *	conf_score.c - score: conf_score_build(sec, score) over the
  *		built-in weights; conf_score_order(thresholds, err) checks
  *		the thresholds rise with the actions (an override's too).
+ *	conf_arc.c - arc: conf_arc_build(cfg, c, err) loads the sealing
+ *		key (-1, err when it cannot, or the seal options are
+ *		incomplete); conf_arc_free(c).
  *	conf_override.c - override "domain" { }: conf_override_walk(src,
  *		dst, prefix, err) refuses the options an override may not
  *		set and, with dst, copies the ones it sets into dst.
@@ -71,6 +74,12 @@ extern cfg_opt_t conf_score_opts[];
 extern const struct conf_check conf_score_checks[];
 void	conf_score_build(cfg_t *, struct score_policy *);
 int	conf_score_order(const int *, str *);
+
+/* conf_arc.c */
+extern cfg_opt_t conf_arc_opts[];
+extern const struct conf_check conf_arc_checks[];
+int	conf_arc_build(cfg_t *, struct conf *, str *);
+void	conf_arc_free(struct conf *);
 
 /* conf_override.c */
 extern cfg_opt_t conf_override_opts[];

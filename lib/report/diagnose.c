@@ -8,6 +8,7 @@
 #include "util/mem.h"
 #include "util/str.h"
 #include "spf/spf.h"
+#include "arc/arc_verify.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
 #include "ipcheck/dnsbl.h"
@@ -20,6 +21,7 @@
 #include "verdict/verdict.h"
 #include "verdict/verdict_ip.h"
 #include "verdict/verdict_sender.h"
+#include "verdict/verdict_reply.h"
 #include "verdict/verdict_text.h"
 #include "report/diagnose.h"
 
@@ -60,6 +62,41 @@ diag_take(struct finding *f, struct verdict *v)
 		v->nlines = 0;
 	}
 	verdict_clear(v);
+}
+
+/* diag_arc - the ARC chain: who sealed it, why it fails, and whether a
+ * trusted sealer vouches for a message that failed DMARC */
+static void
+diag_arc(const struct facts *f, struct diagnosis *d)
+{
+	const struct arc_result *r = &f->arc;
+	struct finding *fi;
+	struct verdict v;
+	str s;
+
+	if (!f->arc_checked || r->cv == ARC_CV_NONE)
+		return;
+	memset(&v, 0, sizeof(v));
+	str_init(&s);
+	if (r->cv == ARC_CV_FAIL) {
+		fi = diag_add(d, "arc", 0, "fail", r->why);
+		diag_take(fi, &v);
+		str_free(&s);
+		return;
+	}
+	str_appendf(&s, "%u set%s, newest sealed by %s, oldest-pass %u", r->n,
+	    r->n == 1 ? "" : "s", r->set[r->n - 1].sealer, r->oldest_pass);
+	fi = diag_add(d, "arc", 1, "pass", str_cstr(&s));
+	if (f->arc_sealer != NULL) {
+		str_reset(&s);
+		str_appendf(&s, "The message failed DMARC, but it came "
+		    "through %s, which you trust (dmarc.trusted_sealers), and "
+		    "whose ARC set i=%u saw it pass (%s): the failure is not "
+		    "enforced.", f->arc_sealer, f->arc_sealer_i, f->arc_saw);
+		verdict_add_line(&v, str_cstr(&s));
+	}
+	diag_take(fi, &v);
+	str_free(&s);
 }
 
 /* diag_dnsbl - the DNS lists: listed (and the score), errors, or clean */
@@ -279,6 +316,7 @@ diagnose_facts(const struct facts *f, const struct policy *p,
 			diag_take(fi, &v);
 		}
 	}
+	diag_arc(f, d);
 	if (f->from_error != NULL) {
 		fi = diag_add(d, "from", 0, "unusable", NULL);
 		verdict_explain_from(f, &v);

@@ -79,6 +79,11 @@ evidence_override(const struct facts *f, const struct policy *p,
 		case EXK_TRUSTED_SIGNER:
 			type = "mailing_list";
 			break;
+		case EXK_TRUSTED_SEALER:
+			/* RFC 7489's "known and trusted forwarders": one whose
+			 * ARC set vouches for the message */
+			type = "trusted_forwarder";
+			break;
 		default:
 			break;
 		}

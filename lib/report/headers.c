@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/str.h"
 #include "mail/authres.h"
+#include "arc/arc_verify.h"
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
@@ -143,6 +145,45 @@ headers_dkim(authres *ar, const struct facts *f, const struct policy *p,
 			authres_prop(ar, "header", "a", sig->algorithm);
 		if (sig->b != NULL)
 			authres_prop(ar, "header", "b", sig->b);
+	}
+	str_free(&note);
+}
+
+/* headers_arc - arc=none|pass|fail (RFC 8617 10.1) with the sets and
+ * their sealers, smtp.remote-ip and, for a chain that passed,
+ * header.oldest-pass */
+static void
+headers_arc(authres *ar, const struct facts *f)
+{
+	const struct arc_result *r = &f->arc;
+	char num[16];
+	unsigned i;
+	str note;
+
+	if (!f->message_done || !f->arc_checked)
+		return;
+	/* "none" beside the other message results; not alone on mail whose
+	 * checks an exemption skipped (that field says "none" as a whole) */
+	if (r->cv == ARC_CV_NONE && !f->dkim.checked && !f->dmarc.checked)
+		return;
+	authres_result(ar, "arc", r->cv == ARC_CV_PASS ? "pass" :
+	    r->cv == ARC_CV_FAIL ? "fail" : "none");
+	if (r->cv == ARC_CV_NONE)
+		return;
+	str_init(&note);
+	if (r->cv == ARC_CV_PASS) {
+		str_appendf(&note, "i=%u, sealed by", r->n);
+		for (i = r->n; i >= 1; i--)
+			str_appendf(&note, "%s %s", i == r->n ? "" : ",",
+			    r->set[i - 1].sealer);
+		authres_comment(ar, str_cstr(&note));
+	} else
+		authres_reason(ar, r->why);
+	if (f->client_ip != NULL)
+		authres_prop(ar, "smtp", "remote-ip", f->client_ip);
+	if (r->cv == ARC_CV_PASS) {
+		(void)snprintf(num, sizeof(num), "%u", r->oldest_pass);
+		authres_prop(ar, "header", "oldest-pass", num);
 	}
 	str_free(&note);
 }
@@ -371,6 +412,7 @@ headers_authres(const struct facts *f, const struct policy *p,
 	headers_spf(ar, &f->spf_mailfrom, 0, f, p, &names, &skipped);
 	headers_spf(ar, &f->spf_helo, 1, f, p, &names, &skipped);
 	headers_dkim(ar, f, p, &names, &skipped);
+	headers_arc(ar, f);
 	headers_dmarc(ar, f, p, &names, &skipped);
 	if (names.len > 0) {
 		/* explains a "none" field (ignored once there are results) */

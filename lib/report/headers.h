@@ -11,7 +11,9 @@
  *		of the list, dnsbl=temperror for no answer; nothing when no list
  *		has the client; spf for smtp.mailfrom and smtp.helo;
  *		dkim per signature with
- *		the key size, header.d/i/s/a/b; dmarc with header.from and
+ *		the key size, header.d/i/s/a/b; arc with the sets and their
+ *		sealers (or the reason it failed), smtp.remote-ip and
+ *		header.oldest-pass (RFC 8617 10.1); dmarc with header.from and
  *		policy.dmarc, the disposition applied), "none" if none ran.
  *		Exemptions (exempt.c) show: a skipped check is left out and
  *		explained in a comment before "none"; a result that would

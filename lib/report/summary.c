@@ -8,6 +8,7 @@
 
 #include "util/str.h"
 #include "spf/spf.h"
+#include "arc/arc_verify.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
 #include "sender/identity.h"
@@ -66,6 +67,31 @@ summary_dkim(str *out, const struct dkim_results *r)
 	}
 	if (r->n > 10)
 		str_appendf(out, ",+%zu", r->n - 10);
+}
+
+/* summary_arc - a chain that passed (its sets and sealers) or failed
+ * (why); nothing for a message without one */
+static void
+summary_arc(str *out, const struct facts *f)
+{
+	const struct arc_result *r = &f->arc;
+	unsigned i;
+
+	if (!f->arc_checked || r->cv == ARC_CV_NONE)
+		return;
+	if (r->cv == ARC_CV_FAIL) {
+		str_append(out, " arc=fail(");
+		str_append_printable(out, r->why, strlen(r->why), 200);
+		str_append_c(out, ')');
+		return;
+	}
+	str_appendf(out, " arc=pass(i=%u", r->n);
+	for (i = r->n; i >= 1; i--) {
+		str_append_c(out, ' ');
+		str_append_printable(out, r->set[i - 1].sealer,
+		    strlen(r->set[i - 1].sealer), 120);
+	}
+	str_append_c(out, ')');
 }
 
 /* summary_dmarc - the From: problem or the DMARC result */
@@ -288,6 +314,7 @@ summary_format(const struct facts *f, const struct verdict *v,
 	summary_spf(out, "spf_mailfrom", &f->spf_mailfrom);
 	summary_spf(out, "spf_helo", &f->spf_helo);
 	summary_dkim(out, &f->dkim);
+	summary_arc(out, f);
 	summary_dmarc(out, f);
 	if (v->exempt.len > 0)
 		str_appendf(out, " exempt=\"%s\"", str_cstr(&v->exempt));

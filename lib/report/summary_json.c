@@ -11,6 +11,7 @@
 
 #include "util/str.h"
 #include "spf/spf.h"
+#include "arc/arc_verify.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
 #include "dmarc/dmarc_record.h"
@@ -178,6 +179,19 @@ sj_message(str *out, const struct facts *f)
 			str_append_c(out, '}');
 		}
 		str_append_c(out, ']');
+	}
+	if (f->arc_checked && f->arc.cv != ARC_CV_NONE) {
+		sj_open(out, "arc", 0);
+		sj_word(out, "result", f->arc.cv == ARC_CV_PASS ? "pass" :
+		    "fail");
+		sj_key(out, "sets");
+		str_appendf(out, "%u", f->arc.n);
+		if (f->arc.cv == ARC_CV_PASS && f->arc.n > 0)
+			sj_text(out, "newest_sealer",
+			    f->arc.set[f->arc.n - 1].sealer, 255);
+		if (f->arc.cv == ARC_CV_FAIL)
+			sj_text(out, "reason", f->arc.why, 300);
+		str_append_c(out, '}');
 	}
 	sj_text(out, "from_error", f->from_error, 200);
 	if (!o->checked)

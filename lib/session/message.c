@@ -9,7 +9,11 @@
 #include "util/deadline.h"
 #include "util/mem.h"
 #include "util/str.h"
+#include "mail/authres.h"
+#include "mail/domlist.h"
 #include "mail/from_header.h"
+#include "arc/arc_seal.h"
+#include "arc/arc_verify.h"
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
@@ -27,6 +31,10 @@ struct message {
 	str			 from_parse_error;
 	char			*from_error;	/* what facts->from_error shows */
 	struct dmarc_dkim	*dmarc_sigs;
+	arc_verifier		*arc;
+	int			 arc_done;
+	struct arc_result	 arc_result;
+	str			 arc_saw;	/* what a trusted sealer saw */
 };
 
 /* message_new - a checker for one message */
@@ -39,8 +47,11 @@ message_new(const struct message_cfg *cfg)
 	m->cfg = *cfg;
 	str_init(&m->from_value);
 	str_init(&m->from_parse_error);
+	str_init(&m->arc_saw);
 	if (cfg->dkim != NULL)
 		m->dkim = dkim_verifier_new(cfg->dkim, cfg->resolver);
+	if (cfg->arc || cfg->arc_keep)
+		m->arc = arc_verifier_new(cfg->resolver, cfg->arc_keep);
 	return m;
 }
 
@@ -76,13 +87,21 @@ message_header(message *m, const char *name, const char *value, size_t len)
 		message_from(m, value, len);
 	if (m->dkim != NULL)
 		dkim_verifier_header(m->dkim, name, value, len);
+	if (m->arc != NULL)
+		arc_verifier_header(m->arc, name, value, len);
 }
 
-/* message_body - body bytes for DKIM */
+/* message_body - body bytes for DKIM and ARC */
 int
 message_body(message *m, const unsigned char *p, size_t n)
 {
-	return m->dkim != NULL && dkim_verifier_body(m->dkim, p, n);
+	int more = 0;
+
+	if (m->dkim != NULL && dkim_verifier_body(m->dkim, p, n))
+		more = 1;
+	if (m->arc != NULL && arc_verifier_body(m->arc, p, n))
+		more = 1;
+	return more;
 }
 
 /* message_author_problem - why the From: field names no author: the
@@ -126,7 +145,101 @@ message_from_facts(message *m, struct facts *f)
 	str_free(&why);
 }
 
-/* message_end - the message is complete: DKIM, From:, DMARC */
+/* message_arc_saw - what one ARC-Authentication-Results saw of the
+ * From: domain: "dmarc=pass", an aligned "dkim=pass header.d=..." or
+ * "spf=pass smtp.mailfrom=..."; 0 and nothing when it saw no pass */
+static int
+message_arc_saw(message *m, const char *aar, const char *from, str *saw)
+{
+	struct authres_parsed ap;
+	const struct authres_resinfo *r;
+	const char *id, *at;
+	size_t i, j;
+	str err;
+	int found = 0;
+
+	str_init(&err);
+	memset(&ap, 0, sizeof(ap));
+	/* the AAR's payload as an A-R field: "authserv-id; results" */
+	if (authres_parse(aar, strlen(aar), 1, &ap, &err) != 0) {
+		str_free(&err);
+		return 0;
+	}
+	for (i = 0; i < ap.nres && !found; i++) {
+		r = &ap.res[i];
+		if (strcasecmp(r->result, "pass") != 0)
+			continue;
+		for (j = 0; j < r->nprops && !found; j++) {
+			const struct authres_prop *pr = &r->props[j];
+
+			id = pr->value;
+			if (strcasecmp(r->method, "dmarc") == 0 &&
+			    strcasecmp(pr->ptype, "header") == 0 &&
+			    strcasecmp(pr->property, "from") == 0) {
+				if (strcasecmp(id, from) == 0) {
+					str_append(saw, "dmarc=pass");
+					found = 1;
+				}
+				continue;
+			}
+			if (strcasecmp(r->method, "dkim") == 0 &&
+			    strcasecmp(pr->ptype, "header") == 0 &&
+			    (strcasecmp(pr->property, "d") == 0 ||
+			    strcasecmp(pr->property, "i") == 0)) {
+				if ((at = strrchr(id, '@')) != NULL)
+					id = at + 1;
+			} else if (strcasecmp(r->method, "spf") == 0 &&
+			    strcasecmp(pr->ptype, "smtp") == 0 &&
+			    strcasecmp(pr->property, "mailfrom") == 0) {
+				if ((at = strrchr(id, '@')) != NULL)
+					id = at + 1;
+			} else
+				continue;
+			if (m->cfg.dmarc != NULL && dmarc_domains_aligned(
+			    m->cfg.dmarc, m->cfg.resolver, id, from, 'r',
+			    deadline_in(m->cfg.dmarc_timeout_ms)) == 1) {
+				str_appendf(saw, "%s=pass %s.%s=%s", r->method,
+				    pr->ptype, pr->property, pr->value);
+				found = 1;
+			}
+		}
+	}
+	authres_parsed_free(&ap);
+	str_free(&err);
+	return found;
+}
+
+/* message_arc_vouch - the newest trusted sealer of a passing chain that
+ * saw the From: domain pass */
+static void
+message_arc_vouch(message *m, struct facts *f)
+{
+	const struct arc_set_info *set;
+	unsigned i;
+
+	if (f->arc.cv != ARC_CV_PASS || f->dmarc.result != DMARCR_FAIL ||
+	    m->cfg.arc_trusted_sealers == NULL ||
+	    m->cfg.arc_trusted_sealers->n == 0 || f->from_domain == NULL)
+		return;
+	for (i = f->arc.n; i >= 1; i--) {
+		set = &f->arc.set[i - 1];
+		if (*set->sealer == '\0' ||
+		    domlist_match(m->cfg.arc_trusted_sealers, set->sealer) ==
+		    NULL)
+			continue;
+		f->arc_trusted_any = 1;
+		str_reset(&m->arc_saw);
+		if (message_arc_saw(m, set->aar, f->from_domain,
+		    &m->arc_saw)) {
+			f->arc_sealer = set->sealer;
+			f->arc_sealer_i = i;
+			f->arc_saw = str_cstr(&m->arc_saw);
+			return;
+		}
+	}
+}
+
+/* message_end - the message is complete: DKIM, ARC, From:, DMARC */
 void
 message_end(message *m, const struct spf_outcome *spf, struct facts *f)
 {
@@ -136,8 +249,20 @@ message_end(message *m, const struct spf_outcome *spf, struct facts *f)
 	f->message_done = 1;
 	dkim_results_clear(&f->dkim);
 	dmarc_outcome_clear(&f->dmarc);
+	f->arc_checked = 0;
+	f->arc_sealer = NULL;
+	f->arc_trusted_any = 0;
 	if (m->dkim != NULL)
 		dkim_verifier_end(m->dkim, &f->dkim);
+	if (m->arc != NULL && !m->arc_done) {
+		arc_verifier_end(m->arc, deadline_in(m->cfg.arc_timeout_ms),
+		    &m->arc_result);
+		m->arc_done = 1;
+	}
+	if (m->arc != NULL && m->cfg.arc) {
+		f->arc = m->arc_result;
+		f->arc_checked = 1;
+	}
 	if (m->cfg.dmarc == NULL)
 		return;
 	message_from_facts(m, f);
@@ -163,6 +288,21 @@ message_end(message *m, const struct spf_outcome *spf, struct facts *f)
 	in.ndkim = f->dkim.n;
 	dmarc_check(m->cfg.dmarc, m->cfg.resolver, &in,
 	    deadline_in(m->cfg.dmarc_timeout_ms), &f->dmarc);
+	if (f->arc_checked)
+		message_arc_vouch(m, f);
+}
+
+/* message_seal - our ARC set */
+int
+message_seal(message *m, const struct arc_seal_params *p,
+    struct arc_sealed *out, str *why)
+{
+	if (m->arc == NULL || !m->cfg.arc_keep || !m->arc_done) {
+		memset(out, 0, sizeof(*out));
+		str_append(why, "the message was not kept for sealing");
+		return -1;
+	}
+	return arc_seal(p, m->arc, &m->arc_result, out, why);
 }
 
 /* message_author - the parsed mailboxes of the one From: field */
@@ -185,5 +325,7 @@ message_free(message *m)
 	str_free(&m->from_parse_error);
 	mem_free(m->from_error);
 	mem_free(m->dmarc_sigs);
+	arc_verifier_free(m->arc);
+	str_free(&m->arc_saw);
 	mem_free(m);
 }

@@ -1,9 +1,9 @@
 /*
  * message - the checks of one message's content, fed as the MTA hands it
  * over: the From: field (the author domain DMARC is about), DKIM
- * verification, and the DMARC check at the end. Every lookup starts as
- * soon as its name is known: a DKIM key when its DKIM-Signature field
- * arrives, the DMARC records when From: arrives.
+ * verification, the ARC chain, and the DMARC check at the end. Every
+ * lookup starts as soon as its name is known: a DKIM or ARC key when its
+ * signature field arrives, the DMARC records when From: arrives.
  *
  *	message_new(cfg) - a checker for one message; cfg says which checks
  *		run (NULL engines: that check is off) and the resolver.
@@ -11,11 +11,18 @@
  *		the message, after the colon (leading space included).
  *	message_body(m, chunk, len) - body bytes; 0 when no check needs
  *		more (the milter can then tell the MTA to skip the rest).
- *	message_end(m, spf_mailfrom, facts) - finish: DKIM results, the From:
- *		verdict (exactly one field with one author domain, else
- *		facts->from_error in plain words), and the DMARC result
- *		(using the MAIL FROM SPF result and the DKIM results) go into
- *		facts; facts point into m, which must outlive their use.
+ *	message_end(m, spf_mailfrom, facts) - finish: DKIM results, the ARC
+ *		chain, the From: verdict (exactly one field with one author
+ *		domain, else facts->from_error in plain words), and the DMARC
+ *		result (using the MAIL FROM SPF result and the DKIM results)
+ *		go into facts; when DMARC failed and the chain passed, the
+ *		newest set of a trusted sealer whose ARC-Authentication-Results
+ *		saw the From: domain pass (dmarc=pass with that header.from,
+ *		or an SPF or DKIM pass aligned with it) is facts->arc_sealer.
+ *		facts point into m, which must outlive their use.
+ *	message_seal(m, p, out, why) - our ARC set over the message as it
+ *		came (arc_seal; cfg.arc_keep must have been set): 1 and the
+ *		fields, 0 when none may be added, -1 on an error (why).
  *	message_author(m) - the mailboxes of the one From: field, once it
  *		has arrived and parsed (NULL before, or when there are none,
  *		several fields or a field we cannot read).
@@ -32,7 +39,9 @@
 #include <stddef.h>
 
 #include "dns/dns.h"
+#include "mail/domlist.h"
 #include "mail/from_header.h"
+#include "arc/arc_seal.h"
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
@@ -42,10 +51,14 @@
 					 * is refused, not parsed */
 
 struct message_cfg {
-	dns_resolver	*resolver;
-	dkim_engine	*dkim;		/* NULL: no DKIM */
-	dmarc_engine	*dmarc;		/* NULL: no DMARC (nor From: check) */
-	int		 dmarc_timeout_ms;
+	dns_resolver		*resolver;
+	dkim_engine		*dkim;		/* NULL: no DKIM */
+	dmarc_engine		*dmarc;		/* NULL: no DMARC (nor From:) */
+	int			 dmarc_timeout_ms;
+	int			 arc;		/* validate ARC chains */
+	int			 arc_keep;	/* keep what a seal covers */
+	int			 arc_timeout_ms;
+	const domlist		*arc_trusted_sealers;	/* NULL: none */
 };
 
 typedef struct message message;
@@ -56,6 +69,8 @@ int	 message_body(message *, const unsigned char *, size_t);
 void	 message_end(message *, const struct spf_outcome *, struct facts *);
 const struct from_list *message_author(const message *);
 void	 message_author_problem(const message *, str *);
+int	 message_seal(message *, const struct arc_seal_params *,
+	    struct arc_sealed *, str *);
 void	 message_free(message *);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "util/deadline.h"
 #include "util/ipaddr.h"
@@ -796,8 +797,34 @@ session_message(struct session *s)
 	if (s->rt->dmarc != NULL && exempt_check(session_policy(s),
 	    &s->facts, CHECK_DMARC, NULL) != EXEMPT_SKIP)
 		mc.dmarc = s->rt->dmarc;
+	mc.arc = s->rt->conf->arc_enabled;
+	mc.arc_keep = s->rt->conf->arc_seal_key != NULL;
+	mc.arc_timeout_ms = s->rt->conf->arc_timeout_ms;
+	mc.arc_trusted_sealers = &session_policy(s)->dmarc_trusted_sealers;
 	s->msg = message_new(&mc);
 	return s->msg;
+}
+
+/* session_ar_results - the results of an A-R field (after the
+ * authserv-id), joined to out with "; " */
+static void
+session_ar_results(str *out, const char *value)
+{
+	const char *r;
+	size_t n;
+
+	if ((r = strchr(value, ';')) == NULL)
+		return;
+	for (r++; *r == ' ' || *r == '\t' || *r == '\r' || *r == '\n'; r++)
+		;
+	for (n = strlen(r); n > 0 && strchr(" \t\r\n;", r[n - 1]) != NULL;
+	    n--)
+		;
+	if (n == 0)
+		return;
+	if (out->len > 0)
+		str_append(out, ";\n\t");
+	str_append_n(out, r, n);
 }
 
 /* session_header - one header field: the message checks, and A-R fields
@@ -852,6 +879,9 @@ session_header(struct session *s, const char *raw_name, const char *value)
 			    sizeof(*s->forged));
 		}
 		s->forged[s->nforged++] = s->nauthres;
+		if (s->rt->conf->arc_seal_key != NULL &&
+		    s->ar_ours.len < SESSION_HEADERS_MAX)
+			session_ar_results(&s->ar_ours, value);
 	}
 	str_free(&id);
 	str_free(&trimmed);
@@ -923,6 +953,39 @@ session_decide(struct session *s, enum stage stage)
 	return &s->verdict;
 }
 
+/* session_seal - our ARC set for the accepted message */
+int
+session_seal(struct session *s, const char *our_ar, struct arc_sealed *out,
+    str *why)
+{
+	const struct conf *c = s->rt->conf;
+	struct arc_seal_params p;
+	str results;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (c->arc_seal_key == NULL || s->msg == NULL || !s->msg_done) {
+		str_append(why, "no message to seal");
+		return -1;
+	}
+	str_init(&results);
+	if (s->facts.trusted_net != NULL && s->ar_ours.len > 0)
+		str_append(&results, str_cstr(&s->ar_ours));
+	else
+		session_ar_results(&results, our_ar);
+	memset(&p, 0, sizeof(p));
+	p.key = c->arc_seal_key;
+	p.domain = c->arc_seal_domain;
+	p.selector = c->arc_seal_selector;
+	p.headers = c->arc_seal_headers;
+	p.authserv_id = c->authserv_id;
+	p.results = results.len > 0 ? str_cstr(&results) : "none";
+	p.t = (long long)time(NULL);
+	rc = message_seal(s->msg, &p, out, why);
+	str_free(&results);
+	return rc;
+}
+
 /* session_message_clear - forget the message and its facts */
 static void
 session_message_clear(struct session *s)
@@ -933,6 +996,8 @@ session_message_clear(struct session *s)
 	s->facts.from_fields = 0;
 	s->facts.from_domain = NULL;
 	s->facts.from_error = NULL;
+	s->facts.arc_checked = 0;
+	s->facts.arc_sealer = NULL;
 	message_free(s->msg);
 	s->msg = NULL;
 	s->msg_done = 0;
@@ -1047,6 +1112,7 @@ session_end_tx(struct session *s)
 	mem_free(s->envelope_to);
 	s->rcpt_domain = s->envelope_to = NULL;
 	str_free(&s->headers);
+	str_free(&s->ar_ours);
 	s->facts.envelope_to = NULL;
 	s->facts.exempt_rcpt = 0;
 	s->facts.exempt_rcpt_name = NULL;
@@ -1077,6 +1143,7 @@ session_free(struct session *s)
 	mem_free(s->rcpt_domain);
 	mem_free(s->envelope_to);
 	str_free(&s->headers);
+	str_free(&s->ar_ours);
 	mem_free(s->auth_user);
 	verdict_clear(&s->verdict);
 	mem_free(s->forged);

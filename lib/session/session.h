@@ -27,8 +27,9 @@
  *		accepted count for the end of the message, which is exempt
  *		only when every accepted recipient is.
  *	session_header(s, name, value) - one header field: to the message
- *		checks (From:, DKIM), and Authentication-Results fields that
- *		claim our authserv-id noted (forgeries to delete at EOM).
+ *		checks (From:, DKIM, ARC), and Authentication-Results fields
+ *		that claim our authserv-id noted (forgeries to delete at EOM;
+ *		their results kept when we seal, see session_seal).
  *	session_body(s, chunk, len) - body bytes for DKIM; 0 when no more
  *		are needed.
  *	session_policy(s) - the policy in force: an override "domain" { }
@@ -44,6 +45,14 @@
  *		verdict stays in the session
  *		(s->verdict) until the next decision or the end of the
  *		transaction.
+ *	session_seal(s, authres, out, why) - our ARC set (arc.seal_key set)
+ *		for the accepted message, given the value of the
+ *		Authentication-Results field we add: its AAR carries those
+ *		results, or, for a client of trusted_networks (a mailing list
+ *		manager sending on a message it received through us), the
+ *		results of the Authentication-Results fields with our
+ *		authserv-id the message brings: ours, from its way in. 1 and
+ *		the fields, 0 when no set may be added (why), -1 on an error.
  *	session_end_tx(s) - log the summary line of the transaction, with
  *		the last verdict given in it, and reset the transaction.
  *	session_free(s) - at close: finish the checks, free everything.
@@ -134,6 +143,9 @@ struct session {
 	str			 headers;	/* the header fields, for a
 						 * failure report (when those
 						 * are on) */
+	str			 ar_ours;	/* the results of the A-R
+						 * fields with our authserv-id,
+						 * when we seal */
 	const struct policy	*policy;	/* an override, NULL: the file's */
 	const struct policy	*eom_policy;	/* the first accepted rcpt's */
 	struct spf_job		 mf_job;
@@ -173,6 +185,8 @@ void		 session_header(struct session *, const char *, const char *);
 int		 session_body(struct session *, const unsigned char *, size_t);
 const struct verdict *session_decide(struct session *, enum stage);
 const struct policy *session_policy(const struct session *);
+int		 session_seal(struct session *, const char *, struct arc_sealed *,
+		    str *);
 void		 session_end_tx(struct session *);
 void		 session_free(struct session *);
 void		 session_counts(unsigned long [ACT_COUNT]);

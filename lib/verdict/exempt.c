@@ -33,7 +33,7 @@ static const char *const exempt_kind_words[] = {
 	"trusted network", "authenticated sender", "allow list",
 	"allowlisted sender domain (SPF pass)", "allowlisted by DNSWL score",
 	"mail to", "trusted forwarder", "exempt domain", "trusted client",
-	"trusted signer"
+	"trusted signer", "arc trusted sealer"
 };
 _Static_assert(sizeof(exempt_kind_words) ==
     EXK_COUNT * sizeof(exempt_kind_words[0]), "one phrase per kind");
@@ -43,7 +43,7 @@ const char *const exempt_kind_names[] = {
 	"trusted_network", "authenticated", "allow_list",
 	"allowlisted_sender", "dnswl", "exempt_recipient",
 	"trusted_forwarder", "spf_exempt_domain", "dmarc_trusted_client",
-	"dmarc_trusted_signer"
+	"dmarc_trusted_signer", "dmarc_trusted_sealer"
 };
 _Static_assert(sizeof(exempt_kind_names) ==
     EXK_COUNT * sizeof(exempt_kind_names[0]), "one name per kind");
@@ -213,5 +213,15 @@ exempt_dmarc(const struct policy *p, const struct facts *f, str *why)
 			    EXK_TRUSTED_SIGNER, match);
 			break;
 		}
+	if (f->arc_sealer != NULL) {
+		str what;
+
+		str_init(&what);
+		str_appendf(&what, "%s, whose ARC set i=%u saw %s",
+		    f->arc_sealer, f->arc_sealer_i, f->arc_saw);
+		exempt_consider(&best, why, EXEMPT_RECORD, EXK_TRUSTED_SEALER,
+		    str_cstr(&what));
+		str_free(&what);
+	}
 	return best;
 }

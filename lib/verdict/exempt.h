@@ -21,8 +21,10 @@
  *		trusted forwarder and the exempt domains (record only).
  *	exempt_dmarc(policy, facts, why) - the mode for DMARC and the From:
  *		check: the above, plus (record only) a trusted forwarder, a
- *		client in dmarc.trusted_clients, or a passing DKIM signature
- *		of a dmarc.trusted_signers domain (a mailing list).
+ *		client in dmarc.trusted_clients, a passing DKIM signature
+ *		of a dmarc.trusted_signers domain (a mailing list), or a
+ *		passing ARC chain with a set of a dmarc.trusted_sealers
+ *		domain that saw the From: domain pass (facts->arc_sealer).
  *	exempt_mode_name(m), exempt_mode_parse(word) - the words of the
  *		modes in the config and the logs (-1 for an unknown word);
  *		exempt_mode_names is the table.
@@ -50,9 +52,9 @@ enum exempt_kind {
 	EXK_TRUSTED_NETWORK, EXK_AUTHENTICATED, EXK_ALLOW_LIST,
 	EXK_ALLOWLISTED_SENDER, EXK_DNSWL, EXK_RECIPIENT,
 	EXK_TRUSTED_FORWARDER, EXK_EXEMPT_DOMAIN, EXK_TRUSTED_CLIENT,
-	EXK_TRUSTED_SIGNER
+	EXK_TRUSTED_SIGNER, EXK_TRUSTED_SEALER
 };
-#define EXK_COUNT	(EXK_TRUSTED_SIGNER + 1)
+#define EXK_COUNT	(EXK_TRUSTED_SEALER + 1)
 
 enum exempt_mode exempt_check(const struct policy *, const struct facts *,
 		    enum check, str *);

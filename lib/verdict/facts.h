@@ -10,6 +10,7 @@
 #define AUTHGATE_FACTS_H
 
 #include "util/ipaddr.h"
+#include "arc/arc_verify.h"
 #include "spf/spf.h"
 #include "dkim/dkim.h"
 #include "dmarc/dmarc.h"
@@ -54,6 +55,15 @@ struct facts {
 	const char		*from_error;	/* why From: is unusable */
 	struct dkim_results	 dkim;
 	struct dmarc_outcome	 dmarc;
+	int			 arc_checked;	/* the ARC chain was validated */
+	struct arc_result	 arc;		/* its result */
+	const char		*arc_sealer;	/* a dmarc.trusted_sealers domain
+						 * whose ARC set saw the From:
+						 * domain pass, or NULL */
+	unsigned		 arc_sealer_i;	/* that set's instance */
+	int			 arc_trusted_any;	/* a set of the chain is
+						 * a trusted sealer's */
+	const char		*arc_saw;	/* what it saw: "dmarc=pass" */
 	/* the sending side */
 	struct sender_identity	 sender;	/* login, account */
 	const char *const	*relay_ids;	/* this relay's account IDs */

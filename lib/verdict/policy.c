@@ -180,6 +180,7 @@ policy_free(struct policy *p)
 	domlist_free(&p->spf_exempt_domains);
 	domlist_free(&p->allowlist_senders);
 	domlist_free(&p->dmarc_trusted_signers);
+	domlist_free(&p->dmarc_trusted_sealers);
 	netlist_free(&p->dmarc_trusted_clients);
 	for (i = 0; i < p->ndmarc_overrides; i++)
 		mem_free(p->dmarc_overrides[i].domain);

@@ -172,6 +172,7 @@ struct policy {
 							 * that are allowlisted */
 	domlist			 dmarc_trusted_signers;	/* DKIM d= of lists */
 	netlist			 dmarc_trusted_clients;	/* forwarder IPs */
+	domlist			 dmarc_trusted_sealers;	/* ARC d= vouching */
 };
 
 void		 policy_defaults(struct policy *);

@@ -244,6 +244,32 @@ text_dkim_sig(str *s, const struct dkim_sig *sig)
 	}
 }
 
+/* text_arc - the ARC chain of a message DMARC refuses: broken, or
+ * passing through sealers not trusted here (or trusted, but they did not
+ * see it pass either) */
+static void
+text_arc(str *s, const struct arc_result *r, int trusted_any)
+{
+	unsigned i;
+
+	if (r->cv == ARC_CV_FAIL) {
+		str_append(s, "ARC: the message carries an ARC chain that does "
+		    "not verify (");
+		str_append_printable(s, r->why, strlen(r->why), 160);
+		str_append(s, "), so what the hops before saw cannot be used.");
+		return;
+	}
+	str_append(s, "ARC: the message came through ");
+	for (i = r->n; i >= 1; i--) {
+		if (i != r->n)
+			str_append(s, i == 1 ? " and " : ", ");
+		text_name(s, r->set[i - 1].sealer);
+	}
+	str_append(s, trusted_any ? ", and none that this receiver trusts "
+	    "saw it pass DMARC, SPF or DKIM for the From: domain." :
+	    ", which this receiver does not trust to vouch for it.");
+}
+
 /* verdict_explain_dmarc - reply lines for a refused DMARC result */
 void
 verdict_explain_dmarc(const struct facts *f, struct verdict *v)
@@ -333,6 +359,13 @@ verdict_explain_dmarc(const struct facts *f, struct verdict *v)
 		str_append_c(&s, '.');
 	}
 	verdict_add_line(v, str_cstr(&s));
+
+	/* ARC: a forwarder or list the message came through */
+	if (f->arc_checked && f->arc.cv != ARC_CV_NONE) {
+		str_reset(&s);
+		text_arc(&s, &f->arc, f->arc_trusted_any);
+		verdict_add_line(v, str_cstr(&s));
+	}
 
 	str_reset(&s);
 	str_append(&s, "To fix: sign the mail with a DKIM key of ");

@@ -116,7 +116,7 @@ def scenario_pass():
     value = " ".join(ar[0].split())
     ok(value == "%s; iprev=pass (mail.authgate.example) "
        "policy.iprev=192.0.2.10; spf=pass smtp.mailfrom=pass.authgate.example; "
-       "spf=pass smtp.helo=mail.authgate.example; dkim=none (not signed); "
+       "spf=pass smtp.helo=mail.authgate.example; dkim=none (not signed); arc=none; "
        "dmarc=none reason=\"pass.authgate.example publishes no DMARC "
        "record\" header.from=pass.authgate.example policy.dmarc=none"
        % ARGS.authserv_id, "SPF pass: Authentication-Results: " + value)

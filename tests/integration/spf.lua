@@ -9,7 +9,7 @@ local helo_none = "host.nowhere.authgate.example"	-- NXDOMAIN: helo=none
 -- pass: both identities, exact header value
 local ar = deliver("192.0.2.10", "mail.authgate.example", "Q-PASS",
     "<user@pass.authgate.example>")
-local want = "mx.authgate.test;\n\tiprev=pass (mail.authgate.example) policy.iprev=192.0.2.10;\n\tspf=pass smtp.mailfrom=pass.authgate.example;\n\tspf=pass smtp.helo=mail.authgate.example;\n\tdkim=none (not signed);\n\tdmarc=none reason=\"example.org publishes no DMARC record\"\n\t header.from=example.org policy.dmarc=none"
+local want = "mx.authgate.test;\n\tiprev=pass (mail.authgate.example) policy.iprev=192.0.2.10;\n\tspf=pass smtp.mailfrom=pass.authgate.example;\n\tspf=pass smtp.helo=mail.authgate.example;\n\tdkim=none (not signed);\n\tarc=none;\n\tdmarc=none reason=\"example.org publishes no DMARC record\"\n\t header.from=example.org policy.dmarc=none"
 if ar ~= want then print("got:  " .. ar .. "\nwant: " .. want) end
 check(ar == want,
     "Q-PASS: A-R has iprev, both SPF results, dkim=none, dmarc=none")

@@ -16,6 +16,8 @@
 #include <syslog.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "util/ipaddr.h"
 #include "util/str.h"
@@ -164,6 +166,9 @@ test_table_defaults_are_policy_defaults(void **state)
 	same_words("dmarc.trusted_signers", x.dmarc_trusted_signers.v,
 	    x.dmarc_trusted_signers.n, y.dmarc_trusted_signers.v,
 	    y.dmarc_trusted_signers.n);
+	same_words("dmarc.trusted_sealers", x.dmarc_trusted_sealers.v,
+	    x.dmarc_trusted_sealers.n, y.dmarc_trusted_sealers.v,
+	    y.dmarc_trusted_sealers.n);
 	assert_int_equal(x.dmarc_trusted_clients.n, y.dmarc_trusted_clients.n);
 	assert_int_equal(x.ndmarc_overrides, y.ndmarc_overrides);
 	for (i = 0; i < CHECK_COUNT; i++)
@@ -204,6 +209,8 @@ test_table_defaults_are_policy_defaults(void **state)
 	memset(&y.allowlist_senders, 0, sizeof(y.allowlist_senders));
 	memset(&x.dmarc_trusted_signers, 0, sizeof(x.dmarc_trusted_signers));
 	memset(&y.dmarc_trusted_signers, 0, sizeof(y.dmarc_trusted_signers));
+	memset(&x.dmarc_trusted_sealers, 0, sizeof(x.dmarc_trusted_sealers));
+	memset(&y.dmarc_trusted_sealers, 0, sizeof(y.dmarc_trusted_sealers));
 	memset(&x.dmarc_trusted_clients, 0, sizeof(x.dmarc_trusted_clients));
 	memset(&y.dmarc_trusted_clients, 0, sizeof(y.dmarc_trusted_clients));
 	x.dmarc_overrides = y.dmarc_overrides = NULL;
@@ -497,6 +504,20 @@ static const struct bad_case bad_cases[] = {
 	    "4: dmarc domain section \"bad_name\"" },
 	{ "dmarc {\n  domain \"a.example\" {\n    frobnicate = 1\n  }\n}\n",
 	    "3: unknown option 'frobnicate'" },
+	{ "dmarc {\n  trusted_sealers = \"lists.example bad_one\"\n}\n",
+	    "2: option 'trusted_sealers': \"bad_one\" is not a domain name" },
+	{ "arc {\n  timeout = 10ms\n}\n", "2: option 'timeout'" },
+	{ "arc {\n  seal_headers = \"to:subject\"\n}\n", "2: option "
+	    "'seal_headers': the list must name From" },
+	{ "arc {\n  seal_headers = \"from:ARC-Seal\"\n}\n", "2: option "
+	    "'seal_headers': ARC-Seal may not be signed" },
+	{ "arc {\n  seal_headers = \"from authentication-results\"\n}\n",
+	    "2: option 'seal_headers': authentication-results may not" },
+	{ "arc {\n  seal_domain = \"lists.example\"\n}\n", " arc: sealing "
+	    "needs all of seal_domain, seal_selector and seal_key" },
+	{ "arc {\n  seal_domain = \"l.example\"\n  seal_selector = \"s\"\n"
+	    "  seal_key = \"/nonexistent/arc.pem\"\n}\n", " arc: seal_key: "
+	    "/nonexistent/arc.pem: No such file or directory" },
 	{ "authserv_id = \"unterminated\n", "2: premature end of file" },
 	{ "spf {\n  mailfrom {\n", "1: section opened here is never closed" },
 	{ "log_level = info\n\nspf { # {\n  timeout = 1s\n", "3: section opened "
@@ -528,6 +549,47 @@ test_bad_configs(void **state)
 			fail_msg("error for \"%s\" is \"%s\", want \"%s\"",
 			    bad_cases[i].text, str_cstr(&err), want);
 	}
+	str_free(&err);
+}
+
+/* test_arc_seal_key - a usable sealing key loads; a file that is not
+ * one is refused with the reason */
+static void
+test_arc_seal_key(void **state)
+{
+	EVP_PKEY_CTX *kc;
+	EVP_PKEY *k = NULL;
+	struct conf *c;
+	const char *path;
+	char conf[1024];
+	FILE *f;
+	str err;
+
+	(void)state;
+	str_init(&err);
+	kc = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
+	assert_int_equal(EVP_PKEY_keygen_init(kc), 1);
+	assert_int_equal(EVP_PKEY_keygen(kc, &k), 1);
+	EVP_PKEY_CTX_free(kc);
+	path = write_file("arc.pem", "");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL,
+	    NULL), 1);
+	fclose(f);
+	EVP_PKEY_free(k);
+	snprintf(conf, sizeof(conf), "arc {\n  seal_domain = \"l.example\"\n"
+	    "  seal_selector = \"s1\"\n  seal_key = \"%s\"\n}\n", path);
+	path = write_file("arc.conf", conf);
+	assert_int_equal(conf_load(path, 1, &c, &err), 0);
+	assert_non_null(c->arc_seal_key);
+	assert_string_equal(c->arc_seal_domain, "l.example");
+	assert_non_null(strstr(c->arc_seal_headers, "from:"));
+	conf_free(c);
+	path = write_file("arc.pem", "not a key\n");
+	path = write_file("arc.conf", conf);
+	assert_int_equal(conf_load(path, 1, &c, &err), -1);
+	assert_non_null(strstr(str_cstr(&err), "not a PEM private key"));
 	str_free(&err);
 }
 
@@ -787,6 +849,7 @@ main(void)
 		cmocka_unit_test(test_table_defaults_are_policy_defaults),
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_arc_seal_key),
 		cmocka_unit_test(test_hash_inside_quotes),
 		cmocka_unit_test(test_binary_file_refused),
 		cmocka_unit_test(test_several_errors_reported),

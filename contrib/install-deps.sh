@@ -18,7 +18,7 @@ BUILD="build-essential autoconf automake autoconf-archive pkg-config
 	libhiredis-dev libsystemd-dev libmicrohttpd-dev libsqlite3-dev libpq-dev
 	zlib1g-dev libssl-dev"
 TEST="libcmocka-dev libjansson-dev libyaml-dev nsd miltertest postfix python3
-	python3-dkim iproute2 clang libclang-rt-14-dev redis-server
+	python3-dkim python3-authres python3-nacl iproute2 clang libclang-rt-14-dev redis-server
 	debhelper dpkg-dev lintian prometheus curl libmail-dmarc-perl
 	libxml2-utils postgresql"
 DEMO="swaks"

@@ -146,17 +146,19 @@ message_from_facts(message *m, struct facts *f)
 }
 
 /* message_arc_saw - what one ARC-Authentication-Results saw of the
- * From: domain: "dmarc=pass", an aligned "dkim=pass header.d=..." or
- * "spf=pass smtp.mailfrom=..."; 0 and nothing when it saw no pass */
+ * From: domain: "dmarc=pass" for it, else an aligned "dkim=pass
+ * header.d=..." or "spf=pass smtp.mailfrom=..."; 0 and nothing when it
+ * saw no pass */
 static int
 message_arc_saw(message *m, const char *aar, const char *from, str *saw)
 {
 	struct authres_parsed ap;
 	const struct authres_resinfo *r;
+	const struct authres_prop *pr;
 	const char *id, *at;
 	size_t i, j;
 	str err;
-	int found = 0;
+	int found = 0, pass;
 
 	str_init(&err);
 	memset(&ap, 0, sizeof(ap));
@@ -165,45 +167,45 @@ message_arc_saw(message *m, const char *aar, const char *from, str *saw)
 		str_free(&err);
 		return 0;
 	}
-	for (i = 0; i < ap.nres && !found; i++) {
-		r = &ap.res[i];
-		if (strcasecmp(r->result, "pass") != 0)
-			continue;
-		for (j = 0; j < r->nprops && !found; j++) {
-			const struct authres_prop *pr = &r->props[j];
-
-			id = pr->value;
-			if (strcasecmp(r->method, "dmarc") == 0 &&
-			    strcasecmp(pr->ptype, "header") == 0 &&
-			    strcasecmp(pr->property, "from") == 0) {
-				if (strcasecmp(id, from) == 0) {
-					str_append(saw, "dmarc=pass");
+	/* the strongest first: DMARC itself, then what DMARC builds on */
+	for (pass = 0; pass < 2 && !found; pass++)
+		for (i = 0; i < ap.nres && !found; i++) {
+			r = &ap.res[i];
+			if (strcasecmp(r->result, "pass") != 0 ||
+			    (strcasecmp(r->method, "dmarc") == 0) != (pass == 0))
+				continue;
+			for (j = 0; j < r->nprops && !found; j++) {
+				pr = &r->props[j];
+				id = pr->value;
+				if (pass == 0) {
+					if (strcasecmp(pr->ptype, "header") == 0 &&
+					    strcasecmp(pr->property, "from") == 0 &&
+					    strcasecmp(id, from) == 0) {
+						str_append(saw, "dmarc=pass");
+						found = 1;
+					}
+					continue;
+				}
+				if (!((strcasecmp(r->method, "dkim") == 0 &&
+				    strcasecmp(pr->ptype, "header") == 0 &&
+				    (strcasecmp(pr->property, "d") == 0 ||
+				    strcasecmp(pr->property, "i") == 0)) ||
+				    (strcasecmp(r->method, "spf") == 0 &&
+				    strcasecmp(pr->ptype, "smtp") == 0 &&
+				    strcasecmp(pr->property, "mailfrom") == 0)))
+					continue;
+				if ((at = strrchr(id, '@')) != NULL)
+					id = at + 1;
+				if (m->cfg.dmarc != NULL && dmarc_domains_aligned(
+				    m->cfg.dmarc, m->cfg.resolver, id, from, 'r',
+				    deadline_in(m->cfg.dmarc_timeout_ms)) == 1) {
+					str_appendf(saw, "%s=pass %s.%s=%s",
+					    r->method, pr->ptype, pr->property,
+					    pr->value);
 					found = 1;
 				}
-				continue;
-			}
-			if (strcasecmp(r->method, "dkim") == 0 &&
-			    strcasecmp(pr->ptype, "header") == 0 &&
-			    (strcasecmp(pr->property, "d") == 0 ||
-			    strcasecmp(pr->property, "i") == 0)) {
-				if ((at = strrchr(id, '@')) != NULL)
-					id = at + 1;
-			} else if (strcasecmp(r->method, "spf") == 0 &&
-			    strcasecmp(pr->ptype, "smtp") == 0 &&
-			    strcasecmp(pr->property, "mailfrom") == 0) {
-				if ((at = strrchr(id, '@')) != NULL)
-					id = at + 1;
-			} else
-				continue;
-			if (m->cfg.dmarc != NULL && dmarc_domains_aligned(
-			    m->cfg.dmarc, m->cfg.resolver, id, from, 'r',
-			    deadline_in(m->cfg.dmarc_timeout_ms)) == 1) {
-				str_appendf(saw, "%s=pass %s.%s=%s", r->method,
-				    pr->ptype, pr->property, pr->value);
-				found = 1;
 			}
 		}
-	}
 	authres_parsed_free(&ap);
 	str_free(&err);
 	return found;

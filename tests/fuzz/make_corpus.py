@@ -258,6 +258,20 @@ def arc():
     ]
     for i, v in enumerate(seeds):
         put("arc", "a%d" % i, v)
+    # a set sealed with the test key the fuzz zone publishes at
+    # s1024._domainkey.example.com (python3-dkim's arc_sign)
+    import dkim
+    with open(os.path.join(TOP, "tests", "keys", "rsa1024.pem"), "rb") as f:
+        key = f.read()
+    msg = (b"Authentication-Results: example.com; spf=pass "
+           b"smtp.mailfrom=example.com; dmarc=pass header.from=example.com\r\n"
+           b"From: a@example.com\r\nTo: b@example.net\r\nSubject: hi\r\n"
+           b"\r\nHello,\r\n  the body.\r\n\r\n")
+    msg = b"".join(dkim.arc_sign(msg, b"s1024", b"example.com", key,
+                                 b"example.com", timestamp=1700000000,
+                                 include_headers=[b"from", b"to",
+                                                  b"subject"])) + msg
+    put("arc", "sealed", msg.replace(b"\r\n", b"\n"))
 
 
 dns()

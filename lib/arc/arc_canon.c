@@ -50,17 +50,27 @@ arc_canon_header(str *out, const char *name, const char *value, size_t len,
 		str_append_c(out, ':');
 		space = 0;
 		start = out->len;
-		for (i = 0; i < len; i++) {
-			if (value[i] == '\r' || value[i] == '\n')
-				continue;	/* unfold */
+		for (i = 0; i < len; ) {
+			size_t j;
+
+			if (value[i] == '\r' || value[i] == '\n') {
+				i++;		/* unfold */
+				continue;
+			}
 			if (arc_is_wsp(value[i])) {
 				space = 1;
+				i++;
 				continue;
 			}
 			if (space && out->len > start)
 				str_append_c(out, ' ');
 			space = 0;
-			str_append_c(out, value[i]);
+			/* the run up to the next white space or line end */
+			for (j = i + 1; j < len && value[j] != '\r' &&
+			    value[j] != '\n' && !arc_is_wsp(value[j]); j++)
+				;
+			str_append_n(out, value + i, j - i);
+			i = j;
 		}
 	}
 	if (crlf)
@@ -126,54 +136,69 @@ arc_body_flush(struct arc_body *b)
 	b->n = 0;
 }
 
-/* arc_body_put - one canonical byte, within the l= limit */
+/* arc_body_put - canonical bytes, within the l= limit */
 static void
-arc_body_put(struct arc_body *b, unsigned char ch)
+arc_body_put(struct arc_body *b, const unsigned char *p, size_t n)
 {
-	if (b->limit == 0)
-		return;
+	size_t k;
+
+	if (b->limit >= 0 && (long long)n > b->limit)
+		n = (size_t)b->limit;
 	if (b->limit > 0)
-		b->limit--;
-	if (b->n == sizeof(b->buf))
-		arc_body_flush(b);
-	b->buf[b->n++] = ch;
+		b->limit -= (long long)n;
+	while (n > 0) {
+		if (b->n == sizeof(b->buf))
+			arc_body_flush(b);
+		k = sizeof(b->buf) - b->n < n ? sizeof(b->buf) - b->n : n;
+		memcpy(b->buf + b->n, p, k);
+		b->n += k;
+		p += k;
+		n -= k;
+	}
 }
 
-/* arc_body_char - a byte of a line: first the line ends and white space
+/* arc_body_text - bytes of a line: first the line ends and white space
  * that turned out not to be trailing */
 static void
-arc_body_char(struct arc_body *b, unsigned char ch)
+arc_body_text(struct arc_body *b, const unsigned char *p, size_t n)
 {
-	for (; b->empty_lines > 0; b->empty_lines--) {
-		arc_body_put(b, '\r');
-		arc_body_put(b, '\n');
-	}
+	for (; b->empty_lines > 0; b->empty_lines--)
+		arc_body_put(b, (const unsigned char *)"\r\n", 2);
 	if (b->wsp)
-		arc_body_put(b, ' ');
+		arc_body_put(b, (const unsigned char *)" ", 1);
 	b->wsp = 0;
-	arc_body_put(b, ch);
+	arc_body_put(b, p, n);
 	b->any = 1;
 }
 
-/* arc_body_update - body bytes as they arrive */
+/* arc_body_special - a byte that is not plain text of a line */
+static int
+arc_body_special(const struct arc_body *b, unsigned char ch)
+{
+	return ch == '\r' || ch == '\n' || (b->relaxed && arc_is_wsp(ch));
+}
+
+/* arc_body_update - body bytes as they arrive; runs of plain text go in
+ * whole */
 void
 arc_body_update(struct arc_body *b, const unsigned char *p, size_t n)
 {
-	size_t i;
+	size_t i, j;
 	unsigned char ch;
 
 	if (b->ctx == NULL)
 		return;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; ) {
 		ch = p[i];
 		if (b->cr) {
 			b->cr = 0;
 			if (ch == '\n') {
 				b->wsp = 0;	/* trailing: dropped */
 				b->empty_lines++;
+				i++;
 				continue;
 			}
-			arc_body_char(b, '\r');
+			arc_body_text(b, (const unsigned char *)"\r", 1);
 		}
 		if (ch == '\r')
 			b->cr = 1;
@@ -182,8 +207,22 @@ arc_body_update(struct arc_body *b, const unsigned char *p, size_t n)
 			b->empty_lines++;
 		} else if (b->relaxed && arc_is_wsp(ch))
 			b->wsp = 1;
-		else
-			arc_body_char(b, ch);
+		else {
+			/* a run of text, single spaces between words included
+			 * (relaxed keeps those as they are) */
+			for (j = i + 1; j < n; j++) {
+				if (!arc_body_special(b, p[j]))
+					continue;
+				if (p[j] == ' ' && j + 1 < n &&
+				    !arc_body_special(b, p[j + 1]))
+					continue;
+				break;
+			}
+			arc_body_text(b, p + i, j - i);
+			i = j;
+			continue;
+		}
+		i++;
 	}
 }
 
@@ -192,14 +231,12 @@ void
 arc_body_final(struct arc_body *b, unsigned char *digest, unsigned *len)
 {
 	if (b->cr)
-		arc_body_char(b, '\r');
+		arc_body_text(b, (const unsigned char *)"\r", 1);
 	b->cr = 0;
 	/* one line end after the last line; an empty body is one CRLF in
 	 * simple canonicalization and nothing in relaxed */
-	if (b->any || !b->relaxed) {
-		arc_body_put(b, '\r');
-		arc_body_put(b, '\n');
-	}
+	if (b->any || !b->relaxed)
+		arc_body_put(b, (const unsigned char *)"\r\n", 2);
 	arc_body_flush(b);
 	*len = 0;
 	(void)EVP_DigestFinal_ex(b->ctx, digest, len);

@@ -3,11 +3,13 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "util/mem.h"
+#include "util/siphash.h"
 #include "util/str.h"
 #include "arc/arc_key.h"
 #include "arc/arc_tags.h"
@@ -180,4 +182,46 @@ done:
 	str_free(&rec);
 	str_free(&bytes);
 	return ret;
+}
+
+#define ARC_KEY_CACHE	64	/* slots; a new key takes its slot's place */
+
+static struct {
+	char		*record;
+	size_t		 len;
+	EVP_PKEY	*key;
+} arc_key_cache[ARC_KEY_CACHE];
+static pthread_mutex_t arc_key_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* arc_key_cached - a parsed key, from the cache when the same record was
+ * parsed before */
+int
+arc_key_cached(const char *record, size_t len, EVP_PKEY **key, str *why)
+{
+	size_t slot;
+
+	slot = (size_t)(siphash24(siphash_process_key(), record, len) %
+	    ARC_KEY_CACHE);
+	(void)pthread_mutex_lock(&arc_key_lock);
+	if (arc_key_cache[slot].key != NULL &&
+	    arc_key_cache[slot].len == len &&
+	    memcmp(arc_key_cache[slot].record, record, len) == 0) {
+		*key = arc_key_cache[slot].key;
+		(void)EVP_PKEY_up_ref(*key);
+		(void)pthread_mutex_unlock(&arc_key_lock);
+		return 0;
+	}
+	(void)pthread_mutex_unlock(&arc_key_lock);
+	/* parsed outside the lock: other threads need not wait for it */
+	if (arc_key_parse(record, len, key, why) != 0)
+		return -1;
+	(void)pthread_mutex_lock(&arc_key_lock);
+	EVP_PKEY_free(arc_key_cache[slot].key);
+	mem_free(arc_key_cache[slot].record);
+	arc_key_cache[slot].record = mem_memdup(record, len);
+	arc_key_cache[slot].len = len;
+	arc_key_cache[slot].key = *key;
+	(void)EVP_PKEY_up_ref(*key);
+	(void)pthread_mutex_unlock(&arc_key_lock);
+	return 0;
 }

@@ -10,6 +10,11 @@
  *		h= without sha256, an s= without "email" or "*", an empty p=
  *		(revoked), a p= that is not base64 of a key, an RSA key
  *		under 1024 bits.
+ *	arc_key_cached(record, len, &key, why) - the same through a small
+ *		process-wide cache of parsed keys (OpenSSL 3 takes some 130 us
+ *		to decode an RSA key, more than verifying with it; sealers
+ *		are few): key is a new reference, EVP_PKEY_free it.
+ *		Thread-safe.
  *	arc_base64_decode(text, len, out) - base64 with folding white space
  *		inside (as in b=, bh= and p=) into bytes; -1 if it is not.
  */
@@ -24,6 +29,7 @@
 #define ARC_RSA_MIN_BITS	1024	/* RFC 8301 3.2 */
 
 int	arc_key_parse(const char *, size_t, EVP_PKEY **, str *);
+int	arc_key_cached(const char *, size_t, EVP_PKEY **, str *);
 int	arc_base64_decode(const char *, size_t, str *);
 
 #endif

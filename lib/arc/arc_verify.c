@@ -55,8 +55,10 @@ struct arc_verifier {
 	struct arc_hasher	 hash[ARC_HASHERS_MAX];
 	size_t			 nhash;
 	int			 seal_hash;	/* index of relaxed/sha256, -1 */
-	struct arc_tags		 as[ARC_SETS_MAX], ams[ARC_SETS_MAX];
-	int			 as_ok[ARC_SETS_MAX], ams_ok[ARC_SETS_MAX];
+	/* per set, allocated for a chain of the right form only: most
+	 * messages have none */
+	struct arc_tags		*as, *ams;
+	int			*as_ok, *ams_ok;
 	str			 why;
 };
 
@@ -458,6 +460,10 @@ arc_eoh(arc_verifier *v)
 		v->seal_hash = arc_hasher_for(v, 1, EVP_sha256(), -1);
 	if (v->form != ARC_FORM_OK)
 		return;
+	v->as = mem_calloc(v->chain.n, sizeof(*v->as));
+	v->ams = mem_calloc(v->chain.n, sizeof(*v->ams));
+	v->as_ok = mem_calloc(v->chain.n, sizeof(*v->as_ok));
+	v->ams_ok = mem_calloc(v->chain.n, sizeof(*v->ams_ok));
 	str_init(&why);
 	for (i = v->chain.n; i-- > 0; ) {
 		s = &v->chain.set[i];
@@ -532,7 +538,7 @@ arc_key_get(arc_verifier *v, const struct arc_tags *t, int64_t deadline,
 				if (a->rr[i].type != DNS_T_TXT)
 					continue;
 				str_reset(&err);
-				if (arc_key_parse(a->rr[i].u.txt.data,
+				if (arc_key_cached(a->rr[i].u.txt.data,
 				    a->rr[i].u.txt.len, &k->key, &err) == 0)
 					break;
 			}
@@ -823,10 +829,14 @@ arc_verifier_free(arc_verifier *v)
 	}
 	for (i = 0; i < v->nhash; i++)
 		arc_body_free(&v->hash[i].body);
-	for (i = 0; i < ARC_SETS_MAX; i++) {
+	for (i = 0; v->as != NULL && i < v->chain.n; i++) {
 		arc_tags_free(&v->as[i]);
 		arc_tags_free(&v->ams[i]);
 	}
+	mem_free(v->as);
+	mem_free(v->ams);
+	mem_free(v->as_ok);
+	mem_free(v->ams_ok);
 	arc_chain_clear(&v->chain);
 	str_free(&v->form_why);
 	str_free(&v->why);

@@ -65,57 +65,28 @@ read_file(const char *path, int crlf, str *out)
 	return 0;
 }
 
+/* verify_field - one header field to the verifier */
+static void
+verify_field(void *arg, const char *name, const char *value, size_t len)
+{
+	dkim_verifier_header(arg, name, value, len);
+}
+
 /* verify - feed a raw CRLF message to a verifier the milter's way */
 static void
 verify(dkim_engine *e, dns_resolver *res, const char *msg, size_t len,
     struct dkim_results *out)
 {
-	const char *p, *end, *line_end, *colon, *body;
+	const char *body, *end = msg + len;
 	dkim_verifier *v;
-	str name, value;
 
 	v = dkim_verifier_new(e, res);
-	str_init(&name);
-	str_init(&value);
-	end = msg + len;
-	body = end;
-	for (p = msg; p < end; ) {
-		if (p + 1 < end && p[0] == '\r' && p[1] == '\n') {
-			body = p + 2;		/* the empty line */
-			break;
-		}
-		/* one field: this line and its continuation lines */
-		line_end = p;
-		for (;;) {
-			while (line_end < end && *line_end != '\n')
-				line_end++;
-			if (line_end + 1 < end && (line_end[1] == ' ' ||
-			    line_end[1] == '\t')) {
-				line_end++;
-				continue;
-			}
-			break;
-		}
-		colon = memchr(p, ':', (size_t)(line_end - p));
-		if (colon != NULL) {
-			str_reset(&name);
-			str_append_n(&name, p, (size_t)(colon - p));
-			str_reset(&value);
-			/* the value without the field's final CRLF */
-			str_append_n(&value, colon + 1, (size_t)(line_end -
-			    colon - 1 - (line_end[-1] == '\r')));
-			dkim_verifier_header(v, str_cstr(&name),
-			    str_cstr(&value), value.len);
-		}
-		p = line_end < end ? line_end + 1 : end;
-	}
+	body = harness_fields(msg, len, verify_field, v);
 	if (body < end)
 		dkim_verifier_body(v, (const unsigned char *)body,
 		    (size_t)(end - body));
 	dkim_verifier_end(v, out);
 	dkim_verifier_free(v);
-	str_free(&name);
-	str_free(&value);
 }
 
 /* results_text - "pass;fail(reason)" */

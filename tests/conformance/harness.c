@@ -167,3 +167,45 @@ harness_end(void)
 	str_free(&known);
 	str_free(&ratchet);
 }
+
+/* harness_fields - the header fields of a message, one call each */
+const char *
+harness_fields(const char *msg, size_t len,
+    void (*field)(void *, const char *, const char *, size_t), void *arg)
+{
+	const char *p, *end, *line_end, *colon;
+	str name, value;
+
+	str_init(&name);
+	str_init(&value);
+	end = msg + len;
+	for (p = msg; p < end; ) {
+		if (*p == '\n' || (p + 1 < end && p[0] == '\r' && p[1] == '\n')) {
+			p += *p == '\n' ? 1 : 2;	/* the empty line */
+			break;
+		}
+		/* one field: this line and its continuation lines */
+		for (line_end = p; ; line_end++) {
+			while (line_end < end && *line_end != '\n')
+				line_end++;
+			if (!(line_end + 1 < end && (line_end[1] == ' ' ||
+			    line_end[1] == '\t')))
+				break;
+		}
+		colon = memchr(p, ':', (size_t)(line_end - p));
+		if (colon != NULL) {
+			str_reset(&name);
+			str_append_n(&name, p, (size_t)(colon - p));
+			str_reset(&value);
+			str_append(&value, "");
+			str_append_n(&value, colon + 1, (size_t)(line_end -
+			    colon - 1 - (line_end[-1] == '\r')));
+			field(arg, str_cstr(&name), str_cstr(&value),
+			    value.len);
+		}
+		p = line_end < end ? line_end + 1 : end;
+	}
+	str_free(&name);
+	str_free(&value);
+	return p < end ? p : end;
+}

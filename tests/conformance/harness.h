@@ -16,6 +16,12 @@
  *	harness_end_suite(s) - print "<suite>: N/total"; 1 if the count is
  *		below the ratchet or a failure is unexplained, else 0.
  *	harness_end() - release what begin read.
+ *	harness_fields(msg, len, field, arg) - split a message (CRLF or LF
+ *		line ends) into its header fields the way a milter hands
+ *		them over: field(arg, name, value, vlen) per field, value as
+ *		after the colon with its folding, without the final line
+ *		end. Returns where the body starts (after the empty line;
+ *		msg + len when there is none).
  */
 #ifndef AUTHGATE_TEST_HARNESS_H
 #define AUTHGATE_TEST_HARNESS_H
@@ -33,5 +39,7 @@ void	harness_result(struct harness_suite *, const char *, int,
 	    const char *, const char *);
 int	harness_end_suite(struct harness_suite *);
 void	harness_end(void);
+const char *harness_fields(const char *, size_t,
+	    void (*)(void *, const char *, const char *, size_t), void *);
 
 #endif

@@ -54,7 +54,7 @@ ag_authgate_start "$AG_WORK/authgate.conf"
 pf_start_with_sink "unix:$AG_WORK/authgate.sock"
 
 tr -d '\n' < "$KEYS/rsa2048.txt" > "$AG_WORK/rsa2048.rec"
-for scenario in trusted untrusted broken plain; do
+for scenario in trusted trusted_dkim untrusted broken plain; do
 	"$AG_PYTHON" "$top_srcdir/tests/e2e/arc_check.py" --port "$SMTP_PORT" \
 	    --sink "$AG_WORK/sink" --authserv-id mx.authgate.test \
 	    --keys "$KEYS" --dkim-key "$KEYS/rsa2048.pem" \

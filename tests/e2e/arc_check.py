@@ -12,6 +12,8 @@ python3-dkim's arc_sign (an implementation independent of authgate). The
 list then sends it on from 198.51.100.30 (XCLIENT), and the scenario says
 what authgate must make of it:
 
+  trusted_dkim  the same, the list having seen an aligned DKIM pass (no
+             dmarc= in its results): delivered, the A-R says so
   trusted    sealed by lists.arc.example, a trusted sealer: delivered,
              A-R arc=pass and dmarc=fail not enforced with the ARC reason;
              our own ARC set on top verifies with python3-dkim's
@@ -62,16 +64,17 @@ def original(subject):
     return sig + text.encode()
 
 
-def list_copy(msg, sealer):
+def list_copy(msg, sealer, results=None):
     """What the list sends on: its A-R of the original, the subject
     tagged, a footer, then its ARC set on top (python3-dkim)."""
     head, body = msg.split(b"\r\n\r\n", 1)
     head = head.replace(b"Subject: ", b"Subject: [list] ")
     body += b"-- \r\nlist footer\r\n"
-    ar = ("Authentication-Results: %s; spf=pass "
-          "smtp.mailfrom=u@src.arc.example; dkim=pass header.d="
-          "src.arc.example header.s=s2048; dmarc=pass header.from="
-          "src.arc.example\r\n" % sealer).encode()
+    if results is None:
+        results = ("spf=pass smtp.mailfrom=u@src.arc.example; dkim=pass "
+                   "header.d=src.arc.example header.s=s2048; dmarc=pass "
+                   "header.from=src.arc.example")
+    ar = ("Authentication-Results: %s; %s\r\n" % (sealer, results)).encode()
     msg = ar + head + b"\r\n\r\n" + body
     with open(os.path.join(ARGS.keys, "rsa2048.pem"), "rb") as f:
         key = f.read()
@@ -164,6 +167,20 @@ def scenario_trusted():
     verify_our_seal(got, 2)
 
 
+def scenario_trusted_dkim():
+    subject = "arc-trusted-dkim"
+    msg = list_copy(original(subject), "lists.arc.example",
+                    "dkim=pass header.d=src.arc.example header.s=s2048")
+    code, text = send(msg, "198.51.100.30", "bounce@lists.arc.example")
+    ok(code == 250, "trusted sealer that saw DKIM pass: accepted (%d %s)" %
+       (code, text))
+    got = delivered("[list] " + subject)
+    ok(got is not None, "trusted sealer that saw DKIM pass: delivered")
+    ar = our_ar(got)
+    ok("whose ARC set i=1 saw dkim=pass header.d=src.arc.example" in ar,
+       "A-R says the aligned DKIM pass the sealer saw: " + ar)
+
+
 def scenario_untrusted():
     subject = "arc-untrusted"
     msg = list_copy(original(subject), "other.arc.example")
@@ -211,8 +228,8 @@ def main():
     p.add_argument("--keys", required=True)
     p.add_argument("--dkim-key", required=True)
     p.add_argument("--dns", action="append", default=[])
-    p.add_argument("scenario", choices=["trusted", "untrusted", "broken",
-                                        "plain"])
+    p.add_argument("scenario", choices=["trusted", "trusted_dkim",
+                                        "untrusted", "broken", "plain"])
     ARGS = p.parse_args()
     RECORDS = {}
     for spec in ARGS.dns:

@@ -248,8 +248,9 @@ text_dkim_sig(str *s, const struct dkim_sig *sig)
  * passing through sealers not trusted here (or trusted, but they did not
  * see it pass either) */
 static void
-text_arc(str *s, const struct arc_result *r, int trusted_any)
+text_arc(str *s, const struct facts *f)
 {
+	const struct arc_result *r = &f->arc;
 	unsigned i;
 
 	if (r->cv == ARC_CV_FAIL) {
@@ -260,13 +261,20 @@ text_arc(str *s, const struct arc_result *r, int trusted_any)
 		return;
 	}
 	str_append(s, "ARC: the message came through ");
+	if (f->arc_sealer != NULL) {
+		text_name(s, f->arc_sealer);
+		str_appendf(s, ", which this receiver trusts, and whose ARC set "
+		    "i=%u saw it pass (%s): the failure is not enforced.",
+		    f->arc_sealer_i, f->arc_saw);
+		return;
+	}
 	for (i = r->n; i >= 1; i--) {
 		if (i != r->n)
 			str_append(s, i == 1 ? " and " : ", ");
 		text_name(s, r->set[i - 1].sealer);
 	}
-	str_append(s, trusted_any ? ", and none that this receiver trusts "
-	    "saw it pass DMARC, SPF or DKIM for the From: domain." :
+	str_append(s, f->arc_trusted_any ? ", and none that this receiver "
+	    "trusts saw it pass DMARC, SPF or DKIM for the From: domain." :
 	    ", which this receiver does not trust to vouch for it.");
 }
 
@@ -363,7 +371,7 @@ verdict_explain_dmarc(const struct facts *f, struct verdict *v)
 	/* ARC: a forwarder or list the message came through */
 	if (f->arc_checked && f->arc.cv != ARC_CV_NONE) {
 		str_reset(&s);
-		text_arc(&s, &f->arc, f->arc_trusted_any);
+		text_arc(&s, f);
 		verdict_add_line(v, str_cstr(&s));
 	}
 

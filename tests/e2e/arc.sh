@@ -60,8 +60,23 @@ for scenario in trusted trusted_dkim untrusted broken plain; do
 	    --keys "$KEYS" --dkim-key "$KEYS/rsa2048.pem" \
 	    --dns "arc._domainkey.lists.arc.example=$AG_WORK/rsa2048.rec" \
 	    --dns "seal._domainkey.mx.arc.example=$KEYS/rsa1024.txt" \
+	    --save "$AG_WORK/$scenario.eml" \
 	    "$scenario" || ag_fail "ARC scenario $scenario"
 done
+
+# authgate-check explains the same message
+"$top_builddir/milter/authgate-check" -c "$AG_WORK/authgate.conf" \
+    --ip 198.51.100.30 --helo mail.lists.arc.example \
+    --from bounce@lists.arc.example --rcpt rcpt@rcpt.example \
+    "$AG_WORK/trusted.eml" > "$AG_WORK/check.out" 2>&1
+grep -q 'arc.*pass (1 set, newest sealed by lists\.arc\.example' \
+    "$AG_WORK/check.out" &&
+    grep -q 'came through lists\.arc\.example, which you trust' \
+    "$AG_WORK/check.out" &&
+    grep -q 'ARC: the message came through lists\.arc\.example, which this receiver trusts' \
+    "$AG_WORK/check.out" ||
+	ag_fail "authgate-check: $(cat "$AG_WORK/check.out")"
+echo "ok - authgate-check shows the chain and the trusted sealer"
 
 # the log lines: the chain, the exemption, the refusals' reasons
 ag_expect_log 'arc=pass\(i=1 lists\.arc\.example\) dmarc=fail\(src\.arc\.example.* exempt="dmarc=fail \(p=reject\) not enforced \(arc trusted sealer lists\.arc\.example, whose ARC set i=1 saw dmarc=pass\)"' \

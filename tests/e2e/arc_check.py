@@ -151,6 +151,9 @@ def verify_our_seal(msg, sets):
 def scenario_trusted():
     subject = "arc-trusted"
     msg = list_copy(original(subject), "lists.arc.example")
+    if ARGS.save:
+        with open(ARGS.save, "wb") as f:
+            f.write(msg)
     code, text = send(msg, "198.51.100.30", "bounce@lists.arc.example")
     ok(code == 250, "trusted sealer: accepted (%d %s)" % (code, text))
     got = delivered("[list] " + subject)
@@ -228,6 +231,7 @@ def main():
     p.add_argument("--keys", required=True)
     p.add_argument("--dkim-key", required=True)
     p.add_argument("--dns", action="append", default=[])
+    p.add_argument("--save", help="write the message sent to this file")
     p.add_argument("scenario", choices=["trusted", "trusted_dkim",
                                         "untrusted", "broken", "plain"])
     ARGS = p.parse_args()

@@ -156,6 +156,11 @@ arc_key_parse(const char *record, size_t len, EVP_PKEY **key, str *why)
 			    ARC_RSA_MIN_BITS);
 			goto done;
 		}
+		if (EVP_PKEY_bits(*key) > ARC_RSA_MAX_BITS) {
+			str_appendf(why, "the RSA key has %d bits, more than "
+			    "%d", EVP_PKEY_bits(*key), ARC_RSA_MAX_BITS);
+			goto done;
+		}
 	} else if (strcmp(k, "ed25519") == 0) {
 		if (bytes.len != 32) {
 			str_append(why, "the Ed25519 key is not 32 bytes");

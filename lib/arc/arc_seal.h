@@ -13,8 +13,10 @@
  *		(arc_verifier_new with keep) and its validation result: the
  *		new seal says cv=none when there was no chain, pass or fail
  *		as validated. Returns 1 and the fields in out, 0 when no set
- *		may be added (the newest seal already says cv=fail, or 50
- *		sets are there: why says which), -1 and why on an error.
+ *		may be added (the newest seal already says cv=fail, 50 sets
+ *		are there, or a key lookup failed for now so the chain's
+ *		status is not known: why says which), -1 and why on an
+ *		error.
  *		The fields are values for a header field of that name,
  *		folded with LF + tab; add them above every other field, the
  *		ARC-Seal on top.

@@ -46,6 +46,7 @@ struct arc_verifier {
 	struct arc_header	*hdr;
 	size_t			 nhdr, caphdr, hdr_bytes;
 	int			 hdr_overflow;
+	size_t			 arc_bytes;	/* of the ARC fields */
 	struct arc_chain	 chain;
 	enum arc_form		 form;
 	str			 form_why;
@@ -237,6 +238,18 @@ arc_sig_check(const struct arc_tags *t, enum arc_kind kind, str *why)
 		return -1;
 	}
 	v = arc_tags_get(t, "h");
+	{
+		const char *c;
+		unsigned names = 1;
+
+		for (c = v; *c != '\0'; c++)
+			names += *c == ':';
+		if (names > ARC_H_MAX) {
+			str_appendf(why, "an h= of more than %d fields",
+			    ARC_H_MAX);
+			return -1;
+		}
+	}
 	if (arc_h_has(v, "arc-seal")) {
 		str_append(why, "an h= that names ARC-Seal (RFC 8617 4.1.2)");
 		return -1;
@@ -383,6 +396,7 @@ arc_verifier_header(arc_verifier *v, const char *name, const char *value,
 	    arc_chain_field(&v->chain, name, value) &&
 	    !v->chain.overflow;
 	if (arc) {
+		v->arc_bytes += len;
 		v->chain.field[v->chain.nfields - 1].hdr = v->nhdr;
 		if (v->chain.field[v->chain.nfields - 1].kind != ARC_AAR)
 			arc_prefetch(v, value);
@@ -725,6 +739,11 @@ arc_verifier_end(arc_verifier *v, int64_t deadline, struct arc_result *r)
 		    "fields", ARC_HEADER_MAX, ARC_HEADER_FIELDS_MAX);
 		goto done;
 	}
+	if (v->arc_bytes > ARC_FIELDS_BYTES_MAX) {
+		str_appendf(&v->why, "the ARC fields are over %d bytes",
+		    ARC_FIELDS_BYTES_MAX);
+		goto done;
+	}
 	n = (unsigned)v->chain.n;
 	r->n = n;
 	for (i = 1; i <= n; i++) {
@@ -732,6 +751,8 @@ arc_verifier_end(arc_verifier *v, int64_t deadline, struct arc_result *r)
 		r->set[i - 1].sealer = v->as_ok[i - 1] ?
 		    arc_tags_get(&v->as[i - 1], "d") : "";
 		r->set[i - 1].aar = arc_aar_text(v->chain.set[i - 1].aar->value);
+		r->set[i - 1].body_limited = v->ams_ok[i - 1] &&
+		    arc_tags_get(&v->ams[i - 1], "l") != NULL;
 	}
 	str_init(&why);
 	/* step 5: the newest AMS */

@@ -21,7 +21,10 @@
  *
  *	arc_sig_check(tags, kind, why) - the tags an ARC-Seal (ARC_SEAL) or
  *		ARC-Message-Signature (ARC_AMS) must have, with values of the
- *		right form; 0, or -1 and why.
+ *		right form (an h= of at most ARC_H_MAX names); 0, or -1 and
+ *		why.
+ * Hostile chains are bounded: at most ARC_FIELDS_BYTES_MAX bytes of ARC
+ * fields and ARC_HEADER_MAX of header are looked at, more fail the chain.
  *	arc_alg(name, &md, &ed25519) - "rsa-sha256" or "ed25519-sha256"; -1
  *		for any other (rsa-sha1 is refused, RFC 8301).
  *
@@ -47,6 +50,10 @@
 
 #define ARC_HEADER_MAX		(1024 * 1024)	/* bytes of header kept */
 #define ARC_HEADER_FIELDS_MAX	2000
+#define ARC_FIELDS_BYTES_MAX	(128 * 1024)	/* of all ARC fields: each
+						 * seal hashes the sets below
+						 * it again */
+#define ARC_H_MAX		128	/* names in one AMS h= */
 
 enum arc_cv {
 	ARC_CV_NONE, ARC_CV_PASS, ARC_CV_FAIL
@@ -57,6 +64,8 @@ struct arc_set_info {
 	const char	*sealer;	/* the ARC-Seal's d=, "" if none */
 	const char	*aar;		/* the ARC-Authentication-Results
 					 * value after "i=N;" */
+	int		 body_limited;	/* its AMS has l=: text may have
+					 * been added below what it signed */
 };
 
 struct arc_result {
@@ -64,7 +73,8 @@ struct arc_result {
 	unsigned		 n;		/* sets in the chain */
 	unsigned		 oldest_pass;	/* 0: every AMS verified */
 	const char		*why;		/* fail: which rule, in words */
-	int			 temporary;	/* fail: a key lookup failed */
+	int			 temporary;	/* fail: a key lookup failed for
+						 * now (DNS), not the chain */
 	unsigned		 top;		/* highest instance seen */
 	int			 sealable;	/* a new set may be added */
 	struct arc_set_info	 set[ARC_SETS_MAX];

@@ -64,6 +64,10 @@ struct conf_override {
 	struct policy	 policy;
 };
 
+/* arc.seal_mail: whose mail gets our ARC set */
+#define CONF_ARC_SEAL_OUTGOING	0	/* trusted_networks, SMTP AUTH */
+#define CONF_ARC_SEAL_ALL	1
+
 struct conf {
 	char		*path;		/* NULL: built-in defaults */
 	/* daemon */
@@ -103,6 +107,7 @@ struct conf {
 	char		*arc_seal_domain;
 	char		*arc_seal_selector;
 	char		*arc_seal_headers;
+	int		 arc_seal_mail;	/* CONF_ARC_SEAL_* */
 	/* connect-stage IP checks */
 	struct iplist_set iplists;	/* ip_lists */
 	struct dnsbl_set dnsbl;

@@ -25,6 +25,18 @@
 	"content-transfer-encoding:content-disposition:list-id:" \
 	"list-post:list-unsubscribe:dkim-signature"
 
+/* parse_seal_mail - outgoing or all */
+static int
+parse_seal_mail(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	static const char *const names[] = { "outgoing", "all" };
+	static const int values[] = { CONF_ARC_SEAL_OUTGOING,
+	    CONF_ARC_SEAL_ALL };
+	static const struct conf_words words = { NULL, names, 2, values };
+
+	return conf_parse_word(cfg, opt, value, result, &words);
+}
+
 cfg_opt_t conf_arc_opts[] = {
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_INT_CB("timeout", 5000, CFGF_NONE, conf_parse_duration),
@@ -32,6 +44,8 @@ cfg_opt_t conf_arc_opts[] = {
 	CFG_STR("seal_selector", "", CFGF_NONE),
 	CFG_STR("seal_key", "", CFGF_NONE),
 	CFG_STR("seal_headers", CONF_ARC_HEADERS, CFGF_NONE),
+	CFG_INT_CB("seal_mail", CONF_ARC_SEAL_OUTGOING, CFGF_NONE,
+	    parse_seal_mail),
 	CFG_END()
 };
 
@@ -117,6 +131,7 @@ conf_arc_build(cfg_t *cfg, struct conf *c, str *err)
 	c->arc_seal_domain = mem_strdup(domain);
 	c->arc_seal_selector = mem_strdup(selector);
 	c->arc_seal_headers = mem_strdup(cfg_getstr(arc, "seal_headers"));
+	c->arc_seal_mail = (int)cfg_getint(arc, "seal_mail");
 	return 0;
 }
 

@@ -150,8 +150,11 @@ message_from_facts(message *m, struct facts *f)
  * header.d=..." or "spf=pass smtp.mailfrom=..."; 0 and nothing when it
  * saw no pass */
 static int
-message_arc_saw(message *m, const char *aar, const char *from, str *saw)
+message_arc_saw(message *m, const char *aar, const struct facts *f,
+    str *saw)
 {
+	const char *from = f->from_domain;
+	char mode;
 	struct authres_parsed ap;
 	const struct authres_resinfo *r;
 	const struct authres_prop *pr;
@@ -196,8 +199,13 @@ message_arc_saw(message *m, const char *aar, const char *from, str *saw)
 					continue;
 				if ((at = strrchr(id, '@')) != NULL)
 					id = at + 1;
+				/* the alignment the domain asks for */
+				mode = strcasecmp(r->method, "dkim") == 0 ?
+				    f->dmarc.adkim : f->dmarc.aspf;
+				if (mode != 's')
+					mode = 'r';
 				if (m->cfg.dmarc != NULL && dmarc_domains_aligned(
-				    m->cfg.dmarc, m->cfg.resolver, id, from, 'r',
+				    m->cfg.dmarc, m->cfg.resolver, id, from, mode,
 				    deadline_in(m->cfg.dmarc_timeout_ms)) == 1) {
 					str_appendf(saw, "%s=pass %s.%s=%s",
 					    r->method, pr->ptype, pr->property,
@@ -212,16 +220,28 @@ message_arc_saw(message *m, const char *aar, const char *from, str *saw)
 }
 
 /* message_arc_vouch - the newest trusted sealer of a passing chain that
- * saw the From: domain pass */
+ * saw the From: domain pass, in a set whose ARC-Message-Signature still
+ * verifies over the whole message: a seal covers the ARC fields only, so
+ * an old set of a trusted sealer on a message changed since (oldest-pass
+ * above it, or text added below an l=) vouches for nothing */
 static void
 message_arc_vouch(message *m, struct facts *f)
 {
 	const struct arc_set_info *set;
 	unsigned i;
 
-	if (f->arc.cv != ARC_CV_PASS || f->dmarc.result != DMARCR_FAIL ||
+	if (f->dmarc.result != DMARCR_FAIL ||
 	    m->cfg.arc_trusted_sealers == NULL ||
 	    m->cfg.arc_trusted_sealers->n == 0 || f->from_domain == NULL)
+		return;
+	if (f->arc.cv == ARC_CV_FAIL && f->arc.temporary) {
+		for (i = f->arc.n; i >= 1; i--)
+			if (domlist_match(m->cfg.arc_trusted_sealers,
+			    f->arc.set[i - 1].sealer) != NULL)
+				f->arc_trusted_temp = 1;
+		return;
+	}
+	if (f->arc.cv != ARC_CV_PASS)
 		return;
 	for (i = f->arc.n; i >= 1; i--) {
 		set = &f->arc.set[i - 1];
@@ -230,9 +250,11 @@ message_arc_vouch(message *m, struct facts *f)
 		    NULL)
 			continue;
 		f->arc_trusted_any = 1;
+		if ((f->arc.oldest_pass != 0 && i < f->arc.oldest_pass) ||
+		    set->body_limited)
+			continue;
 		str_reset(&m->arc_saw);
-		if (message_arc_saw(m, set->aar, f->from_domain,
-		    &m->arc_saw)) {
+		if (message_arc_saw(m, set->aar, f, &m->arc_saw)) {
 			f->arc_sealer = set->sealer;
 			f->arc_sealer_i = i;
 			f->arc_saw = str_cstr(&m->arc_saw);
@@ -254,6 +276,7 @@ message_end(message *m, const struct spf_outcome *spf, struct facts *f)
 	f->arc_checked = 0;
 	f->arc_sealer = NULL;
 	f->arc_trusted_any = 0;
+	f->arc_trusted_temp = 0;
 	if (m->dkim != NULL)
 		dkim_verifier_end(m->dkim, &f->dkim);
 	if (m->arc != NULL && !m->arc_done) {

@@ -879,8 +879,8 @@ session_header(struct session *s, const char *raw_name, const char *value)
 			    sizeof(*s->forged));
 		}
 		s->forged[s->nforged++] = s->nauthres;
-		if (s->rt->conf->arc_seal_key != NULL &&
-		    s->ar_ours.len < SESSION_HEADERS_MAX)
+		/* the topmost: the one we wrote when the message came in */
+		if (s->rt->conf->arc_seal_key != NULL && s->ar_ours.len == 0)
 			session_ar_results(&s->ar_ours, value);
 	}
 	str_free(&id);
@@ -968,6 +968,12 @@ session_seal(struct session *s, const char *our_ar, struct arc_sealed *out,
 		str_append(why, "no message to seal");
 		return -1;
 	}
+	/* mail coming in is sealed where it leaves (a list's re-injection,
+	 * a relay's submission); a forwarder that sends on what it
+	 * receives seals all */
+	if (c->arc_seal_mail == CONF_ARC_SEAL_OUTGOING &&
+	    s->facts.trusted_net == NULL && s->facts.auth_user == NULL)
+		return 0;
 	str_init(&results);
 	if (s->facts.trusted_net != NULL && s->ar_ours.len > 0)
 		str_append(&results, str_cstr(&s->ar_ours));

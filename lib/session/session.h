@@ -46,11 +46,13 @@
  *		(s->verdict) until the next decision or the end of the
  *		transaction.
  *	session_seal(s, authres, out, why) - our ARC set (arc.seal_key set)
- *		for the accepted message, given the value of the
+ *		for the accepted message (with arc.seal_mail = outgoing only
+ *		from trusted_networks or SMTP AUTH clients), given the value
+ *		of the
  *		Authentication-Results field we add: its AAR carries those
  *		results, or, for a client of trusted_networks (a mailing list
  *		manager sending on a message it received through us), the
- *		results of the Authentication-Results fields with our
+ *		results of the topmost Authentication-Results field with our
  *		authserv-id the message brings: ours, from its way in. 1 and
  *		the fields, 0 when no set may be added (why), -1 on an error.
  *	session_end_tx(s) - log the summary line of the transaction, with

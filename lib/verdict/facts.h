@@ -63,6 +63,9 @@ struct facts {
 	unsigned		 arc_sealer_i;	/* that set's instance */
 	int			 arc_trusted_any;	/* a set of the chain is
 						 * a trusted sealer's */
+	int			 arc_trusted_temp;	/* such a chain could not
+						 * be checked now (DNS): DMARC's
+						 * reject becomes tempfail */
 	const char		*arc_saw;	/* what it saw: "dmarc=pass" */
 	/* the sending side */
 	struct sender_identity	 sender;	/* login, account */

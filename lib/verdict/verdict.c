@@ -239,6 +239,10 @@ verdict_vote_dmarc(struct verdict_vote *votes, size_t *n,
 		switch (o->result) {
 		case DMARCR_FAIL:
 			a = acts->fail[o->policy];
+			/* a trusted sealer's chain we could not check now may
+			 * vouch for it: ask again later */
+			if (a == ACT_REJECT && f->arc_trusted_temp)
+				a = ACT_TEMPFAIL;
 			break;
 		case DMARCR_TEMPERROR:
 			a = acts->temperror;

@@ -253,6 +253,13 @@ text_arc(str *s, const struct facts *f)
 	const struct arc_result *r = &f->arc;
 	unsigned i;
 
+	if (r->cv == ARC_CV_FAIL && f->arc_trusted_temp) {
+		str_append(s, "ARC: the message came through a sealer this "
+		    "receiver trusts, whose ARC chain cannot be checked now (");
+		str_append_printable(s, r->why, strlen(r->why), 160);
+		str_append(s, "); try again later.");
+		return;
+	}
 	if (r->cv == ARC_CV_FAIL) {
 		str_append(s, "ARC: the message carries an ARC chain that does "
 		    "not verify (");

@@ -10,7 +10,10 @@
 #     the ARC reason; our ARC set on top verifies with python3-dkim;
 #   - untrusted sealer: 550, the text names the sealer as not trusted;
 #   - one ARC header altered: 550, arc=fail, the text says so;
-#   - no chain: arc=none, our set (cv=none) verifies with python3-dkim;
+#   - no chain: arc=none, our set (cv=none) verifies with python3-dkim
+#     (seal_mail = all: a forwarder);
+#   - a list host (seal_mail = outgoing): not sealed on the way in, sealed
+#     on the way out from 127.0.0.1 with the results of the way in;
 # the log lines say arc= and the exemption. Needs root (Postfix).
 . "$(dirname "$0")/../lib/common.sh"
 . "$top_srcdir/tests/lib/postfix.sh"
@@ -46,6 +49,7 @@ dmarc {
   trusted_sealers = \"lists.arc.example\"
 }
 arc {
+  seal_mail = all
   seal_domain = \"mx.arc.example\"
   seal_selector = \"seal\"
   seal_key = \"$KEYS/rsa1024.pem\"
@@ -54,14 +58,16 @@ ag_authgate_start "$AG_WORK/authgate.conf"
 pf_start_with_sink "unix:$AG_WORK/authgate.sock"
 
 tr -d '\n' < "$KEYS/rsa2048.txt" > "$AG_WORK/rsa2048.rec"
-for scenario in trusted trusted_dkim untrusted broken plain; do
+arc_check() {
 	"$AG_PYTHON" "$top_srcdir/tests/e2e/arc_check.py" --port "$SMTP_PORT" \
 	    --sink "$AG_WORK/sink" --authserv-id mx.authgate.test \
 	    --keys "$KEYS" --dkim-key "$KEYS/rsa2048.pem" \
 	    --dns "arc._domainkey.lists.arc.example=$AG_WORK/rsa2048.rec" \
 	    --dns "seal._domainkey.mx.arc.example=$KEYS/rsa1024.txt" \
-	    --save "$AG_WORK/$scenario.eml" \
-	    "$scenario" || ag_fail "ARC scenario $scenario"
+	    --save "$AG_WORK/$1.eml" "$1" || ag_fail "ARC scenario $1"
+}
+for scenario in trusted trusted_dkim untrusted broken plain replay; do
+	arc_check "$scenario"
 done
 
 # authgate-check explains the same message
@@ -85,7 +91,16 @@ ag_expect_log 'arc=pass\(i=1 other\.arc\.example\) dmarc=fail.* verdict=reject' 
     "the untrusted sealer's message is logged as refused"
 ag_expect_log 'arc=fail\(the ARC-Seal with i=1 does not verify: the signature does not verify\).* verdict=reject' \
     "the broken chain is logged with its reason"
+ag_expect_log 'arc=pass\(i=2 other\.arc\.example lists\.arc\.example\) dmarc=fail.* verdict=reject' \
+    "the replayed chain passes, its old trusted set vouches for nothing"
 ag_no_errors_logged
+
+# a list host: seal_mail = outgoing (the default) seals on the way out
+ag_authgate_stop
+sed -i '/seal_mail = all/d' "$AG_WORK/authgate.conf"
+rm -f "$AG_WORK/authgate.sock"
+ag_authgate_start "$AG_WORK/authgate.conf"
+arc_check list_flow
 grep -E 'warning: .*milter|fatal:|panic:' "$PF/postfix.log" &&
 	ag_fail "Postfix reported milter trouble"
 echo "all ARC end-to-end checks passed"

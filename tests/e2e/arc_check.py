@@ -25,6 +25,14 @@ what authgate must make of it:
              text says the chain does not verify
   plain      a message with no chain that passes DMARC: delivered with
              arc=none and our ARC set (cv=none), which arc_verify passes
+  replay     the trusted list's set, then the body changed and a set of
+             other.arc.example added on top with cv=pass: the chain
+             passes but the list's AMS does not (oldest-pass 2), so its
+             dmarc=pass vouches for nothing: refused
+  list_flow  with arc.seal_mail = outgoing, a list host: the message comes
+             in (DMARC pass, not sealed), the list tags it and sends it
+             on from 127.0.0.1: sealed, the AAR carrying the results of
+             the way in, and arc_verify passes it
 
 --dns gives the key records arc_verify looks up (its own lookups never
 leave the test). Prints "ok - ..." lines; exits 1 at the first failure.
@@ -209,6 +217,57 @@ def scenario_broken():
        "the 550 says the chain does not verify: " + text)
 
 
+def scenario_replay():
+    """a trusted set replayed over a changed message: the attacker's own
+    set on top passes, the trusted list's AMS no longer does"""
+    subject = "arc-replay"
+    msg = list_copy(original(subject), "lists.arc.example")
+    msg = msg.replace(b"Hello list,\r\nthe text.", b"Pay this invoice,\r\n"
+                      b"at evil.example.", 1)
+    ok(b"evil.example" in msg, "the body was changed after the list sealed")
+    msg = b"Authentication-Results: other.arc.example; arc=pass\r\n" + msg
+    with open(os.path.join(ARGS.keys, "rsa2048.pem"), "rb") as f:
+        key = f.read()
+    fields = dkim.arc_sign(msg, b"arc", b"other.arc.example", key,
+                           b"other.arc.example",
+                           include_headers=[b"from", b"to", b"subject"],
+                           timestamp=int(time.time()))
+    ok(len(fields) == 3 and b"i=2" in fields[0] and b"cv=pass" in
+       fields[0], "the attacker sealed set 2 with cv=pass")
+    code, text = send(b"".join(fields) + msg, "198.51.100.30",
+                      "bounce@other.arc.example")
+    ok(code == 550, "a replayed trusted set vouches for nothing: refused "
+       "(%d %s)" % (code, text))
+
+
+def scenario_list_flow():
+    """arc.seal_mail = outgoing: a list host's two passes through us"""
+    subject = "arc-list-flow"
+    code, text = send(original(subject), "192.0.2.10", "u@src.arc.example")
+    ok(code == 250, "list flow, way in: accepted (%d %s)" % (code, text))
+    got = delivered(subject)
+    ok(got is not None and b"dmarc=pass" in got,
+       "list flow, way in: delivered with our A-R")
+    head = got.split(b"\r\n\r\n", 1)[0]
+    ok(b"\r\nARC-Seal:" not in b"\r\n" + head,
+       "list flow, way in: not sealed (mail coming in)")
+    # the list manager tags, adds its footer and sends it on from here
+    head, body = got.split(b"\r\n\r\n", 1)
+    head = head.replace(b"Subject: ", b"Subject: [list] ", 1)
+    msg = head + b"\r\n\r\n" + body + b"-- \r\nlist footer\r\n"
+    code, text = send(msg, "127.0.0.1", "bounce@lists.arc.example")
+    ok(code == 250, "list flow, way out: accepted (%d %s)" % (code, text))
+    out = delivered("[list] " + subject)
+    ok(out is not None, "list flow, way out: delivered")
+    aar = re.search(rb"ARC-Authentication-Results: i=1; mx\.authgate\.test;"
+                    rb"(.*?)\r\n(?! |\t)", out, re.S)
+    ok(aar is not None and b"dmarc=pass" in aar.group(1) and
+       b"header.from=src.arc.example" in aar.group(1),
+       "our AAR carries the results of the way in: %r" %
+       (aar.group(1) if aar else None))
+    verify_our_seal(out, 1)
+
+
 def scenario_plain():
     subject = "arc-plain"
     msg = original(subject)
@@ -233,7 +292,8 @@ def main():
     p.add_argument("--dns", action="append", default=[])
     p.add_argument("--save", help="write the message sent to this file")
     p.add_argument("scenario", choices=["trusted", "trusted_dkim",
-                                        "untrusted", "broken", "plain"])
+                                        "untrusted", "broken", "plain",
+                                        "replay", "list_flow"])
     ARGS = p.parse_args()
     RECORDS = {}
     for spec in ARGS.dns:

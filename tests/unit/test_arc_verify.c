@@ -724,6 +724,39 @@ test_hostile(void **state)
 	assert_int_equal(validate(&m, k->res, &why, NULL), ARC_CV_FAIL);
 	assert_non_null(strstr(str_cstr(&why), "not in 1..50"));
 	msg_free(&m);
+	/* an h= of 200 names; 200 KB of ARC fields */
+	msg_init(&m, MSG_HEADER, MSG_BODY);
+	assert_int_equal(seal(&m, k->res, k->rsa, "a.example", "spf=pass"), 1);
+	i = (unsigned)msg_find(&m, "ARC-Message-Signature");
+	str_reset(&h);
+	str_append(&h, m.h[i].value);
+	{
+		char *hp = strstr(h.buf, "h=from:");
+		str v2;
+
+		assert_non_null(hp);
+		str_init(&v2);
+		str_append_n(&v2, h.buf, (size_t)(hp - h.buf) + 2);
+		for (unsigned j = 0; j < 200; j++)
+			str_append(&v2, "x-a:");
+		str_append(&v2, hp + 2);
+		msg_set(&m, i, str_cstr(&v2));
+		str_free(&v2);
+	}
+	assert_int_equal(validate(&m, k->res, &why, NULL), ARC_CV_FAIL);
+	assert_non_null(strstr(str_cstr(&why), "an h= of more than 128"));
+	msg_free(&m);
+	msg_init(&m, MSG_HEADER, MSG_BODY);
+	assert_int_equal(seal(&m, k->res, k->rsa, "a.example", "spf=pass"), 1);
+	i = (unsigned)msg_find(&m, "ARC-Authentication-Results");
+	str_reset(&h);
+	str_append(&h, m.h[i].value);
+	while (h.len < 200 * 1024)
+		str_append(&h, " (a comment of no use)");
+	msg_set(&m, i, str_cstr(&h));
+	assert_int_equal(validate(&m, k->res, &why, NULL), ARC_CV_FAIL);
+	assert_non_null(strstr(str_cstr(&why), "ARC fields are over"));
+	msg_free(&m);
 	msg_init(&m, MSG_HEADER, MSG_BODY);
 	assert_int_equal(seal(&m, k->res, k->rsa, "a.example", "spf=pass"), 1);
 	i = (unsigned)msg_find(&m, "ARC-Authentication-Results");

@@ -507,6 +507,7 @@ static const struct bad_case bad_cases[] = {
 	{ "dmarc {\n  trusted_sealers = \"lists.example bad_one\"\n}\n",
 	    "2: option 'trusted_sealers': \"bad_one\" is not a domain name" },
 	{ "arc {\n  timeout = 10ms\n}\n", "2: option 'timeout'" },
+	{ "arc {\n  seal_mail = inbound\n}\n", "2: option 'seal_mail'" },
 	{ "arc {\n  seal_headers = \"to:subject\"\n}\n", "2: option "
 	    "'seal_headers': the list must name From" },
 	{ "arc {\n  seal_headers = \"from:ARC-Seal\"\n}\n", "2: option "

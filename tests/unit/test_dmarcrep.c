@@ -168,6 +168,34 @@ test_evidence(void **state)
 	dmarcrep_row_free(r);
 	verdict_clear(&v);
 
+	/* a trusted ARC sealer that saw it pass: trusted_forwarder, with
+	 * the sealer and what it saw in the comment */
+	policy_free(&p);
+	policy_defaults(&p);
+	p.spf_mailfrom[SPFR_FAIL] = ACT_ACCEPT;
+	assert_int_equal(domlist_parse("arc.lists.example", 0,
+	    &p.dmarc_trusted_sealers, &err), 0);
+	f.arc_checked = 1;
+	f.arc.cv = ARC_CV_PASS;
+	f.arc_sealer = "arc.lists.example";
+	f.arc_sealer_i = 1;
+	f.arc_saw = "dmarc=pass";
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	assert_int_equal(v.action, ACT_ACCEPT);
+	r = dmarc_evidence(&f, &p, &v, "mx.test", "Q1", 1700000000);
+	assert_string_equal(r->disposition, "none");
+	assert_string_equal(r->override, "trusted_forwarder");
+	assert_non_null(strstr(r->override_comment, "arc trusted sealer "
+	    "arc.lists.example, whose ARC set i=1 saw dmarc=pass"));
+	dmarcrep_row_free(r);
+	verdict_clear(&v);
+	/* without it, refused again */
+	f.arc_sealer = NULL;
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	assert_int_equal(v.action, ACT_REJECT);
+	verdict_clear(&v);
+	f.arc_checked = 0;
+
 	/* a trusted forwarder comes first */
 	f.forwarder = "fwd.example";
 	verdict_decide(&f, &p, STAGE_EOM, &v);

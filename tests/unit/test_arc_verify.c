@@ -393,6 +393,8 @@ feed(const struct msg *m, dns_resolver *res, int keep)
 	return v;
 }
 
+static int last_temporary;	/* of the last validate() */
+
 /* validate - the chain validation status of the message */
 static enum arc_cv
 validate(const struct msg *m, dns_resolver *res, str *why,
@@ -405,6 +407,7 @@ validate(const struct msg *m, dns_resolver *res, str *why,
 	v = feed(m, res, 0);
 	arc_verifier_end(v, deadline_in(1000), &r);
 	cv = r.cv;
+	last_temporary = r.temporary;
 	str_reset(why);
 	str_append(why, r.why);
 	if (oldest != NULL)
@@ -663,6 +666,9 @@ test_tampered(void **state)
 		assert_int_equal(validate(&m, k->res, &why, NULL), ARC_CV_FAIL);
 		if (strstr(str_cstr(&why), cases[i].why) == NULL)
 			fail_msg("case %zu: %s", i, str_cstr(&why));
+		/* only a lookup that failed for now is temporary */
+		assert_int_equal(last_temporary, strstr(cases[i].to,
+		    "tempfail") != NULL);
 		msg_free(&m);
 	}
 	str_free(&why);

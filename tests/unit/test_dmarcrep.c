@@ -194,6 +194,26 @@ test_evidence(void **state)
 	verdict_decide(&f, &p, STAGE_EOM, &v);
 	assert_int_equal(v.action, ACT_REJECT);
 	verdict_clear(&v);
+	/* a trusted sealer's chain that could not be checked now: 451, and
+	 * the reply says to try later */
+	f.arc.cv = ARC_CV_FAIL;
+	f.arc.temporary = 1;
+	f.arc.why = "the key lookup of s._domainkey.lists.example failed";
+	f.arc_trusted_temp = 1;
+	verdict_decide(&f, &p, STAGE_EOM, &v);
+	assert_int_equal(v.action, ACT_TEMPFAIL);
+	{
+		size_t li;
+		int said = 0;
+
+		for (li = 0; li < v.nlines; li++)
+			said |= strstr(v.lines[li], "cannot be checked now") !=
+			    NULL;
+		assert_true(said);
+	}
+	verdict_clear(&v);
+	f.arc_trusted_temp = 0;
+	f.arc.temporary = 0;
 	f.arc_checked = 0;
 
 	/* a trusted forwarder comes first */

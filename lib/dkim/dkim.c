@@ -23,6 +23,7 @@
 #include "util/mem.h"
 #include "util/str.h"
 #include "dns/dns.h"
+#include "dns/dns_hold.h"
 #include "dkim/dkim.h"
 
 #define DKIM_B_SHOWN	12	/* characters of b= kept for the header */
@@ -39,6 +40,8 @@ enum dkim_state {
 struct dkim_verifier {
 	dkim_engine	*engine;
 	dns_resolver	*resolver;
+	dns_hold	*hold;		/* key lookups started as the
+					 * signature fields arrive */
 	DKIM		*d;
 	int64_t		 deadline;
 	enum dkim_state	 state;
@@ -262,7 +265,9 @@ dkim_q_start(void *srv, int type, unsigned char *query, unsigned char *buf,
 	dq->type = type;
 	dq->buf = buf;
 	dq->buflen = buflen;
-	dq->q = dns_query_start(v->resolver, dq->name, type);
+	/* the lookup started when its signature field arrived, if any */
+	if ((dq->q = dns_hold_take(v->hold, dq->name, type)) == NULL)
+		dq->q = dns_query_start(v->resolver, dq->name, type);
 	*qh = dq;
 	return DKIM_DNS_SUCCESS;
 }
@@ -491,6 +496,7 @@ dkim_verifier_new(dkim_engine *e, dns_resolver *res)
 	v = mem_calloc(1, sizeof(*v));
 	v->engine = e;
 	v->resolver = res;
+	v->hold = res != NULL ? dns_hold_new(res) : NULL;
 	v->deadline = deadline_in(e->opts.timeout_ms);
 	v->d = dkim_verify(e->lib, (const unsigned char *)"authgate", NULL,
 	    &st);
@@ -534,7 +540,7 @@ dkim_prefetch_key(dkim_verifier *v, const char *value, size_t len)
 		str_init(&name);
 		str_appendf(&name, "%s._domainkey.%s", str_cstr(&s),
 		    str_cstr(&d));
-		dns_prefetch(v->resolver, str_cstr(&name), DNS_T_TXT);
+		dns_hold_start(v->hold, str_cstr(&name), DNS_T_TXT);
 		str_free(&name);
 	}
 	str_free(&tag);
@@ -783,6 +789,7 @@ dkim_verifier_free(dkim_verifier *v)
 		return;
 	if (v->d != NULL)
 		dkim_free(v->d);
+	dns_hold_free(v->hold);
 	mem_free(v->from_domain);
 	mem_free(v->error);
 	mem_free(v);

@@ -12,8 +12,10 @@
  *		be answered within the engine's timeout from now.
  *	dkim_verifier_header(v, name, value, len) - one header field as it
  *		arrived (value with its folding; a bare LF becomes CRLF). A
- *		DKIM-Signature field starts the lookup of its key at once
- *		(dns_prefetch), long before the body is in. A value holding
+ *		DKIM-Signature field starts the lookup of its key at once,
+ *		long before the body is in, held (dns_hold) until
+ *		libopendkim asks for that key: one lookup, cache or not. A
+ *		value holding
  *		a NUL byte is refused (-1): libopendkim reads C strings and
  *		would read past it; the message gets a message-level error
  *		and every signature of it is permerror.

@@ -46,6 +46,7 @@ enum dmarc_found {
 struct dmarc_ctx {
 	dmarc_engine		*engine;
 	dns_resolver		*resolver;
+	dns_hold		*hold;		/* prefetched lookups, or NULL */
 	int64_t			 deadline;
 	unsigned		 lookups;
 	str			 temp;		/* first temporary failure */
@@ -199,7 +200,8 @@ dmarc_fetch(struct dmarc_ctx *c, const char *name, struct dmarc_record *rec,
 	}
 	str_init(&q);
 	str_appendf(&q, "_dmarc.%s", name);
-	a = dns_lookup(c->resolver, str_cstr(&q), DNS_T_TXT, c->deadline);
+	a = dns_hold_lookup(c->hold, c->resolver, str_cstr(&q), DNS_T_TXT,
+	    c->deadline);
 	str_free(&q);
 	if (a->status == DNS_TEMPFAIL) {
 		if (c->temp.len == 0)
@@ -306,9 +308,9 @@ dmarc_org_domain(dmarc_engine *e, dns_resolver *res, const char *domain,
 	return rc;
 }
 
-/* dmarc_prefetch - warm the cache for a domain's DMARC lookups */
+/* dmarc_prefetch - start a domain's DMARC lookups, held for the check */
 void
-dmarc_prefetch(dmarc_engine *e, dns_resolver *res, const char *domain)
+dmarc_prefetch(dmarc_engine *e, dns_hold *hold, const char *domain)
 {
 	const char *names[DMARC_WALK_MAX];
 	size_t n, i;
@@ -328,7 +330,7 @@ dmarc_prefetch(dmarc_engine *e, dns_resolver *res, const char *domain)
 	for (i = 0; i < n; i++) {
 		str_reset(&q);
 		str_appendf(&q, "_dmarc.%s", names[i]);
-		dns_prefetch(res, str_cstr(&q), DNS_T_TXT);
+		dns_hold_start(hold, str_cstr(&q), DNS_T_TXT);
 	}
 	str_free(&q);
 	str_free(&org);
@@ -543,6 +545,7 @@ dmarc_check(dmarc_engine *e, dns_resolver *res, const struct dmarc_input *in,
 	o->p = o->policy = o->published = DMARC_P_NONE;
 	o->adkim = o->aspf = 'r';
 	dmarc_ctx_init(&c, e, res, deadline);
+	c.hold = in->hold;
 	str_init(&where);
 	str_init(&text);
 	str_init(&err);

@@ -11,9 +11,10 @@
  *		Suffix List at psl_path, sp=, pct=). NULL with err if the PSL
  *		cannot be loaded. One per config; shareable between threads.
  *	dmarc_engine_free(e)
- *	dmarc_prefetch(e, res, domain) - start, and forget, every lookup
- *		the discovery of domain's policy may need (called as soon as
- *		From: is seen, and for each DKIM d=).
+ *	dmarc_prefetch(e, hold, domain) - start every lookup the discovery
+ *		of domain's policy may need (called as soon as From: is
+ *		seen), held for dmarc_check (in->hold), which takes their
+ *		answers from the hold: no second lookup, cache or not.
  *	dmarc_check(e, res, in, deadline, out) - the result for one message:
  *		none (no policy record), pass (SPF or DKIM authenticated an
  *		aligned domain), fail, temperror (DNS trouble, or an aligned
@@ -39,6 +40,7 @@
 
 #include "util/str.h"
 #include "dns/dns.h"
+#include "dns/dns_hold.h"
 #include "spf/spf.h"
 #include "dmarc/dmarc_record.h"
 
@@ -71,6 +73,8 @@ struct dmarc_input {
 	int			 spf_checked;
 	const struct dmarc_dkim	*dkim;
 	size_t			 ndkim;
+	dns_hold		*hold;		/* dmarc_prefetch's lookups, or
+						 * NULL */
 };
 
 struct dmarc_outcome {
@@ -96,7 +100,7 @@ typedef struct dmarc_engine dmarc_engine;
 dmarc_engine	*dmarc_engine_create(enum dmarc_mode, const char *, str *);
 void		 dmarc_engine_free(dmarc_engine *);
 enum dmarc_mode	 dmarc_engine_mode(const dmarc_engine *);
-void		 dmarc_prefetch(dmarc_engine *, dns_resolver *, const char *);
+void		 dmarc_prefetch(dmarc_engine *, dns_hold *, const char *);
 void		 dmarc_check(dmarc_engine *, dns_resolver *,
 		    const struct dmarc_input *, int64_t, struct dmarc_outcome *);
 size_t		 dmarc_walk(const char *, const char **);

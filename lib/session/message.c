@@ -9,6 +9,7 @@
 #include "util/deadline.h"
 #include "util/mem.h"
 #include "util/str.h"
+#include "dns/dns_hold.h"
 #include "mail/authres.h"
 #include "mail/domlist.h"
 #include "mail/from_header.h"
@@ -31,6 +32,7 @@ struct message {
 	str			 from_parse_error;
 	char			*from_error;	/* what facts->from_error shows */
 	struct dmarc_dkim	*dmarc_sigs;
+	dns_hold		*hold;		/* lookups started early */
 	arc_verifier		*arc;
 	int			 arc_done;
 	struct arc_result	 arc_result;
@@ -50,6 +52,8 @@ message_new(const struct message_cfg *cfg)
 	str_init(&m->arc_saw);
 	if (cfg->dkim != NULL)
 		m->dkim = dkim_verifier_new(cfg->dkim, cfg->resolver);
+	if (cfg->dmarc != NULL)
+		m->hold = dns_hold_new(cfg->resolver);
 	if (cfg->arc || cfg->arc_keep)
 		m->arc = arc_verifier_new(cfg->resolver, cfg->arc_keep);
 	return m;
@@ -76,7 +80,7 @@ message_from(message *m, const char *value, size_t len)
 	if (m->dkim != NULL)
 		dkim_verifier_from(m->dkim, domain);
 	if (m->cfg.dmarc != NULL)
-		dmarc_prefetch(m->cfg.dmarc, m->cfg.resolver, domain);
+		dmarc_prefetch(m->cfg.dmarc, m->hold, domain);
 }
 
 /* message_header - one header field */
@@ -311,6 +315,7 @@ message_end(message *m, const struct spf_outcome *spf, struct facts *f)
 	}
 	in.dkim = m->dmarc_sigs;
 	in.ndkim = f->dkim.n;
+	in.hold = m->hold;
 	dmarc_check(m->cfg.dmarc, m->cfg.resolver, &in,
 	    deadline_in(m->cfg.dmarc_timeout_ms), &f->dmarc);
 	if (f->arc_checked)
@@ -351,6 +356,7 @@ message_free(message *m)
 	mem_free(m->from_error);
 	mem_free(m->dmarc_sigs);
 	arc_verifier_free(m->arc);
+	dns_hold_free(m->hold);
 	str_free(&m->arc_saw);
 	mem_free(m);
 }

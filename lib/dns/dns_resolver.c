@@ -224,14 +224,18 @@ dns_query_wait(dns_query *q, int64_t deadline)
 {
 	dns_resolver *r;
 	dns_answer *a;
+	int64_t t0;
 	str msg;
 
 	r = q->res;
 	pthread_mutex_lock(&r->lock);
+	t0 = q->done ? 0 : deadline_now_us();
 	while (!q->done)
 		if (deadline_cond_wait(&q->cond, &r->lock, deadline) ==
 		    ETIMEDOUT)
 			break;
+	if (t0 != 0)
+		deadline_waited(deadline_now_us() - t0);
 	if (q->done) {
 		a = dns_answer_ref(q->answer);
 		pthread_mutex_unlock(&r->lock);

@@ -37,6 +37,7 @@ static struct prom_keyed metrics_dnsbl;		/* zone, result */
 static atomic_ulong metrics_exempt[EXK_COUNT];
 static struct prom_hist metrics_tx_time[STAGE_COUNT];
 static struct prom_hist metrics_cb_time[STAGE_COUNT];
+static struct prom_hist metrics_wait_time[STAGE_COUNT];
 static atomic_long metrics_active;
 static atomic_ulong metrics_sessions;
 static atomic_ulong metrics_reloads[2];		/* failed, ok */
@@ -187,6 +188,10 @@ metrics_transaction(const struct facts *f, const struct verdict *v,
 			atomic_fetch_add_explicit(&metrics_exempt[k], 1,
 			    memory_order_relaxed);
 	prom_hist_observe(&metrics_tx_time[stage], us);
+	for (k = 0; f->dns_wait_us != NULL && k < STAGE_COUNT; k++)
+		if (f->dns_wait_stages & (1u << k))
+			prom_hist_observe(&metrics_wait_time[k],
+			    f->dns_wait_us[k]);
 }
 
 /* metrics_callback - the time one MTA command waited for authgate */
@@ -360,6 +365,10 @@ metrics_write(str *out, task_pool *pool, dmarcrep *rec)
 	metrics_write_stages(out, "authgate_callback_seconds",
 	    "How long each MTA command waited for authgate's answer, by "
 	    "stage: the delay authgate adds to SMTP.", metrics_cb_time);
+	metrics_write_stages(out, "authgate_dns_wait_seconds",
+	    "How long each stage's verdict waited for answers (DNS, and the "
+	    "checks waiting on DNS in the background), per transaction.",
+	    metrics_wait_time);
 	metrics_write_dmarcrep(out, rec);
 	dns_metrics_write(out);
 	str_free(&labels);

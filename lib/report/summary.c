@@ -293,6 +293,26 @@ summary_reply(str *out, const struct verdict *v)
 	str_append_c(out, '"');
 }
 
+/* summary_waits - dns_wait=rcpt:12ms,eom:3ms: how long each stage's
+ * verdict waited for answers, the stages that waited 1 ms or more */
+static void
+summary_waits(str *out, const struct facts *f)
+{
+	const char *sep = " dns_wait=";
+	int s;
+
+	if (f->dns_wait_us == NULL)
+		return;
+	for (s = 0; s < STAGE_COUNT; s++)
+		if ((f->dns_wait_stages & (1u << s)) &&
+		    f->dns_wait_us[s] >= 1000) {
+			str_appendf(out, "%s%s:%ldms", sep,
+			    policy_stage_name((enum stage)s),
+			    (long)((f->dns_wait_us[s] + 500) / 1000));
+			sep = ",";
+		}
+}
+
 /* summary_format - the per-message log line */
 void
 summary_format(const struct facts *f, const struct verdict *v,
@@ -332,6 +352,7 @@ summary_format(const struct facts *f, const struct verdict *v,
 		str_appendf(out, " verdict=%s %s %s (%s)", policy_action_name(v->action),
 		    v->code, v->xcode, v->check);
 	str_appendf(out, " stage=%s time=%ldms", policy_stage_name(stage), ms);
+	summary_waits(out, f);
 	if (v->action != ACT_ACCEPT)
 		summary_reply(out, v);
 }

@@ -330,6 +330,18 @@ summary_json(const struct facts *f, const struct verdict *v,
 	sj_spf(out, "spf_helo", &f->spf_helo);
 	sj_message(out, f);
 	sj_verdict(out, v, stage);
+	if (f->dns_wait_us != NULL && f->dns_wait_stages != 0) {
+		int s;
+
+		sj_open(out, "dns_wait_ms", 0);
+		for (s = 0; s < STAGE_COUNT; s++)
+			if (f->dns_wait_stages & (1u << s)) {
+				sj_key(out, policy_stage_name((enum stage)s));
+				str_appendf(out, "%ld", (long)((f->dns_wait_us[s] +
+				    500) / 1000));
+			}
+		str_append_c(out, '}');
+	}
 	sj_key(out, "time_ms");
 	str_appendf(out, "%ld", ms);
 	str_append_c(out, '}');

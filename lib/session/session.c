@@ -610,6 +610,7 @@ session_new(struct runtime *rt)
 	s->client_name = mem_strdup("unknown");
 	s->facts.client_name = s->client_name;
 	s->connect_us = prom_now_us();
+	s->facts.dns_wait_us = s->dns_wait_us;
 	metrics_session(1);
 	return s;
 }
@@ -898,6 +899,8 @@ session_body(struct session *s, const unsigned char *p, size_t n)
 const struct verdict *
 session_decide(struct session *s, enum stage stage)
 {
+	/* this thread's waits from here on are this stage's */
+	(void)deadline_waited_take();
 	/* checks are joined only when the verdict can use them: at or
 	 * after the stage refusals are delivered, and always at the end */
 	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM) {
@@ -928,6 +931,8 @@ session_decide(struct session *s, enum stage stage)
 	}
 	if (stage == STAGE_RCPT)
 		session_limits_rcpt(s);
+	s->dns_wait_us[stage] += deadline_waited_take();
+	s->facts.dns_wait_stages |= 1u << stage;
 	verdict_clear(&s->verdict);
 	verdict_decide(&s->facts, session_policy(s), stage, &s->verdict);
 	/* a message the other checks would only tag or quarantine is
@@ -1095,6 +1100,9 @@ session_end_tx(struct session *s)
 	if (!s->decided)
 		session_decide(s, STAGE_MAIL);
 	session_log_summary(s);
+	/* the waits were this transaction's: the next starts at zero */
+	memset(s->dns_wait_us, 0, sizeof(s->dns_wait_us));
+	s->facts.dns_wait_stages = 0;
 	session_count_refusal(s);
 	session_limits_more_rcpts(s);
 	session_sender_clear(s);

@@ -153,6 +153,8 @@ struct session {
 	struct spf_job		 mf_job;
 	message			*msg;		/* From:, DKIM, DMARC */
 	int			 msg_done;
+	int64_t			 dns_wait_us[STAGE_COUNT];	/* waits
+						 * of the transaction's verdicts */
 	unsigned		 nauthres;	/* A-R fields seen */
 	unsigned		*forged;	/* their indexes that claim our id */
 	unsigned		 nforged, capforged;

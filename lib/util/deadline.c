@@ -20,6 +20,37 @@ deadline_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* deadline_now_us - monotonic time in microseconds */
+int64_t
+deadline_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* this thread's wait clock */
+static __thread int64_t deadline_wait_us;
+
+/* deadline_waited - this thread was blocked for us microseconds */
+void
+deadline_waited(int64_t us)
+{
+	if (us > 0)
+		deadline_wait_us += us;
+}
+
+/* deadline_waited_take - the waits since the last take */
+int64_t
+deadline_waited_take(void)
+{
+	int64_t us = deadline_wait_us;
+
+	deadline_wait_us = 0;
+	return us;
+}
+
 /* deadline_wall - wall-clock ms since the epoch */
 int64_t
 deadline_wall(void)

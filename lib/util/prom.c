@@ -10,8 +10,8 @@
 #include "config.h"
 
 #include <string.h>
-#include <time.h>
 
+#include "util/deadline.h"
 #include "util/mem.h"
 #include "util/prom.h"
 
@@ -29,10 +29,7 @@ const uint64_t prom_bounds_us[PROM_BUCKETS] = {
 int64_t
 prom_now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return deadline_now_us();
 }
 
 /* prom_hist_observe - count one duration */

@@ -130,14 +130,19 @@ void
 task_wait(task *t)
 {
 	task_pool *p;
+	int64_t t0;
 
 	if (t == NULL)
 		return;
 	p = t->pool;
 	pthread_mutex_lock(&p->lock);
+	t0 = t->done ? 0 : deadline_now_us();
 	while (!t->done)
 		pthread_cond_wait(&t->finished, &p->lock);
 	pthread_mutex_unlock(&p->lock);
+	/* the background work was waiting for answers, so are we */
+	if (t0 != 0)
+		deadline_waited(deadline_now_us() - t0);
 	pthread_cond_destroy(&t->finished);
 	mem_free(t);
 }

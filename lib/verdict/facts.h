@@ -77,6 +77,11 @@ struct facts {
 	struct binding_outcome	 login_from;
 	struct limit_outcome	 limits;	/* blocks, rate limits */
 	const struct identity_maps *identity;	/* for "may use" */
+	/* how long each stage's verdict waited for answers (DNS, the
+	 * background checks): microseconds by enum stage, for the stages
+	 * in dns_wait_stages (a bit each); NULL: not measured */
+	const int64_t		*dns_wait_us;
+	unsigned		 dns_wait_stages;
 };
 
 #endif

@@ -181,6 +181,9 @@ def check(a):
     expect("end-of-message answer times: one per message accepted",
            total(samples, "authgate_callback_seconds_count", stage="eom"),
            replies.get("2xx", 0))
+    expect("DNS waits: one per message that reached its end, at EOM",
+           total(samples, "authgate_dns_wait_seconds_count", stage="eom"),
+           replies.get("2xx", 0))
     fast = total(samples, "authgate_callback_seconds_bucket", stage="eom",
                  le="0.25")
     if fast <= 0:

@@ -52,5 +52,7 @@ run Q-HOLE pass.authgate.example refuse
 ag_expect_log 'Q-HOLE: .*spf_mailfrom=temperror\(pass\.authgate\.example: no reply for pass\.authgate\.example/TXT \(timed out' \
     "timeouts: temperror that says so"
 ag_expect_log 'Q-HOLE: .*verdict=tempfail 451 4\.7\.1' "timeouts: 451 4.7.1"
+ag_expect_log 'Q-HOLE: .*stage=rcpt time=[0-9]+ms dns_wait=rcpt:[0-9]+ms' \
+    "timeouts: the log line says how long the verdict waited for DNS"
 ag_no_errors_logged
 echo "all DNS failure checks passed"

@@ -385,7 +385,41 @@ test_summary_line(void **state)
 		assert_int_equal(json_integer_value(json_object_get(o,
 		    "time_ms")), 7);
 		assert_null(json_object_get(o, "dkim"));	/* did not run */
+		assert_null(json_object_get(o, "dns_wait_ms"));	/* unmeasured */
 		json_decref(o);
+	}
+
+	/* the waits: stages of 1 ms or more in the text, all measured ones
+	 * in JSON */
+	{
+		int64_t waits[STAGE_COUNT] = { 0 };
+		json_error_t jerr;
+		json_t *o, *w;
+
+		waits[STAGE_CONNECT] = 400;	/* under 1 ms: not in the text */
+		waits[STAGE_RCPT] = 12300;
+		waits[STAGE_EOM] = 2600;
+		f.dns_wait_us = waits;
+		f.dns_wait_stages = (1u << STAGE_CONNECT) | (1u << STAGE_RCPT) |
+		    (1u << STAGE_EOM);
+		str_reset(&out);
+		summary_format(&f, &v, STAGE_EOM, "Q", 1, 20, &out);
+		assert_non_null(strstr(str_cstr(&out),
+		    " time=20ms dns_wait=rcpt:12ms,eom:3ms"));
+		assert_null(strstr(str_cstr(&out), "connect:"));
+		str_reset(&out);
+		summary_json(&f, &v, STAGE_EOM, "Q", 1, 20, &out);
+		if ((o = json_loads(str_cstr(&out), 0, &jerr)) == NULL)
+			fail_msg("not JSON (%s): %s", jerr.text, str_cstr(&out));
+		w = json_object_get(o, "dns_wait_ms");
+		assert_int_equal(json_integer_value(json_object_get(w, "rcpt")),
+		    12);
+		assert_int_equal(json_integer_value(json_object_get(w,
+		    "connect")), 0);
+		assert_null(json_object_get(w, "mail"));
+		json_decref(o);
+		f.dns_wait_us = NULL;
+		f.dns_wait_stages = 0;
 	}
 	verdict_clear(&v);
 	str_free(&out);

@@ -231,6 +231,7 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
 	e.resolver = res;
 	e.deadline = deadline;
 	e.cache_only = (flags & SPF_CACHE_ONLY) != 0;
+	e.hold = e.cache_only ? NULL : dns_hold_new(res);
 	e.ip = ip;
 	e.helo = helo != NULL ? helo : "";
 	e.sender = identity;
@@ -284,6 +285,7 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
 		str_free(&t2);
 		out->lookups = e.lookups;
 		out->terms = e.terms;
+		out->prefetched = e.prefetched;
 	}
 	if (e.missed)
 		spf_outcome_clear(out);
@@ -291,6 +293,7 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
 		SPF_response_free(resp);
 	SPF_request_free(req);
 	str_free(&reason);
+	dns_hold_free(e.hold);
 	spf_eval_free(&e);
 	return e.missed ? -1 : 0;
 }

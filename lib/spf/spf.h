@@ -60,6 +60,9 @@ struct spf_outcome {
 	char		*explanation;	/* fail: the domain's exp= text */
 	unsigned	 lookups;	/* DNS lookups spent */
 	unsigned	 terms;		/* DNS-querying terms evaluated */
+	unsigned	 prefetched;	/* term lookups started ahead, as
+					 * each record was read (at most
+					 * 10: RFC 7208 4.6.4) */
 };
 
 typedef struct spf_engine spf_engine;

@@ -146,7 +146,8 @@ spf_eval_dns(struct spf_eval *e, const char *name, int type)
 			return spf_eval_answer(name, type, DNS_TEMPFAIL);
 		}
 	} else
-		a = dns_lookup(e->resolver, name, type, e->deadline);
+		a = dns_hold_lookup(e->hold, e->resolver, name, type,
+		    e->deadline);
 	if (a->status == DNS_TEMPFAIL) {
 		e->tempfails++;
 		if (e->dns_error.len == 0)
@@ -201,8 +202,12 @@ spf_eval_ptr_names(struct spf_eval *e, int count_void)
 	str_free(&rev);
 	if (count_void)
 		(void)spf_eval_void(e, ptr);
-	/* RFC 7208 4.6.4: only the first 10 names are looked at */
+	/* RFC 7208 4.6.4: only the first 10 names are looked at; their
+	 * addresses asked at once */
 	n = ptr->status == DNS_OK ? ptr->count : 0;
+	for (i = 0; i < n && i < SPF_MAX_PTR && !e->cache_only; i++)
+		dns_hold_start(e->hold, ptr->rr[i].u.name, e->ip->family ==
+		    AF_INET ? DNS_T_A : DNS_T_AAAA);
 	for (i = 0; i < n && i < SPF_MAX_PTR && !e->forced; i++) {
 		addr = spf_eval_dns(e, ptr->rr[i].u.name, e->ip->family ==
 		    AF_INET ? DNS_T_A : DNS_T_AAAA);
@@ -341,6 +346,12 @@ spf_eval_mx(struct spf_eval *e, const char *domain, int cidr4, int cidr6)
 		dns_answer_unref(mx);
 		return T_STOP;
 	}
+	/* every host's address asked at once: one wait, not one each */
+	for (i = 0; mx->status == DNS_OK && i < mx->count && !e->cache_only;
+	    i++)
+		if (spf_eval_name_ok(mx->rr[i].u.mx.host))
+			dns_hold_start(e->hold, mx->rr[i].u.mx.host,
+			    e->ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA);
 	rc = T_NOMATCH;
 	for (i = 0; mx->status == DNS_OK && i < mx->count && rc == T_NOMATCH;
 	    i++) {
@@ -649,6 +660,58 @@ out:
 	return rc;
 }
 
+/* spf_eval_prefetch_one - start one lookup a record names, when its
+ * domain-spec has no macro (expanding one could look things up) */
+static void
+spf_eval_prefetch_one(struct spf_eval *e, const char *spec,
+    const char *domain, int type)
+{
+	const char *name = spec != NULL ? spec : domain;
+
+	/* no more lookups ahead than an evaluation may make for its terms
+	 * (RFC 7208 4.6.4): a hostile record amplifies nothing */
+	if (e->prefetched >= SPF_MAX_TERMS)
+		return;
+	if (strchr(name, '%') == NULL && spf_eval_name_ok(name)) {
+		e->prefetched++;
+		dns_hold_start(e->hold, name, type);
+	}
+}
+
+/* spf_eval_prefetch - start together every lookup a record names */
+static void
+spf_eval_prefetch(struct spf_eval *e, int rec)
+{
+	const struct spf_fetched *f = &e->recs[rec];
+	const struct spf_term *t;
+	size_t i;
+
+	if (e->hold == NULL || e->cache_only)
+		return;
+	for (i = 0; i < f->rec.nterms; i++) {
+		t = &f->rec.terms[i];
+		switch (t->mech) {
+		case SPF_M_INCLUDE:
+			spf_eval_prefetch_one(e, t->spec, f->domain, DNS_T_TXT);
+			break;
+		case SPF_M_A:
+			spf_eval_prefetch_one(e, t->spec, f->domain,
+			    e->ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA);
+			break;
+		case SPF_M_MX:
+			spf_eval_prefetch_one(e, t->spec, f->domain, DNS_T_MX);
+			break;
+		case SPF_M_EXISTS:
+			spf_eval_prefetch_one(e, t->spec, f->domain, DNS_T_A);
+			break;
+		default:
+			break;
+		}
+	}
+	if (f->rec.redirect != NULL && !f->rec.has_all)
+		spf_eval_prefetch_one(e, f->rec.redirect, f->domain, DNS_T_TXT);
+}
+
 /* spf_eval_ips - is the first term of an ip4/ip6 run that holds the
  * client one with this name's qualifier */
 static int
@@ -742,6 +805,7 @@ spf_eval_serve(struct spf_eval *e, const char *domain, const char *asked,
 	f->parent = parent;
 	f->how = how;
 	dns_answer_unref(a);
+	spf_eval_prefetch(e, idx);
 	str_init(&served);
 	if (spf_eval_rewrite(e, idx, &served) != 0) {
 		str_free(&served);

@@ -22,6 +22,11 @@
  *     lookups, 10 MX names, the first 10 PTR names.
  * A limit or syntax error found here "forces" permerror: every later
  * lookup fails at once, and spf.c reports the forced result.
+ * As soon as a record is read, the lookups its terms name without macros
+ * (the TXT of each include and of the redirect, the A/AAAA of a, the MX
+ * of mx, the A of exists) are all started, held in e->hold, so that the
+ * evaluation waits once per level of its include tree instead of once
+ * per term; the limits count the lookups the evaluation uses, as before.
  *
  *	spf_eval_init(e) / spf_eval_free(e)
  *	spf_eval_lookup(e, name, type) - the answer for libspf2 (never NULL).
@@ -43,6 +48,7 @@
 #include "util/ipaddr.h"
 #include "util/str.h"
 #include "dns/dns.h"
+#include "dns/dns_hold.h"
 #include "spf/spf_record.h"
 
 #define SPF_MAX_TERMS	10	/* DNS-querying terms, RFC 7208 4.6.4 */
@@ -58,6 +64,9 @@ struct spf_fetched;
 struct spf_eval {
 	/* set by the caller */
 	dns_resolver		*resolver;
+	dns_hold		*hold;		/* the lookups each record names,
+						 * started together when it is
+						 * read; NULL: none */
 	int64_t			 deadline;
 	int			 cache_only;
 	const ipaddr		*ip;
@@ -74,6 +83,7 @@ struct spf_eval {
 	unsigned		 lookups;	/* DNS queries */
 	unsigned		 terms;		/* DNS-querying terms */
 	unsigned		 voids;
+	unsigned		 prefetched;	/* term lookups started ahead */
 	unsigned		 tempfails;
 	str			 dns_error;	/* first temporary failure */
 	int			 forced;	/* a permerror found by us */

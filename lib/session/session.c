@@ -888,11 +888,22 @@ session_header(struct session *s, const char *raw_name, const char *value)
 	str_free(&trimmed);
 }
 
-/* session_body - body bytes; 0 when the checks need no more */
+/* session_body - body bytes; 0 when the checks need no more. The
+ * first chunk ends the header: DKIM may wait there for its keys, a wait
+ * of the DATA stage */
 int
 session_body(struct session *s, const unsigned char *p, size_t n)
 {
-	return message_body(session_message(s), p, n);
+	int64_t waited;
+	int more;
+
+	(void)deadline_waited_take();
+	more = message_body(session_message(s), p, n);
+	if ((waited = deadline_waited_take()) > 0) {
+		s->dns_wait_us[STAGE_DATA] += waited;
+		s->facts.dns_wait_stages |= 1u << STAGE_DATA;
+	}
+	return more;
 }
 
 /* session_decide - wait for what this stage needs, then decide */

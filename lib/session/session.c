@@ -888,21 +888,29 @@ session_header(struct session *s, const char *raw_name, const char *value)
 	str_free(&trimmed);
 }
 
+/* session_waited - this thread's waits since its last take are the
+ * stage's; the stage is listed even without a wait when always */
+static void
+session_waited(struct session *s, enum stage stage, int always)
+{
+	int64_t waited = deadline_waited_take();
+
+	s->dns_wait_us[stage] += waited;
+	if (always || waited > 0)
+		s->facts.dns_wait_stages |= 1u << stage;
+}
+
 /* session_body - body bytes; 0 when the checks need no more. The
  * first chunk ends the header: DKIM may wait there for its keys, a wait
  * of the DATA stage */
 int
 session_body(struct session *s, const unsigned char *p, size_t n)
 {
-	int64_t waited;
 	int more;
 
 	(void)deadline_waited_take();
 	more = message_body(session_message(s), p, n);
-	if ((waited = deadline_waited_take()) > 0) {
-		s->dns_wait_us[STAGE_DATA] += waited;
-		s->facts.dns_wait_stages |= 1u << STAGE_DATA;
-	}
+	session_waited(s, STAGE_DATA, 0);
 	return more;
 }
 
@@ -942,8 +950,7 @@ session_decide(struct session *s, enum stage stage)
 	}
 	if (stage == STAGE_RCPT)
 		session_limits_rcpt(s);
-	s->dns_wait_us[stage] += deadline_waited_take();
-	s->facts.dns_wait_stages |= 1u << stage;
+	session_waited(s, stage, 1);
 	verdict_clear(&s->verdict);
 	verdict_decide(&s->facts, session_policy(s), stage, &s->verdict);
 	/* a message the other checks would only tag or quarantine is

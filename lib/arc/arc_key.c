@@ -56,33 +56,6 @@ arc_base64_decode(const char *text, size_t len, str *out)
 	return 0;
 }
 
-/* arc_key_list_has - a colon-separated list (h=, s=) names word */
-static int
-arc_key_list_has(const char *list, const char *word)
-{
-	const char *p, *end;
-	size_t wl;
-
-	wl = strlen(word);
-	for (p = list; ; p = end + 1) {
-		end = p + strcspn(p, ":");
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
-		    *p == '\n'))
-			p++;
-		{
-			const char *e = end;
-
-			while (e > p && (e[-1] == ' ' || e[-1] == '\t' ||
-			    e[-1] == '\r' || e[-1] == '\n'))
-				e--;
-			if ((size_t)(e - p) == wl && strncmp(p, word, wl) == 0)
-				return 1;
-		}
-		if (*end == '\0')
-			return 0;
-	}
-}
-
 /* arc_key_parse - a key record into a key */
 int
 arc_key_parse(const char *record, size_t len, EVP_PKEY **key, str *why)
@@ -112,12 +85,13 @@ arc_key_parse(const char *record, size_t len, EVP_PKEY **key, str *why)
 		goto done;
 	}
 	if ((v = arc_tags_get(&t, "h")) != NULL &&
-	    !arc_key_list_has(v, "sha256")) {
+	    !arc_tags_list_has(v, "sha256", 0)) {
 		str_append(why, "the key record's h= does not allow sha256");
 		goto done;
 	}
 	if ((v = arc_tags_get(&t, "s")) != NULL &&
-	    !arc_key_list_has(v, "email") && !arc_key_list_has(v, "*")) {
+	    !arc_tags_list_has(v, "email", 0) &&
+	    !arc_tags_list_has(v, "*", 0)) {
 		str_append(why, "the key record's s= is not for email");
 		goto done;
 	}

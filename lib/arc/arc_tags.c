@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "util/mem.h"
 #include "util/str.h"
@@ -108,4 +109,26 @@ arc_tags_free(struct arc_tags *t)
 {
 	mem_free(t->buf);
 	memset(t, 0, sizeof(*t));
+}
+
+/* arc_tags_list_has - a colon-separated list names word */
+int
+arc_tags_list_has(const char *list, const char *word, int icase)
+{
+	const char *p, *end, *s, *e;
+	size_t wl;
+
+	wl = strlen(word);
+	for (p = list; ; p = end + 1) {
+		end = p + strcspn(p, ":");
+		for (s = p; s < end && arc_fws(*s); s++)
+			;
+		for (e = end; e > s && arc_fws(e[-1]); e--)
+			;
+		if ((size_t)(e - s) == wl && (icase ? strncasecmp(s, word,
+		    wl) : strncmp(s, word, wl)) == 0)
+			return 1;
+		if (*end == '\0')
+			return 0;
+	}
 }

@@ -12,6 +12,10 @@
  *		ARC_TAGS_MAX tags.
  *	arc_tags_get(t, name) - the value, or NULL.
  *	arc_tags_free(t)
+ *	arc_tags_list_has(list, word, icase) - a colon-separated value (h=,
+ *		s=, a key's h=) names word, white space around each name
+ *		ignored; header names compare in any case (icase), key
+ *		record words exactly.
  */
 #ifndef AUTHGATE_ARC_TAGS_H
 #define AUTHGATE_ARC_TAGS_H
@@ -34,5 +38,6 @@ struct arc_tags {
 int		 arc_tags_parse(struct arc_tags *, const char *, str *);
 const char	*arc_tags_get(const struct arc_tags *, const char *);
 void		 arc_tags_free(struct arc_tags *);
+int		 arc_tags_list_has(const char *, const char *, int);
 
 #endif

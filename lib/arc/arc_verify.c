@@ -143,27 +143,6 @@ arc_canon_pair(const char *c, int *hrelaxed, int *brelaxed)
 	return 0;
 }
 
-/* arc_h_has - a colon list of header names holds name (any case) */
-static int
-arc_h_has(const char *h, const char *name)
-{
-	const char *p, *end, *s, *e;
-	size_t nl;
-
-	nl = strlen(name);
-	for (p = h; ; p = end + 1) {
-		end = p + strcspn(p, ":");
-		for (s = p; s < end && strchr(" \t\r\n", *s) != NULL; s++)
-			;
-		for (e = end; e > s && strchr(" \t\r\n", e[-1]) != NULL; e--)
-			;
-		if ((size_t)(e - s) == nl && strncasecmp(s, name, nl) == 0)
-			return 1;
-		if (*end == '\0')
-			return 0;
-	}
-}
-
 /* arc_sig_check - the tags of an ARC-Seal or ARC-Message-Signature */
 int
 arc_sig_check(const struct arc_tags *t, enum arc_kind kind, str *why)
@@ -250,11 +229,11 @@ arc_sig_check(const struct arc_tags *t, enum arc_kind kind, str *why)
 			return -1;
 		}
 	}
-	if (arc_h_has(v, "arc-seal")) {
+	if (arc_tags_list_has(v, "arc-seal", 1)) {
 		str_append(why, "an h= that names ARC-Seal (RFC 8617 4.1.2)");
 		return -1;
 	}
-	if (!arc_h_has(v, "from")) {
+	if (!arc_tags_list_has(v, "from", 1)) {
 		str_append(why, "an h= without From (RFC 6376 5.4)");
 		return -1;
 	}
@@ -419,11 +398,11 @@ arc_verifier_header(arc_verifier *v, const char *name, const char *value,
 	v->hdr_bytes += len + strlen(name);
 }
 
-/* arc_hasher_for - the body hash for c=, a= and l=; -1 when no more
- * hashes can be kept */
+/* arc_hasher_for - the body hash for c=, a= and l=, set up (with
+ * create, before the body) or found; -1 when there is none */
 static int
 arc_hasher_for(arc_verifier *v, int relaxed, const EVP_MD *md,
-    long long limit)
+    long long limit, int create)
 {
 	size_t i;
 
@@ -431,7 +410,7 @@ arc_hasher_for(arc_verifier *v, int relaxed, const EVP_MD *md,
 		if (v->hash[i].relaxed == relaxed && v->hash[i].md == md &&
 		    v->hash[i].limit == limit)
 			return (int)i;
-	if (v->nhash == ARC_HASHERS_MAX)
+	if (!create || v->nhash == ARC_HASHERS_MAX)
 		return -1;
 	if (arc_body_init(&v->hash[v->nhash].body, relaxed, md, limit) != 0)
 		return -1;
@@ -441,9 +420,10 @@ arc_hasher_for(arc_verifier *v, int relaxed, const EVP_MD *md,
 	return (int)v->nhash++;
 }
 
-/* arc_ams_hasher - the body hash an AMS needs; -1 if none */
+/* arc_ams_hasher - the body hash an AMS needs (created, with create);
+ * -1 if none */
 static int
-arc_ams_hasher(arc_verifier *v, const struct arc_tags *t)
+arc_ams_hasher(arc_verifier *v, const struct arc_tags *t, int create)
 {
 	const char *l;
 	const EVP_MD *md;
@@ -454,7 +434,7 @@ arc_ams_hasher(arc_verifier *v, const struct arc_tags *t)
 		return -1;
 	l = arc_tags_get(t, "l");
 	return arc_hasher_for(v, br, md, l != NULL ?
-	    strtoll(l, NULL, 10) : -1);
+	    strtoll(l, NULL, 10) : -1, create);
 }
 
 /* arc_eoh - the header is complete: check the chain's form, parse the
@@ -471,7 +451,7 @@ arc_eoh(arc_verifier *v)
 	v->eoh = 1;
 	v->form = arc_chain_form(&v->chain, &v->form_why);
 	if (v->keep)
-		v->seal_hash = arc_hasher_for(v, 1, EVP_sha256(), -1);
+		v->seal_hash = arc_hasher_for(v, 1, EVP_sha256(), -1, 1);
 	if (v->form != ARC_FORM_OK)
 		return;
 	v->as = mem_calloc(v->chain.n, sizeof(*v->as));
@@ -488,7 +468,7 @@ arc_eoh(arc_verifier *v)
 		v->ams_ok[i] = arc_tags_parse(&v->ams[i], s->ams->value,
 		    &why) == 0 && arc_sig_check(&v->ams[i], ARC_AMS, &why) == 0;
 		if (v->ams_ok[i])
-			(void)arc_ams_hasher(v, &v->ams[i]);
+			(void)arc_ams_hasher(v, &v->ams[i], 1);
 	}
 	str_free(&why);
 }
@@ -626,7 +606,8 @@ arc_ams_verify(arc_verifier *v, unsigned i, int64_t deadline, str *why,
 	str bh, data;
 	int hr, br, k, ret;
 
-	k = arc_ams_hasher(v, t);
+	/* only a hash made while the body came: none can be made now */
+	k = arc_ams_hasher(v, t, 0);
 	if (k < 0 || !v->hash[k].done) {
 		str_append(why, "its body hash was not computed");
 		return -1;

@@ -33,6 +33,7 @@ struct message {
 	char			*from_error;	/* what facts->from_error shows */
 	struct dmarc_dkim	*dmarc_sigs;
 	dns_hold		*hold;		/* lookups started early */
+	dns_hold		*own_hold;	/* hold, when it is ours */
 	arc_verifier		*arc;
 	int			 arc_done;
 	struct arc_result	 arc_result;
@@ -52,8 +53,10 @@ message_new(const struct message_cfg *cfg)
 	str_init(&m->arc_saw);
 	if (cfg->dkim != NULL)
 		m->dkim = dkim_verifier_new(cfg->dkim, cfg->resolver);
-	if (cfg->dmarc != NULL)
-		m->hold = dns_hold_new(cfg->resolver);
+	if (cfg->dmarc != NULL && cfg->hold != NULL)
+		m->hold = cfg->hold;
+	else if (cfg->dmarc != NULL)
+		m->hold = m->own_hold = dns_hold_new(cfg->resolver);
 	if (cfg->arc || cfg->arc_keep)
 		m->arc = arc_verifier_new(cfg->resolver, cfg->arc_keep);
 	return m;
@@ -356,7 +359,7 @@ message_free(message *m)
 	mem_free(m->from_error);
 	mem_free(m->dmarc_sigs);
 	arc_verifier_free(m->arc);
-	dns_hold_free(m->hold);
+	dns_hold_free(m->own_hold);
 	str_free(&m->arc_saw);
 	mem_free(m);
 }

@@ -59,6 +59,8 @@ struct message_cfg {
 	int			 arc_keep;	/* keep what a seal covers */
 	int			 arc_timeout_ms;
 	const domlist		*arc_trusted_sealers;	/* NULL: none */
+	dns_hold		*hold;		/* the transaction's early
+						 * lookups (NULL: its own) */
 };
 
 typedef struct message message;

@@ -682,6 +682,21 @@ session_helo(struct session *s, const char *helo)
 		session_spf_start(s, &s->helo_job, SPF_JOB_HELO);
 }
 
+/* session_dmarc_prefetch - the From: domain is the MAIL FROM domain or
+ * under its organizational domain in most mail: start its DMARC lookups
+ * at MAIL, a round trip before From: arrives (a different From: domain
+ * starts its own then) */
+static void
+session_dmarc_prefetch(struct session *s)
+{
+	if (s->rt->dmarc == NULL || s->from.domain == NULL ||
+	    s->from.domain[0] == '\0' || exempt_check(session_policy(s),
+	    &s->facts, CHECK_DMARC, NULL) == EXEMPT_SKIP)
+		return;
+	s->tx_hold = dns_hold_new(s->rt->resolver);
+	dmarc_prefetch(s->rt->dmarc, s->tx_hold, s->from.domain);
+}
+
 /* session_mail - MAIL FROM: a new transaction, start its SPF check */
 void
 session_mail(struct session *s, const char *arg, const char *queue_id,
@@ -713,6 +728,7 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 		s->policy = conf_policy_for(s->rt->conf, s->from.domain, NULL);
 	if (s->rt->conf->spf_mailfrom && session_spf_wanted(s))
 		session_spf_start(s, &s->mf_job, SPF_JOB_MAILFROM);
+	session_dmarc_prefetch(s);
 	if (s->have_ip && s->from.domain != NULL && s->from.domain[0] != '\0'
 	    && (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
 		authz_check(&s->rt->conf->authz, s->from.domain, AUTHZ_MAILFROM,
@@ -802,6 +818,7 @@ session_message(struct session *s)
 	mc.arc_keep = s->rt->conf->arc_seal_key != NULL;
 	mc.arc_timeout_ms = s->rt->conf->arc_timeout_ms;
 	mc.arc_trusted_sealers = &session_policy(s)->dmarc_trusted_sealers;
+	mc.hold = s->tx_hold;
 	s->msg = message_new(&mc);
 	return s->msg;
 }
@@ -1030,6 +1047,8 @@ session_message_clear(struct session *s)
 	message_free(s->msg);
 	s->msg = NULL;
 	s->msg_done = 0;
+	dns_hold_free(s->tx_hold);
+	s->tx_hold = NULL;
 }
 
 /* session_failure_report - the failure report the domain asks for, if

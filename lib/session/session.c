@@ -180,17 +180,22 @@ session_iprev_start(struct session *s)
 }
 
 /* session_ip_checks_join - wait for the connect-stage checks (each has
- * its own deadline) and move their results into the facts */
+ * its own deadline) and move their results into the facts; before the
+ * end (all = 0) only for those that can refuse mail: the reverse DNS
+ * check's PTR then A lookups take two round trips, which the answer to
+ * RCPT need not wait for when the result only goes into the header */
 static void
-session_ip_checks_join(struct session *s)
+session_ip_checks_join(struct session *s, int all)
 {
+	const struct policy *p = session_policy(s);
 	struct iprev_job *job = &s->iprev_job;
 
 	if (s->dnsbl_q != NULL) {
 		dnsbl_finish(s->dnsbl_q, &s->facts.dnsbl);
 		s->dnsbl_q = NULL;
 	}
-	if (job->task != NULL || job->ready) {
+	if ((job->task != NULL || job->ready) &&
+	    (all || policy_refuses_on_iprev(p))) {
 		if (job->task != NULL)
 			task_wait(job->task);
 		job->task = NULL;
@@ -199,7 +204,7 @@ session_ip_checks_join(struct session *s)
 		s->facts.iprev = job->out;
 		memset(&job->out, 0, sizeof(job->out));
 	}
-	if (s->helo_q != NULL) {
+	if (s->helo_q != NULL && (all || policy_refuses_on_helo_dns(p))) {
 		helo_resolve_finish(s->helo_q, s->helo_deadline,
 		    &s->facts.helo_check);
 		s->helo_q = NULL;
@@ -216,7 +221,7 @@ session_ip_checks_clear(struct session *s)
 	s->dnsbl_q = NULL;
 	helo_resolve_cancel(s->helo_q);
 	s->helo_q = NULL;
-	session_ip_checks_join(s);
+	session_ip_checks_join(s, 1);
 	dnsbl_outcome_clear(&s->facts.dnsbl);
 	iprev_outcome_clear(&s->facts.iprev);
 	helo_outcome_clear(&s->facts.helo_check);
@@ -940,7 +945,7 @@ session_decide(struct session *s, enum stage stage)
 	/* checks are joined only when the verdict can use them: at or
 	 * after the stage refusals are delivered, and always at the end */
 	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM) {
-		session_ip_checks_join(s);
+		session_ip_checks_join(s, stage == STAGE_EOM);
 		session_spf_join(&s->helo_job, &s->facts.spf_helo);
 		session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
 		session_forwarder_join(s);
@@ -985,7 +990,9 @@ session_decide(struct session *s, enum stage stage)
 	s->verdict_stage = stage;
 	if (stage < STAGE_MAIL && s->verdict.action != ACT_ACCEPT &&
 	    !s->connect_logged) {
-		/* refused before any transaction: this is its log line */
+		/* refused before any transaction: this is its log line,
+		 * with every result */
+		session_ip_checks_join(s, 1);
 		session_log_summary(s);
 		s->connect_logged = 1;
 		session_count_refusal(s);
@@ -1136,6 +1143,9 @@ session_end_tx(struct session *s)
 	session_forwarder_join(s);
 	if (!s->decided)
 		session_decide(s, STAGE_MAIL);
+	/* a transaction refused before the end: its log line has every
+	 * result, those the answer did not wait for too */
+	session_ip_checks_join(s, 1);
 	session_log_summary(s);
 	/* the waits were this transaction's: the next starts at zero */
 	memset(s->dns_wait_us, 0, sizeof(s->dns_wait_us));

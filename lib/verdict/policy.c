@@ -171,6 +171,41 @@ policy_dmarc_actions(const struct policy *p, const char *domain)
 	return &p->dmarc;
 }
 
+/* policy_score_counts - does the score model refuse, and weigh this */
+static int
+policy_score_counts(const struct policy *p, int weight)
+{
+	return p->score.enabled && !p->score.report_only && weight != 0;
+}
+
+/* policy_refuses_on_iprev - can the reverse DNS result refuse mail */
+int
+policy_refuses_on_iprev(const struct policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < IPREVR_COUNT; i++)
+		if ((p->iprev[i] >= ACT_TEMPFAIL &&
+		    !p->report_only[CHECK_IPREV]) ||
+		    policy_score_counts(p, p->score.iprev[i]))
+			return 1;
+	/* a generic-looking PTR name adds to the DNS list score */
+	return p->generic_weight != 0 && (p->ip_checks & (1u << CHECK_DNSBL)) &&
+	    ((p->dnsbl_action >= ACT_TEMPFAIL &&
+	    !p->report_only[CHECK_DNSBL]) ||
+	    policy_score_counts(p, p->score.dnsbl));
+}
+
+/* policy_refuses_on_helo_dns - can a HELO name that does not resolve
+ * refuse mail (the other HELO facts need no DNS) */
+int
+policy_refuses_on_helo_dns(const struct policy *p)
+{
+	return (p->helo[HELOF_UNRESOLVABLE] >= ACT_TEMPFAIL &&
+	    !p->report_only[CHECK_HELO]) ||
+	    policy_score_counts(p, p->score.helo[HELOF_UNRESOLVABLE]);
+}
+
 /* policy_free - release the lists of a loaded policy */
 void
 policy_free(struct policy *p)

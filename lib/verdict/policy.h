@@ -58,6 +58,11 @@
  *		by a list ("postmaster abuse@example.com").
  *	policy_dmarc_actions(p, domain) - the DMARC actions for an author
  *		domain: its override if one matches, else the default.
+ *	policy_refuses_on_iprev(p), policy_refuses_on_helo_dns(p) - can
+ *		the reverse DNS result, or the HELO name's failing to
+ *		resolve, refuse mail (an action, the score, or the generic
+ *		name's weight on a refusing DNS list score): a stage before
+ *		the end need not wait for those lookups when not.
  *	policy_free(p) - release the lists a loaded policy holds.
  *	policy_action_name/policy_action_parse, policy_stage_name/
  *	policy_stage_parse - the words used in the config file and the
@@ -178,6 +183,8 @@ struct policy {
 void		 policy_defaults(struct policy *);
 void		 policy_score_defaults(struct score_policy *);
 void		 policy_set_exempt_rcpts(struct policy *, const char *);
+int		 policy_refuses_on_iprev(const struct policy *);
+int		 policy_refuses_on_helo_dns(const struct policy *);
 void		 policy_free(struct policy *);
 const struct dmarc_actions *policy_dmarc_actions(const struct policy *,
 		    const char *);

@@ -10,6 +10,9 @@ prefix) go to 127.0.0.1:UPSTREAM_PORT. MODE_FILE is read for every query:
     slow MS     hold each answer MS milliseconds (past the client's
                 timeout: every answer arrives late)
     silent      drop every query (a server that went away, or a firewall)
+    silent SUFFIX
+                drop the queries for names ending in SUFFIX (one zone
+                that went away), answer the others as fast does
 A missing or unreadable file means fast. "Stopped" is the test killing
 this process. Queries are handled independently (a thread each); the
 process exits by itself after MAX_SECONDS (default 900).
@@ -32,7 +35,21 @@ def mode(path):
         return ("fast", 0.0)
     if words[0] == "slow" and len(words) > 1:
         return ("slow", int(words[1]) / 1000.0)
+    if words[0] == "silent" and len(words) > 1:
+        return ("silent", 0.0, words[1].lower().rstrip("."))
     return (words[0], 0.0)
+
+
+def qname(query):
+    """the name a query asks for, lower case, "" if it cannot be read"""
+    labels, i = [], 12
+    while i < len(query) and query[i] != 0 and len(labels) < 128:
+        n = query[i]
+        if n > 63:
+            return ""
+        labels.append(query[i + 1:i + 1 + n].decode("ascii", "replace"))
+        i += 1 + n
+    return ".".join(labels).lower()
 
 
 def ask_upstream(port, query, tcp):
@@ -65,8 +82,10 @@ def ask_upstream(port, query, tcp):
 def answer(upstream, mode_file, query):
     """the upstream answer as the current mode lets it out, or None"""
     started = time.monotonic()
-    kind, delay = mode(mode_file)
-    if kind == "silent":
+    m = mode(mode_file)
+    kind, delay = m[0], m[1]
+    if kind == "silent" and (len(m) < 3 or qname(query) == m[2] or
+                             qname(query).endswith("." + m[2])):
         return None, 0.0
     return query, delay - (time.monotonic() - started)
 

@@ -677,6 +677,83 @@ test_message_table(void **state)
 	str_free(&err);
 }
 
+/* which lookups a stage before the end must wait for: the reverse DNS
+ * check and the HELO name's resolution only when they can refuse */
+struct refuses_case {
+	const char	*name;
+	void		(*set)(struct policy *);
+	int		 iprev;		/* policy_refuses_on_iprev */
+	int		 helo_dns;	/* policy_refuses_on_helo_dns */
+};
+
+static void set_none(struct policy *p) { (void)p; }
+static void set_iprev_fail(struct policy *p) { p->iprev[IPREVR_FAIL] = ACT_REJECT; }
+static void set_iprev_temp(struct policy *p) { p->iprev[IPREVR_TEMPERROR] = ACT_TEMPFAIL; }
+static void set_iprev_quarantine(struct policy *p) { p->iprev[IPREVR_FAIL] = ACT_QUARANTINE; }
+static void set_iprev_report(struct policy *p)
+{
+	p->iprev[IPREVR_FAIL] = ACT_REJECT;
+	p->report_only[CHECK_IPREV] = 1;
+}
+static void set_dnsbl_on(struct policy *p) { p->ip_checks |= 1u << CHECK_DNSBL; }
+static void set_dnsbl_accept(struct policy *p)
+{
+	p->ip_checks |= 1u << CHECK_DNSBL;
+	p->dnsbl_action = ACT_TAG;
+}
+static void set_dnsbl_no_generic(struct policy *p)
+{
+	p->ip_checks |= 1u << CHECK_DNSBL;
+	p->generic_weight = 0;
+}
+static void set_score(struct policy *p) { policy_score_defaults(&p->score); p->score.enabled = 1; }
+static void set_score_report(struct policy *p)
+{
+	set_score(p);
+	p->score.report_only = 1;
+}
+static void set_helo_unresolvable(struct policy *p) { p->helo[HELOF_UNRESOLVABLE] = ACT_REJECT; }
+static void set_helo_not_fqdn(struct policy *p) { p->helo[HELOF_NOT_FQDN] = ACT_REJECT; }
+
+static const struct refuses_case refuses_cases[] = {
+	{ "defaults", set_none, 0, 0 },
+	{ "iprev fail rejects", set_iprev_fail, 1, 0 },
+	{ "iprev temperror tempfails", set_iprev_temp, 1, 0 },
+	{ "iprev fail quarantines (only at the end)", set_iprev_quarantine,
+	    0, 0 },
+	{ "iprev fail rejects, report only", set_iprev_report, 0, 0 },
+	{ "DNS lists on: a generic name adds to a refusing score",
+	    set_dnsbl_on, 1, 0 },
+	{ "DNS lists that only tag", set_dnsbl_accept, 0, 0 },
+	{ "DNS lists, generic_weight 0", set_dnsbl_no_generic, 0, 0 },
+	{ "score model", set_score, 1, 1 },
+	{ "score model, report only", set_score_report, 0, 0 },
+	{ "HELO unresolvable rejects", set_helo_unresolvable, 0, 1 },
+	{ "HELO not a FQDN rejects (no DNS)", set_helo_not_fqdn, 0, 0 },
+};
+
+static void
+test_refuses_on(void **state)
+{
+	struct policy p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(refuses_cases) / sizeof(refuses_cases[0]);
+	    i++) {
+		policy_defaults(&p);
+		refuses_cases[i].set(&p);
+		if (policy_refuses_on_iprev(&p) != refuses_cases[i].iprev ||
+		    policy_refuses_on_helo_dns(&p) !=
+		    refuses_cases[i].helo_dns)
+			fail_msg("%s: iprev %d helo_dns %d, expected %d %d",
+			    refuses_cases[i].name, policy_refuses_on_iprev(&p),
+			    policy_refuses_on_helo_dns(&p),
+			    refuses_cases[i].iprev, refuses_cases[i].helo_dns);
+		policy_free(&p);
+	}
+}
+
 int
 main(void)
 {
@@ -687,6 +764,7 @@ main(void)
 		cmocka_unit_test(test_hostile_text_is_bounded_and_printable),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_message_table),
+		cmocka_unit_test(test_refuses_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,78 @@
+#!/bin/sh
+# rcpt_waits.sh - integration: the answer to RCPT waits only for the
+# lookups whose result can refuse mail there. The resolver in front of
+# authgate (tests/lib/dns_proxy.py, mode "silent in-addr.arpa") drops
+# every PTR query, so the reverse DNS check can only end at its timeout.
+#  1. iprev results only recorded (the default): RCPT is answered without
+#     that wait, which moves to the end of the message, where the
+#     Authentication-Results field needs the result (iprev=temperror).
+#  2. iprev temperror = tempfail: RCPT waits, and is refused with a 4xx.
+# The waits are read from the log line's dns_wait; the bound compared is
+# the whole timeout against none, not a fine timing.
+. "$(dirname "$0")/../lib/common.sh"
+ag_init rcpt_waits
+ag_need miltertest
+ag_need python3
+ag_nsd_start
+
+NSD_PORT=$AG_DNS_PORT
+AG_DNS_PORT=$(ag_free_port)
+echo "silent in-addr.arpa" > "$AG_WORK/dns.mode"
+python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" "$NSD_PORT" \
+    "$AG_WORK/dns.mode" "$AG_WORK/proxy.pid" 300 &
+ag_wait_for 10 test -s "$AG_WORK/proxy.pid" || ag_fail "the DNS proxy did not start"
+AG_PIDS="$AG_PIDS $AG_WORK/proxy.pid"
+
+# run CONF_BODY LUA - authgate with that iprev section, one transaction
+run() {
+	AG_DNS_TIMEOUT=3s ag_write_conf "$AG_WORK/authgate.conf" "iprev {
+  timeout = 1500ms
+$1
+}"
+	ag_authgate_start "$AG_WORK/authgate.conf"
+	printf '%s\n' 'dofile(srcdir .. "/tests/integration/lib.lua")' \
+	    "$2" > "$AG_WORK/t.lua"
+	ag_miltertest "$AG_WORK/t.lua"
+}
+
+# 1. recorded only: RCPT does not wait, the end of the message does
+run "" '
+local conn = connect_from("192.0.2.77", "mail.pass.authgate.example")
+check(mail(conn, "W-REC", "<u@pass.authgate.example>") == SMFIR_CONTINUE,
+    "MAIL accepted")
+check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_CONTINUE, "RCPT accepted")
+local r = message(conn, { { "From", "u@pass.authgate.example" } })
+check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, "message accepted")
+local ar = mt.getheader(conn, "Authentication-Results", 0)
+check(ar ~= nil and has(ar, "iprev=temperror"),
+    "the header has the reverse DNS result the answer did not wait for")
+mt.disconnect(conn)'
+ag_wait_for 10 ag_log_has 'W-REC: .*verdict=accept' ||
+	ag_fail "no log line for W-REC"
+line=$(grep 'W-REC: .*verdict=accept' "$AG_WORK/authgate.log" | head -1)
+echo "$line" | grep -q 'iprev=temperror' ||
+	ag_fail "the log line lacks iprev=temperror: $line"
+rcpt_ms=$(echo "$line" | sed -n 's/.*dns_wait=[^ ]*rcpt:\([0-9]*\)ms.*/\1/p')
+eom_ms=$(echo "$line" | sed -n 's/.*dns_wait=[^ ]*eom:\([0-9]*\)ms.*/\1/p')
+echo "recorded iprev: waited rcpt ${rcpt_ms:-0} ms, eom ${eom_ms:-0} ms"
+[ "${rcpt_ms:-0}" -lt 750 ] ||
+	ag_fail "RCPT waited ${rcpt_ms} ms for a lookup that cannot refuse: $line"
+[ "${eom_ms:-0}" -ge 750 ] ||
+	ag_fail "the end of the message did not wait for iprev: $line"
+ag_no_errors_logged
+ag_authgate_stop
+
+# 2. iprev temperror tempfails: RCPT must wait for it
+: > "$AG_WORK/authgate.log"
+run "  temperror = tempfail" '
+local conn = connect_from("192.0.2.78", "mail.pass.authgate.example")
+check(mail(conn, "W-REF", "<u@pass.authgate.example>") == SMFIR_CONTINUE,
+    "MAIL accepted")
+check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_REPLYCODE,
+    "RCPT refused: it waited for the reverse DNS check")
+mt.disconnect(conn)'
+ag_wait_for 10 ag_log_has 'W-REF: .*iprev=temperror.*verdict=tempfail 45[01]' ||
+	ag_fail "W-REF: no 45x for iprev=temperror in the log"
+ag_no_errors_logged
+ag_authgate_stop
+echo "ok - RCPT waits only for what can refuse there"

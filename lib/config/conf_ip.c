@@ -328,6 +328,7 @@ cfg_opt_t conf_iprev_opts[] = {
 	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
 	CFG_INT_CB("timeout", 5000, CFGF_NONE, conf_parse_duration),
 	CFG_INT("max_names", 10, CFGF_NONE),
+	CFG_BOOL("trust_mta", cfg_false, CFGF_NONE),
 	CFG_INT_CB("no_ptr", ACT_ACCEPT, CFGF_NONE, conf_parse_action),
 	CFG_INT_CB("unconfirmed", ACT_ACCEPT, CFGF_NONE, conf_parse_action),
 	CFG_INT_CB("temperror", ACT_ACCEPT, CFGF_NONE, conf_parse_action),
@@ -512,6 +513,7 @@ conf_iprev(cfg_t *sec, struct conf *c, str *err)
 		c->policy.ip_checks &= ~(1u << CHECK_IPREV);
 	c->iprev_timeout_ms = (int)cfg_getint(sec, "timeout");
 	c->iprev.max_names = (unsigned)cfg_getint(sec, "max_names");
+	c->iprev.trust_mta = cfg_getbool(sec, "trust_mta");
 	c->policy.iprev[IPREVR_PERMERROR] = (enum action)cfg_getint(sec,
 	    "no_ptr");
 	c->policy.iprev[IPREVR_FAIL] = (enum action)cfg_getint(sec,

@@ -130,6 +130,45 @@ iprev_forward(dns_resolver *res, char **names, size_t n, const ipaddr *ip,
 	return found;
 }
 
+/* iprev_generic - does the name found look like an end-user address */
+static void
+iprev_generic(const struct iprev_options *opts, const ipaddr *ip,
+    struct iprev_outcome *out)
+{
+	str g;
+
+	if (opts->generic == NULL || out->name == NULL)
+		return;
+	str_init(&g);
+	if (generic_name_check(opts->generic, out->name, ip, &g)) {
+		out->generic = 1;
+		out->generic_why = str_steal(&g);
+	}
+	str_free(&g);
+}
+
+/* iprev_confirmed - a pass for the name the MTA confirmed both ways */
+int
+iprev_confirmed(const struct iprev_options *opts, const ipaddr *ip,
+    const char *name, struct iprev_outcome *out)
+{
+	const char *why;
+	str norm;
+
+	memset(out, 0, sizeof(*out));
+	str_init(&norm);
+	if (name == NULL || dns_name_normalize(name, &norm, &why) != 0) {
+		str_free(&norm);
+		return -1;
+	}
+	out->checked = 1;
+	out->result = IPREVR_PASS;
+	out->name = str_steal(&norm);
+	out->by_mta = 1;
+	iprev_generic(opts, ip, out);
+	return 0;
+}
+
 /* iprev_check - PTR, then forward, then the verdict on the pair */
 int
 iprev_check(const struct iprev_options *opts, dns_resolver *res,
@@ -220,16 +259,7 @@ iprev_check(const struct iprev_options *opts, dns_resolver *res,
 	}
 	str_free(&temp);
 done:
-	if (opts->generic != NULL && out->name != NULL) {
-		str g;
-
-		str_init(&g);
-		if (generic_name_check(opts->generic, out->name, ip, &g)) {
-			out->generic = 1;
-			out->generic_why = str_steal(&g);
-		}
-		str_free(&g);
-	}
+	iprev_generic(opts, ip, out);
 	if (why.len > 0)
 		out->reason = str_steal(&why);
 	str_free(&why);

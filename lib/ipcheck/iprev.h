@@ -15,6 +15,12 @@
  *		else the first) looks like an end-user address. With
  *		IPREV_CACHE_ONLY nothing is sent: -1 if an answer was not
  *		cached (out is then cleared), else 0.
+ *	iprev_confirmed(opts, ip, name, out) - a pass for the name the MTA
+ *		has already confirmed both ways (Postfix looks the client up,
+ *		PTR and then forward, before its greeting, and passes the
+ *		name only when it resolves back), with the generic-name
+ *		check: no lookup of ours. 0, or -1 when the name is no host
+ *		name (then the check must run).
  *	iprev_outcome_clear(out)
  *	iprev_result_name(r) - pass, fail, temperror, permerror.
  */
@@ -38,6 +44,8 @@ enum iprev_result {
 struct iprev_options {
 	unsigned		 max_names;
 	const generic_rules	*generic;	/* NULL: no generic check */
+	int			 trust_mta;	/* take the MTA's confirmed
+						 * name (iprev_confirmed) */
 };
 
 struct iprev_outcome {
@@ -49,10 +57,13 @@ struct iprev_outcome {
 	char			*reason;	/* unless pass */
 	int			 generic;
 	char			*generic_why;
+	int			 by_mta;	/* the MTA's confirmed name */
 };
 
 int		 iprev_check(const struct iprev_options *, dns_resolver *,
 		    const ipaddr *, int64_t, int, struct iprev_outcome *);
+int		 iprev_confirmed(const struct iprev_options *, const ipaddr *,
+		    const char *, struct iprev_outcome *);
 void		 iprev_outcome_clear(struct iprev_outcome *);
 const char	*iprev_result_name(enum iprev_result);
 

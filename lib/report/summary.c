@@ -170,6 +170,8 @@ summary_ip(str *out, const struct facts *f)
 			str_append_c(out, '(');
 			str_append_printable(out, f->iprev.name,
 			    strlen(f->iprev.name), 120);
+			if (f->iprev.by_mta)
+				str_append(out, ", by the MTA");
 			str_append_c(out, ')');
 		}
 		if (f->iprev.generic)

@@ -135,6 +135,8 @@ sj_ip(str *out, const struct facts *f)
 		sj_text(out, "name", f->iprev.name, 255);
 		sj_key(out, "generic_name");
 		str_append(out, f->iprev.generic ? "true" : "false");
+		sj_key(out, "by_mta");
+		str_append(out, f->iprev.by_mta ? "true" : "false");
 		str_append_c(out, '}');
 	}
 	if (f->helo_check.checked) {

@@ -171,6 +171,12 @@ session_iprev_start(struct session *s)
 	memset(job, 0, sizeof(*job));
 	job->sess = s;
 	job->deadline = deadline_in(s->rt->conf->iprev_timeout_ms);
+	if (s->rt->conf->iprev.trust_mta && s->mta_verified &&
+	    iprev_confirmed(&s->rt->conf->iprev, &s->ip, s->client_name,
+	    &job->out) == 0) {
+		job->ready = 1;
+		return;
+	}
 	if (iprev_check(&s->rt->conf->iprev, s->rt->resolver, &s->ip,
 	    job->deadline, IPREV_CACHE_ONLY, &job->out) == 0) {
 		job->ready = 1;
@@ -637,8 +643,10 @@ session_connect(struct session *s, const ipaddr *ip, const char *client_name)
 		strcpy(s->ip_text, "unknown");
 	/* the MTA passes "[ip]" when the name is not verified; log it the
 	 * way Postfix does: unknown[ip] */
-	s->client_name = mem_strdup(client_name != NULL &&
-	    client_name[0] != '[' ? client_name : "unknown");
+	s->mta_verified = client_name != NULL && client_name[0] != '[' &&
+	    strcasecmp(client_name, "unknown") != 0;
+	s->client_name = mem_strdup(s->mta_verified ? client_name :
+	    "unknown");
 	s->facts.client_ip = s->ip_text;
 	s->facts.ip = s->have_ip ? &s->ip : NULL;
 	s->facts.client_name = s->client_name;

@@ -118,6 +118,8 @@ struct session {
 	ipaddr			 ip;
 	char			 ip_text[IPADDR_STRLEN];
 	char			*client_name;
+	int			 mta_verified;	/* the MTA confirmed the name
+						 * (PTR and forward) */
 	char			*helo;
 	struct spf_job		 helo_job;
 	struct spf_job		 fwd_job;

@@ -7,6 +7,8 @@
 #     that wait, which moves to the end of the message, where the
 #     Authentication-Results field needs the result (iprev=temperror).
 #  2. iprev temperror = tempfail: RCPT waits, and is refused with a 4xx.
+#  3. iprev trust_mta = yes: the name the MTA confirmed is a pass, with
+#     no lookup at all; a client the MTA could not confirm is checked.
 # The waits are read from the log line's dns_wait; the bound compared is
 # the whole timeout against none, not a fine timing.
 . "$(dirname "$0")/../lib/common.sh"
@@ -73,6 +75,43 @@ check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_REPLYCODE,
 mt.disconnect(conn)'
 ag_wait_for 10 ag_log_has 'W-REF: .*iprev=temperror.*verdict=tempfail 45[01]' ||
 	ag_fail "W-REF: no 45x for iprev=temperror in the log"
+ag_no_errors_logged
+ag_authgate_stop
+
+# 3. trust_mta: the name the MTA confirmed is a pass without a lookup
+# (none could answer here); an unconfirmed client ("[ip]") is checked
+: > "$AG_WORK/authgate.log"
+run "  trust_mta = yes" '
+local conn = connect_from("192.0.2.79", "mail.pass.authgate.example")
+check(mail(conn, "W-MTA", "<u@pass.authgate.example>") == SMFIR_CONTINUE,
+    "MAIL accepted")
+check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_CONTINUE, "RCPT accepted")
+local r = message(conn, { { "From", "u@pass.authgate.example" } })
+check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, "message accepted")
+local ar = mt.getheader(conn, "Authentication-Results", 0)
+check(ar ~= nil and has(ar, "iprev=pass"), "iprev=pass from the MTA name")
+mt.disconnect(conn)
+conn = mt.connect(socket, 40, 0.05)
+check(mt.conninfo(conn, "[192.0.2.80]", "192.0.2.80") == nil, "conninfo")
+check(mt.helo(conn, "mail.pass.authgate.example") == nil, "helo")
+check(mail(conn, "W-OWN", "<u@pass.authgate.example>") == SMFIR_CONTINUE,
+    "MAIL accepted")
+check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_CONTINUE, "RCPT accepted")
+r = message(conn, { { "From", "u@pass.authgate.example" } })
+check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, "message accepted")
+ar = mt.getheader(conn, "Authentication-Results", 0)
+check(ar ~= nil and has(ar, "iprev=temperror"),
+    "an unconfirmed client is checked by authgate")
+mt.disconnect(conn)'
+ag_wait_for 10 ag_log_has 'W-OWN: .*verdict=accept' ||
+	ag_fail "no log line for W-OWN"
+line=$(grep 'W-MTA: .*verdict=accept' "$AG_WORK/authgate.log" | head -1)
+echo "$line" | grep -q 'iprev=pass(client\.example, by the MTA)' ||
+	ag_fail "W-MTA: the log line lacks the MTA's pass: $line"
+echo "$line" | grep -q 'dns_wait=[^ ]*eom:[0-9][0-9][0-9]' &&
+	ag_fail "W-MTA: the end of the message waited for iprev: $line"
+ag_log_has 'W-OWN: .*iprev=temperror' ||
+	ag_fail "W-OWN: an unconfirmed client was not checked"
 ag_no_errors_logged
 ag_authgate_stop
 echo "ok - RCPT waits only for what can refuse there"

@@ -148,7 +148,7 @@ static const struct iprev_case iprev_cases[] = {
 static void
 test_iprev(void **state)
 {
-	struct iprev_options opts = { 10, NULL };
+	struct iprev_options opts = { 10, NULL, 0 };
 	struct iprev_outcome o;
 	unsigned long before;
 	ipaddr ip;
@@ -293,12 +293,44 @@ test_generic(void **state)
 	str_free(&err);
 }
 
+/* the MTA's confirmed name: a pass without a lookup, the generic-name
+ * check still made; a name that is no host name is refused */
+static void
+test_confirmed(void **state)
+{
+	struct iprev_options o = { .max_names = 10, .trust_mta = 1 };
+	struct iprev_outcome out;
+	ipaddr ip;
+
+	(void)state;
+	o.generic = rules;
+	assert_int_equal(ipaddr_parse("192.0.2.25", &ip), 0);
+	assert_int_equal(iprev_confirmed(&o, &ip, "Mail.Example.COM.", &out),
+	    0);
+	assert_int_equal(out.checked, 1);
+	assert_int_equal(out.result, IPREVR_PASS);
+	assert_int_equal(out.by_mta, 1);
+	assert_string_equal(out.name, "mail.example.com");
+	assert_int_equal(out.generic, 0);
+	iprev_outcome_clear(&out);
+	assert_int_equal(iprev_confirmed(&o, &ip,
+	    "192-0-2-25.dsl.isp.example", &out), 0);
+	assert_int_equal(out.generic, 1);
+	assert_non_null(out.generic_why);
+	iprev_outcome_clear(&out);
+	assert_int_equal(iprev_confirmed(&o, &ip, "bad..name", &out), -1);
+	assert_int_equal(out.checked, 0);
+	assert_int_equal(iprev_confirmed(&o, &ip, "", &out), -1);
+	assert_int_equal(iprev_confirmed(&o, &ip, NULL, &out), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iprev),
 		cmocka_unit_test(test_generic),
+		cmocka_unit_test(test_confirmed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -11,7 +11,10 @@
 # authgate's verdicts waited for DNS, from its log line, over the delay).
 #
 #	sudo sh tests/bench/coldcache.sh [--domains N] [--delays "10 30 50"]
-#	    [--authgate BIN] [--config TEXT]     # from a build tree
+#	    [--authgate BIN] [--config TEXT] [--dns TEXT]  # from a build tree
+#
+# --config adds top-level lines (reject_stage = eom), --dns lines of the
+# dns section (cache_size = 0).
 #
 # Defaults: 450 domains (50 of each shape), delays 10, 30 and 50 ms, the
 # build tree's milter/authgate. One session: latency, not throughput.
@@ -27,8 +30,9 @@ while [ $# -gt 0 ]; do
 	--delays) DELAYS="$2"; shift 2 ;;
 	--authgate) AG_BIN="$2"; shift 2 ;;
 	--config) EXTRA_CONF="$2"; shift 2 ;;
+	--dns) export AG_DNS_EXTRA="$2"; shift 2 ;;
 	*) echo "usage: $0 [--domains N] [--delays \"MS ...\"]" \
-	    "[--authgate BIN] [--config TEXT]"; exit 2 ;;
+	    "[--authgate BIN] [--config TEXT] [--dns TEXT]"; exit 2 ;;
 	esac
 done
 . "$top_srcdir/tests/lib/common.sh"

@@ -297,6 +297,7 @@ ag_ns_dev() {
 }
 
 # ag_write_conf FILE [EXTRA] - a config pointing at the test DNS
+# (AG_DNS_EXTRA: more lines for its dns section)
 ag_write_conf() {
 	{
 		echo "authserv_id = mx.authgate.test"
@@ -305,6 +306,7 @@ ag_write_conf() {
 		echo "  servers = \"127.0.0.1:${AG_DNS_PORT:-1}\""
 		echo "  timeout = ${AG_DNS_TIMEOUT:-1s}"
 		echo "  tries = 1"
+		[ -n "${AG_DNS_EXTRA:-}" ] && printf '  %s\n' "$AG_DNS_EXTRA"
 		echo "}"
 		[ $# -gt 1 ] && printf '%s\n' "$2"
 	} > "$1"

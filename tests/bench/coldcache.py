@@ -4,6 +4,7 @@
 domain seen once, so no answer a transaction needs is in any cache.
 
     coldcache.py zone --domains N --key RECORDFILE > cold.example.zone
+    coldcache.py rzone --domains N > 18.198.in-addr.arpa.zone
     coldcache.py send --port PORT --domains N --dkim-key PEM --out FILE.json
     coldcache.py report --delay MS --base FILE.json --with FILE.json
         --log AUTHGATE_LOG
@@ -17,8 +18,9 @@ Sender domains d<i>.cold.example, one SPF shape each, in turn:
   amx       v=spf1 a mx -all (the MX host's address too)
   exists    v=spf1 exists:%{i}._spf.<domain> -all (a macro)
   redirect  v=spf1 redirect=_spf.<domain>
-Every message is DKIM-signed by its domain (a key of its own name); half
-the domains publish DMARC themselves, the others inherit
+Every message comes from a client address of its own whose PTR name
+resolves back, and is DKIM-signed by its domain (a key of its own name);
+half the domains publish DMARC themselves, the others inherit
 _dmarc.cold.example (the tree walk / organizational domain).
 
 report prints, per kind and overall, the latency p50/p95/p99 (connect to
@@ -26,8 +28,9 @@ the final reply) with authgate, what it adds over Postfix alone, and the
 DNS round trips on the critical path: the time authgate's verdicts waited
 for DNS (the dns_wait= of its log line) divided by the added delay, in
 all, up to RCPT and at the end of the message, beside the minimum
-(MINIMUM: at RCPT + at the end / with reject_stage = eom). A round trip
-through the delaying forwarder costs a little more than the delay.
+(MINIMUM: at RCPT + at the end / with reject_stage = eom / and with
+iprev.trust_mta). A round trip through the delaying forwarder costs a
+little more than the delay.
 """
 import argparse
 import json
@@ -38,20 +41,35 @@ import time
 
 KINDS = ["ip4", "include1", "include2", "include3", "include4", "wide3",
          "amx", "exists", "redirect"]
-NET = "192.0.2"	# the clients: 192.0.2.1-250
+# every message from a client of its own, with reverse DNS that resolves
+# back (PTR client-<i>.cold.example, its A record), as most servers that
+# send mail have: the reverse DNS check is as cold as the rest
+NET16 = "198.18"
 
 
-# the fewest waits on the network a receiver can argue for, refusals at
-# RCPT (the default) / at the end of the message (reject_stage = eom): the
-# SPF record, then one level per include or redirect, or the lookup an
-# exists macro or an mx names (it needs the record first); at the end the
-# DKIM key, whose name the client sends only after RCPT is answered (the
-# DMARC records of the MAIL FROM domain are started at MAIL). At the end
-# alone every lookup overlaps: the SPF chain's depth.
-MINIMUM = {"ip4": "1+1 / 1", "include1": "2+1 / 2", "include2": "3+1 / 3",
-           "include3": "4+1 / 4", "include4": "5+1 / 5",
-           "wide3": "2+1 / 2", "amx": "2+1 / 2", "exists": "2+1 / 2",
-           "redirect": "2+1 / 2"}
+def client_ip(i):
+    return "%s.%d.%d" % (NET16, i // 250, 1 + i % 250)
+
+
+def client_name(i):
+    return "client-%d.cold.example" % i
+
+
+# the fewest waits on the network a receiver can argue for, with refusals
+# at RCPT (the default) / at the end of the message (reject_stage = eom) /
+# the same with iprev.trust_mta. At RCPT: the SPF record, then one level
+# per include or redirect, or the lookup an exists macro or an mx names
+# (it needs the record first). At the end: the DKIM key, whose name the
+# client sends only after RCPT is answered (the DMARC records of the MAIL
+# FROM domain start at MAIL; the reverse DNS, PTR then A from connect, is
+# done by then). At the end alone every lookup overlaps: the SPF chain's
+# depth, but at least the two of the reverse DNS check unless the MTA's
+# confirmed name is taken (trust_mta).
+MINIMUM = {"ip4": "1+1 / 2 / 1", "include1": "2+1 / 2 / 2",
+           "include2": "3+1 / 3 / 3", "include3": "4+1 / 4 / 4",
+           "include4": "5+1 / 5 / 5", "wide3": "2+1 / 2 / 2",
+           "amx": "2+1 / 2 / 2", "exists": "2+1 / 2 / 2",
+           "redirect": "2+1 / 2 / 2"}
 
 
 def kind_of(i):
@@ -69,7 +87,8 @@ def zone(args):
     for i in range(args.domains):
         d = "d%d" % i
         k = kind_of(i)
-        net = '"v=spf1 ip4:%s.0/24 -all"' % NET
+        out.append("client-%d A %s" % (i, client_ip(i)))
+        net = '"v=spf1 ip4:%s.0.0/16 -all"' % NET16
         if k == "ip4":
             out.append("%s TXT %s" % (d, net))
         elif k.startswith("include"):
@@ -89,9 +108,9 @@ def zone(args):
             out.append("c.%s TXT %s" % (d, net))
         elif k == "amx":
             out.append('%s TXT "v=spf1 a mx -all"' % d)
-            out.append("%s A %s.%d" % (d, NET, 1 + i % 250))
+            out.append("%s A %s" % (d, client_ip(i)))
             out.append("%s MX 10 mx.%s.cold.example." % (d, d))
-            out.append("mx.%s A %s.%d" % (d, NET, 1 + i % 250))
+            out.append("mx.%s A %s" % (d, client_ip(i)))
         elif k == "exists":
             out.append('%s TXT "v=spf1 exists:%%{i}._spf.%s.cold.example '
                        '-all"' % (d, d))
@@ -106,13 +125,24 @@ def zone(args):
     print("\n".join(out))
 
 
+def rzone(args):
+    """the reverse zone of the clients"""
+    out = ["$ORIGIN %s.in-addr.arpa." % ".".join(reversed(NET16.split("."))),
+           "$TTL 3600", "@ SOA ns.cold.example. hostmaster.cold.example. "
+           "1 3600 600 86400 300", "@ NS ns.authgate.example."]
+    for i in range(args.domains):
+        a, b = client_ip(i).split(".")[2:]
+        out.append("%s.%s PTR %s." % (b, a, client_name(i)))
+    print("\n".join(out))
+
+
 def send(args):
     import dkim
     key = open(args.dkim_key, "rb").read()
     results = []
     for i in range(args.domains):
         d = "d%d.cold.example" % i
-        ip = "%s.%d" % (NET, 1 + i % 250)
+        ip = client_ip(i)
         text = ("From: u@%s\r\nTo: rcpt@rcpt.example\r\nSubject: cold %d\r\n"
                 "Date: Sat, 05 Dec 2026 10:00:00 +0000\r\n"
                 "Message-ID: <%d@%s>\r\n\r\nHello.\r\n" % (d, i, i, d))
@@ -122,8 +152,9 @@ def send(args):
         t0 = time.monotonic()
         s = smtplib.SMTP("127.0.0.1", args.port, timeout=120)
         s.ehlo("client.test")
-        s.docmd("XCLIENT", "ADDR=%s NAME=[UNAVAILABLE] HELO=mail.%s "
-                "PROTO=ESMTP" % (ip, d))
+        # the name Postfix's own lookup would have found
+        s.docmd("XCLIENT", "ADDR=%s NAME=%s HELO=mail.%s "
+                "PROTO=ESMTP" % (ip, client_name(i), d))
         s.ehlo("mail." + d)
         code, _ = s.docmd("MAIL FROM:<u@%s>" % d)
         if code < 400:
@@ -198,6 +229,8 @@ def main():
     z = sub.add_parser("zone")
     z.add_argument("--domains", type=int, required=True)
     z.add_argument("--key", required=True)
+    z = sub.add_parser("rzone")
+    z.add_argument("--domains", type=int, required=True)
     s = sub.add_parser("send")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--domains", type=int, required=True)
@@ -209,7 +242,7 @@ def main():
     r.add_argument("--with", dest="with_", required=True)
     r.add_argument("--log", required=True)
     a = p.parse_args()
-    {"zone": zone, "send": send, "report": report}[a.cmd](a)
+    {"zone": zone, "rzone": rzone, "send": send, "report": report}[a.cmd](a)
 
 
 if __name__ == "__main__":

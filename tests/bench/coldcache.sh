@@ -55,6 +55,8 @@ KEYS="$top_srcdir/tests/keys"
 mkdir -p "$AG_WORK/zones"
 "$AG_PYTHON" "$COLD" zone --domains "$DOMAINS" --key "$KEYS/rsa2048.txt" \
     > "$AG_WORK/zones/cold.example.zone" || ag_fail "the corpus"
+"$AG_PYTHON" "$COLD" rzone --domains "$DOMAINS" \
+    > "$AG_WORK/zones/18.198.in-addr.arpa.zone" || ag_fail "the clients"
 ag_nsd_start
 NSD_PORT=$AG_DNS_PORT
 AG_DNS_PORT=$(ag_free_port)

@@ -702,8 +702,9 @@ session_helo(struct session *s, const char *helo)
 static void
 session_dmarc_prefetch(struct session *s)
 {
-	if (s->rt->dmarc == NULL || s->from.domain == NULL ||
-	    s->from.domain[0] == '\0' || exempt_check(session_policy(s),
+	if (s->rt->dmarc == NULL || s->from.error != NULL ||
+	    s->from.domain == NULL || s->from.domain[0] == '\0' ||
+	    s->from.domain[0] == '[' || exempt_check(session_policy(s),
 	    &s->facts, CHECK_DMARC, NULL) == EXEMPT_SKIP)
 		return;
 	s->tx_hold = dns_hold_new(s->rt->resolver);

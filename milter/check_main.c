@@ -489,6 +489,8 @@ check_run(struct runtime *rt, const struct check_opts *o, const ipaddr *ip)
 done:
 	if (v == NULL)
 		v = session_decide(s, stage);
+	/* the report shows every result, those no answer waited for too */
+	session_settle(s);
 	rc = check_report(o, rt, s, v, stage);
 	session_end_tx(s);
 	session_free(s);

@@ -200,8 +200,8 @@ session_ip_checks_join(struct session *s, int all)
 		dnsbl_finish(s->dnsbl_q, &s->facts.dnsbl);
 		s->dnsbl_q = NULL;
 	}
-	if ((job->task != NULL || job->ready) &&
-	    (all || policy_refuses_on_iprev(p))) {
+	if (job->ready || (job->task != NULL &&
+	    (all || policy_refuses_on_iprev(p)))) {
 		if (job->task != NULL)
 			task_wait(job->task);
 		job->task = NULL;
@@ -1139,6 +1139,18 @@ session_counts(unsigned long counts[ACT_COUNT])
 	for (a = 0; a < ACT_COUNT; a++)
 		counts[a] = atomic_load_explicit(&session_counted[a],
 		    memory_order_relaxed);
+}
+
+/* session_settle - every check still under way joined, for a report
+ * of all results (authgate-check) */
+void
+session_settle(struct session *s)
+{
+	session_ip_checks_join(s, 1);
+	session_spf_join(&s->helo_job, &s->facts.spf_helo);
+	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+	session_forwarder_join(s);
+	session_sender_join(s);
 }
 
 /* session_end_tx - log the transaction's summary, reset it */

@@ -55,6 +55,10 @@
  *		results of the topmost Authentication-Results field with our
  *		authserv-id the message brings: ours, from its way in. 1 and
  *		the fields, 0 when no set may be added (why), -1 on an error.
+ *	session_settle(s) - wait for every check still under way, those
+ *		no answer needed too (before the end of the message the
+ *		reverse DNS and HELO lookups are waited for only when they
+ *		can refuse), for a report of all results (authgate-check).
  *	session_end_tx(s) - log the summary line of the transaction, with
  *		the last verdict given in it, and reset the transaction.
  *	session_free(s) - at close: finish the checks, free everything.
@@ -196,6 +200,7 @@ const struct verdict *session_decide(struct session *, enum stage);
 const struct policy *session_policy(const struct session *);
 int		 session_seal(struct session *, const char *, struct arc_sealed *,
 		    str *);
+void		 session_settle(struct session *);
 void		 session_end_tx(struct session *);
 void		 session_free(struct session *);
 void		 session_counts(unsigned long [ACT_COUNT]);

@@ -131,6 +131,10 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	 * fields we add: their values must bring their own */
 	s->leading_space = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
 	if (f0 & SMFIF_SETSYMLIST) {
+		/* Sendmail's verdict on the client name: it passes a name
+		 * that does not resolve back too (FORGED); Postfix passes
+		 * such a client as [address] and has no such macro */
+		smfi_setsymlist(ctx, SMFIM_CONNECT, (char *)"{client_resolve}");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM,
 		    (char *)"i {auth_authen} {auth_type}");
 		/* Postfix assigns the queue id only after a valid RCPT */
@@ -155,6 +159,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	struct runtime *rt;
 	struct session *s;
 	int64_t t0 = prom_now_us();
+	const char *resolve;
 	ipaddr ip;
 	int have_ip;
 
@@ -170,6 +175,9 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	if (!have_ip)
 		log_info("connection from %s without an IP address: IP checks "
 		    "do not apply", hostname != NULL ? hostname : "unknown");
+	resolve = cb_macro(ctx, "{client_resolve}");
+	if (resolve != NULL && strcmp(resolve, "OK") != 0)
+		hostname = NULL;	/* not confirmed: no name to trust */
 	session_connect(s, have_ip ? &ip : NULL, hostname);
 	if (s->no_reply & SMFIP_NR_CONN)
 		return SMFIS_NOREPLY;	/* nothing is refused at connect */

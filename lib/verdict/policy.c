@@ -189,11 +189,13 @@ policy_refuses_on_iprev(const struct policy *p)
 		    !p->report_only[CHECK_IPREV]) ||
 		    policy_score_counts(p, p->score.iprev[i]))
 			return 1;
-	/* a generic-looking PTR name adds to the DNS list score */
+	/* a generic-looking PTR name adds to the DNS list score, which
+	 * decides between the list's action and its temperror action (the
+	 * score model counts the lists' own score, without it) */
 	return p->generic_weight != 0 && (p->ip_checks & (1u << CHECK_DNSBL)) &&
-	    ((p->dnsbl_action >= ACT_TEMPFAIL &&
-	    !p->report_only[CHECK_DNSBL]) ||
-	    policy_score_counts(p, p->score.dnsbl));
+	    !p->report_only[CHECK_DNSBL] &&
+	    (p->dnsbl_action >= ACT_TEMPFAIL ||
+	    p->dnsbl_temperror >= ACT_TEMPFAIL);
 }
 
 /* policy_refuses_on_helo_dns - can a HELO name that does not resolve

@@ -706,6 +706,18 @@ static void set_dnsbl_no_generic(struct policy *p)
 	p->ip_checks |= 1u << CHECK_DNSBL;
 	p->generic_weight = 0;
 }
+static void set_dnsbl_temp(struct policy *p)
+{
+	/* the generic name's weight can turn a temperror vote into a tag */
+	p->ip_checks |= 1u << CHECK_DNSBL;
+	p->dnsbl_action = ACT_TAG;
+	p->dnsbl_temperror = ACT_TEMPFAIL;
+}
+static void set_dnsbl_report(struct policy *p)
+{
+	p->ip_checks |= 1u << CHECK_DNSBL;
+	p->report_only[CHECK_DNSBL] = 1;
+}
 static void set_score(struct policy *p) { policy_score_defaults(&p->score); p->score.enabled = 1; }
 static void set_score_report(struct policy *p)
 {
@@ -726,6 +738,8 @@ static const struct refuses_case refuses_cases[] = {
 	    set_dnsbl_on, 1, 0 },
 	{ "DNS lists that only tag", set_dnsbl_accept, 0, 0 },
 	{ "DNS lists, generic_weight 0", set_dnsbl_no_generic, 0, 0 },
+	{ "DNS lists that tag, temperror tempfails", set_dnsbl_temp, 1, 0 },
+	{ "DNS lists in report-only", set_dnsbl_report, 0, 0 },
 	{ "score model", set_score, 1, 1 },
 	{ "score model, report only", set_score_report, 0, 0 },
 	{ "HELO unresolvable rejects", set_helo_unresolvable, 0, 1 },

@@ -58,13 +58,7 @@ mkdir -p "$AG_WORK/zones"
 "$AG_PYTHON" "$COLD" rzone --domains "$DOMAINS" \
     > "$AG_WORK/zones/18.198.in-addr.arpa.zone" || ag_fail "the clients"
 ag_nsd_start
-NSD_PORT=$AG_DNS_PORT
-AG_DNS_PORT=$(ag_free_port)
-echo fast > "$AG_WORK/dns.mode"
-python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" "$NSD_PORT" \
-    "$AG_WORK/dns.mode" "$AG_WORK/proxy.pid" 3600 &
-ag_wait_for 10 test -s "$AG_WORK/proxy.pid" || ag_fail "the delaying proxy"
-AG_PIDS="$AG_PIDS $AG_WORK/proxy.pid"
+ag_dns_proxy_start fast 3600
 SINK_PORT=$(ag_free_port)
 pf_sink_start "$AG_WORK" "$SINK_PORT" || ag_fail "smtp-sink"
 AG_PIDS="$AG_PIDS $PF_SINK_PID"

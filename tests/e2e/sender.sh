@@ -41,13 +41,7 @@ ZONE
 lockdown_zone 1 "v=mc1 auth=oldhost"
 ag_nsd_start
 # a forwarder in front of nsd that the test can silence (the DNS timeout)
-NSD_PORT=$AG_DNS_PORT
-AG_DNS_PORT=$(ag_free_port)
-echo fast > "$AG_WORK/dns.mode"
-python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" "$NSD_PORT" \
-    "$AG_WORK/dns.mode" "$AG_WORK/proxy.pid" 600 &
-ag_wait_for 10 test -s "$AG_WORK/proxy.pid" || ag_fail "the DNS proxy did not start"
-AG_PIDS="$AG_PIDS $AG_WORK/proxy.pid"
+ag_dns_proxy_start fast 600
 
 LOGINS='logins = { "bob acme", "carol acme", "dave acme", "team-x acme",
              "rl rated", "alice other", "rc rcpts" }'

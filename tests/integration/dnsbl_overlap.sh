@@ -14,13 +14,7 @@ ag_nsd_start
 
 DELAY_MS=400
 LISTS=8
-NSD_PORT=$AG_DNS_PORT
-AG_DNS_PORT=$(ag_free_port)
-echo "slow $DELAY_MS" > "$AG_WORK/dns.mode"
-python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" "$NSD_PORT" \
-    "$AG_WORK/dns.mode" "$AG_WORK/delay.pid" 300 &
-ag_wait_for 10 test -s "$AG_WORK/delay.pid" || ag_fail "the delay proxy did not start"
-AG_PIDS="$AG_PIDS $AG_WORK/delay.pid"
+ag_dns_proxy_start "slow $DELAY_MS" 300
 
 zones=""
 i=1

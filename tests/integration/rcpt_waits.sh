@@ -18,13 +18,7 @@ ag_need miltertest
 ag_need python3
 ag_nsd_start
 
-NSD_PORT=$AG_DNS_PORT
-AG_DNS_PORT=$(ag_free_port)
-echo "silent in-addr.arpa" > "$AG_WORK/dns.mode"
-python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" "$NSD_PORT" \
-    "$AG_WORK/dns.mode" "$AG_WORK/proxy.pid" 300 &
-ag_wait_for 10 test -s "$AG_WORK/proxy.pid" || ag_fail "the DNS proxy did not start"
-AG_PIDS="$AG_PIDS $AG_WORK/proxy.pid"
+ag_dns_proxy_start "silent in-addr.arpa" 300
 
 # run CONF_BODY LUA - authgate with that iprev section, one transaction
 run() {
@@ -33,20 +27,28 @@ run() {
 $1
 }"
 	ag_authgate_start "$AG_WORK/authgate.conf"
-	printf '%s\n' 'dofile(srcdir .. "/tests/integration/lib.lua")' \
-	    "$2" > "$AG_WORK/t.lua"
+	cat > "$AG_WORK/t.lua" <<'LUA'
+dofile(srcdir .. "/tests/integration/lib.lua")
+-- one accepted transaction on conn: its Authentication-Results value
+function tx(conn, qid)
+	check(mail(conn, qid, "<u@pass.authgate.example>") == SMFIR_CONTINUE,
+	    qid .. ": MAIL accepted")
+	check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_CONTINUE,
+	    qid .. ": RCPT accepted")
+	local r = message(conn, { { "From", "u@pass.authgate.example" } })
+	check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT,
+	    qid .. ": message accepted")
+	return mt.getheader(conn, "Authentication-Results", 0)
+end
+LUA
+	printf '%s\n' "$2" >> "$AG_WORK/t.lua"
 	ag_miltertest "$AG_WORK/t.lua"
 }
 
 # 1. recorded only: RCPT does not wait, the end of the message does
 run "" '
 local conn = connect_from("192.0.2.77", "mail.pass.authgate.example")
-check(mail(conn, "W-REC", "<u@pass.authgate.example>") == SMFIR_CONTINUE,
-    "MAIL accepted")
-check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_CONTINUE, "RCPT accepted")
-local r = message(conn, { { "From", "u@pass.authgate.example" } })
-check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, "message accepted")
-local ar = mt.getheader(conn, "Authentication-Results", 0)
+local ar = tx(conn, "W-REC")
 check(ar ~= nil and has(ar, "iprev=temperror"),
     "the header has the reverse DNS result the answer did not wait for")
 mt.disconnect(conn)'
@@ -84,23 +86,13 @@ ag_authgate_stop
 : > "$AG_WORK/authgate.log"
 run "  trust_mta = yes" '
 local conn = connect_from("192.0.2.79", "mail.pass.authgate.example")
-check(mail(conn, "W-MTA", "<u@pass.authgate.example>") == SMFIR_CONTINUE,
-    "MAIL accepted")
-check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_CONTINUE, "RCPT accepted")
-local r = message(conn, { { "From", "u@pass.authgate.example" } })
-check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, "message accepted")
-local ar = mt.getheader(conn, "Authentication-Results", 0)
+local ar = tx(conn, "W-MTA")
 check(ar ~= nil and has(ar, "iprev=pass"), "iprev=pass from the MTA name")
 mt.disconnect(conn)
 conn = mt.connect(socket, 40, 0.05)
 check(mt.conninfo(conn, "[192.0.2.80]", "192.0.2.80") == nil, "conninfo")
 check(mt.helo(conn, "mail.pass.authgate.example") == nil, "helo")
-check(mail(conn, "W-OWN", "<u@pass.authgate.example>") == SMFIR_CONTINUE,
-    "MAIL accepted")
-check(rcpt(conn, "<rcpt@rcpt.example>") == SMFIR_CONTINUE, "RCPT accepted")
-r = message(conn, { { "From", "u@pass.authgate.example" } })
-check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, "message accepted")
-ar = mt.getheader(conn, "Authentication-Results", 0)
+ar = tx(conn, "W-OWN")
 check(ar ~= nil and has(ar, "iprev=temperror"),
     "an unconfirmed client is checked by authgate")
 mt.disconnect(conn)'

@@ -296,6 +296,21 @@ ag_ns_dev() {
 	ln -s "$2" "$1/newdev/log"
 }
 
+# ag_dns_proxy_start MODE MAX_SECONDS - put tests/lib/dns_proxy.py in
+# front of the test DNS (after ag_nsd_start): NSD_PORT is nsd's port,
+# AG_DNS_PORT the forwarder's, MODE goes into $AG_WORK/dns.mode (which
+# the test may rewrite while it runs); stopped by PID with the others
+ag_dns_proxy_start() {
+	NSD_PORT=$AG_DNS_PORT
+	AG_DNS_PORT=$(ag_free_port)
+	echo "$1" > "$AG_WORK/dns.mode"
+	python3 "$top_srcdir/tests/lib/dns_proxy.py" "$AG_DNS_PORT" \
+	    "$NSD_PORT" "$AG_WORK/dns.mode" "$AG_WORK/proxy.pid" "$2" &
+	ag_wait_for 10 test -s "$AG_WORK/proxy.pid" ||
+		ag_fail "the DNS forwarder did not start"
+	AG_PIDS="$AG_PIDS $AG_WORK/proxy.pid"
+}
+
 # ag_write_conf FILE [EXTRA] - a config pointing at the test DNS
 # (AG_DNS_EXTRA: more lines for its dns section)
 ag_write_conf() {

@@ -42,6 +42,7 @@ struct dkim_verifier {
 	dns_resolver	*resolver;
 	dns_hold	*hold;		/* key lookups started as the
 					 * signature fields arrive */
+	int		 own_hold;	/* hold is ours to free */
 	DKIM		*d;
 	int64_t		 deadline;
 	enum dkim_state	 state;
@@ -497,6 +498,7 @@ dkim_verifier_new(dkim_engine *e, dns_resolver *res)
 	v->engine = e;
 	v->resolver = res;
 	v->hold = res != NULL ? dns_hold_new(res) : NULL;
+	v->own_hold = 1;
 	v->deadline = deadline_in(e->opts.timeout_ms);
 	v->d = dkim_verify(e->lib, (const unsigned char *)"authgate", NULL,
 	    &st);
@@ -506,6 +508,19 @@ dkim_verifier_new(dkim_engine *e, dns_resolver *res)
 	} else
 		dkim_set_user_context(v->d, v);
 	return v;
+}
+
+/* dkim_verifier_hold - take the transaction's held lookups (keys
+ * started at MAIL FROM are found there) instead of a hold of its own */
+void
+dkim_verifier_hold(dkim_verifier *v, dns_hold *h)
+{
+	if (h == NULL || v->hold == h)
+		return;
+	if (v->own_hold)
+		dns_hold_free(v->hold);
+	v->hold = h;
+	v->own_hold = 0;
 }
 
 /* dkim_prefetch_key - start the key lookup of a DKIM-Signature field */
@@ -789,7 +804,8 @@ dkim_verifier_free(dkim_verifier *v)
 		return;
 	if (v->d != NULL)
 		dkim_free(v->d);
-	dns_hold_free(v->hold);
+	if (v->own_hold)
+		dns_hold_free(v->hold);
 	mem_free(v->from_domain);
 	mem_free(v->error);
 	mem_free(v);

@@ -10,6 +10,10 @@
  *	dkim_engine_free(e)
  *	dkim_verifier_new(e, res) - one per message; its key lookups must
  *		be answered within the engine's timeout from now.
+ *	dkim_verifier_hold(v, hold) - look keys up through the
+ *		transaction's hold (dns_hold.h), where lookups started before
+ *		the message (dkim_keyhint.h) are waiting; it stays the
+ *		caller's.
  *	dkim_verifier_header(v, name, value, len) - one header field as it
  *		arrived (value with its folding; a bare LF becomes CRLF). A
  *		DKIM-Signature field starts the lookup of its key at once,
@@ -49,6 +53,7 @@
 
 #include "util/str.h"
 #include "dns/dns.h"
+#include "dns/dns_hold.h"
 
 enum dkim_result {
 	DKIMR_NONE, DKIMR_PASS, DKIMR_FAIL, DKIMR_NEUTRAL, DKIMR_POLICY,
@@ -87,6 +92,7 @@ typedef struct dkim_verifier dkim_verifier;
 dkim_engine	*dkim_engine_create(const struct dkim_options *, str *);
 void		 dkim_engine_free(dkim_engine *);
 dkim_verifier	*dkim_verifier_new(dkim_engine *, dns_resolver *);
+void		 dkim_verifier_hold(dkim_verifier *, dns_hold *);
 int		 dkim_verifier_header(dkim_verifier *, const char *,
 		    const char *, size_t);
 void		 dkim_verifier_from(dkim_verifier *, const char *);

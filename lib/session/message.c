@@ -51,8 +51,10 @@ message_new(const struct message_cfg *cfg)
 	str_init(&m->from_value);
 	str_init(&m->from_parse_error);
 	str_init(&m->arc_saw);
-	if (cfg->dkim != NULL)
+	if (cfg->dkim != NULL) {
 		m->dkim = dkim_verifier_new(cfg->dkim, cfg->resolver);
+		dkim_verifier_hold(m->dkim, cfg->hold);
+	}
 	if (cfg->dmarc != NULL && cfg->hold != NULL)
 		m->hold = cfg->hold;
 	else if (cfg->dmarc != NULL)

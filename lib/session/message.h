@@ -8,8 +8,9 @@
  *	message_new(cfg) - a checker for one message; cfg says which checks
  *		run (NULL engines: that check is off) and the resolver; a
  *		cfg.hold (the transaction's, with the lookups the session
- *		started at MAIL) is used and left to its owner, else the
- *		message holds its DMARC lookups itself.
+ *		started at MAIL) is used for the DKIM keys and the DMARC
+ *		records and left to its owner, else the message holds its
+ *		lookups itself.
  *	message_header(m, name, value, len) - one header field; value as in
  *		the message, after the colon (leading space included).
  *	message_body(m, chunk, len) - body bytes; 0 when no check needs

@@ -19,6 +19,7 @@
 #include "util/task.h"
 #include "mail/authres.h"
 #include "mail/smtp_addr.h"
+#include "dkim/dkim_keyhint.h"
 #include "spf/spf.h"
 #include "ipcheck/authz.h"
 #include "ipcheck/dnsbl.h"
@@ -695,20 +696,60 @@ session_helo(struct session *s, const char *helo)
 		session_spf_start(s, &s->helo_job, SPF_JOB_HELO);
 }
 
-/* session_dmarc_prefetch - the From: domain is the MAIL FROM domain or
- * under its organizational domain in most mail: start its DMARC lookups
- * at MAIL, a round trip before From: arrives (a different From: domain
- * starts its own then) */
+/* session_prefetch - lookups a message will need, started at MAIL:
+ * the From: domain is the MAIL FROM domain, or under its organizational
+ * domain, in most mail, so its DMARC records; and the DKIM keys this
+ * MAIL FROM domain's mail was signed with lately (dkim_keyhint), whose
+ * names otherwise come only with the header, after RCPT is answered
+ * (a different From: domain or key starts its own lookups then) */
 static void
-session_dmarc_prefetch(struct session *s)
+session_prefetch(struct session *s)
 {
-	if (s->rt->dmarc == NULL || s->from.error != NULL ||
-	    s->from.domain == NULL || s->from.domain[0] == '\0' ||
-	    s->from.domain[0] == '[' || exempt_check(session_policy(s),
-	    &s->facts, CHECK_DMARC, NULL) == EXEMPT_SKIP)
+	char keys[DKIM_KEYHINT_PER_DOMAIN][DKIM_KEYHINT_NAME_MAX];
+	size_t i, nkeys = 0;
+	int dmarc;
+
+	if (s->from.error != NULL || s->from.domain == NULL ||
+	    s->from.domain[0] == '\0' || s->from.domain[0] == '[')
+		return;
+	dmarc = s->rt->dmarc != NULL && exempt_check(session_policy(s),
+	    &s->facts, CHECK_DMARC, NULL) != EXEMPT_SKIP;
+	if (s->rt->dkim != NULL && exempt_check(session_policy(s),
+	    &s->facts, CHECK_DKIM, NULL) != EXEMPT_SKIP)
+		nkeys = dkim_keyhint_recall(s->from.domain, keys,
+		    DKIM_KEYHINT_PER_DOMAIN);
+	if (!dmarc && nkeys == 0)
 		return;
 	s->tx_hold = dns_hold_new(s->rt->resolver);
-	dmarc_prefetch(s->rt->dmarc, s->tx_hold, s->from.domain);
+	if (dmarc)
+		dmarc_prefetch(s->rt->dmarc, s->tx_hold, s->from.domain);
+	for (i = 0; i < nkeys; i++)
+		dns_hold_start(s->tx_hold, keys[i], DNS_T_TXT);
+}
+
+/* session_note_keys - the keys of the signatures that passed, as the
+ * hint for this MAIL FROM domain's next message */
+static void
+session_note_keys(struct session *s)
+{
+	const struct dkim_sig *sig;
+	str name;
+	size_t i;
+
+	if (s->from.error != NULL || s->from.domain == NULL)
+		return;
+	str_init(&name);
+	for (i = 0; i < s->facts.dkim.n; i++) {
+		sig = &s->facts.dkim.sigs[i];
+		if (sig->result != DKIMR_PASS || sig->domain == NULL ||
+		    sig->selector == NULL)
+			continue;
+		str_reset(&name);
+		str_appendf(&name, "%s._domainkey.%s", sig->selector,
+		    sig->domain);
+		dkim_keyhint_note(s->from.domain, str_cstr(&name));
+	}
+	str_free(&name);
 }
 
 /* session_mail - MAIL FROM: a new transaction, start its SPF check */
@@ -742,7 +783,7 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 		s->policy = conf_policy_for(s->rt->conf, s->from.domain, NULL);
 	if (s->rt->conf->spf_mailfrom && session_spf_wanted(s))
 		session_spf_start(s, &s->mf_job, SPF_JOB_MAILFROM);
-	session_dmarc_prefetch(s);
+	session_prefetch(s);
 	if (s->have_ip && s->from.domain != NULL && s->from.domain[0] != '\0'
 	    && (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
 		authz_check(&s->rt->conf->authz, s->from.domain, AUTHZ_MAILFROM,
@@ -973,6 +1014,7 @@ session_decide(struct session *s, enum stage stage)
 		message_end(session_message(s), &s->facts.spf_mailfrom,
 		    &s->facts);
 		s->msg_done = 1;
+		session_note_keys(s);
 		if (s->have_ip && s->facts.from_domain != NULL &&
 		    (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
 			authz_check(&s->rt->conf->authz, s->facts.from_domain,

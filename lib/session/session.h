@@ -158,9 +158,9 @@ struct session {
 	const struct policy	*eom_policy;	/* the first accepted rcpt's */
 	struct spf_job		 mf_job;
 	message			*msg;		/* From:, DKIM, DMARC */
-	dns_hold		*tx_hold;	/* DMARC records of the MAIL
-						 * FROM domain, started at MAIL
-						 * for msg */
+	dns_hold		*tx_hold;	/* lookups started at MAIL for
+						 * msg: DMARC records, hinted
+						 * DKIM keys */
 	int			 msg_done;
 	int64_t			 dns_wait_us[STAGE_COUNT];	/* waits
 						 * of the transaction's verdicts */

@@ -25,6 +25,9 @@
 #include "dns/dns.h"
 #include "dns/dns_mem.h"
 #include "dkim/dkim.h"
+#include "dkim/dkim_keyhint.h"
+#include "dns/dns_hold.h"
+#include <pthread.h>
 
 #define KEYS	TOP_SRCDIR "/tests/keys/"
 
@@ -149,6 +152,7 @@ struct msg {
 	size_t		 extra_headers;	/* unsigned filler fields */
 	const char	*from_domain;
 	int		 nul_header;	/* add a field holding a NUL byte */
+	dns_hold	*hold;		/* the transaction's, or NULL */
 };
 
 /* run - verify a message */
@@ -161,6 +165,7 @@ run(dkim_engine *e, dns_resolver *res, const struct msg *m,
 	size_t i;
 
 	v = dkim_verifier_new(e, res);
+	dkim_verifier_hold(v, m->hold);
 	if (m->from_domain != NULL)
 		dkim_verifier_from(v, m->from_domain);
 	for (i = 0; i < m->nsigs; i++) {
@@ -596,6 +601,131 @@ test_dkim_message_result(void **state)
 	assert_int_equal(dkim_message_result(&r), DKIMR_FAIL);
 }
 
+/* a key started before the message (the MAIL FROM domain's hint) is
+ * the one the verifier uses: no second lookup, and it verifies */
+static void
+test_key_started_before_the_message(void **state)
+{
+	struct dkim_options o = { 1024, 0, 5, 3000 };
+	struct dkim_results r;
+	struct msg m;
+	dns_resolver *r2;
+	dkim_engine *e;
+	dns_hold *hold;
+	dns_mem *m2;
+	char *t;
+	str err;
+
+	(void)state;
+	str_init(&err);
+	m2 = dns_mem_create();
+	t = slurp(KEYS "rsa2048.txt");
+	dns_mem_add_txt(m2, "s2048._domainkey.example.com", DNS_T_TXT, t,
+	    strlen(t));
+	free(t);
+	r2 = dns_resolver_create_mem(m2, &opts);
+	e = dkim_engine_create(&o, &err);
+	hold = dns_hold_new(r2);
+	dns_hold_start(hold, "s2048._domainkey.example.com", DNS_T_TXT);
+	dns_hold_start(hold, "old._domainkey.example.com", DNS_T_TXT);
+	assert_int_equal(dns_mem_lookups(m2), 2);
+	memset(&r, 0, sizeof(r));
+	memset(&m, 0, sizeof(m));
+	m.sigs[0] = sig_2048;
+	m.nsigs = 1;
+	m.body = body;
+	m.hold = hold;
+	run(e, r2, &m, &r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.sigs[0].result, DKIMR_PASS);
+	/* the held lookup served it; a wrong hint cost one lookup, no wait */
+	assert_int_equal(dns_mem_lookups(m2), 2);
+	dkim_results_clear(&r);
+	dns_hold_free(hold);
+	dkim_engine_free(e);
+	dns_resolver_unref(r2);
+	dns_mem_free(m2);
+	str_free(&err);
+}
+
+/* the key hints: per MAIL FROM domain, case-blind, newest first, each
+ * key once, the oldest dropped, bounded names refused */
+static void
+test_keyhint(void **state)
+{
+	char out[DKIM_KEYHINT_PER_DOMAIN][DKIM_KEYHINT_NAME_MAX];
+	char longname[300];
+
+	(void)state;
+	dkim_keyhint_reset();
+	assert_int_equal(dkim_keyhint_recall("esp.example", out, 2), 0);
+	dkim_keyhint_note("ESP.example", "s1._domainkey.Shop.example");
+	assert_int_equal(dkim_keyhint_recall("esp.EXAMPLE", out, 2), 1);
+	assert_string_equal(out[0], "s1._domainkey.shop.example");
+	dkim_keyhint_note("esp.example", "k2._domainkey.esp.example");
+	assert_int_equal(dkim_keyhint_recall("esp.example", out, 2), 2);
+	assert_string_equal(out[0], "k2._domainkey.esp.example");
+	assert_string_equal(out[1], "s1._domainkey.shop.example");
+	/* the same key again moves to the front, not in twice */
+	dkim_keyhint_note("esp.example", "s1._domainkey.shop.example");
+	assert_int_equal(dkim_keyhint_recall("esp.example", out, 2), 2);
+	assert_string_equal(out[0], "s1._domainkey.shop.example");
+	assert_string_equal(out[1], "k2._domainkey.esp.example");
+	/* a third: the oldest goes */
+	dkim_keyhint_note("esp.example", "s3._domainkey.esp.example");
+	assert_int_equal(dkim_keyhint_recall("esp.example", out, 2), 2);
+	assert_string_equal(out[0], "s3._domainkey.esp.example");
+	assert_string_equal(out[1], "s1._domainkey.shop.example");
+	assert_int_equal(dkim_keyhint_recall("esp.example", out, 1), 1);
+	assert_int_equal(dkim_keyhint_recall("other.example", out, 2), 0);
+	/* names that cannot be DNS names are not kept */
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	dkim_keyhint_note(longname, "s._domainkey.x.example");
+	dkim_keyhint_note("x.example", longname);
+	dkim_keyhint_note("x.example", "");
+	dkim_keyhint_note(NULL, "s._domainkey.x.example");
+	assert_int_equal(dkim_keyhint_recall("x.example", out, 2), 0);
+	assert_int_equal(dkim_keyhint_recall(longname, out, 2), 0);
+	dkim_keyhint_reset();
+	assert_int_equal(dkim_keyhint_recall("esp.example", out, 2), 0);
+}
+
+/* keyhint_worker - notes and recalls from one thread (TSan's run) */
+static void *
+keyhint_worker(void *arg)
+{
+	char out[DKIM_KEYHINT_PER_DOMAIN][DKIM_KEYHINT_NAME_MAX];
+	char d[64], k[96];
+	int i, n;
+
+	for (i = 0; i < 2000; i++) {
+		snprintf(d, sizeof(d), "d%d.example", i % 50);
+		snprintf(k, sizeof(k), "s%d._domainkey.d%d.example",
+		    (int)(intptr_t)arg, i % 50);
+		dkim_keyhint_note(d, k);
+		n = (int)dkim_keyhint_recall(d, out, 2);
+		assert_true(n >= 1 && n <= 2);
+	}
+	return NULL;
+}
+
+static void
+test_keyhint_threads(void **state)
+{
+	pthread_t t[4];
+	intptr_t i;
+
+	(void)state;
+	dkim_keyhint_reset();
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, keyhint_worker,
+		    (void *)i), 0);
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	dkim_keyhint_reset();
+}
+
 int
 main(void)
 {
@@ -608,6 +738,9 @@ main(void)
 		cmocka_unit_test(test_huge_header_block),
 		cmocka_unit_test(test_key_lookup_starts_at_the_header),
 		cmocka_unit_test(test_header_with_nul_refused),
+		cmocka_unit_test(test_key_started_before_the_message),
+		cmocka_unit_test(test_keyhint),
+		cmocka_unit_test(test_keyhint_threads),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -76,6 +76,24 @@ dns_hold_start(dns_hold *h, const char *name, int type)
 	e->q = dns_query_start(h->resolver, name, type);
 }
 
+/* dns_hold_failed - did the held lookup end in a temporary failure
+ * already: a stage asking later (the lookup may have started at MAIL,
+ * seconds before) asks again rather than take a failure long past; the
+ * caller's own deadline bounds the new try */
+static int
+dns_hold_failed(dns_query *q)
+{
+	dns_answer *a;
+	int failed;
+
+	if (!dns_query_ready(q))
+		return 0;
+	a = dns_query_wait(q, INT64_MAX);
+	failed = a->status == DNS_TEMPFAIL;
+	dns_answer_unref(a);
+	return failed;
+}
+
 /* dns_hold_take - hand a held query over */
 dns_query *
 dns_hold_take(dns_hold *h, const char *name, int type)
@@ -87,6 +105,10 @@ dns_hold_take(dns_hold *h, const char *name, int type)
 		return NULL;
 	q = e->q;
 	e->q = NULL;
+	if (dns_hold_failed(q)) {
+		dns_query_free(q);
+		return NULL;	/* the caller starts a lookup of its own */
+	}
 	return q;
 }
 
@@ -95,10 +117,14 @@ dns_answer *
 dns_hold_lookup(dns_hold *h, dns_resolver *r, const char *name, int type,
     int64_t deadline)
 {
-	struct dns_held *e;
+	struct dns_held *e = dns_hold_find(h, name, type);
 
-	if ((e = dns_hold_find(h, name, type)) == NULL ||
-	    (e->q == NULL && e->a == NULL))
+	if (e != NULL && e->a == NULL && e->q != NULL &&
+	    dns_hold_failed(e->q)) {
+		dns_query_free(e->q);
+		e->q = NULL;
+	}
+	if (e == NULL || (e->q == NULL && e->a == NULL))
 		return dns_lookup(r, name, type, deadline);
 	if (e->a == NULL) {
 		e->a = dns_query_wait(e->q, deadline);

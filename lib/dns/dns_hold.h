@@ -12,10 +12,12 @@
  *		when the same one is held, at most DNS_HOLD_MAX are, or h is
  *		NULL).
  *	dns_hold_take(h, name, type) - the held query (the caller now owns
- *		it: dns_query_wait, dns_query_free), or NULL: start one.
+ *		it: dns_query_wait, dns_query_free), or NULL: start one (also
+ *		when the held one has already failed for now).
  *	dns_hold_lookup(h, name, type, deadline) - the answer: from the held
  *		query (kept for a second ask), else a lookup of its own, as
- *		dns_lookup. h may be NULL (then it is dns_lookup).
+ *		dns_lookup (also when the held one had already failed for
+ *		now). h may be NULL (then it is dns_lookup).
  */
 #ifndef AUTHGATE_DNS_HOLD_H
 #define AUTHGATE_DNS_HOLD_H

@@ -727,8 +727,24 @@ session_prefetch(struct session *s)
 		dns_hold_start(s->tx_hold, keys[i], DNS_T_TXT);
 }
 
-/* session_note_keys - the keys of the signatures that passed, as the
- * hint for this MAIL FROM domain's next message */
+/* session_same_tree - is one domain the other or under it (a key of
+ * bounces.example.com's mail may be example.com's, and the reverse) */
+static int
+session_same_tree(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	if (na < nb)
+		return session_same_tree(b, a);
+	return strcasecmp(a + na - nb, b) == 0 &&
+	    (na == nb || a[na - nb - 1] == '.');
+}
+
+/* session_note_keys - the keys of the signatures that passed for the
+ * MAIL FROM domain's own tree, as the hint for its next message; others
+ * are not noted, so nobody can make us ask a name of theirs whenever
+ * another domain sends mail. The first signatures (the author domain's)
+ * are noted last: they are the newest hints */
 static void
 session_note_keys(struct session *s)
 {
@@ -736,13 +752,15 @@ session_note_keys(struct session *s)
 	str name;
 	size_t i;
 
-	if (s->from.error != NULL || s->from.domain == NULL)
+	if (s->from.error != NULL || s->from.domain == NULL ||
+	    s->from.domain[0] == '\0' || s->from.domain[0] == '[')
 		return;
 	str_init(&name);
-	for (i = 0; i < s->facts.dkim.n; i++) {
+	for (i = s->facts.dkim.n; i-- > 0;) {
 		sig = &s->facts.dkim.sigs[i];
 		if (sig->result != DKIMR_PASS || sig->domain == NULL ||
-		    sig->selector == NULL)
+		    sig->selector == NULL ||
+		    !session_same_tree(sig->domain, s->from.domain))
 			continue;
 		str_reset(&name);
 		str_appendf(&name, "%s._domainkey.%s", sig->selector,

@@ -608,6 +608,7 @@ test_key_started_before_the_message(void **state)
 {
 	struct dkim_options o = { 1024, 0, 5, 3000 };
 	struct dkim_results r;
+	struct dns_stats st;
 	struct msg m;
 	dns_resolver *r2;
 	dkim_engine *e;
@@ -638,7 +639,10 @@ test_key_started_before_the_message(void **state)
 	run(e, r2, &m, &r);
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.sigs[0].result, DKIMR_PASS);
-	/* the held lookup served it; a wrong hint cost one lookup, no wait */
+	/* the held query served it: no query of the verifier's own (with
+	 * one, the cache would have hidden it from the zone's count) */
+	dns_resolver_stats(r2, &st);
+	assert_int_equal(st.queries, 2);
 	assert_int_equal(dns_mem_lookups(m2), 2);
 	dkim_results_clear(&r);
 	dns_hold_free(hold);
@@ -691,29 +695,38 @@ test_keyhint(void **state)
 	assert_int_equal(dkim_keyhint_recall("esp.example", out, 2), 0);
 }
 
-/* keyhint_worker - notes and recalls from one thread (TSan's run) */
+/* keyhint_worker - notes and recalls from one thread (TSan's run): its
+ * own domains; another thread's domain may take a slot (hash keys differ
+ * per process), so a recall may find nothing, but never more than two
+ * keys nor a key that is not one of this domain's. Faults are counted:
+ * cmocka's asserts belong to the main thread */
 static void *
 keyhint_worker(void *arg)
 {
 	char out[DKIM_KEYHINT_PER_DOMAIN][DKIM_KEYHINT_NAME_MAX];
 	char d[64], k[96];
-	int i, n;
+	intptr_t faults = 0;
+	int i, j, n, t = (int)(intptr_t)arg;
 
 	for (i = 0; i < 2000; i++) {
-		snprintf(d, sizeof(d), "d%d.example", i % 50);
-		snprintf(k, sizeof(k), "s%d._domainkey.d%d.example",
-		    (int)(intptr_t)arg, i % 50);
+		snprintf(d, sizeof(d), "t%d-d%d.example", t, i % 50);
+		snprintf(k, sizeof(k), "s%d._domainkey.%s", i % 3, d);
 		dkim_keyhint_note(d, k);
 		n = (int)dkim_keyhint_recall(d, out, 2);
-		assert_true(n >= 1 && n <= 2);
+		if (n > 2)
+			faults++;
+		for (j = 0; j < n && j < 2; j++)
+			if (strstr(out[j], d) == NULL)
+				faults++;
 	}
-	return NULL;
+	return (void *)faults;
 }
 
 static void
 test_keyhint_threads(void **state)
 {
 	pthread_t t[4];
+	void *faults;
 	intptr_t i;
 
 	(void)state;
@@ -721,8 +734,10 @@ test_keyhint_threads(void **state)
 	for (i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, keyhint_worker,
 		    (void *)i), 0);
-	for (i = 0; i < 4; i++)
-		pthread_join(t[i], NULL);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], &faults);
+		assert_int_equal((intptr_t)faults, 0);
+	}
 	dkim_keyhint_reset();
 }
 

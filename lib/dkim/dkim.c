@@ -383,8 +383,8 @@ dkim_q_close(void *srv)
 
 /* --- signatures --- */
 
-/* dkim_related - is a signature's d= the author domain or related */
-static int
+/* dkim_related - is d= the domain, or above or under it */
+int
 dkim_related(const char *d, const char *from)
 {
 	size_t dl, fl;

@@ -10,6 +10,9 @@
  *	dkim_engine_free(e)
  *	dkim_verifier_new(e, res) - one per message; its key lookups must
  *		be answered within the engine's timeout from now.
+ *	dkim_related(d, domain) - is d= the domain, or above or under it
+ *		(any case): the author domain's signatures come first, and a
+ *		MAIL FROM domain's key hints are only of its own tree.
  *	dkim_verifier_hold(v, hold) - look keys up through the
  *		transaction's hold (dns_hold.h), where lookups started before
  *		the message (dkim_keyhint.h) are waiting; it stays the
@@ -101,6 +104,7 @@ int		 dkim_verifier_body(dkim_verifier *, const unsigned char *,
 void		 dkim_verifier_end(dkim_verifier *, struct dkim_results *);
 void		 dkim_verifier_free(dkim_verifier *);
 void		 dkim_results_clear(struct dkim_results *);
+int		 dkim_related(const char *, const char *);
 enum dkim_result dkim_message_result(const struct dkim_results *);
 const char	*dkim_result_name(enum dkim_result);
 

@@ -727,19 +727,6 @@ session_prefetch(struct session *s)
 		dns_hold_start(s->tx_hold, keys[i], DNS_T_TXT);
 }
 
-/* session_same_tree - is one domain the other or under it (a key of
- * bounces.example.com's mail may be example.com's, and the reverse) */
-static int
-session_same_tree(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-
-	if (na < nb)
-		return session_same_tree(b, a);
-	return strcasecmp(a + na - nb, b) == 0 &&
-	    (na == nb || a[na - nb - 1] == '.');
-}
-
 /* session_note_keys - the keys of the signatures that passed for the
  * MAIL FROM domain's own tree, as the hint for its next message; others
  * are not noted, so nobody can make us ask a name of theirs whenever
@@ -760,7 +747,7 @@ session_note_keys(struct session *s)
 		sig = &s->facts.dkim.sigs[i];
 		if (sig->result != DKIMR_PASS || sig->domain == NULL ||
 		    sig->selector == NULL ||
-		    !session_same_tree(sig->domain, s->from.domain))
+		    !dkim_related(sig->domain, s->from.domain))
 			continue;
 		str_reset(&name);
 		str_appendf(&name, "%s._domainkey.%s", sig->selector,

@@ -16,17 +16,20 @@
  *		names (max <= DKIM_KEYHINT_PER_DOMAIN), newest first, copied
  *		into out; how many.
  *	dkim_keyhint_reset() - forget everything (tests).
- * The table has DKIM_KEYHINT_SLOTS entries indexed by a keyed hash of
- * the domain; a domain that lands on a taken slot replaces it.
+ * The table (a dns_hint) has DKIM_KEYHINT_SLOTS entries indexed by a
+ * keyed hash of the domain; a domain that lands on a taken slot replaces
+ * it.
  */
 #ifndef AUTHGATE_DKIM_KEYHINT_H
 #define AUTHGATE_DKIM_KEYHINT_H
 
 #include <stddef.h>
 
+#include "dns/dns_hint.h"
+
 #define DKIM_KEYHINT_SLOTS	4096
 #define DKIM_KEYHINT_PER_DOMAIN	2
-#define DKIM_KEYHINT_NAME_MAX	256	/* a DNS name and its NUL */
+#define DKIM_KEYHINT_NAME_MAX	DNS_HINT_NAME_MAX
 
 void	dkim_keyhint_note(const char *, const char *);
 size_t	dkim_keyhint_recall(const char *, char (*)[DKIM_KEYHINT_NAME_MAX],

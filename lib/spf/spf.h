@@ -29,6 +29,13 @@
  * the deadline, after which every lookup fails and the result is
  * temperror, never a hang. A fail also carries the domain's own
  * explanation (exp=), and any result the term that decided it.
+ * The engine remembers per checked domain the lookups its last
+ * evaluation made whose names the records alone give (include and
+ * redirect targets, a/mx/exists names without macros, the MX hosts):
+ * the next evaluation of that domain starts them all with its record, so
+ * an include chain seen before costs one wait instead of one per level.
+ * A hint, not a cache: answers still come from DNS (dns_hint.h); a walk
+ * ended by temperror leaves the hint as it was.
  */
 #ifndef AUTHGATE_SPF_H
 #define AUTHGATE_SPF_H
@@ -63,6 +70,9 @@ struct spf_outcome {
 	unsigned	 prefetched;	/* term lookups started ahead, as
 					 * each record was read (at most
 					 * 10: RFC 7208 4.6.4) */
+	unsigned	 hinted;	/* lookups started at once because
+					 * the domain's last evaluation
+					 * made them */
 };
 
 typedef struct spf_engine spf_engine;

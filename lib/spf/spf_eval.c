@@ -57,6 +57,9 @@ struct spf_fetched {
 	struct spf_record	 rec;
 	int			 parent;
 	enum spf_syn_kind	 how;		/* top, include or redirect */
+	int			 stable;	/* its domain is the same for
+						 * every client (no macro on
+						 * the way to it) */
 	int			*term_syn;	/* synthetic name of each term */
 	int			 redirect_syn;
 };
@@ -123,9 +126,30 @@ spf_eval_answer(const char *name, int type, enum dns_status st)
 	return a;
 }
 
-/* spf_eval_dns - a DNS lookup for the evaluation, bounded; never NULL */
+/* spf_eval_note_path - a lookup whose name the domain's records give
+ * whatever the client (no macro, no PTR): the hint for its next
+ * evaluation, in the order they were needed */
+static void
+spf_eval_note_path(struct spf_eval *e, const char *name, int type)
+{
+	size_t i;
+
+	if (e->cache_only || strlen(name) >= DNS_HINT_NAME_MAX)
+		return;
+	for (i = 0; i < e->npath; i++)
+		if (e->path[i].type == type &&
+		    strcasecmp(e->path[i].name, name) == 0)
+			return;
+	if (e->npath == SPF_HINT_MAX)
+		return;
+	memcpy(e->path[e->npath].name, name, strlen(name) + 1);
+	e->path[e->npath++].type = type;
+}
+
+/* spf_eval_dns - a DNS lookup for the evaluation, bounded; never NULL;
+ * stable: its name comes from the records alone (spf_eval_note_path) */
 static dns_answer *
-spf_eval_dns(struct spf_eval *e, const char *name, int type)
+spf_eval_dns(struct spf_eval *e, const char *name, int type, int stable)
 {
 	dns_answer *a;
 
@@ -148,6 +172,8 @@ spf_eval_dns(struct spf_eval *e, const char *name, int type)
 	} else
 		a = dns_hold_lookup(e->hold, e->resolver, name, type,
 		    e->deadline);
+	if (stable)
+		spf_eval_note_path(e, name, type);
 	if (a->status == DNS_TEMPFAIL) {
 		e->tempfails++;
 		if (e->dns_error.len == 0)
@@ -198,7 +224,7 @@ spf_eval_ptr_names(struct spf_eval *e, int count_void)
 	e->ptr_done = 1;
 	str_init(&rev);
 	ipaddr_reverse_name(e->ip, &rev);
-	ptr = spf_eval_dns(e, str_cstr(&rev), DNS_T_PTR);
+	ptr = spf_eval_dns(e, str_cstr(&rev), DNS_T_PTR, 0);
 	str_free(&rev);
 	if (count_void)
 		(void)spf_eval_void(e, ptr);
@@ -210,7 +236,7 @@ spf_eval_ptr_names(struct spf_eval *e, int count_void)
 		    AF_INET ? DNS_T_A : DNS_T_AAAA);
 	for (i = 0; i < n && i < SPF_MAX_PTR && !e->forced; i++) {
 		addr = spf_eval_dns(e, ptr->rr[i].u.name, e->ip->family ==
-		    AF_INET ? DNS_T_A : DNS_T_AAAA);
+		    AF_INET ? DNS_T_A : DNS_T_AAAA, 0);
 		/* errors on these lookups skip the name (RFC 7208 5.5) */
 		for (j = 0; addr->status == DNS_OK && j < addr->count; j++) {
 			ip.family = e->ip->family;
@@ -324,15 +350,16 @@ spf_eval_addr_match(const struct spf_eval *e, const dns_answer *a,
 	return 0;
 }
 
-/* spf_eval_mx - the mx mechanism */
+/* spf_eval_mx - the mx mechanism; stable: its domain had no macro */
 static int
-spf_eval_mx(struct spf_eval *e, const char *domain, int cidr4, int cidr6)
+spf_eval_mx(struct spf_eval *e, const char *domain, int cidr4, int cidr6,
+    int stable)
 {
 	dns_answer *mx, *addr;
 	size_t i;
 	int rc;
 
-	mx = spf_eval_dns(e, domain, DNS_T_MX);
+	mx = spf_eval_dns(e, domain, DNS_T_MX, stable);
 	if (mx->status == DNS_TEMPFAIL) {
 		dns_answer_unref(mx);
 		return e->forced ? T_STOP : T_TEMP;
@@ -358,7 +385,7 @@ spf_eval_mx(struct spf_eval *e, const char *domain, int cidr4, int cidr6)
 		if (!spf_eval_name_ok(mx->rr[i].u.mx.host))
 			continue;	/* the null MX "." and the like */
 		addr = spf_eval_dns(e, mx->rr[i].u.mx.host, e->ip->family ==
-		    AF_INET ? DNS_T_A : DNS_T_AAAA);
+		    AF_INET ? DNS_T_A : DNS_T_AAAA, stable);
 		if (addr->status == DNS_TEMPFAIL)
 			rc = e->forced || e->missed ? T_STOP : T_TEMP;
 		else if (spf_eval_addr_match(e, addr, cidr4, cidr6))
@@ -369,6 +396,16 @@ spf_eval_mx(struct spf_eval *e, const char *domain, int cidr4, int cidr6)
 	return rc;
 }
 
+/* spf_eval_stable - does a name from this record and domain-spec come
+ * out the same for every client (no macro in it or on the way to the
+ * record) */
+static int
+spf_eval_stable(const struct spf_eval *e, int rec, const char *spec)
+{
+	return (rec < 0 || e->recs[rec].stable) &&
+	    (spec == NULL || strchr(spec, '%') == NULL);
+}
+
 /* spf_eval_term - evaluate a DNS-querying mechanism ourselves */
 static int
 spf_eval_term(struct spf_eval *e, int rec, int term)
@@ -377,11 +414,12 @@ spf_eval_term(struct spf_eval *e, int rec, int term)
 	dns_answer *a;
 	str name;
 	size_t i;
-	int rc;
+	int rc, stable;
 
 	if (!spf_eval_term_count(e))
 		return T_STOP;
 	t = &e->recs[rec].rec.terms[term];
+	stable = spf_eval_stable(e, rec, t->spec);
 	str_init(&name);
 	if (t->spec != NULL)
 		spf_eval_expand(e, t->spec, e->recs[rec].domain,
@@ -402,7 +440,7 @@ spf_eval_term(struct spf_eval *e, int rec, int term)
 	case SPF_M_EXISTS:
 	case SPF_M_A:
 		a = spf_eval_dns(e, str_cstr(&name), t->mech == SPF_M_EXISTS ||
-		    e->ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA);
+		    e->ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA, stable);
 		if (a->status == DNS_TEMPFAIL)
 			rc = e->forced || e->missed ? T_STOP : T_TEMP;
 		else if (!spf_eval_void(e, a))
@@ -416,7 +454,8 @@ spf_eval_term(struct spf_eval *e, int rec, int term)
 		dns_answer_unref(a);
 		break;
 	case SPF_M_MX:
-		rc = spf_eval_mx(e, str_cstr(&name), t->cidr4, t->cidr6);
+		rc = spf_eval_mx(e, str_cstr(&name), t->cidr4, t->cidr6,
+		    stable);
 		break;
 	case SPF_M_PTR:
 		spf_eval_ptr_names(e, 1);
@@ -747,7 +786,7 @@ spf_eval_txt_answer(const char *name, const char *text)
  * domain for libspf2, which asked for it under the name "asked" */
 static dns_answer *
 spf_eval_serve(struct spf_eval *e, const char *domain, const char *asked,
-    int parent, enum spf_syn_kind how)
+    int parent, enum spf_syn_kind how, int stable)
 {
 	struct spf_fetched *f;
 	struct spf_record rec;
@@ -758,7 +797,8 @@ spf_eval_serve(struct spf_eval *e, const char *domain, const char *asked,
 	str err, served;
 	int idx, rc;
 
-	a = spf_eval_dns(e, domain, DNS_T_TXT);
+	/* the top record is asked first anyway: no hint for it */
+	a = spf_eval_dns(e, domain, DNS_T_TXT, stable && how != SYN_TOP);
 	if (a->status == DNS_TEMPFAIL || a->status == DNS_ERROR) {
 		dns_answer_unref(a);
 		return spf_eval_answer(asked, DNS_T_TXT, DNS_TEMPFAIL);
@@ -804,6 +844,7 @@ spf_eval_serve(struct spf_eval *e, const char *domain, const char *asked,
 	f->rec = rec;
 	f->parent = parent;
 	f->how = how;
+	f->stable = stable;
 	dns_answer_unref(a);
 	spf_eval_prefetch(e, idx);
 	str_init(&served);
@@ -855,7 +896,7 @@ spf_eval_lookup(struct spf_eval *e, const char *name, int type)
 	if (idx < 0 || (size_t)idx >= e->nsyn) {
 		/* the checked domain's own record */
 		if (type == DNS_T_TXT && e->top < 0)
-			return spf_eval_serve(e, name, name, -1, SYN_TOP);
+			return spf_eval_serve(e, name, name, -1, SYN_TOP, 1);
 		if (type == DNS_T_TXT && strcasecmp(name,
 		    e->recs[e->top].domain) == 0)
 			return spf_eval_txt_answer(name, e->recs[e->top].served);
@@ -915,7 +956,10 @@ spf_eval_lookup(struct spf_eval *e, const char *name, int type)
 		str_free(&target);
 		return spf_eval_answer(name, type, DNS_TEMPFAIL);
 	}
-	a = spf_eval_serve(e, str_cstr(&target), name, s->rec, s->kind);
+	a = spf_eval_serve(e, str_cstr(&target), name, s->rec, s->kind,
+	    spf_eval_stable(e, s->rec, s->kind == SYN_INCLUDE ?
+	    e->recs[s->rec].rec.terms[s->term].spec :
+	    e->recs[s->rec].rec.redirect));
 	if (a->status == DNS_OK)
 		e->syn[idx].target = (int)e->nrecs - 1;
 	str_free(&target);
@@ -946,7 +990,7 @@ spf_eval_explanation(struct spf_eval *e, str *out)
 	rc = -1;
 	if (!e->missed && spf_eval_name_ok(str_cstr(&name))) {
 		/* any error, no record or several: as if there were no exp= */
-		a = spf_eval_dns(e, str_cstr(&name), DNS_T_TXT);
+		a = spf_eval_dns(e, str_cstr(&name), DNS_T_TXT, 0);
 		if (a->status == DNS_OK && a->count == 1 &&
 		    spf_record_macro_valid(a->rr[0].u.txt.data,
 		    a->rr[0].u.txt.len, 1)) {

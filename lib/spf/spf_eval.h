@@ -27,6 +27,9 @@
  * of mx, the A of exists) are all started, held in e->hold, so that the
  * evaluation waits once per level of its include tree instead of once
  * per term; the limits count the lookups the evaluation uses, as before.
+ * Every lookup whose name the records give whatever the client is also
+ * noted in e->path (the first SPF_HINT_MAX): spf.c keeps them as the
+ * domain's hint and starts them all at the start of its next evaluation.
  *
  *	spf_eval_init(e) / spf_eval_free(e)
  *	spf_eval_lookup(e, name, type) - the answer for libspf2 (never NULL).
@@ -48,6 +51,7 @@
 #include "util/ipaddr.h"
 #include "util/str.h"
 #include "dns/dns.h"
+#include "dns/dns_hint.h"
 #include "dns/dns_hold.h"
 #include "spf/spf_record.h"
 
@@ -57,6 +61,7 @@
 #define SPF_MAX_PTR	10	/* PTR names looked at */
 #define SPF_MAX_LOOKUPS	200	/* all DNS queries of one evaluation */
 #define SPF_MAX_SYN	20000	/* synthetic names (terms) per evaluation */
+#define SPF_HINT_MAX	DNS_HINT_PER_KEY_MAX /* lookups noted as the hint */
 
 struct spf_syn;
 struct spf_fetched;
@@ -84,7 +89,13 @@ struct spf_eval {
 	unsigned		 terms;		/* DNS-querying terms */
 	unsigned		 voids;
 	unsigned		 prefetched;	/* term lookups started ahead */
+	unsigned		 hinted;	/* started from the hint */
 	unsigned		 tempfails;
+	/* the lookups whose names the records give whatever the client,
+	 * in the order they were made: the hint for the domain's next
+	 * evaluation (dns_hint), where they all start at once */
+	struct dns_hint_name	 path[SPF_HINT_MAX];
+	size_t			 npath;
 	str			 dns_error;	/* first temporary failure */
 	int			 forced;	/* a permerror found by us */
 	str			 forced_reason;

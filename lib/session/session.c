@@ -696,6 +696,17 @@ session_helo(struct session *s, const char *helo)
 		session_spf_start(s, &s->helo_job, SPF_JOB_HELO);
 }
 
+/* session_mail_domain - the MAIL FROM domain when lookups can be made
+ * for it (readable, not the null sender, not an address literal) */
+static const char *
+session_mail_domain(const struct session *s)
+{
+	if (s->from.error != NULL || s->from.domain == NULL ||
+	    s->from.domain[0] == '\0' || s->from.domain[0] == '[')
+		return NULL;
+	return s->from.domain;
+}
+
 /* session_prefetch - lookups a message will need, started at MAIL:
  * the From: domain is the MAIL FROM domain, or under its organizational
  * domain, in most mail, so its DMARC records; and the DKIM keys this
@@ -709,8 +720,7 @@ session_prefetch(struct session *s)
 	size_t i, nkeys = 0;
 	int dmarc;
 
-	if (s->from.error != NULL || s->from.domain == NULL ||
-	    s->from.domain[0] == '\0' || s->from.domain[0] == '[')
+	if (session_mail_domain(s) == NULL)
 		return;
 	dmarc = s->rt->dmarc != NULL && exempt_check(session_policy(s),
 	    &s->facts, CHECK_DMARC, NULL) != EXEMPT_SKIP;
@@ -739,8 +749,7 @@ session_note_keys(struct session *s)
 	str name;
 	size_t i;
 
-	if (s->from.error != NULL || s->from.domain == NULL ||
-	    s->from.domain[0] == '\0' || s->from.domain[0] == '[')
+	if (session_mail_domain(s) == NULL)
 		return;
 	str_init(&name);
 	for (i = s->facts.dkim.n; i-- > 0;) {
@@ -991,6 +1000,18 @@ session_body(struct session *s, const unsigned char *p, size_t n)
 	return more;
 }
 
+/* session_join - the checks under way joined into the facts: all of
+ * them, or (all = 0) the connect-stage ones only if they can refuse */
+static void
+session_join(struct session *s, int all)
+{
+	session_ip_checks_join(s, all);
+	session_spf_join(&s->helo_job, &s->facts.spf_helo);
+	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+	session_forwarder_join(s);
+	session_sender_join(s);
+}
+
 /* session_decide - wait for what this stage needs, then decide */
 const struct verdict *
 session_decide(struct session *s, enum stage stage)
@@ -999,13 +1020,8 @@ session_decide(struct session *s, enum stage stage)
 	(void)deadline_waited_take();
 	/* checks are joined only when the verdict can use them: at or
 	 * after the stage refusals are delivered, and always at the end */
-	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM) {
-		session_ip_checks_join(s, stage == STAGE_EOM);
-		session_spf_join(&s->helo_job, &s->facts.spf_helo);
-		session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
-		session_forwarder_join(s);
-		session_sender_join(s);
-	}
+	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM)
+		session_join(s, stage == STAGE_EOM);
 	if (stage == STAGE_EOM && s->in_tx && s->eom_policy != NULL)
 		s->policy = s->eom_policy;
 	if (stage == STAGE_EOM && s->in_tx) {
@@ -1193,11 +1209,7 @@ session_counts(unsigned long counts[ACT_COUNT])
 void
 session_settle(struct session *s)
 {
-	session_ip_checks_join(s, 1);
-	session_spf_join(&s->helo_job, &s->facts.spf_helo);
-	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
-	session_forwarder_join(s);
-	session_sender_join(s);
+	session_join(s, 1);
 }
 
 /* session_end_tx - log the transaction's summary, reset it */

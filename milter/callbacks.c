@@ -131,10 +131,14 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	 * fields we add: their values must bring their own */
 	s->leading_space = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
 	if (f0 & SMFIF_SETSYMLIST) {
-		/* Sendmail's verdict on the client name: it passes a name
-		 * that does not resolve back too (FORGED); Postfix passes
-		 * such a client as [address] and has no such macro */
-		smfi_setsymlist(ctx, SMFIM_CONNECT, (char *)"{client_resolve}");
+		/* the MTA's verdict on the client name: Sendmail passes a
+		 * name that does not resolve back too (FORGED), Postfix
+		 * passes such a client as [address] (and says FAIL); both
+		 * pass the name found in the PTR record, confirmed or not,
+		 * as {client_ptr}, whose forward lookup the reverse DNS
+		 * check starts with its own PTR lookup */
+		smfi_setsymlist(ctx, SMFIM_CONNECT,
+		    (char *)"{client_resolve} {client_ptr}");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM,
 		    (char *)"i {auth_authen} {auth_type}");
 		/* Postfix assigns the queue id only after a valid RCPT */
@@ -159,7 +163,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	struct runtime *rt;
 	struct session *s;
 	int64_t t0 = prom_now_us();
-	const char *resolve;
+	const char *resolve, *ptr;
 	ipaddr ip;
 	int have_ip;
 
@@ -175,10 +179,14 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	if (!have_ip)
 		log_info("connection from %s without an IP address: IP checks "
 		    "do not apply", hostname != NULL ? hostname : "unknown");
+	ptr = cb_macro(ctx, "{client_ptr}");
 	resolve = cb_macro(ctx, "{client_resolve}");
-	if (resolve != NULL && strcmp(resolve, "OK") != 0)
+	if (resolve != NULL && strcmp(resolve, "OK") != 0) {
+		if (ptr == NULL)
+			ptr = hostname;	/* Sendmail's PTR name, unconfirmed */
 		hostname = NULL;	/* not confirmed: no name to trust */
-	session_connect(s, have_ip ? &ip : NULL, hostname);
+	}
+	session_connect(s, have_ip ? &ip : NULL, hostname, ptr);
 	if (s->no_reply & SMFIP_NR_CONN)
 		return SMFIS_NOREPLY;	/* nothing is refused at connect */
 	return cb_timed(STAGE_CONNECT, t0, cb_answer(ctx,

@@ -448,7 +448,7 @@ check_run(struct runtime *rt, const struct check_opts *o, const ipaddr *ip)
 	}
 	s = session_new(rt);
 	s->leading_space = 1;	/* as with SMFIP_HDR_LEADSPC */
-	session_connect(s, ip, o->name);
+	session_connect(s, ip, o->name, NULL);
 	stage = STAGE_CONNECT;
 	if (p->reject_stage <= STAGE_CONNECT &&
 	    check_refused(v = session_decide(s, STAGE_CONNECT)))

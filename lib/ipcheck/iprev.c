@@ -10,6 +10,7 @@
 #include "util/mem.h"
 #include "util/str.h"
 #include "dns/dns.h"
+#include "dns/dns_hold.h"
 #include "ipcheck/generic_name.h"
 #include "ipcheck/iprev.h"
 
@@ -93,11 +94,12 @@ iprev_names(const dns_answer *a, unsigned max, char **names, unsigned *bad)
 	return n;
 }
 
-/* iprev_forward - look the names up, all at once; the index of the one
- * that confirms, or -1 (*temp set if a lookup failed for now) */
+/* iprev_forward - look the names up, all at once (a name's lookup
+ * already started from the MTA's hint is taken from the hold); the index
+ * of the one that confirms, or -1 (*temp set if a lookup failed for now) */
 static int
-iprev_forward(dns_resolver *res, char **names, size_t n, const ipaddr *ip,
-    int64_t deadline, int flags, str *temp, int *missing)
+iprev_forward(dns_resolver *res, dns_hold *hold, char **names, size_t n,
+    const ipaddr *ip, int64_t deadline, int flags, str *temp, int *missing)
 {
 	dns_query *q[IPREV_NAMES_MAX];
 	dns_answer *a;
@@ -109,7 +111,9 @@ iprev_forward(dns_resolver *res, char **names, size_t n, const ipaddr *ip,
 	found = -1;
 	if (!(flags & IPREV_CACHE_ONLY))
 		for (i = 0; i < n; i++)
-			q[i] = dns_query_start(res, names[i], type);
+			if ((q[i] = dns_hold_take(hold, names[i], type)) ==
+			    NULL)
+				q[i] = dns_query_start(res, names[i], type);
 	for (i = 0; i < n; i++) {
 		if (flags & IPREV_CACHE_ONLY) {
 			if ((a = dns_cached(res, names[i], type)) == NULL) {
@@ -169,19 +173,50 @@ iprev_confirmed(const struct iprev_options *opts, const ipaddr *ip,
 	return 0;
 }
 
+/* iprev_hint_start - the forward lookup of the name the MTA found in
+ * the PTR record, started with our own PTR lookup: it counts only if our
+ * PTR answer lists the name, so nothing is taken on trust, and the check
+ * of a client with a name is one round trip instead of two; NULL when
+ * there is no usable hint */
+static dns_hold *
+iprev_hint_start(dns_resolver *res, const ipaddr *ip, const char *hint,
+    int flags)
+{
+	const char *why;
+	dns_hold *hold;
+	str norm;
+
+	if (hint == NULL || (flags & IPREV_CACHE_ONLY) || hint[0] == '[' ||
+	    strcasecmp(hint, "unknown") == 0)
+		return NULL;
+	str_init(&norm);
+	if (dns_name_normalize(hint, &norm, &why) != 0) {
+		str_free(&norm);
+		return NULL;
+	}
+	hold = dns_hold_new(res);
+	dns_hold_start(hold, str_cstr(&norm), ip->family == AF_INET ?
+	    DNS_T_A : DNS_T_AAAA);
+	str_free(&norm);
+	return hold;
+}
+
 /* iprev_check - PTR, then forward, then the verdict on the pair */
 int
 iprev_check(const struct iprev_options *opts, dns_resolver *res,
-    const ipaddr *ip, int64_t deadline, int flags, struct iprev_outcome *out)
+    const ipaddr *ip, const char *hint, int64_t deadline, int flags,
+    struct iprev_outcome *out)
 {
 	char *names[IPREV_NAMES_MAX], text[IPADDR_STRLEN];
 	unsigned max, bad;
 	dns_answer *a;
+	dns_hold *hold;
 	size_t n, i;
 	int found, missing;
 	str rname, why, temp;
 
 	memset(out, 0, sizeof(*out));
+	hold = iprev_hint_start(res, ip, hint, flags);
 	max = opts->max_names < 1 ? 1 : opts->max_names > IPREV_NAMES_MAX ?
 	    IPREV_NAMES_MAX : opts->max_names;
 	ipaddr_format(ip, text);
@@ -189,8 +224,10 @@ iprev_check(const struct iprev_options *opts, dns_resolver *res,
 	ipaddr_reverse_name(ip, &rname);
 	a = iprev_answer(res, str_cstr(&rname), DNS_T_PTR, deadline, flags);
 	str_free(&rname);
-	if (a == NULL)
+	if (a == NULL) {
+		dns_hold_free(hold);
 		return -1;
+	}
 	out->checked = 1;
 	str_init(&why);
 	n = 0;
@@ -224,10 +261,10 @@ iprev_check(const struct iprev_options *opts, dns_resolver *res,
 	}
 	out->tried = (unsigned)n;
 	str_init(&temp);
-	found = iprev_forward(res, names, n, ip, deadline, flags, &temp,
+	found = iprev_forward(res, hold, names, n, ip, deadline, flags, &temp,
 	    &missing);
 	if (found < 0 && missing) {
-		/* cache only, and not everything was there */
+		/* cache only (no hold then), and not everything was there */
 		for (i = 0; i < n; i++)
 			mem_free(names[i]);
 		dns_answer_unref(a);
@@ -266,5 +303,6 @@ done:
 	for (i = 0; i < n; i++)
 		mem_free(names[i]);
 	dns_answer_unref(a);
+	dns_hold_free(hold);
 	return 0;
 }

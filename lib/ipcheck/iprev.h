@@ -4,7 +4,13 @@
  * then the addresses of those names; pass only if one name resolves back
  * to the client.
  *
- *	iprev_check(opts, resolver, ip, deadline, flags, out) - the check.
+ *	iprev_check(opts, resolver, ip, hint, deadline, flags, out) - the
+ *		check. hint: the name the MTA found in the client's PTR
+ *		record (Postfix and Sendmail pass it as {client_ptr}), or
+ *		NULL; its forward lookup starts with our PTR lookup and
+ *		counts only if our PTR answer lists the name, so a client
+ *		with a name costs one round trip, not two, and nothing is
+ *		taken on trust.
  *		Results: pass (a name confirms the address), fail (PTR names
  *		exist but none resolves back, RFC 8601 2.7.3), permerror (no
  *		PTR record), temperror (a lookup failed for now and nothing
@@ -61,7 +67,8 @@ struct iprev_outcome {
 };
 
 int		 iprev_check(const struct iprev_options *, dns_resolver *,
-		    const ipaddr *, int64_t, int, struct iprev_outcome *);
+		    const ipaddr *, const char *, int64_t, int,
+		    struct iprev_outcome *);
 int		 iprev_confirmed(const struct iprev_options *, const ipaddr *,
 		    const char *, struct iprev_outcome *);
 void		 iprev_outcome_clear(struct iprev_outcome *);

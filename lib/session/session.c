@@ -160,7 +160,7 @@ session_iprev_run(void *arg)
 	struct session *s = job->sess;
 
 	(void)iprev_check(&s->rt->conf->iprev, s->rt->resolver, &s->ip,
-	    job->deadline, 0, &job->out);
+	    s->ptr_name, job->deadline, 0, &job->out);
 }
 
 /* session_iprev_start - the reverse DNS check, inline when cached */
@@ -178,7 +178,7 @@ session_iprev_start(struct session *s)
 		job->ready = 1;
 		return;
 	}
-	if (iprev_check(&s->rt->conf->iprev, s->rt->resolver, &s->ip,
+	if (iprev_check(&s->rt->conf->iprev, s->rt->resolver, &s->ip, NULL,
 	    job->deadline, IPREV_CACHE_ONLY, &job->out) == 0) {
 		job->ready = 1;
 		return;
@@ -627,14 +627,19 @@ session_new(struct runtime *rt)
 	return s;
 }
 
-/* session_connect - the SMTP client: its address and verified name */
+/* session_connect - the SMTP client: its address, verified name and
+ * (unverified) PTR name */
 void
-session_connect(struct session *s, const ipaddr *ip, const char *client_name)
+session_connect(struct session *s, const ipaddr *ip, const char *client_name,
+    const char *ptr_name)
 {
 	session_spf_join(&s->fwd_job, &s->fwd);
 	spf_outcome_clear(&s->fwd);
 	s->facts.forwarder = NULL;
+	/* a background iprev check reads ptr_name: joined before it goes */
+	session_ip_checks_clear(s);
 	mem_free(s->client_name);
+	mem_free(s->ptr_name);
 	s->have_ip = 0;
 	if (ip != NULL) {
 		s->have_ip = 1;
@@ -651,9 +656,12 @@ session_connect(struct session *s, const ipaddr *ip, const char *client_name)
 	s->facts.client_ip = s->ip_text;
 	s->facts.ip = s->have_ip ? &s->ip : NULL;
 	s->facts.client_name = s->client_name;
+	/* the verified name is in the PTR record too */
+	if (ptr_name == NULL && s->mta_verified)
+		ptr_name = client_name;
+	s->ptr_name = ptr_name != NULL ? mem_strdup(ptr_name) : NULL;
 	s->facts.trusted_net = s->have_ip ? netlist_match(
 	    &s->rt->conf->trusted_networks, &s->ip) : NULL;
-	session_ip_checks_clear(s);
 	if (s->have_ip)
 		(void)iplist_lookup(&s->rt->conf->iplists, &s->ip,
 		    &s->facts.iplist);
@@ -1291,6 +1299,7 @@ session_free(struct session *s)
 	mem_free(s->queue_id);
 	mem_free(s->helo);
 	mem_free(s->client_name);
+	mem_free(s->ptr_name);
 	runtime_put(s->rt);
 	mem_free(s);
 }

@@ -4,8 +4,11 @@
  * between libmilter and these functions.
  *
  *	session_new(rt) - at option negotiation, before anything is known.
- *	session_connect(s, ip, client_name) - at connect; ip NULL when the
- *		MTA gave no IP address (then no IP-based check runs). Looks
+ *	session_connect(s, ip, client_name, ptr_name) - at connect; ip
+ *		NULL when the MTA gave no IP address (then no IP-based check
+ *		runs); ptr_name: the name the MTA found in the PTR record
+ *		({client_ptr}, unverified; NULL if none), whose forward
+ *		lookup the reverse DNS check starts with its own PTR. Looks
  *		the client up in trusted_networks and the ip_lists, and starts
  *		at once, all in parallel: the DNS list lookups, the reverse
  *		DNS check (iprev) and the trusted forwarder check (is the
@@ -124,6 +127,8 @@ struct session {
 	char			*client_name;
 	int			 mta_verified;	/* the MTA confirmed the name
 						 * (PTR and forward) */
+	char			*ptr_name;	/* the MTA's PTR name, unchecked:
+						 * iprev's hint */
 	char			*helo;
 	struct spf_job		 helo_job;
 	struct spf_job		 fwd_job;
@@ -188,7 +193,8 @@ struct session {
 };
 
 struct session	*session_new(struct runtime *);
-void		 session_connect(struct session *, const ipaddr *, const char *);
+void		 session_connect(struct session *, const ipaddr *, const char *,
+		    const char *);
 void		 session_helo(struct session *, const char *);
 void		 session_mail(struct session *, const char *, const char *,
 		    const char *);

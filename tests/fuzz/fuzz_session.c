@@ -75,7 +75,8 @@ stream_connect(struct stream *st, const char *p, size_t n)
 		    ipaddr_parse(addr, &ip) == 0)
 			have_ip = 1;
 	}
-	session_connect(st->s, have_ip ? &ip : NULL, hl < n ? host : "x");
+	session_connect(st->s, have_ip ? &ip : NULL, hl < n ? host : "x",
+	    hl < n ? host : NULL);
 	(void)session_decide(st->s, STAGE_CONNECT);
 	st->state = S_CONN;
 }

@@ -55,7 +55,9 @@ setup(void **state)
 	add("liar.example.com", DNS_T_A, "203.0.113.5");
 	/* fail: the name does not exist */
 	add("12.2.0.192.in-addr.arpa", DNS_T_PTR, "gone.example.com");
-	/* permerror: no PTR (192.0.2.13 has nothing) */
+	/* permerror: no PTR (192.0.2.13 has nothing), though a name
+	 * claims the address */
+	add("claims.example.com", DNS_T_A, "192.0.2.13");
 	/* temperror: the PTR lookup fails */
 	dns_mem_set_fault(mem, "14.2.0.192.in-addr.arpa", 0, DNS_TEMPFAIL);
 	/* temperror: the forward lookup fails */
@@ -160,8 +162,8 @@ test_iprev(void **state)
 
 		assert_int_equal(ipaddr_parse(c->ip, &ip), 0);
 		before = dns_mem_lookups(mem);
-		assert_int_equal(iprev_check(&opts, res, &ip, deadline_in(2000),
-		    0, &o), 0);
+		assert_int_equal(iprev_check(&opts, res, &ip, NULL,
+		    deadline_in(2000), 0, &o), 0);
 		assert_true(o.checked);
 		if (o.result != c->result)
 			fail_msg("%s: %s (%s), want %s", c->ip,
@@ -187,7 +189,7 @@ test_iprev(void **state)
 		/* the same again from the cache only: same answer, no I/O */
 		before = dns_mem_lookups(mem);
 		/* failures are not cached: those go to the network again */
-		if (iprev_check(&opts, res, &ip, deadline_in(2000),
+		if (iprev_check(&opts, res, &ip, NULL, deadline_in(2000),
 		    IPREV_CACHE_ONLY, &o) != (c->result == IPREVR_TEMPERROR ?
 		    -1 : 0))
 			fail_msg("%s: cache-only check", c->ip);
@@ -198,18 +200,95 @@ test_iprev(void **state)
 	}
 	/* the overlong PTR name was in the answer, and skipped */
 	assert_int_equal(ipaddr_parse("192.0.2.19", &ip), 0);
-	assert_int_equal(iprev_check(&opts, res, &ip, deadline_in(2000), 0,
-	    &o), 0);
+	assert_int_equal(iprev_check(&opts, res, &ip, NULL, deadline_in(2000),
+	    0, &o), 0);
 	assert_int_equal(o.nptr, 2);
 	assert_int_equal(o.tried, 1);
 	iprev_outcome_clear(&o);
 	/* cache only, nothing cached: -1 and a clean outcome */
 	assert_int_equal(ipaddr_parse("192.0.2.99", &ip), 0);
-	assert_int_equal(iprev_check(&opts, res, &ip, deadline_in(2000),
+	assert_int_equal(iprev_check(&opts, res, &ip, NULL, deadline_in(2000),
 	    IPREV_CACHE_ONLY, &o), -1);
 	assert_false(o.checked);
 	assert_null(o.name);
 	assert_string_equal(iprev_result_name(IPREVR_PERMERROR), "permerror");
+}
+
+/* the MTA's PTR name: its forward lookup goes out with our PTR lookup
+ * (with the cache off the resolver's counters show each query sent, and
+ * that the held one is not asked twice); it counts only when our PTR
+ * answer lists it, and a name that is no host name is no hint */
+static const struct {
+	const char		*ip;
+	const char		*hint;
+	enum iprev_result	 result;
+	const char		*name;
+	unsigned long		 sent;
+} hint_cases[] = {
+	{ "192.0.2.10", "mail.example.com", IPREVR_PASS, "mail.example.com",
+	    2 },
+	{ "192.0.2.10", "MAIL.Example.com.", IPREVR_PASS, "mail.example.com",
+	    2 },
+	/* not the PTR name: one lookup more, same result */
+	{ "192.0.2.10", "other.example.com", IPREVR_PASS, "mail.example.com",
+	    3 },
+	{ "192.0.2.11", "liar.example.com", IPREVR_FAIL, "liar.example.com",
+	    2 },
+	{ "192.0.2.16", "mx16.example.com", IPREVR_PASS, "mx16.example.com",
+	    3 },
+	/* the PTR lookup fails: the name went out anyway, and is no pass */
+	{ "192.0.2.14", "mail.example.com", IPREVR_TEMPERROR, NULL, 2 },
+	/* no PTR record: a name that claims the address is no pass */
+	{ "192.0.2.13", "claims.example.com", IPREVR_PERMERROR, NULL, 2 },
+	/* no hint */
+	{ "192.0.2.10", "[192.0.2.10]", IPREVR_PASS, "mail.example.com", 2 },
+	{ "192.0.2.10", "unknown", IPREVR_PASS, "mail.example.com", 2 },
+	{ "192.0.2.10", "bad..name", IPREVR_PASS, "mail.example.com", 2 },
+	{ "192.0.2.10", "", IPREVR_PASS, "mail.example.com", 2 },
+};
+
+static void
+test_hint(void **state)
+{
+	static const struct dns_options no_cache = { NULL, 1000, 1, 0, 0, 0 };
+	struct iprev_options opts = { 10, NULL, 0 };
+	struct iprev_outcome o;
+	struct dns_stats st;
+	dns_resolver *r;
+	ipaddr ip;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(hint_cases) / sizeof(hint_cases[0]); i++) {
+		r = dns_resolver_create_mem(mem, &no_cache);
+		assert_int_equal(ipaddr_parse(hint_cases[i].ip, &ip), 0);
+		assert_int_equal(iprev_check(&opts, r, &ip, hint_cases[i].hint,
+		    deadline_in(2000), 0, &o), 0);
+		dns_resolver_stats(r, &st);
+		if (o.result != hint_cases[i].result || st.sent !=
+		    hint_cases[i].sent)
+			fail_msg("%s, hint %s: %s after %lu queries, want %s "
+			    "after %lu", hint_cases[i].ip, hint_cases[i].hint,
+			    iprev_result_name(o.result), st.sent,
+			    iprev_result_name(hint_cases[i].result),
+			    hint_cases[i].sent);
+		if (hint_cases[i].name != NULL)
+			assert_string_equal(o.name, hint_cases[i].name);
+		else
+			assert_null(o.name);
+		/* a hint is never a name taken on trust */
+		assert_false(o.by_mta);
+		iprev_outcome_clear(&o);
+		dns_resolver_unref(r);
+	}
+	/* from the cache only nothing is started, hint or not */
+	r = dns_resolver_create_mem(mem, &no_cache);
+	assert_int_equal(ipaddr_parse("192.0.2.10", &ip), 0);
+	assert_int_equal(iprev_check(&opts, r, &ip, "mail.example.com",
+	    deadline_in(2000), IPREV_CACHE_ONLY, &o), -1);
+	dns_resolver_stats(r, &st);
+	assert_int_equal(st.sent, 0);
+	dns_resolver_unref(r);
 }
 
 struct generic_case {
@@ -329,6 +408,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iprev),
+		cmocka_unit_test(test_hint),
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_confirmed),
 	};

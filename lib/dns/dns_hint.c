@@ -216,19 +216,23 @@ dns_hint_recall(dns_hint *t, const char *key, struct dns_hint_name *out,
 	return n;
 }
 
-/* dns_hint_start - start the key's lookups into a hold, outside the lock */
+/* dns_hint_start - start the key's lookups into a hold, outside the lock
+ * (entries of type 0 are notes of the user's, not lookups) */
 size_t
 dns_hint_start(dns_hint *t, const char *key, dns_hold *hold)
 {
 	struct dns_hint_name v[DNS_HINT_PER_KEY_MAX];
-	size_t i, n;
+	size_t i, n, started;
 
 	if (hold == NULL)
 		return 0;
 	n = dns_hint_recall(t, key, v, DNS_HINT_PER_KEY_MAX);
-	for (i = 0; i < n; i++)
-		dns_hold_start(hold, v[i].name, v[i].type);
-	return n;
+	for (i = started = 0; i < n; i++)
+		if (v[i].type != 0) {
+			dns_hold_start(hold, v[i].name, v[i].type);
+			started++;
+		}
+	return started;
 }
 
 /* dns_hint_reset - forget every hint */

@@ -20,7 +20,9 @@
  *	dns_hint_recall(t, key, out, max) - up to max of the key's lookups,
  *		newest (or first set) first, copied into out; how many.
  *	dns_hint_start(t, key, hold) - start the key's lookups into a
- *		transaction's hold (dns_hold); how many were hinted.
+ *		transaction's hold (dns_hold); how many. An entry of type 0
+ *		is a note of the caller's (what the hint was learnt from, a
+ *		domain), recalled but never started.
  *	dns_hint_reset(t) - forget everything (tests).
  * Keys and names are compared without case and must be shorter than
  * DNS_HINT_NAME_MAX. A key is placed by a keyed hash of it; one that

@@ -26,7 +26,7 @@
 
 #include "dns/dns.h"
 
-#define DNS_HOLD_MAX	32
+#define DNS_HOLD_MAX	64
 
 typedef struct dns_hold dns_hold;
 

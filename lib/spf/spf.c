@@ -7,6 +7,7 @@
 #include <arpa/nameser.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include <spf2/spf.h>
 
 #include "util/log.h"
+#include "util/siphash.h"
 #include "util/mem.h"
 #include "util/str.h"
 #include "dns/dns.h"
@@ -94,7 +96,7 @@ spf_engine_create(const char *receiver)
 	if (receiver != NULL && receiver[0] != '\0')
 		SPF_server_set_rec_dom(e->server, receiver);
 	e->receiver = mem_strdup(receiver);
-	e->hints = dns_hint_new(SPF_HINT_SLOTS, SPF_HINT_MAX);
+	e->hints = dns_hint_new(SPF_HINT_SLOTS, SPF_HINT_MAX + 1);
 	/* the RFC 7208 limits are counted by spf_eval.c, across includes;
 	 * libspf2's own per-record counts must not get in the way */
 	SPF_server_set_max_dns_mech(e->server, 1000);
@@ -221,11 +223,72 @@ spf_stand_in(const ipaddr *ip, SPF_request_t *req)
 	}
 }
 
+/* spf_hint_key - a domain's hint is kept per client address family:
+ * the a and mx terms ask A or AAAA by it */
+static void
+spf_hint_key(const ipaddr *ip, const char *domain, str *key)
+{
+	str_init(key);
+	if (ip->family == AF_INET6)
+		str_append(key, "6:");
+	str_append(key, domain);
+}
+
+/* spf_hint_update - the walk's lookups become the domain's hint, after
+ * a note of the top record they came from (an entry of type 0, never
+ * started): they replace the hint when the walk went to the end (the
+ * result came from "all", a default or a limit) or the record changed;
+ * when a matching term stopped the walk early, they are put first and
+ * the rest is kept, for the clients that match further on. A walk cut
+ * short by DNS trouble leaves the hint as it was */
+static void
+spf_hint_update(spf_engine *eng, const ipaddr *ip, const char *domain,
+    enum spf_result r, const char *decider, const struct spf_eval *e)
+{
+	struct dns_hint_name v[2 * DNS_HINT_PER_KEY_MAX];
+	struct dns_hint_name prev[DNS_HINT_PER_KEY_MAX];
+	const char *all, *top;
+	size_t n, old, i;
+	str key;
+
+	if (r == SPFR_TEMPERROR)
+		return;
+	top = spf_eval_top_record(e);
+	spf_hint_key(ip, domain, &key);
+	if (top == NULL) {
+		/* no record: nothing to hint */
+		dns_hint_set(eng->hints, str_cstr(&key), NULL, 0);
+		str_free(&key);
+		return;
+	}
+	snprintf(v[0].name, sizeof(v[0].name), "#%016llx",
+	    (unsigned long long)siphash24(siphash_process_key(), top,
+	    strlen(top)));
+	v[0].type = 0;
+	memcpy(&v[1], e->path, e->npath * sizeof(e->path[0]));
+	n = 1 + e->npath;
+	all = decider;
+	if (all != NULL && strchr("+-~?", *all) != NULL)
+		all++;
+	if (decider != NULL && strcasecmp(all, "all") != 0) {
+		/* stopped early: the lookups further on stay, if they came
+		 * from this same record (dns_hint_set keeps each once) */
+		old = dns_hint_recall(eng->hints, str_cstr(&key), prev,
+		    DNS_HINT_PER_KEY_MAX);
+		if (old > 0 && prev[0].type == 0 &&
+		    strcmp(prev[0].name, v[0].name) == 0)
+			for (i = 1; i < old; i++)
+				v[n++] = prev[i];
+	}
+	dns_hint_set(eng->hints, str_cstr(&key), v, n);
+	str_free(&key);
+}
+
 /* spf_evaluate - run libspf2 for one identity; -1: a cache-only try missed */
 static int
-spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
-    const char *helo, const char *local, const char *domain,
-    const char *identity, int64_t deadline, int flags,
+spf_evaluate(spf_engine *eng, dns_resolver *res, dns_hold *held,
+    const ipaddr *ip, const char *helo, const char *local,
+    const char *domain, const char *identity, int64_t deadline, int flags,
     struct spf_outcome *out)
 {
 	struct spf_eval e;
@@ -233,13 +296,14 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
 	SPF_response_t *resp;
 	SPF_errcode_t err;
 	enum spf_result r;
-	str reason, t1, t2;
+	str reason, t1, t2, key;
 
 	spf_eval_init(&e);
 	e.resolver = res;
 	e.deadline = deadline;
 	e.cache_only = (flags & SPF_CACHE_ONLY) != 0;
-	e.hold = e.cache_only ? NULL : dns_hold_new(res);
+	e.hold = e.cache_only ? NULL : held != NULL ? held :
+	    dns_hold_new(res);
 	e.ip = ip;
 	e.helo = helo != NULL ? helo : "";
 	e.sender = identity;
@@ -272,7 +336,10 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
 	/* every lookup the domain's last evaluation made from its records
 	 * alone starts now, with the record itself: a chain seen before
 	 * costs one wait, not one per level */
-	e.hinted = (unsigned)dns_hint_start(eng->hints, domain, e.hold);
+	spf_hint_key(ip, domain, &key);
+	e.hinted = (unsigned)dns_hint_start(eng->hints, str_cstr(&key),
+	    e.hold);
+	str_free(&key);
 	spf_dns_begin(&e);
 	err = SPF_request_query_mailfrom(req, &resp);
 	spf_dns_end();
@@ -299,9 +366,8 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
 		out->terms = e.terms;
 		out->prefetched = e.prefetched;
 		out->hinted = e.hinted;
-		/* a walk cut short by DNS trouble keeps the hint it had */
-		if (r != SPFR_TEMPERROR && !e.cache_only)
-			dns_hint_set(eng->hints, domain, e.path, e.npath);
+		if (!e.cache_only)
+			spf_hint_update(eng, ip, domain, r, out->decider, &e);
 	}
 	if (e.missed)
 		spf_outcome_clear(out);
@@ -309,7 +375,8 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, const ipaddr *ip,
 		SPF_response_free(resp);
 	SPF_request_free(req);
 	str_free(&reason);
-	dns_hold_free(e.hold);
+	if (e.hold != held)
+		dns_hold_free(e.hold);
 	spf_eval_free(&e);
 	return e.missed ? -1 : 0;
 }
@@ -331,7 +398,7 @@ spf_check_postmaster(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 		spf_set(out, SPFR_NONE, str_cstr(&id), helo != NULL ? helo : "",
 		    why_not);
 	else
-		rc = spf_evaluate(e, res, ip, helo, "postmaster", helo,
+		rc = spf_evaluate(e, res, NULL, ip, helo, "postmaster", helo,
 		    str_cstr(&id), deadline, flags, out);
 	str_free(&id);
 	return rc;
@@ -351,6 +418,33 @@ int
 spf_check_mailfrom(spf_engine *e, dns_resolver *res, const ipaddr *ip,
     const char *helo, const struct smtp_addr *sender, int64_t deadline,
     int flags, struct spf_outcome *out)
+{
+	return spf_check_mailfrom_held(e, res, NULL, ip, helo, sender,
+	    deadline, flags, out);
+}
+
+/* spf_prefetch - a domain's record and its hint for this client's
+ * address family, started into a hold */
+void
+spf_prefetch(spf_engine *e, dns_hold *hold, const ipaddr *ip,
+    const char *domain)
+{
+	str key;
+
+	if (hold == NULL || !smtp_is_domain(domain))
+		return;
+	dns_hold_start(hold, domain, DNS_T_TXT);
+	spf_hint_key(ip, domain, &key);
+	(void)dns_hint_start(e->hints, str_cstr(&key), hold);
+	str_free(&key);
+}
+
+/* spf_check_mailfrom_held - the MAIL FROM identity, with the lookups
+ * started earlier into a hold */
+int
+spf_check_mailfrom_held(spf_engine *e, dns_resolver *res, dns_hold *hold,
+    const ipaddr *ip, const char *helo, const struct smtp_addr *sender,
+    int64_t deadline, int flags, struct spf_outcome *out)
 {
 	str id;
 	int rc;
@@ -374,8 +468,9 @@ spf_check_mailfrom(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 	/* RFC 7208 4.3: no local part means postmaster */
 	str_appendf(&id, "%s@%s", sender->local[0] ? sender->local :
 	    "postmaster", sender->domain);
-	rc = spf_evaluate(e, res, ip, helo, sender->local[0] ? sender->local :
-	    "postmaster", sender->domain, str_cstr(&id), deadline, flags, out);
+	rc = spf_evaluate(e, res, hold, ip, helo, sender->local[0] ?
+	    sender->local : "postmaster", sender->domain, str_cstr(&id),
+	    deadline, flags, out);
 	str_free(&id);
 	return rc;
 }

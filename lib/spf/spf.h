@@ -10,6 +10,14 @@
  *	spf_check_mailfrom(e, res, ip, helo, sender, deadline, flags, out) -
  *		the MAIL FROM identity; a null sender is checked as
  *		postmaster@<helo> (RFC 7208 2.4).
+ *	spf_check_mailfrom_held(e, res, hold, ...) - the same, the
+ *		evaluation taking its lookups from a hold (dns_hold) where
+ *		the caller started them earlier, and adding its own; the
+ *		caller keeps the hold (one thread at a time uses it).
+ *	spf_prefetch(e, hold, ip, domain) - start a domain's record and
+ *		the lookups its last evaluations made for clients of this
+ *		address family (its hint, below) into a hold, ahead of its
+ *		check.
  *	spf_check_helo(e, res, ip, helo, deadline, flags, out) - the HELO
  *		identity (RFC 7208 2.3); a HELO that is not a domain name
  *		gives none.
@@ -29,13 +37,15 @@
  * the deadline, after which every lookup fails and the result is
  * temperror, never a hang. A fail also carries the domain's own
  * explanation (exp=), and any result the term that decided it.
- * The engine remembers per checked domain the lookups its last
- * evaluation made whose names the records alone give (include and
- * redirect targets, a/mx/exists names without macros, the MX hosts):
- * the next evaluation of that domain starts them all with its record, so
- * an include chain seen before costs one wait instead of one per level.
- * A hint, not a cache: answers still come from DNS (dns_hint.h); a walk
- * ended by temperror leaves the hint as it was.
+ * The engine remembers per checked domain (and client address family)
+ * the lookups its last evaluations made whose names the records alone
+ * give (include and redirect targets, a/mx/exists names without macros,
+ * the MX hosts): the next evaluation of that domain starts them all with
+ * its record, so an include chain seen before costs one wait instead of
+ * one per level. A walk that went to the end replaces the hint; one
+ * that a matching term stopped early puts its lookups first and keeps
+ * the rest; one ended by temperror leaves it as it was. A hint, not a
+ * cache: answers still come from DNS (dns_hint.h).
  */
 #ifndef AUTHGATE_SPF_H
 #define AUTHGATE_SPF_H
@@ -44,6 +54,7 @@
 
 #include "util/ipaddr.h"
 #include "dns/dns.h"
+#include "dns/dns_hold.h"
 #include "mail/smtp_addr.h"
 
 enum spf_result {
@@ -82,6 +93,12 @@ void		 spf_engine_free(spf_engine *);
 int		 spf_check_mailfrom(spf_engine *, dns_resolver *,
 		    const ipaddr *, const char *, const struct smtp_addr *,
 		    int64_t, int, struct spf_outcome *);
+int		 spf_check_mailfrom_held(spf_engine *, dns_resolver *,
+		    dns_hold *, const ipaddr *, const char *,
+		    const struct smtp_addr *, int64_t, int,
+		    struct spf_outcome *);
+void		 spf_prefetch(spf_engine *, dns_hold *, const ipaddr *,
+		    const char *);
 int		 spf_check_helo(spf_engine *, dns_resolver *, const ipaddr *,
 		    const char *, int64_t, int, struct spf_outcome *);
 void		 spf_outcome_clear(struct spf_outcome *);

@@ -61,7 +61,9 @@
 #define SPF_MAX_PTR	10	/* PTR names looked at */
 #define SPF_MAX_LOOKUPS	200	/* all DNS queries of one evaluation */
 #define SPF_MAX_SYN	20000	/* synthetic names (terms) per evaluation */
-#define SPF_HINT_MAX	DNS_HINT_PER_KEY_MAX /* lookups noted as the hint */
+#define SPF_HINT_MAX	(DNS_HINT_PER_KEY_MAX - 1) /* lookups noted as the
+						 * hint (one entry notes the
+						 * record) */
 
 struct spf_syn;
 struct spf_fetched;

@@ -4,7 +4,7 @@
  * order, each once, cut at the table's size, n = 0 forgets; keys and
  * names without case; over-long names refused; a key landing on a taken
  * slot replaces its holder; started into a hold, one query each (the
- * resolver's counters say how many were sent).
+ * resolver's counters say how many were sent), notes of type 0 never.
  */
 #include "config.h"
 
@@ -157,6 +157,8 @@ test_start(void **state)
 	assert_int_equal(dns_hint_start(t, "spf.example", h), 0);
 	dns_hint_note(t, "spf.example", "l2.example", DNS_T_A);
 	dns_hint_note(t, "spf.example", "l1.example", DNS_T_TXT);
+	/* a note of type 0 is recalled, never started */
+	dns_hint_note(t, "spf.example", "#learnt-from", 0);
 	assert_int_equal(dns_hint_start(t, "SPF.example", h), 2);
 	assert_int_equal(dns_hint_start(t, "spf.example", NULL), 0);
 	dns_resolver_stats(r, &st);

@@ -808,12 +808,12 @@ hint_zone(const char *top, int fault)
 	return m;
 }
 
-/* hint_run - check hint.example from 192.0.2.1 with no DNS cache, so
- * that the zone counts every query: the result, the lookups that reached
- * the zone, and how many were hinted */
+/* hint_run_from - check hint.example from this client with no DNS
+ * cache, so that the zone counts every query: the result, the lookups
+ * that reached the zone, and how many were hinted */
 static enum spf_result
-hint_run(spf_engine *eng, dns_mem *m, unsigned long *lookups,
-    unsigned *hinted)
+hint_run_from(spf_engine *eng, dns_mem *m, const char *client,
+    unsigned long *lookups, unsigned *hinted)
 {
 	static const struct dns_options no_cache = { NULL, 1000, 1, 0, 0, 0 };
 	struct spf_outcome o;
@@ -824,7 +824,7 @@ hint_run(spf_engine *eng, dns_mem *m, unsigned long *lookups,
 	ipaddr ip;
 
 	r = dns_resolver_create_mem(m, &no_cache);
-	assert_int_equal(ipaddr_parse("192.0.2.1", &ip), 0);
+	assert_int_equal(ipaddr_parse(client, &ip), 0);
 	smtp_addr_parse("<someone@hint.example>", &from);
 	memset(&o, 0, sizeof(o));
 	before = dns_mem_lookups(m);
@@ -839,11 +839,20 @@ hint_run(spf_engine *eng, dns_mem *m, unsigned long *lookups,
 	return result;
 }
 
+/* hint_run - the same from 192.0.2.1, which nothing matches */
+static enum spf_result
+hint_run(spf_engine *eng, dns_mem *m, unsigned long *lookups,
+    unsigned *hinted)
+{
+	return hint_run_from(eng, m, "192.0.2.1", lookups, hinted);
+}
+
 /* a domain's include chain seen before starts whole with its record: the
  * lookups named by the records alone (l1, l2, host A, mx MX, mx1 A; not
  * the exists with a macro), shown by a top record that fails, where
- * nothing could have named them; a temperror keeps the hint; a changed
- * record gives its own result and replaces the hint */
+ * nothing could have named them; a temperror keeps the hint, and so does
+ * a walk a matching term stopped early; each address family has its
+ * own; a changed record gives its own result and replaces the hint */
 static void
 test_chain_hint(void **state)
 {
@@ -874,6 +883,18 @@ test_chain_hint(void **state)
 	assert_int_equal(hint_run(eng, m, &lookups, &hinted), SPFR_FAIL);
 	assert_int_equal(hinted, 5);
 	assert_int_equal(lookups, 7);
+
+	/* a client that matches early (a:host in l2) stops the walk before
+	 * mx: the lookups further on stay in the hint for the others */
+	assert_int_equal(hint_run_from(eng, m, "192.0.2.9", &lookups,
+	    &hinted), SPFR_PASS);
+	assert_int_equal(hint_run(eng, m, &lookups, &hinted), SPFR_FAIL);
+	assert_int_equal(hinted, 5);
+	assert_int_equal(lookups, 7);
+	/* an IPv6 client has a hint of its own: its a and mx ask AAAA */
+	assert_int_equal(hint_run_from(eng, m, "2001:db8::1", &lookups,
+	    &hinted), SPFR_FAIL);
+	assert_int_equal(hinted, 0);
 	dns_mem_free(m);
 
 	/* the record changed: its own result; the stale hint costs its five

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,7 @@
 #include "util/task.h"
 #include "mail/authres.h"
 #include "mail/smtp_addr.h"
+#include "dns/dns_hint.h"
 #include "dkim/dkim_keyhint.h"
 #include "spf/spf.h"
 #include "ipcheck/authz.h"
@@ -50,6 +52,23 @@ static void	session_log_summary(struct session *);
 
 /* what the transactions' log lines said, for the service status */
 static atomic_ulong session_counted[ACT_COUNT];
+
+/* per client address, the MAIL FROM domain of its last transaction: a
+ * name to start lookups for at its next connect, never an answer */
+#define SESSION_GUESS_SLOTS	4096
+#define SESSION_GUESS_AGE_MS	10000	/* connect to MAIL, at most */
+static dns_hint *session_guesses;
+static pthread_once_t session_guesses_once = PTHREAD_ONCE_INIT;
+
+static void	session_guess(struct session *);
+static void	session_guess_clear(struct session *);
+
+/* session_guesses_create - the table, made on first use */
+static void
+session_guesses_create(void)
+{
+	session_guesses = dns_hint_new(SESSION_GUESS_SLOTS, 1);
+}
 
 /* session_forwarder_check - the first trusted forwarder whose SPF record
  * lists the client (a pass for postmaster@forwarder); -1 if cache_only
@@ -87,8 +106,9 @@ session_spf_check(struct spf_job *job, int flags)
 		return spf_check_helo(s->rt->spf, s->rt->resolver, &s->ip,
 		    s->helo, job->deadline, flags, &job->out);
 	case SPF_JOB_MAILFROM:
-		return spf_check_mailfrom(s->rt->spf, s->rt->resolver, &s->ip,
-		    s->helo, &s->from, job->deadline, flags, &job->out);
+		return spf_check_mailfrom_held(s->rt->spf, s->rt->resolver,
+		    job->hold, &s->ip, s->helo, &s->from, job->deadline, flags,
+		    &job->out);
 	default:
 		return session_forwarder_check(job, flags);
 	}
@@ -111,14 +131,16 @@ session_spf_run(void *arg)
 
 /* session_spf_start - an SPF check: inline when every answer it needs is
  * cached (no thread hand-off at all), otherwise in the background, started
- * now so its DNS lookups overlap the SMTP dialogue */
+ * now so its DNS lookups overlap the SMTP dialogue; hold: lookups started
+ * for it earlier (the job's now), or NULL */
 static void
 session_spf_start(struct session *s, struct spf_job *job,
-    enum spf_job_kind kind)
+    enum spf_job_kind kind, dns_hold *hold)
 {
 	memset(job, 0, sizeof(*job));
 	job->sess = s;
 	job->kind = kind;
+	job->hold = hold;
 	job->deadline = deadline_in(s->rt->conf->spf_timeout_ms);
 	if (session_spf_check(job, SPF_CACHE_ONLY) == 0) {
 		job->ready = 1;
@@ -138,6 +160,8 @@ session_spf_join(struct spf_job *job, struct spf_outcome *fact)
 		task_wait(job->task);
 	job->task = NULL;
 	job->ready = 0;
+	dns_hold_free(job->hold);
+	job->hold = NULL;
 	spf_outcome_clear(fact);
 	*fact = job->out;
 	memset(&job->out, 0, sizeof(job->out));
@@ -633,11 +657,16 @@ void
 session_connect(struct session *s, const ipaddr *ip, const char *client_name,
     const char *ptr_name)
 {
+	/* checks still running read the address (an XCLIENT reconnects
+	 * after EHLO): they finish before it changes */
+	session_spf_join(&s->helo_job, &s->facts.spf_helo);
+	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
 	session_spf_join(&s->fwd_job, &s->fwd);
 	spf_outcome_clear(&s->fwd);
 	s->facts.forwarder = NULL;
 	/* a background iprev check reads ptr_name: joined before it goes */
 	session_ip_checks_clear(s);
+	session_guess_clear(s);
 	mem_free(s->client_name);
 	mem_free(s->ptr_name);
 	s->have_ip = 0;
@@ -674,7 +703,8 @@ session_connect(struct session *s, const ipaddr *ip, const char *client_name,
 	/* the forwarder check needs only the client address: start it now,
 	 * so its DNS lookups overlap HELO and MAIL */
 	if (s->rt->conf->trusted_forwarders.n > 0 && session_spf_wanted(s))
-		session_spf_start(s, &s->fwd_job, SPF_JOB_FORWARDER);
+		session_spf_start(s, &s->fwd_job, SPF_JOB_FORWARDER, NULL);
+	session_guess(s);
 }
 
 /* session_helo - HELO/EHLO: remember it, start its SPF check */
@@ -701,7 +731,7 @@ session_helo(struct session *s, const char *helo)
 		    &s->facts.helo_check);
 	}
 	if (s->rt->conf->spf_helo && session_spf_wanted(s))
-		session_spf_start(s, &s->helo_job, SPF_JOB_HELO);
+		session_spf_start(s, &s->helo_job, SPF_JOB_HELO, NULL);
 }
 
 /* session_mail_domain - the MAIL FROM domain when lookups can be made
@@ -715,34 +745,112 @@ session_mail_domain(const struct session *s)
 	return s->from.domain;
 }
 
-/* session_prefetch - lookups a message will need, started at MAIL:
- * the From: domain is the MAIL FROM domain, or under its organizational
- * domain, in most mail, so its DMARC records; and the DKIM keys this
- * MAIL FROM domain's mail was signed with lately (dkim_keyhint), whose
- * names otherwise come only with the header, after RCPT is answered
- * (a different From: domain or key starts its own lookups then) */
+/* session_message_lookups - start what the message checks of mail
+ * from this MAIL FROM domain will ask: the From: domain is it, or under
+ * its organizational domain, in most mail, so its DMARC records; and the
+ * DKIM keys its mail was signed with lately (dkim_keyhint), whose names
+ * otherwise come only with the header, after RCPT is answered (a
+ * different From: domain or key starts its own lookups then). The hold
+ * is made when there is something to start */
 static void
-session_prefetch(struct session *s)
+session_message_lookups(struct session *s, dns_hold **hold,
+    const char *domain)
 {
 	char keys[DKIM_KEYHINT_PER_DOMAIN][DKIM_KEYHINT_NAME_MAX];
 	size_t i, nkeys = 0;
 	int dmarc;
 
-	if (session_mail_domain(s) == NULL)
-		return;
 	dmarc = s->rt->dmarc != NULL && exempt_check(session_policy(s),
 	    &s->facts, CHECK_DMARC, NULL) != EXEMPT_SKIP;
 	if (s->rt->dkim != NULL && exempt_check(session_policy(s),
 	    &s->facts, CHECK_DKIM, NULL) != EXEMPT_SKIP)
-		nkeys = dkim_keyhint_recall(s->from.domain, keys,
+		nkeys = dkim_keyhint_recall(domain, keys,
 		    DKIM_KEYHINT_PER_DOMAIN);
 	if (!dmarc && nkeys == 0)
 		return;
-	s->tx_hold = dns_hold_new(s->rt->resolver);
+	if (*hold == NULL)
+		*hold = dns_hold_new(s->rt->resolver);
 	if (dmarc)
-		dmarc_prefetch(s->rt->dmarc, s->tx_hold, s->from.domain);
+		dmarc_prefetch(s->rt->dmarc, *hold, domain);
 	for (i = 0; i < nkeys; i++)
-		dns_hold_start(s->tx_hold, keys[i], DNS_T_TXT);
+		dns_hold_start(*hold, keys[i], DNS_T_TXT);
+}
+
+/* session_guess - at connect: the MAIL FROM domain this client address
+ * used last is most often the one it uses now (a domain's own servers,
+ * an ESP's bounce domain), so its lookups start before MAIL and the
+ * dialogue up to it (the TLS handshake above all) hides them */
+static void
+session_guess(struct session *s)
+{
+	struct dns_hint_name d;
+
+	/* a trusted network's hosts send for any domain: no guess */
+	if (!s->have_ip || s->facts.trusted_net != NULL)
+		return;
+	pthread_once(&session_guesses_once, session_guesses_create);
+	if (dns_hint_recall(session_guesses, s->ip_text, &d, 1) == 0)
+		return;
+	s->guess_domain = mem_strdup(d.name);
+	s->guess_at = deadline_now();
+	if (s->rt->conf->spf_mailfrom && session_spf_wanted(s)) {
+		s->guess_spf = dns_hold_new(s->rt->resolver);
+		spf_prefetch(s->rt->spf, s->guess_spf, &s->ip, d.name);
+	}
+	session_message_lookups(s, &s->guess_tx, d.name);
+}
+
+/* session_guess_clear - drop the lookups started at connect */
+static void
+session_guess_clear(struct session *s)
+{
+	mem_free(s->guess_domain);
+	s->guess_domain = NULL;
+	dns_hold_free(s->guess_spf);
+	s->guess_spf = NULL;
+	dns_hold_free(s->guess_tx);
+	s->guess_tx = NULL;
+}
+
+/* session_guess_take - MAIL: when the guess was right, the message
+ * checks take its lookups and the SPF check's are returned (the caller's
+ * now); a wrong guess costs lookups nobody waits for, and answers held
+ * longer than SESSION_GUESS_AGE_MS are not used (a TTL may have run out).
+ * This domain is the guess for the client's next connection, unless the
+ * client logged in (a submission client sends for many domains) */
+static dns_hold *
+session_guess_take(struct session *s)
+{
+	const char *domain = session_mail_domain(s);
+	dns_hold *spf = NULL;
+
+	if (domain != NULL && s->guess_domain != NULL &&
+	    strcasecmp(domain, s->guess_domain) == 0 &&
+	    deadline_now() - s->guess_at <= SESSION_GUESS_AGE_MS) {
+		spf = s->guess_spf;
+		s->guess_spf = NULL;
+		if (s->tx_hold == NULL) {
+			s->tx_hold = s->guess_tx;
+			s->guess_tx = NULL;
+		}
+	}
+	session_guess_clear(s);
+	if (domain != NULL && s->have_ip && s->auth_user == NULL &&
+	    s->facts.trusted_net == NULL) {
+		pthread_once(&session_guesses_once, session_guesses_create);
+		dns_hint_note(session_guesses, s->ip_text, domain, 0);
+	}
+	return spf;
+}
+
+/* session_prefetch - the message checks' lookups, started at MAIL */
+static void
+session_prefetch(struct session *s)
+{
+	const char *domain = session_mail_domain(s);
+
+	if (domain != NULL)
+		session_message_lookups(s, &s->tx_hold, domain);
 }
 
 /* session_note_keys - the keys of the signatures that passed for the
@@ -779,6 +887,8 @@ void
 session_mail(struct session *s, const char *arg, const char *queue_id,
     const char *auth_user)
 {
+	dns_hold *held;
+
 	if (s->in_tx)
 		session_end_tx(s);
 	dnsbl_poll(s->dnsbl_q);
@@ -803,8 +913,11 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 	}
 	if (s->rt->conf->noverrides > 0)
 		s->policy = conf_policy_for(s->rt->conf, s->from.domain, NULL);
+	held = session_guess_take(s);
 	if (s->rt->conf->spf_mailfrom && session_spf_wanted(s))
-		session_spf_start(s, &s->mf_job, SPF_JOB_MAILFROM);
+		session_spf_start(s, &s->mf_job, SPF_JOB_MAILFROM, held);
+	else
+		dns_hold_free(held);
 	session_prefetch(s);
 	if (s->have_ip && s->from.domain != NULL && s->from.domain[0] != '\0'
 	    && (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
@@ -1300,6 +1413,7 @@ session_free(struct session *s)
 	mem_free(s->helo);
 	mem_free(s->client_name);
 	mem_free(s->ptr_name);
+	session_guess_clear(s);
 	runtime_put(s->rt);
 	mem_free(s);
 }

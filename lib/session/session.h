@@ -13,7 +13,12 @@
  *		at once, all in parallel: the DNS list lookups, the reverse
  *		DNS check (iprev) and the trusted forwarder check (is the
  *		client listed by the SPF record of a spf.trusted_forwarders
- *		domain) when there are any.
+ *		domain) when there are any. For a client address seen
+ *		before, the lookups of the MAIL FROM domain it used last
+ *		start too (its SPF record and hinted chain, DMARC records,
+ *		hinted DKIM keys): the dialogue up to MAIL (TLS above all)
+ *		hides them. MAIL with that domain hands them to its checks;
+ *		another domain drops them.
  *	session_helo(s, name) - remember HELO; classify it (helo_check.c)
  *		and start its address lookup and the SPF HELO check in the
  *		background.
@@ -101,6 +106,8 @@ struct spf_job {
 	struct session		*sess;
 	enum spf_job_kind	 kind;
 	int64_t			 deadline;
+	dns_hold		*hold;		/* MAIL FROM: lookups started at
+						 * connect, or NULL; the job's */
 	struct spf_outcome	 out;
 };
 
@@ -129,6 +136,13 @@ struct session {
 						 * (PTR and forward) */
 	char			*ptr_name;	/* the MTA's PTR name, unchecked:
 						 * iprev's hint */
+	/* the MAIL FROM domain this client address used last, and its
+	 * lookups, started at connect (session_guess): the SPF check's,
+	 * and the message checks' (DMARC records, DKIM keys) */
+	char			*guess_domain;
+	int64_t			 guess_at;	/* when, deadline_now() */
+	dns_hold		*guess_spf;
+	dns_hold		*guess_tx;
 	char			*helo;
 	struct spf_job		 helo_job;
 	struct spf_job		 fwd_job;

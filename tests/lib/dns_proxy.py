@@ -13,7 +13,9 @@ prefix) go to 127.0.0.1:UPSTREAM_PORT. MODE_FILE is read for every query:
     silent SUFFIX
                 drop the queries for names ending in SUFFIX (one zone
                 that went away), answer the others as fast does
-A missing or unreadable file means fast. "Stopped" is the test killing
+A missing or unreadable file means fast. With DNS_PROXY_LOG set in the
+environment, every query is appended to that file as "name TYPE" (the
+type's number), for a test to see what was asked. "Stopped" is the test killing
 this process. Queries are handled independently (a thread each); the
 process exits by itself after MAX_SECONDS (default 900).
 """
@@ -52,6 +54,23 @@ def qname(query):
     return ".".join(labels).lower()
 
 
+LOG_LOCK = threading.Lock()
+
+
+def log_query(query):
+    """note the query in $DNS_PROXY_LOG, when set"""
+    path = os.environ.get("DNS_PROXY_LOG")
+    if not path:
+        return
+    i = 12
+    while i < len(query) and query[i] != 0:
+        i += 1 + query[i]
+    qtype = struct.unpack(">H", query[i + 1:i + 3])[0] \
+        if i + 3 <= len(query) else 0
+    with LOG_LOCK, open(path, "a") as f:
+        f.write("%s %d\n" % (qname(query), qtype))
+
+
 def ask_upstream(port, query, tcp):
     if tcp:
         up = socket.create_connection(("127.0.0.1", port), 5)
@@ -82,6 +101,7 @@ def ask_upstream(port, query, tcp):
 def answer(upstream, mode_file, query):
     """the upstream answer as the current mode lets it out, or None"""
     started = time.monotonic()
+    log_query(query)
     m = mode(mode_file)
     kind, delay = m[0], m[1]
     if kind == "silent" and (len(m) < 3 or qname(query) == m[2] or

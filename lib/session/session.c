@@ -103,8 +103,9 @@ session_spf_check(struct spf_job *job, int flags)
 
 	switch (job->kind) {
 	case SPF_JOB_HELO:
-		return spf_check_helo(s->rt->spf, s->rt->resolver, &s->ip,
-		    s->helo, job->deadline, flags, &job->out);
+		return spf_check_helo_held(s->rt->spf, s->rt->resolver,
+		    job->hold, &s->ip, s->helo, job->deadline, flags,
+		    &job->out);
 	case SPF_JOB_MAILFROM:
 		return spf_check_mailfrom_held(s->rt->spf, s->rt->resolver,
 		    job->hold, &s->ip, s->helo, &s->from, job->deadline, flags,
@@ -711,6 +712,8 @@ session_connect(struct session *s, const ipaddr *ip, const char *client_name,
 void
 session_helo(struct session *s, const char *helo)
 {
+	dns_hold *held;
+
 	/* a second EHLO (after STARTTLS) replaces the first; a MAIL FROM
 	 * check still running reads the HELO name, so let it finish */
 	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
@@ -730,8 +733,18 @@ session_helo(struct session *s, const char *helo)
 		s->helo_q = helo_resolve_start(s->rt->resolver,
 		    &s->facts.helo_check);
 	}
-	if (s->rt->conf->spf_helo && session_spf_wanted(s))
-		session_spf_start(s, &s->helo_job, SPF_JOB_HELO, NULL);
+	if (s->rt->conf->spf_helo && session_spf_wanted(s)) {
+		/* "a" is the HELO record's usual term: its lookup joins the
+		 * HELO check's, in flight now, instead of asking after the
+		 * record came (it would, with the cache off) */
+		held = NULL;
+		if (s->helo_q != NULL) {
+			held = dns_hold_new(s->rt->resolver);
+			dns_hold_start(held, s->helo, s->ip.family == AF_INET ?
+			    DNS_T_A : DNS_T_AAAA);
+		}
+		session_spf_start(s, &s->helo_job, SPF_JOB_HELO, held);
+	}
 }
 
 /* session_mail_domain - the MAIL FROM domain when lookups can be made

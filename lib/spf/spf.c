@@ -381,12 +381,12 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, dns_hold *held,
 	return e.missed ? -1 : 0;
 }
 
-/* spf_check_postmaster - postmaster@HELO, for the HELO identity and the
+/* spf_check_postmaster - postmaster@HELO: the HELO identity, and the
  * null sender; none with why_not when HELO is not a domain name */
 static int
-spf_check_postmaster(spf_engine *e, dns_resolver *res, const ipaddr *ip,
-    const char *helo, int64_t deadline, int flags, const char *why_not,
-    struct spf_outcome *out)
+spf_check_postmaster(spf_engine *e, dns_resolver *res, dns_hold *hold,
+    const ipaddr *ip, const char *helo, int64_t deadline, int flags,
+    const char *why_not, struct spf_outcome *out)
 {
 	str id;
 	int rc;
@@ -398,7 +398,7 @@ spf_check_postmaster(spf_engine *e, dns_resolver *res, const ipaddr *ip,
 		spf_set(out, SPFR_NONE, str_cstr(&id), helo != NULL ? helo : "",
 		    why_not);
 	else
-		rc = spf_evaluate(e, res, NULL, ip, helo, "postmaster", helo,
+		rc = spf_evaluate(e, res, hold, ip, helo, "postmaster", helo,
 		    str_cstr(&id), deadline, flags, out);
 	str_free(&id);
 	return rc;
@@ -409,7 +409,18 @@ int
 spf_check_helo(spf_engine *e, dns_resolver *res, const ipaddr *ip,
     const char *helo, int64_t deadline, int flags, struct spf_outcome *out)
 {
-	return spf_check_postmaster(e, res, ip, helo, deadline, flags,
+	return spf_check_helo_held(e, res, NULL, ip, helo, deadline, flags,
+	    out);
+}
+
+/* spf_check_helo_held - the HELO identity, with lookups started earlier
+ * into a hold */
+int
+spf_check_helo_held(spf_engine *e, dns_resolver *res, dns_hold *hold,
+    const ipaddr *ip, const char *helo, int64_t deadline, int flags,
+    struct spf_outcome *out)
+{
+	return spf_check_postmaster(e, res, hold, ip, helo, deadline, flags,
 	    "HELO name is not a domain name", out);
 }
 
@@ -451,8 +462,9 @@ spf_check_mailfrom_held(spf_engine *e, dns_resolver *res, dns_hold *hold,
 
 	/* RFC 7208 2.4: the null sender is checked as postmaster@HELO */
 	if (sender->null)
-		return spf_check_postmaster(e, res, ip, helo, deadline, flags,
-		    "null sender and the HELO name is not a domain name", out);
+		return spf_check_postmaster(e, res, NULL, ip, helo, deadline,
+		    flags, "null sender and the HELO name is not a domain name",
+		    out);
 	if (sender->error != NULL) {
 		/* RFC 7208 4.3: a malformed domain gives none; there is no
 		 * domain to name, so the outcome's domain stays empty */

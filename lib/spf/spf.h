@@ -14,6 +14,7 @@
  *		evaluation taking its lookups from a hold (dns_hold) where
  *		the caller started them earlier, and adding its own; the
  *		caller keeps the hold (one thread at a time uses it).
+ *	spf_check_helo_held(e, res, hold, ...) - the HELO identity so.
  *	spf_prefetch(e, hold, ip, domain) - start a domain's record and
  *		the lookups its last evaluations made for clients of this
  *		address family (its hint, below) into a hold, ahead of its
@@ -96,6 +97,9 @@ int		 spf_check_mailfrom(spf_engine *, dns_resolver *,
 int		 spf_check_mailfrom_held(spf_engine *, dns_resolver *,
 		    dns_hold *, const ipaddr *, const char *,
 		    const struct smtp_addr *, int64_t, int,
+		    struct spf_outcome *);
+int		 spf_check_helo_held(spf_engine *, dns_resolver *, dns_hold *,
+		    const ipaddr *, const char *, int64_t, int,
 		    struct spf_outcome *);
 void		 spf_prefetch(spf_engine *, dns_hold *, const ipaddr *,
 		    const char *);

@@ -13,6 +13,9 @@
 #     record are each asked once (the held queries serve the checks),
 #     with the same results;
 #  5. MAIL FROM another domain: its own results; it is the guess next.
+#  6. the HELO SPF record's "a" term shares the HELO check's address
+#     lookup, started at HELO, instead of asking it again after the
+#     record came: one A query for the name, not two.
 . "$(dirname "$0")/../lib/common.sh"
 ag_init lookups_ahead
 ag_need miltertest
@@ -106,5 +109,17 @@ connect_only 192.0.2.90
 ag_wait_for 10 grep -q '^neutral.authgate.example 16$' "$DNS_PROXY_LOG" ||
 	ag_fail "the guess did not follow the client's last domain"
 echo "ok - a wrong guess costs lookups, not results; the guess follows"
+
+# 6. HELO mail.authgate.example ("v=spf1 a -all"): one A query for it
+HELO=mail.authgate.example
+connect_only 192.0.2.91
+ag_wait_for 10 grep -q "^$HELO 16\$" "$DNS_PROXY_LOG" ||
+	ag_fail "the HELO SPF record was not asked"
+sleep 1		# the SPF check ends with the connection; let its queries land
+a=$(asked "$HELO" 1)
+echo "HELO $HELO: A asked $a time(s)"
+[ "$a" -eq 1 ] ||
+	ag_fail "the HELO SPF check asked the HELO name's address again ($a)"
+echo "ok - the HELO SPF check shares the HELO check's lookup"
 ag_no_errors_logged
 echo "ok - lookups ahead of MAIL for returning clients"

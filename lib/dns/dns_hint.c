@@ -84,6 +84,15 @@ dns_hint_free(dns_hint *t)
 	mem_free(t);
 }
 
+/* hint_place - where a lower-case key goes: a keyed hash, so nobody can
+ * aim names at another's slot */
+static struct hint_slot *
+hint_place(dns_hint *t, const char *key)
+{
+	return &t->slots[siphash24(siphash_process_key(), key, strlen(key)) %
+	    t->nslots];
+}
+
 /* hint_slot - the slot of a lower-case key, taken over for it, with
  * room for cap entries (locked) */
 static struct hint_slot *
@@ -91,8 +100,7 @@ hint_slot(dns_hint *t, const char *key, size_t cap)
 {
 	struct hint_slot *s;
 
-	s = &t->slots[siphash24(siphash_process_key(), key, strlen(key)) %
-	    t->nslots];
+	s = hint_place(t, key);
 	if (s->key == NULL || strcmp(s->key, key) != 0) {
 		hint_clear(s);
 		s->key = mem_strdup(key);
@@ -109,10 +117,8 @@ hint_slot(dns_hint *t, const char *key, size_t cap)
 static struct hint_slot *
 hint_find(dns_hint *t, const char *key)
 {
-	struct hint_slot *s;
+	struct hint_slot *s = hint_place(t, key);
 
-	s = &t->slots[siphash24(siphash_process_key(), key, strlen(key)) %
-	    t->nslots];
 	return s->key != NULL && strcmp(s->key, key) == 0 ? s : NULL;
 }
 

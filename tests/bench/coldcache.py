@@ -28,8 +28,7 @@ the final reply) with authgate, what it adds over Postfix alone, and the
 DNS round trips on the critical path: the time authgate's verdicts waited
 for DNS (the dns_wait= of its log line) divided by the added delay, in
 all, up to RCPT and at the end of the message, beside the minimum
-(MINIMUM: at RCPT + at the end / with reject_stage = eom / and with
-iprev.trust_mta). A round trip through the delaying forwarder costs a
+(MINIMUM: at RCPT + at the end / with reject_stage = eom). A round trip through the delaying forwarder costs a
 little more than the delay.
 """
 import argparse
@@ -56,20 +55,19 @@ def client_name(i):
 
 
 # the fewest waits on the network a receiver can argue for, with refusals
-# at RCPT (the default) / at the end of the message (reject_stage = eom) /
-# the same with iprev.trust_mta. At RCPT: the SPF record, then one level
-# per include or redirect, or the lookup an exists macro or an mx names
-# (it needs the record first). At the end: the DKIM key, whose name the
-# client sends only after RCPT is answered (the DMARC records of the MAIL
-# FROM domain start at MAIL; the reverse DNS, PTR then A from connect, is
-# done by then). At the end alone every lookup overlaps: the SPF chain's
-# depth, but at least the two of the reverse DNS check unless the MTA's
-# confirmed name is taken (trust_mta).
-MINIMUM = {"ip4": "1+1 / 2 / 1", "include1": "2+1 / 2 / 2",
-           "include2": "3+1 / 3 / 3", "include3": "4+1 / 4 / 4",
-           "include4": "5+1 / 5 / 5", "wide3": "2+1 / 2 / 2",
-           "amx": "2+1 / 2 / 2", "exists": "2+1 / 2 / 2",
-           "redirect": "2+1 / 2 / 2"}
+# at RCPT (the default) / at the end of the message (reject_stage = eom).
+# At RCPT: the SPF record, then one level per include or redirect, or the
+# lookup an exists macro or an mx names (it needs the record first). At
+# the end: the DKIM key, whose name the client sends only after RCPT is
+# answered (the DMARC records of the MAIL FROM domain start at MAIL; the
+# reverse DNS, its PTR record and the address of the PTR name the MTA
+# passes, together from connect, is done by then). At the end alone every
+# lookup overlaps: the SPF chain's depth.
+MINIMUM = {"ip4": "1+1 / 1", "include1": "2+1 / 2",
+           "include2": "3+1 / 3", "include3": "4+1 / 4",
+           "include4": "5+1 / 5", "wide3": "2+1 / 2",
+           "amx": "2+1 / 2", "exists": "2+1 / 2",
+           "redirect": "2+1 / 2"}
 
 
 def kind_of(i):

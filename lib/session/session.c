@@ -662,6 +662,8 @@ session_connect(struct session *s, const ipaddr *ip, const char *client_name,
 	 * after EHLO): they finish before it changes */
 	session_spf_join(&s->helo_job, &s->facts.spf_helo);
 	session_spf_join(&s->mf_job, &s->facts.spf_mailfrom);
+	spf_outcome_clear(&s->facts.spf_helo);	/* another client's */
+	spf_outcome_clear(&s->facts.spf_mailfrom);
 	session_spf_join(&s->fwd_job, &s->fwd);
 	spf_outcome_clear(&s->fwd);
 	s->facts.forwarder = NULL;
@@ -828,9 +830,7 @@ session_guess_clear(struct session *s)
 /* session_guess_take - MAIL: when the guess was right, the message
  * checks take its lookups and the SPF check's are returned (the caller's
  * now); a wrong guess costs lookups nobody waits for, and answers held
- * longer than SESSION_GUESS_AGE_MS are not used (a TTL may have run out).
- * This domain is the guess for the client's next connection, unless the
- * client logged in (a submission client sends for many domains) */
+ * longer than SESSION_GUESS_AGE_MS are not used (a TTL may have run out) */
 static dns_hold *
 session_guess_take(struct session *s)
 {
@@ -848,12 +848,25 @@ session_guess_take(struct session *s)
 		}
 	}
 	session_guess_clear(s);
-	if (domain != NULL && s->have_ip && s->auth_user == NULL &&
-	    s->facts.trusted_net == NULL) {
-		pthread_once(&session_guesses_once, session_guesses_create);
-		dns_hint_note(session_guesses, s->ip_text, domain, 0);
-	}
 	return spf;
+}
+
+/* session_guess_note - at the end of a transaction: its MAIL FROM domain
+ * is the guess for the client's next connection when its SPF record
+ * authorized the client, so a client can only have lookups started for
+ * a domain that lists it; not for a logged-in client or a trusted
+ * network's host, which send for many domains */
+static void
+session_guess_note(struct session *s)
+{
+	const char *domain = session_mail_domain(s);
+
+	if (domain == NULL || !s->have_ip || s->auth_user != NULL ||
+	    s->facts.trusted_net != NULL || !s->facts.spf_mailfrom.checked ||
+	    s->facts.spf_mailfrom.result != SPFR_PASS)
+		return;
+	pthread_once(&session_guesses_once, session_guesses_create);
+	dns_hint_note(session_guesses, s->ip_text, domain, 0);
 }
 
 /* session_prefetch - the message checks' lookups, started at MAIL */
@@ -1361,6 +1374,7 @@ session_end_tx(struct session *s)
 	 * result, those the answer did not wait for too */
 	session_ip_checks_join(s, 1);
 	session_log_summary(s);
+	session_guess_note(s);
 	/* the waits were this transaction's: the next starts at zero */
 	memset(s->dns_wait_us, 0, sizeof(s->dns_wait_us));
 	s->facts.dns_wait_stages = 0;

@@ -14,11 +14,11 @@
  *		DNS check (iprev) and the trusted forwarder check (is the
  *		client listed by the SPF record of a spf.trusted_forwarders
  *		domain) when there are any. For a client address seen
- *		before, the lookups of the MAIL FROM domain it used last
- *		start too (its SPF record and hinted chain, DMARC records,
- *		hinted DKIM keys): the dialogue up to MAIL (TLS above all)
- *		hides them. MAIL with that domain hands them to its checks;
- *		another domain drops them.
+ *		before, the lookups of the last MAIL FROM domain whose SPF
+ *		record passed it start too (its SPF record and hinted
+ *		chain, DMARC records, hinted DKIM keys): the dialogue up to
+ *		MAIL (TLS above all) hides them. MAIL with that domain hands
+ *		them to its checks; another domain drops them.
  *	session_helo(s, name) - remember HELO; classify it (helo_check.c)
  *		and start its address lookup and the SPF HELO check in the
  *		background.

@@ -268,7 +268,7 @@ spf_hint_update(spf_engine *eng, const ipaddr *ip, const char *domain,
 	memcpy(&v[1], e->path, e->npath * sizeof(e->path[0]));
 	n = 1 + e->npath;
 	all = decider;
-	if (all != NULL && strchr("+-~?", *all) != NULL)
+	if (all != NULL && *all != '\0' && strchr("+-~?", *all) != NULL)
 		all++;
 	if (decider != NULL && strcasecmp(all, "all") != 0) {
 		/* stopped early: the lookups further on stay, if they came

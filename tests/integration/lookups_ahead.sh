@@ -12,7 +12,10 @@
 #  4. a transaction after such a connect: the SPF record and the DMARC
 #     record are each asked once (the held queries serve the checks),
 #     with the same results;
-#  5. MAIL FROM another domain: its own results; it is the guess next.
+#  5. MAIL FROM a domain whose SPF record does not pass the client: its
+#     own results, and it does not become the guess (a client cannot have
+#     lookups started for a domain that does not list it); one that passes
+#     it does.
 #  6. the HELO SPF record's "a" term shares the HELO check's address
 #     lookup, started at HELO, instead of asking it again after the
 #     record came: one A query for the name, not two.
@@ -101,14 +104,23 @@ echo "LA-2: SPF record asked $spf time(s), DMARC record $dmarc"
 	ag_fail "LA-2: the records started at connect were asked again ($spf, $dmarc)"
 echo "ok - the lookups started at connect serve the checks"
 
-# 5. another domain: its own results, and the guess from then on
+# 5. a domain that does not pass the client: its own results, no guess;
+# then one that passes it (include: of pass) becomes the guess
 transaction 192.0.2.90 LA-3 u@neutral.authgate.example
 ag_log_has 'LA-3: .*spf_mailfrom=neutral\(neutral\.authgate\.example\)' ||
 	ag_fail "LA-3: a wrong guess changed the result"
 connect_only 192.0.2.90
-ag_wait_for 10 grep -q '^neutral.authgate.example 16$' "$DNS_PROXY_LOG" ||
-	ag_fail "the guess did not follow the client's last domain"
-echo "ok - a wrong guess costs lookups, not results; the guess follows"
+ag_wait_for 10 grep -q '^pass.authgate.example 16$' "$DNS_PROXY_LOG" ||
+	ag_fail "the guess did not stay with the domain that passed the client"
+[ "$(asked neutral.authgate.example 16)" -eq 0 ] ||
+	ag_fail "a domain that did not pass the client became its guess"
+transaction 192.0.2.90 LA-4 u@include.authgate.example
+ag_log_has 'LA-4: .*spf_mailfrom=pass\(include\.authgate\.example\)' ||
+	ag_fail "LA-4: SPF did not pass"
+connect_only 192.0.2.90
+ag_wait_for 10 grep -q '^include.authgate.example 16$' "$DNS_PROXY_LOG" ||
+	ag_fail "the guess did not follow the client's last passing domain"
+echo "ok - a wrong guess costs lookups, not results; only a domain that passes the client is guessed"
 
 # 6. HELO mail.authgate.example ("v=spf1 a -all"): one A query for it
 HELO=mail.authgate.example

@@ -511,28 +511,57 @@ test_huge_header_block(void **state)
 	dkim_results_clear(&r);
 }
 
+/* a zone of its own holding the 2048-bit key, whose lookups the test
+ * counts, a resolver on it and an engine */
+struct key_world {
+	dns_mem		*m;
+	dns_resolver	*r;
+	dkim_engine	*e;
+};
+
+/* key_world_open - the zone, resolver and engine of a counting test */
 static void
-test_key_lookup_starts_at_the_header(void **state)
+key_world_open(struct key_world *w)
 {
 	struct dkim_options o = { 1024, 0, 5, 3000 };
-	struct dns_stats st;
-	dkim_verifier *v;
-	dns_resolver *r2;
-	dns_answer *a;
-	dkim_engine *e;
-	dns_mem *m2;
 	char *t;
 	str err;
 
 	str_init(&err);
-	m2 = dns_mem_create();
+	w->m = dns_mem_create();
 	t = slurp(KEYS "rsa2048.txt");
-	dns_mem_add_txt(m2, "s2048._domainkey.example.com", DNS_T_TXT, t,
+	dns_mem_add_txt(w->m, "s2048._domainkey.example.com", DNS_T_TXT, t,
 	    strlen(t));
 	free(t);
-	r2 = dns_resolver_create_mem(m2, &opts);
-	e = dkim_engine_create(&o, &err);
-	v = dkim_verifier_new(e, r2);
+	w->r = dns_resolver_create_mem(w->m, &opts);
+	w->e = dkim_engine_create(&o, &err);
+	assert_non_null(w->e);
+	str_free(&err);
+}
+
+/* key_world_close - release them */
+static void
+key_world_close(struct key_world *w)
+{
+	dkim_engine_free(w->e);
+	dns_resolver_unref(w->r);
+	dns_mem_free(w->m);
+}
+
+static void
+test_key_lookup_starts_at_the_header(void **state)
+{
+	struct key_world w;
+	struct dns_stats st;
+	dkim_verifier *v;
+	dns_resolver *r2;
+	dns_answer *a;
+	dns_mem *m2;
+
+	key_world_open(&w);
+	m2 = w.m;
+	r2 = w.r;
+	v = dkim_verifier_new(w.e, r2);
 	dns_resolver_stats(r2, &st);
 	assert_int_equal(st.queries, 0);
 	dkim_verifier_header(v, "DKIM-Signature", sig_2048, strlen(sig_2048));
@@ -545,10 +574,7 @@ test_key_lookup_starts_at_the_header(void **state)
 	dns_answer_unref(a);
 	assert_int_equal(dns_mem_lookups(m2), 1);
 	dkim_verifier_free(v);
-	dkim_engine_free(e);
-	dns_resolver_unref(r2);
-	dns_mem_free(m2);
-	str_free(&err);
+	key_world_close(&w);
 }
 
 /* a header value holding a NUL byte is refused: libopendkim would read
@@ -606,26 +632,18 @@ test_dkim_message_result(void **state)
 static void
 test_key_started_before_the_message(void **state)
 {
-	struct dkim_options o = { 1024, 0, 5, 3000 };
 	struct dkim_results r;
+	struct key_world w;
 	struct dns_stats st;
 	struct msg m;
 	dns_resolver *r2;
-	dkim_engine *e;
 	dns_hold *hold;
 	dns_mem *m2;
-	char *t;
-	str err;
 
 	(void)state;
-	str_init(&err);
-	m2 = dns_mem_create();
-	t = slurp(KEYS "rsa2048.txt");
-	dns_mem_add_txt(m2, "s2048._domainkey.example.com", DNS_T_TXT, t,
-	    strlen(t));
-	free(t);
-	r2 = dns_resolver_create_mem(m2, &opts);
-	e = dkim_engine_create(&o, &err);
+	key_world_open(&w);
+	m2 = w.m;
+	r2 = w.r;
 	hold = dns_hold_new(r2);
 	dns_hold_start(hold, "s2048._domainkey.example.com", DNS_T_TXT);
 	dns_hold_start(hold, "old._domainkey.example.com", DNS_T_TXT);
@@ -636,7 +654,7 @@ test_key_started_before_the_message(void **state)
 	m.nsigs = 1;
 	m.body = body;
 	m.hold = hold;
-	run(e, r2, &m, &r);
+	run(w.e, r2, &m, &r);
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.sigs[0].result, DKIMR_PASS);
 	/* the held query served it: no query of the verifier's own (with
@@ -646,10 +664,7 @@ test_key_started_before_the_message(void **state)
 	assert_int_equal(dns_mem_lookups(m2), 2);
 	dkim_results_clear(&r);
 	dns_hold_free(hold);
-	dkim_engine_free(e);
-	dns_resolver_unref(r2);
-	dns_mem_free(m2);
-	str_free(&err);
+	key_world_close(&w);
 }
 
 /* the key hints: per MAIL FROM domain, case-blind, newest first, each

@@ -46,6 +46,8 @@
  * answer, NXDOMAIN as rcode 3, NODATA as an empty answer; the reply
  * length, or -1 if it does not fit (or the answer is a failure);
  * dns_rr_copy()/dns_rr_clear() deep-copy and release one record;
+ * dns_addr_type(family) is the record type of a client's addresses
+ * (A for AF_INET, else AAAA);
  * dns_name_normalize() lower-cases and checks a name for lookup (length
  * and label limits; any byte but control characters and "\\");
  * dns_servers_parse() turns "ip, ip:port, [ipv6]:port" into the c-ares
@@ -146,6 +148,7 @@ void		 dns_rr_clear(dns_rr *);
 void		 dns_rr_copy(dns_rr *, const dns_rr *);
 const char	*dns_status_name(enum dns_status);
 const char	*dns_type_name(int);
+int		 dns_addr_type(int);
 int		 dns_name_normalize(const char *, str *, const char **);
 int		 dns_servers_parse(const char *, str *, str *);
 

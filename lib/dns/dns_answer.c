@@ -135,6 +135,14 @@ dns_status_name(enum dns_status status)
 	return "?";
 }
 
+/* dns_addr_type - the address record type of a client of this family:
+ * AAAA for IPv6, A otherwise (IPv4-mapped clients are IPv4 by then) */
+int
+dns_addr_type(int family)
+{
+	return family == AF_INET ? DNS_T_A : DNS_T_AAAA;
+}
+
 /* dns_type_name - mnemonic of an RR type */
 const char *
 dns_type_name(int type)

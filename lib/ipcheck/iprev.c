@@ -106,7 +106,7 @@ iprev_forward(dns_resolver *res, dns_hold *hold, char **names, size_t n,
 	int type, found;
 	size_t i;
 
-	type = ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA;
+	type = dns_addr_type(ip->family);
 	*missing = 0;
 	found = -1;
 	if (!(flags & IPREV_CACHE_ONLY))
@@ -195,8 +195,7 @@ iprev_hint_start(dns_resolver *res, const ipaddr *ip, const char *hint,
 		return NULL;
 	}
 	hold = dns_hold_new(res);
-	dns_hold_start(hold, str_cstr(&norm), ip->family == AF_INET ?
-	    DNS_T_A : DNS_T_AAAA);
+	dns_hold_start(hold, str_cstr(&norm), dns_addr_type(ip->family));
 	str_free(&norm);
 	return hold;
 }

@@ -742,8 +742,8 @@ session_helo(struct session *s, const char *helo)
 		held = NULL;
 		if (s->helo_q != NULL) {
 			held = dns_hold_new(s->rt->resolver);
-			dns_hold_start(held, s->helo, s->ip.family == AF_INET ?
-			    DNS_T_A : DNS_T_AAAA);
+			dns_hold_start(held, s->helo,
+			    dns_addr_type(s->ip.family));
 		}
 		session_spf_start(s, &s->helo_job, SPF_JOB_HELO, held);
 	}

@@ -232,11 +232,11 @@ spf_eval_ptr_names(struct spf_eval *e, int count_void)
 	 * addresses asked at once */
 	n = ptr->status == DNS_OK ? ptr->count : 0;
 	for (i = 0; i < n && i < SPF_MAX_PTR && !e->cache_only; i++)
-		dns_hold_start(e->hold, ptr->rr[i].u.name, e->ip->family ==
-		    AF_INET ? DNS_T_A : DNS_T_AAAA);
+		dns_hold_start(e->hold, ptr->rr[i].u.name,
+		    dns_addr_type(e->ip->family));
 	for (i = 0; i < n && i < SPF_MAX_PTR && !e->forced; i++) {
-		addr = spf_eval_dns(e, ptr->rr[i].u.name, e->ip->family ==
-		    AF_INET ? DNS_T_A : DNS_T_AAAA, 0);
+		addr = spf_eval_dns(e, ptr->rr[i].u.name,
+		    dns_addr_type(e->ip->family), 0);
 		/* errors on these lookups skip the name (RFC 7208 5.5) */
 		for (j = 0; addr->status == DNS_OK && j < addr->count; j++) {
 			ip.family = e->ip->family;
@@ -378,14 +378,14 @@ spf_eval_mx(struct spf_eval *e, const char *domain, int cidr4, int cidr6,
 	    i++)
 		if (spf_eval_name_ok(mx->rr[i].u.mx.host))
 			dns_hold_start(e->hold, mx->rr[i].u.mx.host,
-			    e->ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA);
+			    dns_addr_type(e->ip->family));
 	rc = T_NOMATCH;
 	for (i = 0; mx->status == DNS_OK && i < mx->count && rc == T_NOMATCH;
 	    i++) {
 		if (!spf_eval_name_ok(mx->rr[i].u.mx.host))
 			continue;	/* the null MX "." and the like */
-		addr = spf_eval_dns(e, mx->rr[i].u.mx.host, e->ip->family ==
-		    AF_INET ? DNS_T_A : DNS_T_AAAA, stable);
+		addr = spf_eval_dns(e, mx->rr[i].u.mx.host,
+		    dns_addr_type(e->ip->family), stable);
 		if (addr->status == DNS_TEMPFAIL)
 			rc = e->forced || e->missed ? T_STOP : T_TEMP;
 		else if (spf_eval_addr_match(e, addr, cidr4, cidr6))
@@ -439,8 +439,8 @@ spf_eval_term(struct spf_eval *e, int rec, int term)
 	switch (t->mech) {
 	case SPF_M_EXISTS:
 	case SPF_M_A:
-		a = spf_eval_dns(e, str_cstr(&name), t->mech == SPF_M_EXISTS ||
-		    e->ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA, stable);
+		a = spf_eval_dns(e, str_cstr(&name), t->mech == SPF_M_EXISTS ?
+		    DNS_T_A : dns_addr_type(e->ip->family), stable);
 		if (a->status == DNS_TEMPFAIL)
 			rc = e->forced || e->missed ? T_STOP : T_TEMP;
 		else if (!spf_eval_void(e, a))
@@ -735,7 +735,7 @@ spf_eval_prefetch(struct spf_eval *e, int rec)
 			break;
 		case SPF_M_A:
 			spf_eval_prefetch_one(e, t->spec, f->domain,
-			    e->ip->family == AF_INET ? DNS_T_A : DNS_T_AAAA);
+			    dns_addr_type(e->ip->family));
 			break;
 		case SPF_M_MX:
 			spf_eval_prefetch_one(e, t->spec, f->domain, DNS_T_MX);

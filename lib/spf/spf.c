@@ -242,23 +242,20 @@ spf_hint_key(const ipaddr *ip, const char *domain, str *key)
  * the rest is kept, for the clients that match further on. A walk cut
  * short by DNS trouble leaves the hint as it was */
 static void
-spf_hint_update(spf_engine *eng, const ipaddr *ip, const char *domain,
-    enum spf_result r, const char *decider, const struct spf_eval *e)
+spf_hint_update(spf_engine *eng, const char *key, enum spf_result r,
+    const char *decider, const struct spf_eval *e)
 {
 	struct dns_hint_name v[2 * DNS_HINT_PER_KEY_MAX];
 	struct dns_hint_name prev[DNS_HINT_PER_KEY_MAX];
 	const char *all, *top;
 	size_t n, old, i;
-	str key;
 
 	if (r == SPFR_TEMPERROR)
 		return;
 	top = spf_eval_top_record(e);
-	spf_hint_key(ip, domain, &key);
 	if (top == NULL) {
 		/* no record: nothing to hint */
-		dns_hint_set(eng->hints, str_cstr(&key), NULL, 0);
-		str_free(&key);
+		dns_hint_set(eng->hints, key, NULL, 0);
 		return;
 	}
 	snprintf(v[0].name, sizeof(v[0].name), "#%016llx",
@@ -273,15 +270,14 @@ spf_hint_update(spf_engine *eng, const ipaddr *ip, const char *domain,
 	if (decider != NULL && strcasecmp(all, "all") != 0) {
 		/* stopped early: the lookups further on stay, if they came
 		 * from this same record (dns_hint_set keeps each once) */
-		old = dns_hint_recall(eng->hints, str_cstr(&key), prev,
+		old = dns_hint_recall(eng->hints, key, prev,
 		    DNS_HINT_PER_KEY_MAX);
 		if (old > 0 && prev[0].type == 0 &&
 		    strcmp(prev[0].name, v[0].name) == 0)
 			for (i = 1; i < old; i++)
 				v[n++] = prev[i];
 	}
-	dns_hint_set(eng->hints, str_cstr(&key), v, n);
-	str_free(&key);
+	dns_hint_set(eng->hints, key, v, n);
 }
 
 /* spf_evaluate - run libspf2 for one identity; -1: a cache-only try missed */
@@ -339,7 +335,6 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, dns_hold *held,
 	spf_hint_key(ip, domain, &key);
 	e.hinted = (unsigned)dns_hint_start(eng->hints, str_cstr(&key),
 	    e.hold);
-	str_free(&key);
 	spf_dns_begin(&e);
 	err = SPF_request_query_mailfrom(req, &resp);
 	spf_dns_end();
@@ -367,7 +362,8 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, dns_hold *held,
 		out->prefetched = e.prefetched;
 		out->hinted = e.hinted;
 		if (!e.cache_only)
-			spf_hint_update(eng, ip, domain, r, out->decider, &e);
+			spf_hint_update(eng, str_cstr(&key), r, out->decider,
+			    &e);
 	}
 	if (e.missed)
 		spf_outcome_clear(out);
@@ -375,6 +371,7 @@ spf_evaluate(spf_engine *eng, dns_resolver *res, dns_hold *held,
 		SPF_response_free(resp);
 	SPF_request_free(req);
 	str_free(&reason);
+	str_free(&key);
 	if (e.hold != held)
 		dns_hold_free(e.hold);
 	spf_eval_free(&e);

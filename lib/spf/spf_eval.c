@@ -402,7 +402,7 @@ spf_eval_mx(struct spf_eval *e, const char *domain, int cidr4, int cidr6,
 static int
 spf_eval_stable(const struct spf_eval *e, int rec, const char *spec)
 {
-	return (rec < 0 || e->recs[rec].stable) &&
+	return e->recs[rec].stable &&
 	    (spec == NULL || strchr(spec, '%') == NULL);
 }
 

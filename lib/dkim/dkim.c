@@ -41,7 +41,8 @@ struct dkim_verifier {
 	dkim_engine	*engine;
 	dns_resolver	*resolver;
 	dns_hold	*hold;		/* key lookups started as the
-					 * signature fields arrive */
+					 * signature fields arrive (made
+					 * at the first, unless given) */
 	int		 own_hold;	/* hold is ours to free */
 	DKIM		*d;
 	int64_t		 deadline;
@@ -497,8 +498,6 @@ dkim_verifier_new(dkim_engine *e, dns_resolver *res)
 	v = mem_calloc(1, sizeof(*v));
 	v->engine = e;
 	v->resolver = res;
-	v->hold = res != NULL ? dns_hold_new(res) : NULL;
-	v->own_hold = 1;
 	v->deadline = deadline_in(e->opts.timeout_ms);
 	v->d = dkim_verify(e->lib, (const unsigned char *)"authgate", NULL,
 	    &st);
@@ -555,6 +554,11 @@ dkim_prefetch_key(dkim_verifier *v, const char *value, size_t len)
 		str_init(&name);
 		str_appendf(&name, "%s._domainkey.%s", str_cstr(&s),
 		    str_cstr(&d));
+		/* a hold of its own only when the transaction gave none */
+		if (v->hold == NULL && v->resolver != NULL) {
+			v->hold = dns_hold_new(v->resolver);
+			v->own_hold = 1;
+		}
 		dns_hold_start(v->hold, str_cstr(&name), DNS_T_TXT);
 		str_free(&name);
 	}

@@ -70,6 +70,14 @@ session_guesses_create(void)
 	session_guesses = dns_hint_new(SESSION_GUESS_SLOTS, 1);
 }
 
+/* session_guess_table - the process's table */
+static dns_hint *
+session_guess_table(void)
+{
+	pthread_once(&session_guesses_once, session_guesses_create);
+	return session_guesses;
+}
+
 /* session_forwarder_check - the first trusted forwarder whose SPF record
  * lists the client (a pass for postmaster@forwarder); -1 if cache_only
  * missed */
@@ -803,8 +811,7 @@ session_guess(struct session *s)
 	/* a trusted network's hosts send for any domain: no guess */
 	if (!s->have_ip || s->facts.trusted_net != NULL)
 		return;
-	pthread_once(&session_guesses_once, session_guesses_create);
-	if (dns_hint_recall(session_guesses, s->ip_text, &d, 1) == 0)
+	if (dns_hint_recall(session_guess_table(), s->ip_text, &d, 1) == 0)
 		return;
 	s->guess_domain = mem_strdup(d.name);
 	s->guess_at = deadline_now();
@@ -865,8 +872,7 @@ session_guess_note(struct session *s)
 	    s->facts.trusted_net != NULL || !s->facts.spf_mailfrom.checked ||
 	    s->facts.spf_mailfrom.result != SPFR_PASS)
 		return;
-	pthread_once(&session_guesses_once, session_guesses_create);
-	dns_hint_note(session_guesses, s->ip_text, domain, 0);
+	dns_hint_note(session_guess_table(), s->ip_text, domain, 0);
 }
 
 /* session_prefetch - the message checks' lookups, started at MAIL */

@@ -34,6 +34,9 @@ struct dns_mem {
 	struct dns_mem_fault	*faults;
 	uint32_t		 ttl;
 	unsigned long		 lookups;
+	int			 holding;	/* dns_mem_hold */
+	struct dns_query	**held;		/* kept unanswered */
+	size_t			 nheld, held_cap;
 };
 
 /* dns_mem_create - empty zone data */
@@ -68,6 +71,7 @@ dns_mem_free(dns_mem *m)
 		mem_free(f->name);
 		mem_free(f);
 	}
+	mem_free(m->held);	/* released already: see dns_mem.h */
 	pthread_mutex_destroy(&m->lock);
 	mem_free(m);
 }
@@ -305,11 +309,69 @@ dns_mem_answer(dns_mem *m, const char *qname, int type)
 	return a;
 }
 
-/* dns_mem_submit - the backend's submit: answer at once */
+/* dns_mem_submit - the backend's submit: answer at once, or keep the
+ * lookup for dns_mem_release */
 static void
 dns_mem_submit(void *impl, struct dns_query *q)
 {
-	dns_resolver_complete(q, dns_mem_answer(impl, q->name, q->type));
+	dns_mem *m = impl;
+
+	pthread_mutex_lock(&m->lock);
+	if (m->holding) {
+		if (m->nheld == m->held_cap) {
+			m->held_cap = m->held_cap > 0 ? 2 * m->held_cap : 8;
+			m->held = mem_realloc(m->held,
+			    m->held_cap * sizeof(*m->held));
+		}
+		m->held[m->nheld++] = q;
+		pthread_mutex_unlock(&m->lock);
+		return;
+	}
+	pthread_mutex_unlock(&m->lock);
+	dns_resolver_complete(q, dns_mem_answer(m, q->name, q->type));
+}
+
+/* dns_mem_hold - keep the lookups from now on unanswered */
+void
+dns_mem_hold(dns_mem *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->holding = 1;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* dns_mem_held - how many lookups are kept unanswered */
+size_t
+dns_mem_held(dns_mem *m)
+{
+	size_t n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->nheld;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/* dns_mem_release - answer the kept lookups, and the later ones at once;
+ * how many were kept */
+size_t
+dns_mem_release(dns_mem *m)
+{
+	struct dns_query **held;
+	size_t i, n;
+
+	pthread_mutex_lock(&m->lock);
+	m->holding = 0;
+	held = m->held;
+	n = m->nheld;
+	m->held = NULL;
+	m->nheld = m->held_cap = 0;
+	pthread_mutex_unlock(&m->lock);
+	for (i = 0; i < n; i++)
+		dns_resolver_complete(held[i], dns_mem_answer(m,
+		    held[i]->name, held[i]->type));
+	mem_free(held);
+	return n;
 }
 
 /* dns_mem_destroy - nothing is ever outstanding; the data is the caller's */

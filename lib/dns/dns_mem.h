@@ -15,6 +15,11 @@
  *		stand for a timeout.
  *	dns_mem_set_ttl(m, ttl) - TTL of every answer (default 300).
  *	dns_mem_lookups(m) - how many lookups reached the zone data.
+ *	dns_mem_hold(m) - keep later lookups unanswered, as if their
+ *		answers were on their way, to see what waits for them;
+ *		dns_mem_held(m) counts them; dns_mem_release(m) answers them
+ *		and every later one at once again (call it before the
+ *		resolver goes).
  * Names that own no record but have records below them are empty
  * non-terminals (NODATA), as in real DNS; CNAMEs are followed.
  */
@@ -37,5 +42,8 @@ void		 dns_mem_set_fault(dns_mem *, const char *, int,
 		    enum dns_status);
 void		 dns_mem_set_ttl(dns_mem *, uint32_t);
 unsigned long	 dns_mem_lookups(dns_mem *);
+void		 dns_mem_hold(dns_mem *);
+size_t		 dns_mem_held(dns_mem *);
+size_t		 dns_mem_release(dns_mem *);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * test_dns_mem - the in-memory zone backend through the resolver core:
- * answers, empty non-terminals, CNAMEs, faults, and that the resolver's
- * cache keeps repeated lookups away from the backend.
+ * answers, empty non-terminals, CNAMEs, faults, that the resolver's
+ * cache keeps repeated lookups away from the backend, and held lookups.
  */
 #include "config.h"
 
@@ -82,11 +82,52 @@ test_mem_answers(void **state)
 	str_free(&err);
 }
 
+/* held lookups stay unanswered, and a wait on them times out, until
+ * they are released; then they and later ones are answered */
+static void
+test_mem_hold(void **state)
+{
+	dns_mem *m;
+	dns_resolver *r;
+	dns_query *q;
+	dns_answer *a;
+	str err;
+
+	(void)state;
+	str_init(&err);
+	m = dns_mem_create();
+	assert_int_equal(dns_mem_add(m, "host.example", DNS_T_A, "192.0.2.1",
+	    &err), 0);
+	r = dns_resolver_create_mem(m, &opts);
+	dns_mem_hold(m);
+	q = dns_query_start(r, "host.example", DNS_T_A);
+	assert_false(dns_query_ready(q));
+	assert_int_equal(dns_mem_held(m), 1);
+	a = dns_query_wait(q, deadline_in(20));
+	assert_int_equal(a->status, DNS_TEMPFAIL);
+	dns_answer_unref(a);
+	assert_int_equal(dns_mem_release(m), 1);
+	assert_true(dns_query_ready(q));
+	a = dns_query_wait(q, deadline_in(1000));
+	assert_int_equal(a->status, DNS_OK);
+	dns_answer_unref(a);
+	dns_query_free(q);
+	/* released: answered at once again */
+	a = dns_lookup(r, "other.example", DNS_T_A, deadline_in(1000));
+	assert_int_equal(a->status, DNS_NXDOMAIN);
+	dns_answer_unref(a);
+	assert_int_equal(dns_mem_held(m), 0);
+	dns_resolver_unref(r);
+	dns_mem_free(m);
+	str_free(&err);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mem_answers),
+		cmocka_unit_test(test_mem_hold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,7 @@
  * libopendkim asks for keys through four hooks (library-notes 3). They
  * get the library's one service handle, not the message, so the message
  * being verified is found through a thread-local pointer that is set
- * only around the libopendkim calls that look keys up (dkim_eoh and
+ * only around the libopendkim calls that may look keys up (dkim_eoh and
  * dkim_eom run in the caller's thread). Replies are handed over in wire
  * format (dns_answer_wire), which is what libopendkim parses.
  */
@@ -453,8 +453,13 @@ dkim_engine_create(const struct dkim_options *opts, str *err)
 	if (!dkim_libfeature(e->lib, DKIM_FEATURE_ED25519))
 		log_warn("libopendkim was built without ed25519: ed25519-sha256 "
 		    "signatures will not verify");
-	/* one bad signature must not hide the results of the others */
-	flags = DKIM_LIBFLAGS_BADSIGHANDLES | DKIM_LIBFLAGS_FIXCRLF;
+	/* one bad signature must not hide the results of the others; keys
+	 * are waited for at the end of the message, not of the header
+	 * (DELAYSIGPROC), so the body is hashed while they are on their
+	 * way: at the header's end the wait blocked the body, and the MTA's
+	 * end-of-message came only after the answer and the body's hashing */
+	flags = DKIM_LIBFLAGS_BADSIGHANDLES | DKIM_LIBFLAGS_FIXCRLF |
+	    DKIM_LIBFLAGS_DELAYSIGPROC;
 	bits = opts->min_key_bits;
 	timeout = (unsigned int)(opts->timeout_ms + 999) / 1000;
 	if (dkim_options(e->lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
@@ -622,7 +627,8 @@ dkim_verifier_from(dkim_verifier *v, const char *domain)
 	v->from_domain = domain != NULL ? mem_strdup(domain) : NULL;
 }
 
-/* dkim_eoh_now - end of the header: the key lookups happen here */
+/* dkim_eoh_now - end of the header: the header is hashed; the keys,
+ * started with their fields, are waited for at the end (dkim_eom) */
 static void
 dkim_eoh_now(dkim_verifier *v)
 {
@@ -693,7 +699,10 @@ dkim_judge(const dkim_verifier *v, DKIM_SIGINFO *sig, struct dkim_sig *out)
 		out->result = DKIMR_NEUTRAL;
 		str_appendf(&why, "not verified: the message carries more than "
 		    "%u signatures", v->engine->opts.max_signatures);
-	} else if (DKIM_SIG_CHECK(sig)) {
+	} else if (DKIM_SIG_CHECK(sig) && err == DKIM_SIGERROR_OK) {
+		/* DKIM_SIG_CHECK looks at the hashes only: a check that
+		 * follows them (t=s in the key, say) leaves its error with
+		 * the flags still saying "passed" */
 		if (alg == DKIM_SIGN_RSASHA1 && !v->engine->opts.allow_sha1) {
 			out->result = DKIMR_POLICY;
 			str_append(&why, "rsa-sha1 signatures are not accepted "

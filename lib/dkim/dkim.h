@@ -31,6 +31,8 @@
  *		carries more than the limit.
  *	dkim_verifier_body(v, chunk, len) - body bytes (CRLF line ends);
  *		returns 0 when no more body is needed (no signature), 1 else.
+ *		It never waits for a key: keys are waited for in
+ *		dkim_verifier_end, so the body is hashed while they come.
  *	dkim_verifier_end(v, out) - finish and fill out with one result per
  *		signature, top-down (none at all: dkim=none).
  *	dkim_verifier_free(v)

@@ -577,6 +577,44 @@ test_key_lookup_starts_at_the_header(void **state)
 	key_world_close(&w);
 }
 
+/* the body is taken while the key is on its way: the wait for it is at
+ * the end of the message, so the MTA's end-of-message and our hashing of
+ * the body overlap the lookup (waiting at the header's end, the body
+ * call would block until the key's time limit and find no key) */
+static void
+test_body_does_not_wait_for_the_key(void **state)
+{
+	struct dkim_results r;
+	struct key_world w;
+	dkim_verifier *v;
+	char value[1100];
+	size_t i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	key_world_open(&w);
+	dns_mem_hold(w.m);
+	v = dkim_verifier_new(w.e, w.r);
+	snprintf(value, sizeof(value), " %s", sig_2048);
+	dkim_verifier_header(v, "DKIM-Signature", value, strlen(value));
+	for (i = 0; i < NBASE; i++) {
+		snprintf(value, sizeof(value), " %s", base_headers[i].value);
+		dkim_verifier_header(v, base_headers[i].name, value,
+		    strlen(value));
+	}
+	assert_int_equal(dkim_verifier_body(v, (const unsigned char *)body,
+	    strlen(body)), 1);
+	/* the body is in, the key still unanswered */
+	assert_int_equal(dns_mem_held(w.m), 1);
+	assert_int_equal(dns_mem_release(w.m), 1);
+	dkim_verifier_end(v, &r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.sigs[0].result, DKIMR_PASS);
+	dkim_results_clear(&r);
+	dkim_verifier_free(v);
+	key_world_close(&w);
+}
+
 /* a header value holding a NUL byte is refused: libopendkim would read
  * past it; a message that verifies without it fails with it */
 static void
@@ -769,6 +807,7 @@ main(void)
 		cmocka_unit_test(test_key_lookup_starts_at_the_header),
 		cmocka_unit_test(test_header_with_nul_refused),
 		cmocka_unit_test(test_key_started_before_the_message),
+		cmocka_unit_test(test_body_does_not_wait_for_the_key),
 		cmocka_unit_test(test_keyhint),
 		cmocka_unit_test(test_keyhint_threads),
 	};

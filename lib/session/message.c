@@ -37,6 +37,8 @@ struct message {
 	arc_verifier		*arc;
 	int			 arc_done;
 	struct arc_result	 arc_result;
+	int			 verified;	/* message_verify done */
+	struct dkim_results	 dkim_result;	/* its DKIM results */
 	str			 arc_saw;	/* what a trusted sealer saw */
 };
 
@@ -272,6 +274,23 @@ message_arc_vouch(message *m, struct facts *f)
 	}
 }
 
+/* message_verify - the message is complete: its DKIM signatures and
+ * ARC chain, once */
+void
+message_verify(message *m)
+{
+	if (m->verified)
+		return;
+	m->verified = 1;
+	if (m->dkim != NULL)
+		dkim_verifier_end(m->dkim, &m->dkim_result);
+	if (m->arc != NULL && !m->arc_done) {
+		arc_verifier_end(m->arc, deadline_in(m->cfg.arc_timeout_ms),
+		    &m->arc_result);
+		m->arc_done = 1;
+	}
+}
+
 /* message_end - the message is complete: DKIM, ARC, From:, DMARC */
 void
 message_end(message *m, const struct spf_outcome *spf, struct facts *f)
@@ -279,6 +298,7 @@ message_end(message *m, const struct spf_outcome *spf, struct facts *f)
 	struct dmarc_input in;
 	size_t i;
 
+	message_verify(m);
 	f->message_done = 1;
 	dkim_results_clear(&f->dkim);
 	dmarc_outcome_clear(&f->dmarc);
@@ -286,13 +306,8 @@ message_end(message *m, const struct spf_outcome *spf, struct facts *f)
 	f->arc_sealer = NULL;
 	f->arc_trusted_any = 0;
 	f->arc_trusted_temp = 0;
-	if (m->dkim != NULL)
-		dkim_verifier_end(m->dkim, &f->dkim);
-	if (m->arc != NULL && !m->arc_done) {
-		arc_verifier_end(m->arc, deadline_in(m->cfg.arc_timeout_ms),
-		    &m->arc_result);
-		m->arc_done = 1;
-	}
+	f->dkim = m->dkim_result;	/* moved: the facts own it now */
+	memset(&m->dkim_result, 0, sizeof(m->dkim_result));
 	if (m->arc != NULL && m->cfg.arc) {
 		f->arc = m->arc_result;
 		f->arc_checked = 1;
@@ -355,6 +370,7 @@ message_free(message *m)
 	if (m == NULL)
 		return;
 	dkim_verifier_free(m->dkim);
+	dkim_results_clear(&m->dkim_result);
 	from_list_clear(&m->from);
 	str_free(&m->from_value);
 	str_free(&m->from_parse_error);

@@ -15,6 +15,10 @@
  *		the message, after the colon (leading space included).
  *	message_body(m, chunk, len) - body bytes; 0 when no check needs
  *		more (the milter can then tell the MTA to skip the rest).
+ *	message_verify(m) - the message is complete: verify its DKIM
+ *		signatures and ARC chain now (they need no other check's
+ *		result, so this can run while those are awaited); once, and
+ *		message_end does it when it was not done.
  *	message_end(m, spf_mailfrom, facts) - finish: DKIM results, the ARC
  *		chain, the From: verdict (exactly one field with one author
  *		domain, else facts->from_error in plain words), and the DMARC
@@ -34,8 +38,9 @@
  *		words after "the From: field" ("appears 2 times"); nothing
  *		when it is not.
  *	message_free(m)
- * Pure of libmilter; blocking only inside message_end (DNS answers that
- * have not arrived yet, bounded by the checks' timeouts).
+ * Pure of libmilter; blocking only inside message_verify and message_end
+ * (DNS answers that have not arrived yet, bounded by the checks'
+ * timeouts).
  */
 #ifndef AUTHGATE_MESSAGE_H
 #define AUTHGATE_MESSAGE_H
@@ -72,6 +77,7 @@ typedef struct message message;
 message	*message_new(const struct message_cfg *);
 void	 message_header(message *, const char *, const char *, size_t);
 int	 message_body(message *, const unsigned char *, size_t);
+void	 message_verify(message *);
 void	 message_end(message *, const struct spf_outcome *, struct facts *);
 const struct from_list *message_author(const message *);
 void	 message_author_problem(const message *, str *);

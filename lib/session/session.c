@@ -1171,6 +1171,12 @@ session_decide(struct session *s, enum stage stage)
 {
 	/* this thread's waits from here on are this stage's */
 	(void)deadline_waited_take();
+	/* the signatures first: they need no other check's result, their
+	 * keys were asked with the header, and their work (decoding a key
+	 * costs more than its RSA check) then overlaps the wait for the
+	 * other checks' answers instead of following it */
+	if (stage == STAGE_EOM && s->in_tx && !s->msg_done)
+		message_verify(session_message(s));
 	/* checks are joined only when the verdict can use them: at or
 	 * after the stage refusals are delivered, and always at the end */
 	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM)

@@ -5,8 +5,9 @@
  * libopendkim asks for keys through four hooks (library-notes 3). They
  * get the library's one service handle, not the message, so the message
  * being verified is found through a thread-local pointer that is set
- * only around the libopendkim calls that may look keys up (dkim_eoh and
- * dkim_eom run in the caller's thread). Replies are handed over in wire
+ * only around the libopendkim calls that may look keys up (dkim_eom;
+ * dkim_eoh too, harmlessly, though with DELAYSIGPROC it asks none; both
+ * run in the caller's thread). Replies are handed over in wire
  * format (dns_answer_wire), which is what libopendkim parses.
  */
 #include "config.h"
@@ -627,8 +628,9 @@ dkim_verifier_from(dkim_verifier *v, const char *domain)
 	v->from_domain = domain != NULL ? mem_strdup(domain) : NULL;
 }
 
-/* dkim_eoh_now - end of the header: the header is hashed; the keys,
- * started with their fields, are waited for at the end (dkim_eom) */
+/* dkim_eoh_now - end of the header: the header is hashed; the keys
+ * (those of the first signature fields started with them) are waited
+ * for at the end (dkim_eom) */
 static void
 dkim_eoh_now(dkim_verifier *v)
 {
@@ -769,6 +771,7 @@ dkim_verifier_end(dkim_verifier *v, struct dkim_results *out)
 	DKIM_SIGINFO **sigs;
 	struct dkim_sig *s;
 	unsigned char *p;
+	int64_t later;
 	int n, i;
 
 	dkim_results_clear(out);
@@ -780,6 +783,14 @@ dkim_verifier_end(dkim_verifier *v, struct dkim_results *out)
 	if (v->nosig || v->d == NULL)
 		return;
 	if (v->state == V_BODY) {
+		/* the keys are waited for here: a wait gets the engine's
+		 * time from now at least, not what the body's processing
+		 * left of the time counted from the first header field (a
+		 * key whose lookup starts only now, one of an author-domain
+		 * signature beyond the prefetched ones, needs that) */
+		later = deadline_in(v->engine->opts.timeout_ms);
+		if (later > v->deadline)
+			v->deadline = later;
 		dkim_current = v;
 		(void)dkim_eom(v->d, NULL);
 		dkim_current = NULL;

@@ -9,7 +9,9 @@
  *		most signatures verified per message, the lookup timeout.
  *	dkim_engine_free(e)
  *	dkim_verifier_new(e, res) - one per message; its key lookups must
- *		be answered within the engine's timeout from now.
+ *		be answered within the engine's timeout from now, or from
+ *		the end of the message when that is later (they are waited
+ *		for there).
  *	dkim_related(d, domain) - is d= the domain, or above or under it
  *		(any case): the author domain's signatures come first, and a
  *		MAIL FROM domain's key hints are only of its own tree.

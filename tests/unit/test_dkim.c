@@ -581,20 +581,13 @@ test_key_lookup_starts_at_the_header(void **state)
  * the end of the message, so the MTA's end-of-message and our hashing of
  * the body overlap the lookup (waiting at the header's end, the body
  * call would block until the key's time limit and find no key) */
+/* feed_signed - the header of the 2048-bit signed message and its body */
 static void
-test_body_does_not_wait_for_the_key(void **state)
+feed_signed(dkim_verifier *v)
 {
-	struct dkim_results r;
-	struct key_world w;
-	dkim_verifier *v;
 	char value[1100];
 	size_t i;
 
-	(void)state;
-	memset(&r, 0, sizeof(r));
-	key_world_open(&w);
-	dns_mem_hold(w.m);
-	v = dkim_verifier_new(w.e, w.r);
 	snprintf(value, sizeof(value), " %s", sig_2048);
 	dkim_verifier_header(v, "DKIM-Signature", value, strlen(value));
 	for (i = 0; i < NBASE; i++) {
@@ -604,6 +597,21 @@ test_body_does_not_wait_for_the_key(void **state)
 	}
 	assert_int_equal(dkim_verifier_body(v, (const unsigned char *)body,
 	    strlen(body)), 1);
+}
+
+static void
+test_body_does_not_wait_for_the_key(void **state)
+{
+	struct dkim_results r;
+	struct key_world w;
+	dkim_verifier *v;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	key_world_open(&w);
+	dns_mem_hold(w.m);
+	v = dkim_verifier_new(w.e, w.r);
+	feed_signed(v);
 	/* the body is in, the key still unanswered */
 	assert_int_equal(dns_mem_held(w.m), 1);
 	assert_int_equal(dns_mem_release(w.m), 1);
@@ -612,6 +620,52 @@ test_body_does_not_wait_for_the_key(void **state)
 	assert_int_equal(r.sigs[0].result, DKIMR_PASS);
 	dkim_results_clear(&r);
 	dkim_verifier_free(v);
+	key_world_close(&w);
+}
+
+/* release_soon - answer the held lookups a little later, from another
+ * thread, as a slow DNS server would */
+static void *
+release_soon(void *arg)
+{
+	usleep(100 * 1000);
+	(void)dns_mem_release(arg);
+	return NULL;
+}
+
+/* the keys are waited for at the end of the message with the engine's
+ * time from then: a body that took longer than that time (here a sleep
+ * past it) does not leave the wait none (it would end at once, temperror) */
+static void
+test_key_wait_counts_from_the_end(void **state)
+{
+	struct dkim_options o = { 1024, 0, 5, 1500 };
+	struct dkim_results r;
+	struct key_world w;
+	dkim_engine *e;
+	dkim_verifier *v;
+	pthread_t t;
+	str err;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	str_init(&err);
+	key_world_open(&w);
+	e = dkim_engine_create(&o, &err);
+	assert_non_null(e);
+	dns_mem_hold(w.m);
+	v = dkim_verifier_new(e, w.r);
+	feed_signed(v);
+	usleep(1600 * 1000);	/* the body took longer than the timeout */
+	assert_int_equal(pthread_create(&t, NULL, release_soon, w.m), 0);
+	dkim_verifier_end(v, &r);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.sigs[0].result, DKIMR_PASS);
+	dkim_results_clear(&r);
+	dkim_verifier_free(v);
+	dkim_engine_free(e);
+	str_free(&err);
 	key_world_close(&w);
 }
 
@@ -808,6 +862,7 @@ main(void)
 		cmocka_unit_test(test_header_with_nul_refused),
 		cmocka_unit_test(test_key_started_before_the_message),
 		cmocka_unit_test(test_body_does_not_wait_for_the_key),
+		cmocka_unit_test(test_key_wait_counts_from_the_end),
 		cmocka_unit_test(test_keyhint),
 		cmocka_unit_test(test_keyhint_threads),
 	};

@@ -18,8 +18,8 @@
  *	dns_mem_hold(m) - keep later lookups unanswered, as if their
  *		answers were on their way, to see what waits for them;
  *		dns_mem_held(m) counts them; dns_mem_release(m) answers them
- *		and every later one at once again (call it before the
- *		resolver goes).
+ *		and every later one at once again (a resolver released
+ *		first answers them itself, as backends must).
  * Names that own no record but have records below them are empty
  * non-terminals (NODATA), as in real DNS; CNAMEs are followed.
  */

@@ -19,7 +19,7 @@
  *		signatures and ARC chain now (they need no other check's
  *		result, so this can run while those are awaited); once, and
  *		message_end does it when it was not done.
- *	message_end(m, spf_mailfrom, facts) - finish: DKIM results, the ARC
+ *	message_end(m, spf_mailfrom, facts) - finish, once: DKIM results, the ARC
  *		chain, the From: verdict (exactly one field with one author
  *		domain, else facts->from_error in plain words), and the DMARC
  *		result (using the MAIL FROM SPF result and the DKIM results)

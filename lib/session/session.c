@@ -160,7 +160,7 @@ session_spf_start(struct session *s, struct spf_job *job,
 	/* the record and the chain hinted for it are asked from here, not
 	 * by the pool thread once it is woken: that would put the wake-up
 	 * (a tenth of a millisecond or more on a busy host) before them */
-	if (domain != NULL) {
+	if (domain != NULL && smtp_is_domain(domain)) {
 		if (job->hold == NULL)
 			job->hold = dns_hold_new(s->rt->resolver);
 		spf_prefetch(s->rt->spf, job->hold, &s->ip, domain);
@@ -1152,8 +1152,8 @@ session_waited(struct session *s, enum stage stage, int always)
 }
 
 /* session_body - body bytes; 0 when the checks need no more. The
- * first chunk ends the header: DKIM may wait there for its keys, a wait
- * of the DATA stage */
+ * first chunk ends the header; nothing waits there for DNS (DKIM waits
+ * for its keys at the end), but a wait would count for the DATA stage */
 int
 session_body(struct session *s, const unsigned char *p, size_t n)
 {
@@ -1187,8 +1187,8 @@ session_decide(struct session *s, enum stage stage)
 	 * keys were asked with the header, and their work (decoding a key
 	 * costs more than its RSA check) then overlaps the wait for the
 	 * other checks' answers instead of following it */
-	if (stage == STAGE_EOM && s->in_tx && !s->msg_done)
-		message_verify(session_message(s));
+	if (stage == STAGE_EOM && s->in_tx && !s->msg_done && s->msg != NULL)
+		message_verify(s->msg);
 	/* checks are joined only when the verdict can use them: at or
 	 * after the stage refusals are delivered, and always at the end */
 	if (stage >= s->rt->conf->policy.reject_stage || stage == STAGE_EOM)

@@ -123,8 +123,13 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		want |= SMFIP_NR_HELO;
 	if (rt->conf->policy.reject_stage > STAGE_MAIL)
 		want |= SMFIP_NR_MAIL;
+	/* an override cannot move reject_stage: no policy refuses at RCPT
+	 * then, and with many recipients this saves a round trip each */
+	if (rt->conf->policy.reject_stage > STAGE_RCPT)
+		want |= SMFIP_NR_RCPT;
 	*pf1 = f1 & want;
-	s->no_reply = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL);
+	s->no_reply = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL |
+	    SMFIP_NR_RCPT);
 	s->can_skip = (*pf1 & SMFIP_SKIP) != 0;
 	*pf2 = *pf3 = 0;
 	/* with HDR_LEADSPC the MTA adds no space after "Name:" of the
@@ -241,6 +246,8 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	session_rcpt(s, argv != NULL ? argv[0] : NULL);
 	v = session_decide(s, STAGE_RCPT);
 	session_rcpt_answered(s, v);
+	if (s->no_reply & SMFIP_NR_RCPT)
+		return SMFIS_NOREPLY;	/* nothing is refused at RCPT */
 	return cb_timed(STAGE_RCPT, t0, cb_answer(ctx, v));
 }
 

@@ -6,11 +6,23 @@
 # logged, DNSWL offsets, IPv6 nibble lookups, iprev pass/fail/permerror/
 # temperror, hostile PTR answers, HELO with our own name, per-domain
 # sender networks, a deny list, postmaster@ reachable from a listed IP;
-# then a strict reverse DNS policy (550 / 450) and refusals at connect.
+# then a strict reverse DNS policy (550 / 450), refusals at connect and
+# at the end of the message, and which MTA waits each reject_stage spares
+# (the "no reply" steps negotiated).
 . "$(dirname "$0")/../lib/common.sh"
 ag_init connect_checks
 ag_need miltertest
 ag_nsd_start
+
+# ag_steps_asked WANT WHAT - the no-reply steps the running authgate asks
+# for, offered them all, are exactly WANT (names, in order)
+ag_steps_asked() {
+	got=$(python3 "$top_srcdir/tests/integration/milter_steps.py" \
+	    "$AG_SOCKET" | tr '\n' ' ' | sed 's/ $//') ||
+		ag_fail "$2: no option negotiation answer"
+	[ "$got" = "$1" ] || ag_fail "$2: no-reply steps \"$got\", want \"$1\""
+	echo "ok - $2: no reply asked at: $1"
+}
 
 zones=$(cat "$top_srcdir/tests/lib/test-lists.conf")
 ag_write_conf "$AG_WORK/authgate.conf" "$zones
@@ -25,6 +37,7 @@ ip_lists {
   }
 }"
 ag_authgate_start "$AG_WORK/authgate.conf"
+ag_steps_asked "conn helo mail hdr" "reject_stage = rcpt (default)"
 ag_miltertest "$top_srcdir/tests/integration/connect_checks.lua"
 
 ag_expect_log 'C-SBL: .*dnsbl=zen\.bl\.example:127\.0\.0\.2\(SBL \+3\) dnsbl_score=3 .*verdict=reject 550 5\.7\.1 \(dnsbl\) stage=rcpt .*reply="IP 198\.51\.100\.50 is listed in zen\.bl\.example \(SBL, answer 127\.0\.0\.2\): https://www\.spamhaus\.org/query/ip/198\.51\.100\.50 SBL999 spam source: the list has seen spam or abuse from it\. \| To fix: .* ask the list to remove the address at https://check\.bl\.example/\?ip=198\.51\.100\.50\."' \
@@ -162,6 +175,7 @@ ag_authgate_stop
 ag_write_conf "$AG_WORK/connect.conf" "reject_stage = connect
 $zones"
 ag_authgate_start "$AG_WORK/connect.conf"
+ag_steps_asked "hdr" "reject_stage = connect"
 cat > "$AG_WORK/connect.lua" <<'LUA'
 dofile(srcdir .. "/tests/integration/lib.lua")
 local conn = mt.connect(socket, 40, 0.05)
@@ -177,6 +191,30 @@ LUA
 ag_miltertest "$AG_WORK/connect.lua"
 ag_expect_log 'NOQUEUE: client=client\.example\[198\.51\.100\.50\] .*dnsbl=zen\.bl\.example:127\.0\.0\.2\(SBL \+3\) .*verdict=reject 550 5\.7\.1 \(dnsbl\) stage=connect' \
     "reject_stage = connect: refused at connect, one log line"
+ag_no_errors_logged
+ag_authgate_stop
+
+# refusals at the end of the message: nothing is refused at RCPT, so the
+# MTA is spared the wait for each recipient's answer too
+ag_write_conf "$AG_WORK/eom.conf" "reject_stage = eom
+$zones"
+ag_authgate_start "$AG_WORK/eom.conf"
+ag_steps_asked "conn helo mail rcpt hdr" "reject_stage = eom"
+cat > "$AG_WORK/eom.lua" <<'LUA'
+dofile(srcdir .. "/tests/integration/lib.lua")
+local conn = connect_from("198.51.100.50", "host.nowhere.authgate.example")
+check(mail(conn, "E-LISTED", "<u@none.authgate.example>") == SMFIR_CONTINUE,
+    "E-LISTED: MAIL goes on")
+check(rcpt(conn, "<a@rcpt.example>") == SMFIR_CONTINUE and
+    rcpt(conn, "<b@rcpt.example>") == SMFIR_CONTINUE,
+    "E-LISTED: both RCPTs go on (no reply asked)")
+check(message(conn, { { "From", "u@none.authgate.example" } }) ==
+    SMFIR_REPLYCODE, "E-LISTED: refused at the end of the message")
+mt.disconnect(conn)
+LUA
+ag_miltertest "$AG_WORK/eom.lua"
+ag_expect_log 'E-LISTED: .*rcpts=2 .*dnsbl=zen\.bl\.example:127\.0\.0\.2\(SBL \+3\) .*verdict=reject 550 5\.7\.1 \(dnsbl\) stage=eom' \
+    "reject_stage = eom: refused at the end, both recipients counted"
 ag_no_errors_logged
 ag_authgate_stop
 echo "all connect-stage integration checks passed"

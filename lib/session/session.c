@@ -957,9 +957,10 @@ session_mail(struct session *s, const char *arg, const char *queue_id,
 	if (s->rt->conf->noverrides > 0)
 		s->policy = conf_policy_for(s->rt->conf, s->from.domain, NULL);
 	held = session_guess_take(s);
+	/* a guess taken has this domain's record and hint started already */
 	if (s->rt->conf->spf_mailfrom && session_spf_wanted(s))
 		session_spf_start(s, &s->mf_job, SPF_JOB_MAILFROM, held,
-		    session_mail_domain(s));
+		    held != NULL ? NULL : session_mail_domain(s));
 	else
 		dns_hold_free(held);
 	session_prefetch(s);

@@ -89,6 +89,13 @@ dkim_message_result(const struct dkim_results *r)
 	return DKIMR_NONE;
 }
 
+/* dkim_key_found - was a signature with this result judged by its key */
+int
+dkim_key_found(enum dkim_result r)
+{
+	return r == DKIMR_PASS || r == DKIMR_FAIL || r == DKIMR_POLICY;
+}
+
 /* dkim_result_name - the RFC 8601 word */
 const char *
 dkim_result_name(enum dkim_result r)

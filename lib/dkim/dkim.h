@@ -42,6 +42,10 @@
  *		of its signatures (pass, then temperror, fail, policy,
  *		permerror, neutral); none when unsigned. DMARC, the verdict
  *		and the reports all mean this one when they say "dkim=".
+ *	dkim_key_found(r) - does a signature with this result have its key
+ *		from DNS: pass, fail and policy are judged with the key in
+ *		hand (libopendkim fetches it before any other check), the
+ *		others had none or could not use it.
  *	dkim_results_clear(out), dkim_result_name(r)
  *
  * Result words are RFC 8601's: pass; fail (signature or body hash does
@@ -110,6 +114,7 @@ void		 dkim_verifier_free(dkim_verifier *);
 void		 dkim_results_clear(struct dkim_results *);
 int		 dkim_related(const char *, const char *);
 enum dkim_result dkim_message_result(const struct dkim_results *);
+int		 dkim_key_found(enum dkim_result);
 const char	*dkim_result_name(enum dkim_result);
 
 #endif

@@ -39,6 +39,7 @@
 #include "report/dmarc_failure.h"
 #include "report/metrics.h"
 #include "report/summary.h"
+#include "session/hints.h"
 #include "session/message.h"
 #include "session/runtime.h"
 #include "session/session.h"
@@ -782,16 +783,18 @@ session_mail_domain(const struct session *s)
 /* session_message_lookups - start what the message checks of mail
  * from this MAIL FROM domain will ask: the From: domain is it, or under
  * its organizational domain, in most mail, so its DMARC records; and the
- * DKIM keys its mail was signed with lately (dkim_keyhint), whose names
- * otherwise come only with the header, after RCPT is answered (a
- * different From: domain or key starts its own lookups then). The hold
- * is made when there is something to start */
+ * DKIM keys and the other author domains of its organization its mail
+ * came with lately (hints.h), whose names otherwise come only with the
+ * header, after RCPT is answered (a key or From: domain not hinted
+ * starts its own lookups then). The hold is made when there is
+ * something to start */
 static void
 session_message_lookups(struct session *s, dns_hold **hold,
     const char *domain)
 {
 	char keys[DKIM_KEYHINT_PER_DOMAIN][DKIM_KEYHINT_NAME_MAX];
-	size_t i, nkeys = 0;
+	struct dns_hint_name authors[HINTS_AUTHORS_PER_DOMAIN];
+	size_t i, nkeys = 0, nauthors = 0;
 	int dmarc;
 
 	dmarc = s->rt->dmarc != NULL && exempt_check(session_policy(s),
@@ -804,8 +807,13 @@ session_message_lookups(struct session *s, dns_hold **hold,
 		return;
 	if (*hold == NULL)
 		*hold = dns_hold_new(s->rt->resolver);
-	if (dmarc)
+	if (dmarc) {
 		dmarc_prefetch(s->rt->dmarc, *hold, domain);
+		nauthors = hints_authors(domain, authors,
+		    HINTS_AUTHORS_PER_DOMAIN);
+		for (i = 0; i < nauthors; i++)
+			dmarc_prefetch(s->rt->dmarc, *hold, authors[i].name);
+	}
 	for (i = 0; i < nkeys; i++)
 		dns_hold_start(*hold, keys[i], DNS_T_TXT);
 }
@@ -894,35 +902,6 @@ session_prefetch(struct session *s)
 
 	if (domain != NULL)
 		session_message_lookups(s, &s->tx_hold, domain);
-}
-
-/* session_note_keys - the keys of the signatures that passed for the
- * MAIL FROM domain's own tree, as the hint for its next message; others
- * are not noted, so nobody can make us ask a name of theirs whenever
- * another domain sends mail. The first signatures (the author domain's)
- * are noted last: they are the newest hints */
-static void
-session_note_keys(struct session *s)
-{
-	const struct dkim_sig *sig;
-	str name;
-	size_t i;
-
-	if (session_mail_domain(s) == NULL)
-		return;
-	str_init(&name);
-	for (i = s->facts.dkim.n; i-- > 0;) {
-		sig = &s->facts.dkim.sigs[i];
-		if (sig->result != DKIMR_PASS || sig->domain == NULL ||
-		    sig->selector == NULL ||
-		    !dkim_related(sig->domain, s->from.domain))
-			continue;
-		str_reset(&name);
-		str_appendf(&name, "%s._domainkey.%s", sig->selector,
-		    sig->domain);
-		dkim_keyhint_note(s->from.domain, str_cstr(&name));
-	}
-	str_free(&name);
 }
 
 /* session_mail - MAIL FROM: a new transaction, start its SPF check */
@@ -1207,7 +1186,7 @@ session_decide(struct session *s, enum stage stage)
 		message_end(session_message(s), &s->facts.spf_mailfrom,
 		    &s->facts);
 		s->msg_done = 1;
-		session_note_keys(s);
+		hints_note(session_mail_domain(s), &s->facts);
 		if (s->have_ip && s->facts.from_domain != NULL &&
 		    (s->rt->conf->policy.ip_checks & (1u << CHECK_AUTHZ)))
 			authz_check(&s->rt->conf->authz, s->facts.from_domain,

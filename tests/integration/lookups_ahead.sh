@@ -19,10 +19,20 @@
 #  6. the HELO SPF record's "a" term shares the HELO check's address
 #     lookup, started at HELO, instead of asking it again after the
 #     record came: one A query for the name, not two.
+#  7. what a domain's header needed is asked at its next MAIL, before
+#     any header: a message MAIL FROM bounce.org, From: news.org, signed
+#     by mail.org (passes, aligned) and by bounce.org (body changed:
+#     fails, but its key was found) teaches the next MAIL FROM
+#     bounce.org from another client to ask both keys and news.org's
+#     DMARC record before its header;
+#  8. the same message MAIL FROM a domain whose SPF record does not pass
+#     the client teaches nothing of the other names: the next MAIL FROM
+#     that domain asks neither mail.org's key nor news.org's record.
 . "$(dirname "$0")/../lib/common.sh"
 ag_init lookups_ahead
 ag_need miltertest
 ag_need python3
+ag_python_dkim
 ag_nsd_start
 
 DNS_PROXY_LOG="$AG_WORK/queries"
@@ -133,5 +143,90 @@ echo "HELO $HELO: A asked $a time(s)"
 [ "$a" -eq 1 ] ||
 	ag_fail "the HELO SPF check asked the HELO name's address again ($a)"
 echo "ok - the HELO SPF check shares the HELO check's lookup"
+
+HELO=none.authgate.example
+
+# 7. and 8.: the message, signed here: by mail.org over its body, by
+# bounce.org over another body (so its body hash fails)
+head="From: news@news.org.authgate.example\r\nTo: rcpt@rcpt.example\r\nSubject: hints\r\n\r\n"
+for sig in "mail.org hello" "bounce.org changed"; do
+	set -- $sig
+	printf "${head}$2\r\n" | "$AG_PYTHON" "$top_srcdir/tests/lib/dkim_sign.py" \
+	    "$top_srcdir/tests/keys/rsa2048.pem" "$1.authgate.example" s2048 \
+	    > "$AG_WORK/sig-$1" || ag_fail "cannot sign for $1"
+done
+
+# signed IP QID ADDRESS - the signed message, accepted
+signed() {
+	: > "$DNS_PROXY_LOG"
+	lua "local conn = connect_from(\"$1\", \"$HELO\")
+check(mail(conn, \"$2\", \"<$3>\") == SMFIR_CONTINUE, \"$2: MAIL accepted\")
+check(rcpt(conn, \"<rcpt@rcpt.example>\") == SMFIR_CONTINUE, \"$2: RCPT accepted\")
+local r = message(conn, {
+    { \"DKIM-Signature\", slurp(\"$AG_WORK/sig-mail.org\") },
+    { \"DKIM-Signature\", slurp(\"$AG_WORK/sig-bounce.org\") },
+    { \"From\", \"news@news.org.authgate.example\" },
+    { \"To\", \"rcpt@rcpt.example\" },
+    { \"Subject\", \"hints\" } }, \"hello\\r\\n\")
+check(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, \"$2: message accepted\")
+mt.disconnect(conn)"
+	ag_wait_for 10 ag_log_has "$2: .*verdict=accept" ||
+		ag_fail "no log line for $2"
+}
+
+# mail_only IP QID ADDRESS NAME... - a transaction held open after RCPT,
+# with no header sent, until each NAME (TXT) reached the resolver
+mail_only() {
+	ip=$1 qid=$2 addr=$3
+	shift 3
+	: > "$DNS_PROXY_LOG"
+	want=""
+	for n in "$@"; do
+		want="$want \"$n 16\\n\","
+	done
+	lua "local conn = connect_from(\"$ip\", \"$HELO\")
+check(mail(conn, \"$qid\", \"<$addr>\") == SMFIR_CONTINUE, \"$qid: MAIL accepted\")
+check(rcpt(conn, \"<rcpt@rcpt.example>\") == SMFIR_CONTINUE, \"$qid: RCPT accepted\")
+local want = { $want }
+local missing
+for i = 1, 100 do
+	local log = slurp(\"$DNS_PROXY_LOG\")
+	missing = nil
+	for _, n in ipairs(want) do
+		if not string.find(log, n, 1, true) then
+			missing = n
+		end
+	end
+	if missing == nil then
+		break
+	end
+	os.execute(\"sleep 0.1\")
+end
+check(missing == nil, \"$qid: asked before the header: $*\")
+mt.disconnect(conn)" || ag_fail "$qid: not all of $* were asked before the header: $(cat "$DNS_PROXY_LOG")"
+}
+
+signed 192.0.2.92 LA-7 u@bounce.org.authgate.example
+ag_log_has 'LA-7: .*spf_mailfrom=pass\(bounce\.org\.authgate\.example\) .*dkim=pass\(mail\.org\.authgate\.example\),fail\(bounce\.org\.authgate\.example: the body hash does not match.* dmarc=pass\(news\.org\.authgate\.example ' ||
+	ag_fail "LA-7: not the results the case is about: $(grep 'LA-7:' "$AG_WORK/authgate.log")"
+mail_only 192.0.2.93 LA-8 u@bounce.org.authgate.example \
+    s2048._domainkey.mail.org.authgate.example \
+    s2048._domainkey.bounce.org.authgate.example \
+    _dmarc.news.org.authgate.example
+echo "ok - a sibling's aligned key, a key that was found and failed, and another author domain of the organization are asked at MAIL"
+
+signed 192.0.2.94 LA-9 u@neutral.authgate.example
+ag_log_has 'LA-9: .*spf_mailfrom=neutral\(neutral\.authgate\.example\) .*dkim=pass\(mail\.org\.authgate\.example\)' ||
+	ag_fail "LA-9: not the results the case is about: $(grep 'LA-9:' "$AG_WORK/authgate.log")"
+mail_only 192.0.2.95 LA-10 u@neutral.authgate.example \
+    _dmarc.neutral.authgate.example
+sleep 0.5	# what MAIL starts is sent together; let any stragglers land
+for n in s2048._domainkey.mail.org.authgate.example \
+    s2048._domainkey.bounce.org.authgate.example _dmarc.news.org.authgate.example; do
+	[ "$(asked "$n" 16)" -eq 0 ] ||
+		ag_fail "LA-10: $n was asked for a domain whose SPF record did not pass the client"
+done
+echo "ok - a sender that SPF did not pass teaches no other domain's names"
+
 ag_no_errors_logged
 echo "ok - lookups ahead of MAIL for returning clients"

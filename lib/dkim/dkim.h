@@ -14,7 +14,8 @@
  *		for there).
  *	dkim_related(d, domain) - is d= the domain, or above or under it
  *		(any case): the author domain's signatures come first, and a
- *		MAIL FROM domain's key hints are only of its own tree.
+ *		MAIL FROM domain's key hints are of its own tree (or of the
+ *		signature DMARC found aligned, session/hints.c).
  *	dkim_verifier_hold(v, hold) - look keys up through the
  *		transaction's hold (dns_hold.h), where lookups started before
  *		the message (dkim_keyhint.h) are waiting; it stays the
@@ -43,9 +44,10 @@
  *		permerror, neutral); none when unsigned. DMARC, the verdict
  *		and the reports all mean this one when they say "dkim=".
  *	dkim_key_found(r) - does a signature with this result have its key
- *		from DNS: pass, fail and policy are judged with the key in
- *		hand (libopendkim fetches it before any other check), the
- *		others had none or could not use it.
+ *		from DNS: pass, fail and policy are only given once the key
+ *		was fetched and decoded (libopendkim verifies nothing before
+ *		it has the key), the others had none, could not use it or
+ *		were not evaluated.
  *	dkim_results_clear(out), dkim_result_name(r)
  *
  * Result words are RFC 8601's: pass; fail (signature or body hash does

@@ -9,9 +9,10 @@
  * costs one lookup nobody waits for, and a domain's key records still
  * come from DNS with their own TTLs. Process-wide, thread-safe, bounded.
  *
- *	dkim_keyhint_note(mail_domain, key_name) - a signature that passed
- *		on mail from this MAIL FROM domain used this key record
- *		("sel._domainkey.example.com"); the newest comes first.
+ *	dkim_keyhint_note(mail_domain, key_name) - mail from this MAIL
+ *		FROM domain was signed with this key record
+ *		("sel._domainkey.example.com"; session/hints.c says which
+ *		signatures count); the newest comes first.
  *	dkim_keyhint_recall(mail_domain, out, max) - up to max key record
  *		names (max <= DKIM_KEYHINT_PER_DOMAIN), newest first, copied
  *		into out; how many.

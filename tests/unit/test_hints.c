@@ -1,11 +1,13 @@
 /*
  * test_hints - what one message teaches the next of its MAIL FROM
  * domain, table-driven: the keys of its own tree's signatures whose key
- * was found (pass, fail, policy; not permerror, temperror, neutral); a
- * sibling's key and another author domain only when SPF passed for the
- * MAIL FROM domain and DMARC found it aligned with the author (and the
- * key only for the aligned signature that passed); never a third
- * party's names; nothing for the null sender.
+ * passed, or, from a client SPF passed, was found though it failed
+ * (fail, policy; never permerror, temperror, neutral); a sibling's key
+ * and another author domain only when SPF passed for the MAIL FROM
+ * domain and DMARC found it aligned with the author (the key only of the
+ * aligned signature that passed, the author only below the MAIL FROM
+ * domain's organization's own records); never a third party's names;
+ * nothing for the null sender.
  */
 #include "config.h"
 
@@ -23,16 +25,19 @@
 #include "session/hints.h"
 #include "verdict/facts.h"
 
-/* one signature of the message: d=, its result */
+/* one signature of the message: d=, s=, its result */
 struct sig_case {
 	const char		*d;
+	const char		*s;
 	enum dkim_result	 result;
 };
 
 struct hint_case {
 	const char		*what;
 	const char		*mail_domain;	/* NULL: the null sender */
-	enum spf_result		 spf;		/* for mail_domain */
+	enum spf_result		 spf;
+	const char		*spf_domain;	/* whose SPF result it is;
+						 * NULL: mail_domain */
 	const char		*from;		/* author domain; NULL: no
 						 * DMARC check */
 	enum dmarc_align	 spf_align, dkim_align;
@@ -44,57 +49,89 @@ struct hint_case {
 };
 
 static const struct hint_case cases[] = {
-	{ "own domain, passed", "shop.example", SPFR_PASS, "shop.example",
-	  DMARC_ALIGN_PASS, DMARC_ALIGN_PASS, "shop.example",
-	  { { "shop.example", DKIMR_PASS } },
+	{ "own domain, passed", "shop.example", SPFR_NONE, NULL,
+	  "shop.example", DMARC_ALIGN_NONE, DMARC_ALIGN_PASS, "shop.example",
+	  { { "shop.example", "s", DKIMR_PASS } },
 	  { "s._domainkey.shop.example" }, { NULL } },
-	{ "own tree, key found but the signature failed (body changed)",
-	  "bounce.shop.example", SPFR_FAIL, "shop.example",
-	  DMARC_ALIGN_NONE, DMARC_ALIGN_NONE, NULL,
-	  { { "shop.example", DKIMR_FAIL }, { "bounce.shop.example",
-	    DKIMR_POLICY } },
-	  { "s._domainkey.shop.example", "s._domainkey.bounce.shop.example" },
-	  { NULL } },
-	{ "own domain, no key (permerror), temperror, neutral: nothing",
-	  "shop.example", SPFR_PASS, "shop.example",
+	{ "own tree, SPF passed: keys found though the signature failed",
+	  "bounce.shop.example", SPFR_PASS, NULL, "shop.example",
 	  DMARC_ALIGN_PASS, DMARC_ALIGN_NONE, NULL,
-	  { { "shop.example", DKIMR_PERMERROR }, { "shop.example",
-	    DKIMR_TEMPERROR }, { "shop.example", DKIMR_NEUTRAL } },
+	  { { "shop.example", "s", DKIMR_FAIL }, { "bounce.shop.example",
+	    "b", DKIMR_POLICY } },
+	  { "s._domainkey.shop.example", "b._domainkey.bounce.shop.example" },
+	  { NULL } },
+	{ "own tree, SPF failed: only what passed (made-up failing "
+	  "signatures push nothing out)",
+	  "shop.example", SPFR_FAIL, NULL, "shop.example",
+	  DMARC_ALIGN_NONE, DMARC_ALIGN_PASS, "shop.example",
+	  { { "shop.example", "old", DKIMR_FAIL }, { "shop.example", "s",
+	    DKIMR_PASS }, { "shop.example", "k1", DKIMR_POLICY } },
+	  { "s._domainkey.shop.example" }, { NULL } },
+	{ "own domain, no key (permerror), temperror, neutral: nothing",
+	  "shop.example", SPFR_PASS, NULL, "shop.example",
+	  DMARC_ALIGN_PASS, DMARC_ALIGN_NONE, NULL,
+	  { { "shop.example", "a", DKIMR_PERMERROR }, { "shop.example", "b",
+	    DKIMR_TEMPERROR }, { "shop.example", "c", DKIMR_NEUTRAL } },
 	  { NULL }, { NULL } },
 	{ "sibling of one organization: its aligned key, the author",
-	  "bounce.org.example", SPFR_PASS, "news.org.example",
+	  "bounce.org.example", SPFR_PASS, NULL, "news.org.example",
 	  DMARC_ALIGN_PASS, DMARC_ALIGN_PASS, "mail.org.example",
-	  { { "mail.org.example", DKIMR_PASS }, { "esp.example",
+	  { { "mail.org.example", "s", DKIMR_PASS }, { "esp.example", "s",
 	    DKIMR_PASS } },
 	  { "s._domainkey.mail.org.example" }, { "news.org.example" } },
+	{ "sibling: only the aligned signature that passed, not its "
+	  "failing other selector",
+	  "bounce.org.example", SPFR_PASS, NULL, "org.example",
+	  DMARC_ALIGN_PASS, DMARC_ALIGN_PASS, "mail.org.example",
+	  { { "mail.org.example", "old", DKIMR_FAIL }, { "mail.org.example",
+	    "s", DKIMR_PASS } },
+	  { "s._domainkey.mail.org.example" }, { NULL } },
 	{ "sibling, but SPF did not pass: nothing of other domains",
-	  "bounce.org.example", SPFR_SOFTFAIL, "news.org.example",
+	  "bounce.org.example", SPFR_SOFTFAIL, NULL, "news.org.example",
 	  DMARC_ALIGN_NONE, DMARC_ALIGN_PASS, "mail.org.example",
-	  { { "mail.org.example", DKIMR_PASS } }, { NULL }, { NULL } },
-	{ "SPF passed, not aligned with the author (an ESP): nothing",
-	  "esp.example", SPFR_PASS, "customer.example",
+	  { { "mail.org.example", "s", DKIMR_PASS } }, { NULL }, { NULL } },
+	{ "SPF passed for another domain (the HELO name): nothing of others",
+	  "bounce.org.example", SPFR_PASS, "mx.org.example", "news.org.example",
+	  DMARC_ALIGN_PASS, DMARC_ALIGN_PASS, "mail.org.example",
+	  { { "mail.org.example", "s", DKIMR_PASS } }, { NULL }, { NULL } },
+	{ "SPF passed, not aligned with the author (an ESP): its own key",
+	  "esp.example", SPFR_PASS, NULL, "customer.example",
 	  DMARC_ALIGN_FAIL, DMARC_ALIGN_PASS, "customer.example",
-	  { { "customer.example", DKIMR_PASS }, { "esp.example",
+	  { { "customer.example", "s", DKIMR_PASS }, { "esp.example", "e",
 	    DKIMR_PASS } },
-	  { "s._domainkey.esp.example" }, { NULL } },
-	{ "aligned by SPF, the sibling's signature failed: author only",
-	  "bounce.org.example", SPFR_PASS, "org.example",
+	  { "e._domainkey.esp.example" }, { NULL } },
+	{ "aligned by SPF, no signature aligned: DMARC's passing d= of "
+	  "a third party is not noted",
+	  "bounce.org.example", SPFR_PASS, NULL, "news.org.example",
+	  DMARC_ALIGN_PASS, DMARC_ALIGN_FAIL, "esp.example",
+	  { { "esp.example", "s", DKIMR_PASS } }, { NULL },
+	  { "news.org.example" } },
+	{ "an aligned signature's key failed temporarily: not noted",
+	  "bounce.org.example", SPFR_PASS, NULL, "news.org.example",
+	  DMARC_ALIGN_PASS, DMARC_ALIGN_TEMP, "mail.org.example",
+	  { { "mail.org.example", "s", DKIMR_TEMPERROR } }, { NULL },
+	  { "news.org.example" } },
+	{ "the author is above the MAIL FROM domain: its prefetch asks it",
+	  "bounce.org.example", SPFR_PASS, NULL, "org.example",
 	  DMARC_ALIGN_PASS, DMARC_ALIGN_NONE, NULL,
-	  { { "mail.org.example", DKIMR_FAIL } }, { NULL },
-	  { "org.example" } },
+	  { { NULL, NULL, DKIMR_NONE } }, { NULL }, { NULL } },
 	{ "the author is the MAIL FROM domain: no author hint",
-	  "org.example", SPFR_PASS, "org.example",
+	  "org.example", SPFR_PASS, NULL, "org.example",
 	  DMARC_ALIGN_PASS, DMARC_ALIGN_NONE, NULL,
-	  { { NULL, DKIMR_NONE } }, { NULL }, { NULL } },
+	  { { NULL, NULL, DKIMR_NONE } }, { NULL }, { NULL } },
+	{ "the author is under the MAIL FROM domain: noted",
+	  "org.example", SPFR_PASS, NULL, "news.org.example",
+	  DMARC_ALIGN_PASS, DMARC_ALIGN_NONE, NULL,
+	  { { NULL, NULL, DKIMR_NONE } }, { NULL }, { "news.org.example" } },
 	{ "no DMARC check: own tree only",
-	  "bounce.org.example", SPFR_PASS, NULL,
+	  "bounce.org.example", SPFR_PASS, NULL, NULL,
 	  DMARC_ALIGN_NONE, DMARC_ALIGN_NONE, NULL,
-	  { { "mail.org.example", DKIMR_PASS }, { "org.example",
+	  { { "mail.org.example", "s", DKIMR_PASS }, { "org.example", "s",
 	    DKIMR_PASS } },
 	  { "s._domainkey.org.example" }, { NULL } },
-	{ "the null sender: nothing", NULL, SPFR_PASS, "org.example",
+	{ "the null sender: nothing", NULL, SPFR_PASS, NULL, "org.example",
 	  DMARC_ALIGN_PASS, DMARC_ALIGN_PASS, "org.example",
-	  { { "org.example", DKIMR_PASS } }, { NULL }, { NULL } },
+	  { { "org.example", "s", DKIMR_PASS } }, { NULL }, { NULL } },
 };
 
 /* count - the non-NULL names of a list */
@@ -120,16 +157,16 @@ run_case(const struct hint_case *c)
 	const char *key_of = c->mail_domain != NULL ? c->mail_domain :
 	    "null.example";
 
-	dkim_keyhint_reset();
 	hints_reset();
 	memset(&f, 0, sizeof(f));
 	memset(sigs, 0, sizeof(sigs));
 	f.spf_mailfrom.checked = 1;
 	f.spf_mailfrom.result = c->spf;
-	f.spf_mailfrom.domain = (char *)key_of;
+	f.spf_mailfrom.domain = (char *)(c->spf_domain != NULL ?
+	    c->spf_domain : key_of);
 	for (n = 0; n < 3 && c->sigs[n].d != NULL; n++) {
 		sigs[n].domain = (char *)c->sigs[n].d;
-		sigs[n].selector = (char *)"s";
+		sigs[n].selector = (char *)c->sigs[n].s;
 		sigs[n].result = c->sigs[n].result;
 	}
 	f.dkim.checked = 1;
